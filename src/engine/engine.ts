@@ -1,0 +1,47 @@
+// The engine interface the pipeline and the gates speak to; DuckDB and Athena are adapters.
+
+/** A value as every engine returns it: engines normalise their own types to these. */
+export type SqlValue = string | number | boolean | null;
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly Record<string, SqlValue>[];
+}
+
+export interface EngineStats {
+  /** SQL statements sent to the engine. */
+  readonly queries: number;
+}
+
+export interface QueryEngine {
+  readonly name: 'duckdb' | 'athena';
+  /** Runs one statement whose table names were already bound (see bindTables) and returns all rows. */
+  query(sql: string): Promise<QueryResult>;
+  stats(): EngineStats;
+  close(): Promise<void>;
+}
+
+/** Maps a bare table name (as written in glue/sql and quality-rules) to the engine's reference. */
+export type TableResolver = (table: string) => string | undefined;
+
+/**
+ * Rewrites the bare table names after FROM and JOIN to the references the engine needs
+ * (a quoted view name locally, `"database"."table"` on Athena). Names the resolver does not know
+ * (CTEs, subquery aliases) stay as written.
+ */
+export function bindTables(sql: string, resolve: TableResolver): string {
+  return sql.replace(/\b(FROM|JOIN)(\s+)([A-Za-z_]\w*)\b/gi, (whole, kw: string, ws: string, name: string) => {
+    const ref = resolve(name);
+    return ref === undefined ? whole : `${kw}${ws}${ref}`;
+  });
+}
+
+/** Quotes an identifier for DuckDB and Athena (both use double quotes). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quotes a string literal for DuckDB and Athena. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
