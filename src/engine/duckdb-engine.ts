@@ -1,0 +1,73 @@
+// The DuckDB adapter of the engine interface: an embedded database, in memory or in a file.
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { EngineStats, QueryEngine, QueryResult, SqlValue } from './engine';
+
+export interface DuckDbEngineOptions {
+  /** Database file; `:memory:` keeps everything in memory. @default ':memory:' */
+  readonly path?: string;
+  /** Open the file read-only (several readers may share it). @default false */
+  readonly readOnly?: boolean;
+  /** Where DuckDB spills when a query outgrows memory. @default DuckDB's own choice */
+  readonly tempDirectory?: string;
+  /** DuckDB's memory limit, e.g. `2GB`. @default DuckDB's own (80% of RAM) */
+  readonly memoryLimit?: string;
+}
+
+/** Turns a DuckDB JS value into the engine-neutral SqlValue. */
+export function normaliseValue(v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.toISOString();
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+export class DuckDbEngine implements QueryEngine {
+  readonly name = 'duckdb' as const;
+  private queries = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    /** The connection, for the pipeline's own statements (COPY, views). */
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {};
+    if (options.readOnly) config.access_mode = 'READ_ONLY';
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+    const connection = await instance.connect();
+    return new DuckDbEngine(instance, connection);
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    this.queries++;
+    const reader = await this.connection.runAndReadAll(sql);
+    const columns = reader.columnNames();
+    const rows = reader.getRowObjectsJS().map((r) => {
+      const out: Record<string, SqlValue> = {};
+      for (const c of columns) out[c] = normaliseValue(r[c]);
+      return out;
+    });
+    return { columns, rows };
+  }
+
+  /** Runs a statement for its effect (DDL, COPY); counted like a query. */
+  async run(sql: string): Promise<void> {
+    this.queries++;
+    await this.connection.run(sql);
+  }
+
+  stats(): EngineStats {
+    return { queries: this.queries };
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

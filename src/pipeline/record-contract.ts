@@ -1,0 +1,73 @@
+// Checks one landing line against its dataset's JSON Schema (ajv, strict): the record contract.
+// Used by the local runner and bundled into the validator Lambda; it must not import DuckDB.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+export type Verdict =
+  | { readonly ok: true; readonly record: Record<string, unknown> }
+  | { readonly ok: false; readonly reasons: readonly string[] };
+
+/** Explains one ajv error in words an operator reads without knowing JSON Pointer. */
+export function describeError(e: ErrorObject): string {
+  const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  switch (e.keyword) {
+    case 'required':
+      return `missing required field ${(e.params as { missingProperty: string }).missingProperty}`;
+    case 'type':
+      return `field ${field || '(record)'} must be ${(e.params as { type: string }).type}`;
+    case 'format':
+      return `field ${field} is not a valid ${(e.params as { format: string }).format}`;
+    default:
+      return field ? `field ${field} ${e.message ?? e.keyword}` : (e.message ?? e.keyword);
+  }
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+export class RecordContract {
+  private readonly validate: ValidateFunction;
+
+  constructor(
+    readonly dataset: string,
+    schema: Record<string, unknown>,
+  ) {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    addFormats(ajv);
+    this.validate = ajv.compile(schema);
+  }
+
+  /** Checks an already parsed value. */
+  checkValue(value: unknown): Verdict {
+    if (typeOf(value) !== 'object') return { ok: false, reasons: [`record must be a JSON object, got ${typeOf(value)}`] };
+    if (this.validate(value)) return { ok: true, record: value as Record<string, unknown> };
+    const reasons = (this.validate.errors ?? []).map((e) => {
+      const got = e.keyword === 'type' ? ` (got ${typeOf(pointerGet(value, e.instancePath))})` : '';
+      return describeError(e) + got;
+    });
+    return { ok: false, reasons: [...new Set(reasons)] };
+  }
+
+  /** Parses one line of NDJSON and checks it. */
+  checkLine(line: string): Verdict {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      return { ok: false, reasons: [`malformed JSON: ${(e as Error).message}`] };
+    }
+    return this.checkValue(value);
+  }
+}
+
+function pointerGet(value: unknown, pointer: string): unknown {
+  let cur: unknown = value;
+  for (const part of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
