@@ -1,0 +1,164 @@
+// The `stedi` command line: generate sample data, run the local pipeline, look at the lake.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { SingleBar, Presets } from 'cli-progress';
+import { runPipeline, RunConfigError, type RunEvent } from '../pipeline/runner';
+import { LakeCatalog, LakeNotFoundError } from '../pipeline/lake-catalog';
+import { LakeLayout } from '../pipeline/lake-layout';
+import { LakeBusyError } from '../pipeline/run-lock';
+import { CatalogError } from '../catalog/registry';
+import { DdlError } from '../catalog/ddl';
+import { DuckDbEngine } from '../engine/duckdb-engine';
+import { runSummary } from './run-summary';
+import { textTable } from './text-table';
+
+/** Exit statuses: the contract scripts and CI rely on. */
+export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } as const;
+
+/** Errors that are the operator's to fix: a message, no stack trace. */
+export class UsageError extends Error {}
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError];
+
+export const DEFAULT_LANDING = 'landing';
+export const DEFAULT_LAKE = 'lake';
+
+function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; stop: () => void } {
+  if (!enabled) return { onEvent: () => {}, stop: () => {} };
+  let bar: SingleBar | undefined;
+  let phase = '';
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  return {
+    stop,
+    onEvent: (e) => {
+      if (e.kind === 'notice') {
+        stop();
+        process.stderr.write(`${e.message}\n`);
+      } else if (e.kind === 'phase') {
+        stop();
+        phase = e.phase;
+        process.stderr.write(`${e.phase}...\n`);
+      } else if (e.kind === 'progress') {
+        if (!bar || phase !== e.phase) {
+          stop();
+          phase = e.phase;
+          bar = new SingleBar(
+            { format: `  ${e.phase} [{bar}] {percentage}% {value}/{total} ${e.unit === 'bytes' ? 'MB' : 'tables'}`, stream: process.stderr },
+            Presets.shades_classic,
+          );
+          bar.start(scale(e.total, e.unit), 0);
+        }
+        bar.update(scale(e.done, e.unit));
+      }
+    },
+  };
+}
+const scale = (n: number, unit: string) => (unit === 'bytes' ? Math.round(n / 1e5) / 10 : n);
+
+export async function runCommand(opts: { landing: string; lake: string; json?: boolean; progress?: boolean }): Promise<number> {
+  const progress = progressReporter(Boolean(opts.progress ?? (!opts.json && process.stderr.isTTY)));
+  try {
+    const manifest = await runPipeline({ landing: opts.landing, lake: opts.lake, onEvent: progress.onEvent });
+    progress.stop();
+    process.stdout.write(opts.json ? JSON.stringify(manifest, null, 2) + '\n' : runSummary(manifest) + '\n');
+    return manifest.status === 'published' ? EXIT.published : EXIT.blocked;
+  } finally {
+    progress.stop();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('stedi')
+    .description('STEDI lakehouse: run the landing -> trusted -> curated pipeline on embedded DuckDB, with quality gates')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('validate landing files, build trusted and curated tables, audit them and publish')
+    .option('--landing <dir>', 'landing folder with customer/, accelerometer/, step_trainer/', DEFAULT_LANDING)
+    .option('--lake <dir>', 'lake folder (catalog.duckdb, data, runs)', DEFAULT_LAKE)
+    .option('--json', 'print the run manifest as JSON on stdout')
+    .addOption(new Option('--no-progress', 'no progress bars even on a terminal'))
+    .action(async (o) => {
+      process.exitCode = await runCommand(o);
+    });
+
+  program
+    .command('tables')
+    .description('list the published tables')
+    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const layout = new LakeLayout(o.lake);
+      if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
+      const tables = await new LakeCatalog(layout).published();
+      if (o.json) process.stdout.write(JSON.stringify(tables, null, 2) + '\n');
+      else {
+        process.stdout.write(
+          textTable(
+            ['zone', 'table', 'rows', 'run', 'published'],
+            tables.map((t) => [t.zone, t.table, t.rows, t.runId, t.publishedAt]),
+          ) + `\n\nquery them: stedi query "SELECT ... FROM curated.machine_learning_curated" --lake ${o.lake}\n`,
+        );
+      }
+    });
+
+  program
+    .command('query')
+    .description('run SQL over the published lake (zones are schemas: landing, trusted, curated)')
+    .argument('<sql>', 'a SQL query, e.g. "SELECT count(*) FROM curated.machine_learning_curated"')
+    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
+    .option('--json', 'print rows as JSON')
+    .option('--max-rows <n>', 'rows to print at most', (v) => positiveInt(v), 200)
+    .action(async (sql: string, o) => {
+      const layout = new LakeLayout(o.lake);
+      if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
+      const engine = await DuckDbEngine.open({ path: layout.catalogFile, readOnly: true });
+      try {
+        const r = await engine.query(sql);
+        const shown = r.rows.slice(0, o.maxRows);
+        if (o.json) process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
+        else process.stdout.write(textTable(r.columns, shown.map((row) => r.columns.map((c) => row[c]))) + '\n');
+        if (r.rows.length > shown.length) process.stderr.write(`(${r.rows.length - shown.length} more rows not shown; --max-rows)\n`);
+      } finally {
+        await engine.close();
+      }
+    });
+
+  return program;
+}
+
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number };
+    if (err.code?.startsWith('commander.')) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT.usage;
+    }
+    const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
+    if (err instanceof LakeBusyError) {
+      process.stderr.write(`stedi: ${err.message}\n`);
+      return EXIT.busy;
+    }
+    if (USAGE_ERRORS.some((k) => err instanceof k)) {
+      process.stderr.write(`stedi: ${err.message}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`stedi: ${err.message}\n${debug ? `${err.stack}\n` : '(run with --debug for the stack trace)\n'}`);
+    return EXIT.crash;
+  }
+}

@@ -1,0 +1,136 @@
+// Reads quality-rules/rules/*.sql: each a SELECT returning the failing rows, under a short header.
+//
+//   -- severity: error            (error blocks promotion, warn reports)
+//   -- tolerance: 0               (failing rows allowed: a count, or a share of the table like 0.5%)
+//   -- description: one sentence a reviewer reads in the report
+//   SELECT ... failing rows ...
+//
+// The rule's name is its file name; the tables it checks are the tables its SQL reads.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { BUILT_ZONES, referencedTables, type BuiltZone, type Catalog } from '../catalog/registry';
+
+export const SEVERITIES = ['error', 'warn'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Tolerance {
+  /** Failing rows allowed. */
+  readonly rows?: number;
+  /** Failing rows allowed as a share (0..1) of the checked table's rows (predicate rules only). */
+  readonly share?: number;
+}
+
+/** A rule of the form `SELECT * FROM <table> [alias] WHERE <predicate>`: batched, one scan per table. */
+export interface PredicateForm {
+  readonly table: string;
+  readonly alias?: string;
+  readonly where: string;
+}
+
+export interface Rule {
+  readonly name: string;
+  readonly file: string;
+  /** Line of the SELECT in the file, for messages. */
+  readonly sqlLine: number;
+  readonly severity: Severity;
+  readonly tolerance: Tolerance;
+  readonly description: string;
+  readonly sql: string;
+  readonly tables: readonly string[];
+  /** The audit that runs the rule: the latest zone among its tables. */
+  readonly zone: BuiltZone;
+  readonly predicate?: PredicateForm;
+}
+
+export class RuleFileError extends Error {
+  constructor(file: string, line: number, reason: string) {
+    super(`${file}:${line}: ${reason}`);
+    this.name = 'RuleFileError';
+  }
+}
+
+const HEADER = /^--\s*(\w+)\s*:\s*(.*?)\s*$/;
+const PREDICATE = /^SELECT\s+\*\s+FROM\s+([A-Za-z_]\w*)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?\s+WHERE\s+([\s\S]+?)\s*;?\s*$/i;
+/** Words that make a WHERE clause more than a predicate over one row. */
+const NOT_A_PREDICATE = /\b(SELECT|FROM|JOIN|GROUP\s+BY|HAVING|ORDER\s+BY|LIMIT|UNION|OVER)\b/i;
+
+export function parseTolerance(text: string, file: string, line: number): Tolerance {
+  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (pct) {
+    const share = Number(pct[1]) / 100;
+    if (share > 1) throw new RuleFileError(file, line, `tolerance ${text} is over 100%`);
+    return { share };
+  }
+  if (/^\d+$/.test(text)) return { rows: Number(text) };
+  throw new RuleFileError(file, line, `tolerance must be a row count (e.g. 0) or a share (e.g. 0.5%), got "${text}"`);
+}
+
+export function parseRule(text: string, file: string, catalog: Catalog): Rule {
+  const lines = text.split(/\r?\n/);
+  const header: Record<string, { value: string; line: number }> = {};
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    if (!line.startsWith('--')) break;
+    const m = HEADER.exec(line);
+    if (m) {
+      const key = m[1].toLowerCase();
+      if (!['severity', 'tolerance', 'description'].includes(key)) {
+        throw new RuleFileError(file, i + 1, `unknown header "${m[1]}"; expected severity, tolerance, description`);
+      }
+      if (header[key]) throw new RuleFileError(file, i + 1, `header "${key}" is given twice`);
+      header[key] = { value: m[2], line: i + 1 };
+    } else if (header.description && !/^--\s*\w+\s*:/.test(line)) {
+      header.description.value += ' ' + line.replace(/^--\s?/, '');
+    }
+  }
+  const sqlLine = i + 1;
+  const sql = lines.slice(i).join('\n').trim().replace(/;\s*$/, '');
+  if (!/^(SELECT|WITH)\b/i.test(sql)) throw new RuleFileError(file, sqlLine, 'a rule is a SELECT (or WITH ... SELECT) returning the failing rows');
+  if (/;/.test(sql.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"))) {
+    throw new RuleFileError(file, sqlLine, 'a rule is one statement; remove the extra ";"');
+  }
+  const severity = header.severity?.value ?? '';
+  if (!(SEVERITIES as readonly string[]).includes(severity)) {
+    throw new RuleFileError(file, header.severity?.line ?? 1, `severity must be one of ${SEVERITIES.join(', ')} (got "${severity}")`);
+  }
+  if (!header.description?.value) throw new RuleFileError(file, 1, 'missing "-- description: ..." header');
+  const tolerance = header.tolerance ? parseTolerance(header.tolerance.value, file, header.tolerance.line) : { rows: 0 };
+
+  const tables = referencedTables(sql);
+  if (!tables.length) throw new RuleFileError(file, sqlLine, 'the rule reads no table');
+  const unknown = tables.filter((t) => !catalog.tables.has(t));
+  if (unknown.length) throw new RuleFileError(file, sqlLine, `unknown table(s) ${unknown.join(', ')}; tables are defined in ddl/`);
+  const zone = tables.some((t) => catalog.tables.get(t)!.zone === 'curated') ? 'curated' : BUILT_ZONES[0];
+
+  const m = PREDICATE.exec(sql.replace(/--[^\n]*/g, ' ').trim());
+  const predicate =
+    m && !NOT_A_PREDICATE.test(m[3]) && !(m[2] && /^WHERE$/i.test(m[2])) ? { table: m[1], alias: m[2], where: m[3] } : undefined;
+  if (tolerance.share !== undefined && !predicate) {
+    throw new RuleFileError(file, header.tolerance!.line, 'a share tolerance needs a rule of the form SELECT * FROM <table> WHERE <predicate>');
+  }
+  return {
+    name: basename(file, '.sql'),
+    file,
+    sqlLine,
+    severity: severity as Severity,
+    tolerance,
+    description: header.description.value,
+    sql,
+    tables,
+    zone,
+    ...(predicate ? { predicate } : {}),
+  };
+}
+
+export function loadRules(catalog: Catalog, dir: string = join(catalog.root, 'quality-rules', 'rules')): Rule[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => {
+      const path = join(dir, f);
+      return parseRule(readFileSync(path, 'utf8'), relative(catalog.root, path), catalog);
+    });
+}

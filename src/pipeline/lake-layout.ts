@@ -1,0 +1,55 @@
+// Where a local lake keeps its catalog, run-scoped table data, quarantine and run records.
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Zone } from '../catalog/registry';
+
+export class LakeLayout {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** The DuckDB file whose schemas (one per zone) hold the published views. */
+  get catalogFile(): string {
+    return join(this.root, 'catalog.duckdb');
+  }
+
+  get lockFile(): string {
+    return join(this.root, 'run.lock');
+  }
+
+  /** Run-scoped folder of one table: never written by another run. */
+  tableRunDir(zone: Zone, table: string, runId: string): string {
+    return join(this.root, 'data', zone, table, `run_id=${runId}`);
+  }
+
+  tableDir(zone: Zone, table: string): string {
+    return join(this.root, 'data', zone, table);
+  }
+
+  quarantineFile(dataset: string, runId: string): string {
+    return join(this.root, 'quarantine', dataset, `run_id=${runId}`, 'records.jsonl');
+  }
+
+  runDir(runId: string): string {
+    return join(this.root, 'runs', runId);
+  }
+
+  get runsDir(): string {
+    return join(this.root, 'runs');
+  }
+
+  /** Scratch space of a run (validated records, DuckDB spill); removed when the run ends. */
+  workDir(runId: string): string {
+    return join(this.root, 'work', runId);
+  }
+}
+
+/** A sortable, time-based run id: UTC time to the millisecond, then random bits against clashes. */
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export const RUN_ID_PATTERN = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;

@@ -1,0 +1,43 @@
+// Appends lines to a file through a buffer, honouring the stream's backpressure.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+export class NdjsonWriter {
+  private readonly stream: WriteStream;
+  private buffer: string[] = [];
+  private bufferedChars = 0;
+  lines = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly flushChars = 1 << 20,
+  ) {
+    this.stream = createWriteStream(path, { flags: 'w' });
+  }
+
+  /** Queues one line; resolves at once unless the buffer had to be flushed into a full stream. */
+  async write(line: string): Promise<void> {
+    this.buffer.push(line);
+    this.bufferedChars += line.length + 1;
+    this.lines++;
+    if (this.bufferedChars >= this.flushChars) await this.flush();
+  }
+
+  async writeJson(value: unknown): Promise<void> {
+    await this.write(JSON.stringify(value));
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.buffer.length) return;
+    const text = this.buffer.join('\n') + '\n';
+    this.buffer = [];
+    this.bufferedChars = 0;
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}

@@ -1,0 +1,367 @@
+// Runs the pipeline on embedded DuckDB: validate, build trusted, audit, build curated (staged),
+// audit, publish. Every table is written under a new run-scoped folder; publishing switches the
+// catalog's views in one transaction, and only when every audit passed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BUILT_ZONES, loadCatalog, type BuiltZone, type Catalog, type TableDef } from '../catalog/registry';
+import { DUCKDB_TYPE } from '../catalog/column-types';
+import { DuckDbEngine } from '../engine/duckdb-engine';
+import { quoteIdent, quoteLiteral } from '../engine/engine';
+import { LakeCatalog, type TableVersion } from './lake-catalog';
+import { LakeLayout, newRunId } from './lake-layout';
+import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
+import { RunLock } from './run-lock';
+import { validateDataset, type DatasetValidation } from './validate';
+import { gateAuditor, loadGateSetup } from '../gates/auditor';
+
+/** Phases in the order a run goes through them. */
+export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type RunEvent =
+  | { readonly kind: 'phase'; readonly phase: Phase }
+  | { readonly kind: 'progress'; readonly phase: Phase; readonly done: number; readonly total: number; readonly unit: 'bytes' | 'tables' }
+  | { readonly kind: 'notice'; readonly message: string };
+
+/** What an audit sees: the engine with every table of the run so far as a view under its bare name. */
+export interface AuditContext {
+  readonly zone: BuiltZone;
+  readonly engine: DuckDbEngine;
+  readonly catalog: Catalog;
+  readonly manifest: RunManifest;
+  readonly lake: LakeLayout;
+}
+
+export interface AuditOutcome {
+  /** False blocks the run: nothing is published. */
+  readonly passed: boolean;
+  /** One line per blocking reason, naming the rule. */
+  readonly problems: readonly string[];
+}
+
+export type Auditor = (ctx: AuditContext) => Promise<AuditOutcome>;
+
+export interface RunOptions {
+  readonly landing: string;
+  readonly lake: string;
+  /** @default the catalog of this repository */
+  readonly catalog?: Catalog;
+  /** Audits run after each built zone. @default the quality gate of quality-rules/ */
+  readonly audit?: Auditor;
+  readonly onEvent?: (e: RunEvent) => void;
+  /** DuckDB memory limit for the run, e.g. '2GB'. @default DuckDB's own */
+  readonly memoryLimit?: string;
+  /** Keep the scratch folder (validated NDJSON) after the run. @default false */
+  readonly keepWork?: boolean;
+  /** Overrides how the run id is made (tests). @default newRunId() */
+  readonly runId?: string;
+}
+
+/** A mistake in how the run was asked for (missing folders): exit status 2. */
+export class RunConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunConfigError';
+  }
+}
+
+/** The landing accounting does not add up: a bug in a transform or accounting query, never ignored. */
+export class AccountingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccountingError';
+  }
+}
+
+function checkLanding(landing: string, catalog: Catalog): void {
+  if (!existsSync(landing) || !statSync(landing).isDirectory()) {
+    throw new RunConfigError(`landing folder ${landing} does not exist or is not a folder`);
+  }
+  const missing = catalog.datasets.filter((d) => !existsSync(join(landing, d.dataset)));
+  if (missing.length) {
+    throw new RunConfigError(
+      `landing folder ${landing} has no ${missing.map((d) => d.dataset + '/').join(', ')} folder; ` +
+        `expected one subfolder per dataset: ${catalog.datasets.map((d) => d.dataset + '/').join(', ')}`,
+    );
+  }
+}
+
+const now = () => new Date();
+
+/** Removes what runs that died (killed, crashed) left behind: their data, quarantine and scratch. */
+export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string): string[] {
+  if (!existsSync(layout.runsDir)) return [];
+  const abandoned: string[] = [];
+  for (const runId of readdirSync(layout.runsDir)) {
+    if (runId === currentRunId) continue;
+    const file = join(layout.runDir(runId), 'manifest.json');
+    let status = 'running';
+    try {
+      status = (JSON.parse(readFileSync(file, 'utf8')) as RunManifest).status;
+    } catch {
+      /* no readable manifest: the run died while starting */
+    }
+    if (status !== 'running') continue;
+    abandoned.push(runId);
+    for (const zoneDir of ['landing', ...BUILT_ZONES]) {
+      const base = join(layout.root, 'data', zoneDir);
+      if (!existsSync(base)) continue;
+      for (const table of readdirSync(base)) rmSync(join(base, table, `run_id=${runId}`), { recursive: true, force: true });
+    }
+    const qBase = join(layout.root, 'quarantine');
+    if (existsSync(qBase)) {
+      for (const ds of readdirSync(qBase)) rmSync(join(qBase, ds, `run_id=${runId}`), { recursive: true, force: true });
+    }
+    rmSync(layout.workDir(runId), { recursive: true, force: true });
+    const m = readManifest(file);
+    writeFileSync(file, JSON.stringify({ ...(m ?? { runId }), status: 'failed', error: 'abandoned: the run died before it finished; its data was removed' }, null, 2));
+  }
+  return abandoned;
+}
+
+function readManifest(file: string): RunManifest | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Columns a SELECT returns, via DESCRIBE. */
+async function describe(engine: DuckDbEngine, sql: string): Promise<string[]> {
+  const r = await engine.query(`DESCRIBE ${sql}`);
+  return r.rows.map((row) => String(row.column_name));
+}
+
+/** Wraps a transform so its output has exactly the DDL's columns and types. */
+function typedSelect(table: TableDef, sql: string): string {
+  const cols = table.columns.map((c) => `CAST(t.${quoteIdent(c.name)} AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`);
+  return `SELECT ${cols.join(', ')} FROM (${sql.replace(/;\s*$/, '')}) AS t`;
+}
+
+async function writeTable(engine: DuckDbEngine, dir: string, select: string): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'part-0.parquet');
+  await engine.run(`COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  const r = await engine.query(`SELECT count(*) AS n FROM read_parquet(${quoteLiteral(file)}, hive_partitioning = false)`);
+  return Number(r.rows[0].n);
+}
+
+async function exposeAs(engine: DuckDbEngine, name: string, dir: string): Promise<void> {
+  await engine.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteLiteral(dir + '/*.parquet')}, hive_partitioning = false)`);
+}
+
+export async function runPipeline(options: RunOptions): Promise<RunManifest> {
+  const catalog = options.catalog ?? loadCatalog();
+  const landing = resolve(options.landing);
+  const layout = new LakeLayout(options.lake);
+  const emit = options.onEvent ?? (() => {});
+  checkLanding(landing, catalog);
+  const audit = options.audit ?? gateAuditor(loadGateSetup(catalog));
+  mkdirSync(layout.root, { recursive: true });
+
+  const runId = options.runId ?? newRunId();
+  const { lock, recovered } = RunLock.acquire(layout.lockFile, runId);
+  const lakeCatalog = new LakeCatalog(layout);
+  let engine: DuckDbEngine | undefined;
+  const manifestFile = join(layout.runDir(runId), 'manifest.json');
+  const published = await lakeCatalog.published();
+  const previousRows = new Map(published.map((p) => [p.table, p]));
+  const manifest: RunManifest = {
+    runId,
+    status: 'running',
+    landing,
+    lake: layout.root,
+    startedAt: now().toISOString(),
+    ...(published.length ? { previousRunId: published[0].runId } : {}),
+    datasets: {},
+    tables: {},
+    phases: [],
+    gates: {},
+    problems: [],
+  };
+  const save = () => writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+  try {
+    mkdirSync(layout.runDir(runId), { recursive: true });
+    save();
+    if (recovered) emit({ kind: 'notice', message: `recovered a stale lock of run ${recovered.runId} (pid ${recovered.pid} is gone)` });
+    for (const dead of cleanAbandonedRuns(layout, runId)) emit({ kind: 'notice', message: `removed what the abandoned run ${dead} left behind` });
+
+    const work = layout.workDir(runId);
+    mkdirSync(work, { recursive: true });
+    engine = await DuckDbEngine.open({ tempDirectory: join(work, 'spill'), memoryLimit: options.memoryLimit });
+    const eng = engine;
+    const timed = async <T>(phase: (typeof PHASES)[number], fn: () => Promise<T>): Promise<T> => {
+      emit({ kind: 'phase', phase });
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        manifest.phases.push({ phase, ms: Math.round(performance.now() - t0) });
+      }
+    };
+    const record = (table: TableDef, rows: number, location: string) => {
+      const prev = previousRows.get(table.name);
+      const result: TableResult = { zone: table.zone, rows, location, ...(prev ? { previousRows: prev.rows } : {}) };
+      manifest.tables[table.name] = result;
+    };
+
+    // 1. Validate every landing record, then load the valid ones as the run's landing tables.
+    const validations = await timed('validate', async () => {
+      const all = catalog.datasets.map((d) => ({ d, bytes: 0 }));
+      const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
+      let before = 0;
+      const results: DatasetValidation[] = [];
+      for (const { d } of all) {
+        const quarantineFile = layout.quarantineFile(d.dataset, runId);
+        mkdirSync(join(quarantineFile, '..'), { recursive: true });
+        const v = await validateDataset(d, {
+          landingRoot: landing,
+          validFile: join(work, `${d.dataset}.valid.jsonl`),
+          quarantineFile,
+          onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
+        });
+        before += v.bytes;
+        results.push(v);
+        const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
+        const dir = layout.tableRunDir('landing', d.table.name, runId);
+        const rows = await writeTable(
+          eng,
+          dir,
+          `SELECT * FROM read_json(${quoteLiteral(v.validFile)}, format = 'newline_delimited', columns = {${columns}})`,
+        );
+        if (rows !== v.valid) throw new AccountingError(`${d.dataset}: ${v.valid} valid records but ${rows} rows loaded`);
+        await exposeAs(eng, d.table.name, dir);
+        record(d.table, rows, dir);
+      }
+      return results;
+    });
+
+    // 2-5. Build each zone from its transforms, then audit it; a failed audit stops the run.
+    for (const zone of BUILT_ZONES) {
+      await timed(`build ${zone}`, async () => {
+        const transforms = catalog.transforms.filter((t) => t.zone === zone);
+        let done = 0;
+        for (const t of transforms) {
+          const got = await describe(eng, t.sql.replace(/;\s*$/, ''));
+          const want = t.table.columns.map((c) => c.name);
+          if (got.map((c) => c.toLowerCase()).join(',') !== want.map((c) => c.toLowerCase()).join(',')) {
+            throw new RunConfigError(
+              `${t.file} returns columns (${got.join(', ')}) but ${t.table.file} declares (${want.join(', ')})`,
+            );
+          }
+          const dir = layout.tableRunDir(zone, t.table.name, runId);
+          const rows = await writeTable(eng, dir, typedSelect(t.table, t.sql));
+          await exposeAs(eng, t.table.name, dir);
+          record(t.table, rows, dir);
+          emit({ kind: 'progress', phase: `build ${zone}`, done: ++done, total: transforms.length, unit: 'tables' });
+        }
+        if (zone === 'trusted') {
+          for (const v of validations) manifest.datasets[v.dataset] = await account(eng, catalog, v, layout, runId);
+        }
+      });
+      const outcome = await timed(`audit ${zone}`, async () =>
+        audit({ zone, engine: eng, catalog, manifest, lake: layout }),
+      );
+      if (!outcome.passed) {
+        manifest.problems.push(...outcome.problems);
+        manifest.status = 'blocked';
+        break;
+      }
+    }
+
+    const versions: TableVersion[] = Object.entries(manifest.tables).map(([table, r]) => ({
+      table,
+      zone: r.zone,
+      location: r.location,
+      rows: r.rows,
+    }));
+    if (manifest.status === 'blocked') {
+      manifest.finishedAt = now().toISOString();
+      await lakeCatalog.stage(versions);
+      await lakeCatalog.recordRun(runId, 'blocked', JSON.stringify(manifest));
+    } else {
+      await timed('publish', async () => {
+        manifest.status = 'published';
+        manifest.finishedAt = now().toISOString();
+        await lakeCatalog.publish(runId, versions, JSON.stringify(manifest));
+      });
+    }
+    save();
+    if (!options.keepWork) rmSync(work, { recursive: true, force: true });
+    return manifest;
+  } catch (e) {
+    manifest.status = 'failed';
+    manifest.error = (e as Error).message;
+    manifest.finishedAt = now().toISOString();
+    try {
+      save();
+    } catch {
+      /* the lake itself is unwritable: the error below says why */
+    }
+    throw e;
+  } finally {
+    await engine?.close();
+    lock.release();
+  }
+}
+
+function datasetBytes(landing: string, dataset: string): number {
+  let n = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) n += statSync(p).size;
+    }
+  };
+  walk(join(landing, dataset));
+  return n;
+}
+
+/** Classifies every valid record of a dataset and checks that the classes add up. */
+async function account(
+  engine: DuckDbEngine,
+  catalog: Catalog,
+  v: DatasetValidation,
+  layout: LakeLayout,
+  runId: string,
+): Promise<DatasetAccounting> {
+  const ds = catalog.datasets.find((d) => d.dataset === v.dataset)!;
+  const r = await engine.query(ds.accountingSql.replace(/;\s*$/, ''));
+  const outcomes: Record<string, number> = {};
+  for (const row of r.rows) {
+    const n = Number(row.records);
+    if (n > 0) outcomes[String(row.outcome)] = (outcomes[String(row.outcome)] ?? 0) + n;
+  }
+  const sum = Object.values(outcomes).reduce((a, b) => a + b, 0);
+  if (sum !== v.valid) {
+    throw new AccountingError(
+      `${ds.accountingFile}: outcomes add up to ${sum} but ${v.valid} ${v.dataset} records were valid (${JSON.stringify(outcomes)})`,
+    );
+  }
+  const built = catalog.transforms.filter((t) => t.zone === 'trusted' && t.inputs.includes(ds.table.name));
+  const trustedRows = built.length === 1 ? engine.query(`SELECT count(*) AS n FROM ${quoteIdent(built[0].table.name)}`) : undefined;
+  if (trustedRows) {
+    const rows = Number((await trustedRows).rows[0].n);
+    if (rows !== (outcomes.trusted ?? 0)) {
+      throw new AccountingError(
+        `${ds.accountingFile} counts ${outcomes.trusted ?? 0} trusted ${v.dataset} records but ${built[0].file} built ${rows} rows`,
+      );
+    }
+  }
+  const reasons = Object.fromEntries(Object.entries(v.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  return {
+    files: v.files,
+    bytes: v.bytes,
+    ignoredFiles: v.ignoredFiles,
+    read: v.read,
+    blankLines: v.blankLines,
+    valid: v.valid,
+    quarantined: v.quarantined,
+    quarantineLocation: layout.quarantineFile(v.dataset, runId),
+    quarantineReasons: reasons,
+    outcomes,
+    excludedByPolicy: v.valid - (outcomes.trusted ?? 0) - (outcomes.duplicate ?? 0),
+  };
+}
