@@ -3,13 +3,20 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { runPipeline, RunConfigError, type RunEvent } from '../pipeline/runner';
-import { LakeCatalog, LakeNotFoundError } from '../pipeline/lake-catalog';
+import { LakeCatalog, LakeNotFoundError, RollbackError } from '../pipeline/lake-catalog';
 import { LakeLayout } from '../pipeline/lake-layout';
 import { LakeBusyError } from '../pipeline/run-lock';
 import { CatalogError } from '../catalog/registry';
 import { DdlError } from '../catalog/ddl';
 import { DuckDbEngine } from '../engine/duckdb-engine';
 import { runSummary } from './run-summary';
+import { loadCatalog } from '../catalog/registry';
+import { gateLocalLake } from '../gates/lake-gate';
+import { blockingMessage, loadGateSetup } from '../gates/auditor';
+import type { GateResult } from '../gates/evaluator';
+import { RuleFileError } from '../gates/rule-file';
+import { GateConfigError } from '../gates/gate-config';
+import { RunLock } from '../pipeline/run-lock';
 import { textTable } from './text-table';
 
 /** Exit statuses: the contract scripts and CI rely on. */
@@ -17,7 +24,7 @@ export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } 
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError];
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -128,7 +135,65 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command('gate')
+    .description('evaluate the quality rules on the published tables (or the staged tables of the last blocked run)')
+    .addOption(new Option('--engine <engine>', 'where the rules run').choices(['duckdb', 'athena']).default('duckdb'))
+    .option('--lake <dir>', 'lake folder (duckdb engine)', DEFAULT_LAKE)
+    .option('--staged', 'audit the staged tables instead of the published ones')
+    .option('--json', 'print the gate results as JSON')
+    .action(async (o) => {
+      if (o.engine !== 'duckdb') throw new UsageError('the athena engine needs --env; see `stedi gate --help`');
+      const catalog = loadCatalog();
+      const { gates, skipped } = await gateLocalLake(new LakeLayout(o.lake), catalog, loadGateSetup(catalog), Boolean(o.staged));
+      if (skipped.length) process.stderr.write(`not evaluated (their tables are not in the lake): ${skipped.join(', ')}\n`);
+      process.exitCode = printGate(gates, Boolean(o.json));
+    });
+
+  program
+    .command('rollback')
+    .description('switch every table back to what an earlier published run wrote, in one transaction')
+    .requiredOption('--to <run>', 'run id of a published run (see `stedi runs`)')
+    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
+    .action(async (o) => {
+      const lock = RunLock.acquire(new LakeLayout(o.lake).lockFile, `rollback-to-${o.to}`).lock;
+      try {
+        const versions = await new LakeCatalog(new LakeLayout(o.lake)).rollback(o.to);
+        process.stdout.write(`restored ${versions.length} tables to run ${o.to}\n`);
+      } finally {
+        lock.release();
+      }
+    });
+
+  program
+    .command('runs')
+    .description('list the runs recorded in the lake, newest last')
+    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const layout = new LakeLayout(o.lake);
+      if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
+      const runs = (await new LakeCatalog(layout).runs()).map(({ manifest, ...r }) => r);
+      process.stdout.write(
+        o.json ? JSON.stringify(runs, null, 2) + '\n' : textTable(['run', 'status', 'finished'], runs.map((r) => [r.runId, r.status, r.finishedAt])) + '\n',
+      );
+    });
+
   return program;
+}
+
+/** Prints gate results; returns the exit status (1 when a rule blocks). */
+export function printGate(results: readonly GateResult[], json: boolean): number {
+  const blocking = results.flatMap((g) => g.rules.filter((r) => r.blocking));
+  if (json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  else {
+    const rows = results.flatMap((g) => g.rules.map((r) => [g.zone, r.name, r.severity, r.status, r.failing, r.allowed]));
+    process.stdout.write(textTable(['zone', 'rule', 'severity', 'status', 'failing', 'allowed'], rows) + '\n');
+    const queries = results.reduce((n, g) => n + g.queries, 0);
+    process.stdout.write(`\n${queries} queries; ${blocking.length ? 'BLOCKED' : 'passed'}\n`);
+    for (const r of blocking) process.stdout.write(`  - ${blockingMessage(r)}\n`);
+  }
+  return blocking.length ? EXIT.blocked : EXIT.published;
 }
 
 export function positiveInt(v: string): number {

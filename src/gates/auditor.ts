@@ -8,7 +8,7 @@ import { loadRules, type Rule } from './rule-file';
 
 /** One line naming a blocking rule, what it found and where it is defined. */
 export function blockingMessage(r: RuleResult): string {
-  if (r.status === 'error') return `rule ${r.name} could not be evaluated: ${r.error}`;
+  if (r.status === 'error') return `rule ${r.name} could not be evaluated: ${(r.error ?? '').split('\n')[0]}`;
   return `rule ${r.name} failed: ${r.failing.toLocaleString('en-US')} failing (allowed ${r.allowed.toLocaleString('en-US')}): ${r.description} [${r.file}]`;
 }
 

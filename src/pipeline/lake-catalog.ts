@@ -32,6 +32,13 @@ export const STAGING_SCHEMA = 'staging';
 /** Schema of the lake's own bookkeeping. */
 export const META_SCHEMA = 'stedi';
 
+export class RollbackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RollbackError';
+  }
+}
+
 export class LakeNotFoundError extends Error {
   constructor(path: string) {
     super(`no lake catalog at ${path}: run \`stedi run --lake <dir>\` first, or pass the right --lake`);
@@ -75,6 +82,22 @@ async function inTransaction(c: DuckDBConnection, fn: () => Promise<void>): Prom
   }
 }
 
+/** Points each table's view and pointer row at one run's version (inside the caller's transaction). */
+async function switchTables(c: DuckDBConnection, runId: string, tables: readonly TableVersion[], at: Date): Promise<void> {
+  for (const t of tables) {
+    await c.run(viewSql(t.zone, t.table, t.location));
+    await c.run(`DELETE FROM ${META_SCHEMA}.published_tables WHERE table_name = $1`, [t.table]);
+    await c.run(`INSERT INTO ${META_SCHEMA}.published_tables VALUES ($1, $2, $3, $4, $5, $6)`, [
+      t.table,
+      t.zone,
+      runId,
+      t.location,
+      t.rows,
+      at.toISOString(),
+    ]);
+  }
+}
+
 export class LakeCatalog {
   constructor(private readonly layout: LakeLayout) {}
 
@@ -83,21 +106,37 @@ export class LakeCatalog {
     await withCatalog(this.layout.catalogFile, false, async (c) => {
       await ensureSchemas(c);
       await inTransaction(c, async () => {
-        for (const t of tables) {
-          await c.run(viewSql(t.zone, t.table, t.location));
-          await c.run(`DELETE FROM ${META_SCHEMA}.published_tables WHERE table_name = $1`, [t.table]);
-          await c.run(`INSERT INTO ${META_SCHEMA}.published_tables VALUES ($1, $2, $3, $4, $5, $6)`, [
-            t.table,
-            t.zone,
-            runId,
-            t.location,
-            t.rows,
-            at.toISOString(),
-          ]);
-        }
+        await switchTables(c, runId, tables, at);
         await c.run(`INSERT INTO ${META_SCHEMA}.runs VALUES ($1, 'published', $2, $3)`, [runId, at.toISOString(), manifest]);
       });
     });
+  }
+
+  /**
+   * Switches every table back to the versions an earlier published run wrote, in one
+   * transaction. The run's data must still be on disk.
+   */
+  async rollback(toRunId: string, at: Date = new Date()): Promise<TableVersion[]> {
+    const run = (await this.runs()).find((r) => r.runId === toRunId);
+    if (!run) throw new RollbackError(`no run ${toRunId} in ${this.layout.catalogFile}; see \`stedi runs\``);
+    if (run.status !== 'published') throw new RollbackError(`run ${toRunId} was ${run.status}, not published: only published runs can be restored`);
+    const manifest = JSON.parse(run.manifest) as { tables: Record<string, { zone: Zone; rows: number; location: string }> };
+    const versions = Object.entries(manifest.tables).map(([table, t]) => ({ table, zone: t.zone, rows: t.rows, location: t.location }));
+    const gone = versions.filter((v) => !existsSync(v.location));
+    if (gone.length) {
+      throw new RollbackError(`run ${toRunId} cannot be restored: its data is gone (${gone.map((g) => g.location).join(', ')})`);
+    }
+    await withCatalog(this.layout.catalogFile, false, async (c) => {
+      await inTransaction(c, async () => {
+        await switchTables(c, toRunId, versions, at);
+        await c.run(`INSERT INTO ${META_SCHEMA}.runs VALUES ($1, 'rollback', $2, $3)`, [
+          `${at.toISOString()}-rollback`,
+          at.toISOString(),
+          JSON.stringify({ rollbackTo: toRunId }),
+        ]);
+      });
+    });
+    return versions;
   }
 
   /** Exposes a run's staged tables as views in the staging schema, for inspection and `stedi gate`. */
