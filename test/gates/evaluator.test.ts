@@ -1,0 +1,113 @@
+import { loadCatalog } from '../../src/catalog/registry';
+import { DuckDbEngine } from '../../src/engine/duckdb-engine';
+import { evaluateGate, type GateResult } from '../../src/gates/evaluator';
+import { loadGateConfig } from '../../src/gates/gate-config';
+import { loadRules } from '../../src/gates/rule-file';
+import { cleanTables, createTables, customer, SERIAL_A } from '../support/tables';
+
+const catalog = loadCatalog();
+const rules = loadRules(catalog);
+const config = loadGateConfig(catalog);
+
+async function gate(tables: ReturnType<typeof cleanTables>, zone: 'trusted' | 'curated', only = rules): Promise<GateResult> {
+  const engine = await DuckDbEngine.open();
+  try {
+    await createTables(engine, catalog, tables);
+    return await evaluateGate({ engine, zone, rules: only, config });
+  } finally {
+    await engine.close();
+  }
+}
+const failed = (g: GateResult) => g.rules.filter((r) => r.status !== 'pass').map((r) => [r.name, r.status, r.failing]);
+
+describe('evaluateGate', () => {
+  it('clean tables pass every rule of both audits', async () => {
+    const t = await gate(cleanTables(), 'trusted');
+    const c = await gate(cleanTables(), 'curated');
+    expect([failed(t), failed(c), t.passed, c.passed]).toEqual([[], [], true, true]);
+    expect(t.rules.map((r) => r.name)).toEqual(rules.filter((r) => r.zone === 'trusted').map((r) => r.name));
+  });
+
+  it('predicate rules are batched: one query and one scan per table, however many rules read it', async () => {
+    const predicates = rules.filter((r) => r.predicate && r.zone === 'trusted');
+    const tables = [...new Set(predicates.map((r) => r.predicate!.table))].sort();
+    expect(predicates.length).toBeGreaterThan(tables.length);
+    const g = await gate(cleanTables(), 'trusted', predicates);
+    expect([g.queries, g.scans]).toEqual([tables.length, Object.fromEntries(tables.map((t) => [t, 1]))]);
+  });
+
+  it('a failing predicate rule costs one more query for its failing rows, and shows them', async () => {
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null, birthDay: '1399-01-01' }));
+    const g = await gate(tables, 'trusted', rules.filter((r) => r.predicate && r.zone === 'trusted'));
+    const consent = g.rules.find((r) => r.name === 'consent_customer_trusted')!;
+    expect([consent.status, consent.blocking, consent.failing, consent.checked, consent.sample.map((s) => s.email)]).toEqual([
+      'fail',
+      true,
+      1,
+      3,
+      ['eve@x.com'],
+    ]);
+    const birthday = g.rules.find((r) => r.name === 'customer_birthday_plausible')!;
+    expect([birthday.status, birthday.blocking]).toEqual(['fail', false]);
+    expect(g.passed).toBe(false);
+    expect(g.scans.customer_trusted).toBe(3);
+  });
+
+  it('a rule that cannot be evaluated blocks the gate (fail closed) without hiding the other rules', async () => {
+    const bad = { ...rules.find((r) => r.name === 'customer_birthday_plausible')!, name: 'broken', severity: 'warn' as const, predicate: { table: 'customer_trusted', alias: 'c', where: 'c.no_such_column = 1' }, sql: 'SELECT * FROM customer_trusted c WHERE c.no_such_column = 1' };
+    const others = rules.filter((r) => r.predicate?.table === 'customer_trusted');
+    const g = await gate(cleanTables(), 'trusted', [bad, ...others]);
+    expect(g.rules.map((r) => [r.name, r.status, r.blocking])).toEqual([
+      ['broken', 'error', true],
+      ...others.map((r) => [r.name, 'pass', false]),
+    ]);
+    expect(g.rules[0].error).toMatch(/^quality-rules\/rules\/customer_birthday_plausible\.sql:3: .*no_such_column/);
+  });
+
+  it('a share tolerance allows that share of the checked rows', async () => {
+    const tables = cleanTables();
+    tables.step_trainer_trusted.push({ sensorReadingTime: 1, serialNumber: SERIAL_A, distanceFromObject: 5000 });
+    const base = rules.find((r) => r.name === 'step_trainer_distance_plausible')!;
+    const g = await gate(tables, 'trusted', [
+      { ...base, name: 'tolerant', tolerance: { share: 0.34 } },
+      { ...base, name: 'strict', tolerance: { share: 0.33 } },
+    ]);
+    expect(g.rules.map((r) => [r.name, r.failing, r.checked, r.allowed, r.status])).toEqual([
+      ['tolerant', 1, 3, 1, 'pass'],
+      ['strict', 1, 3, 0, 'fail'],
+    ]);
+  });
+
+  it('built-in checks: quarantine share per dataset and curated volume against the last run', async () => {
+    const engine = await DuckDbEngine.open();
+    try {
+      await createTables(engine, catalog, cleanTables());
+      const facts = {
+        datasets: {
+          customer: { read: 1000, quarantined: 10, quarantineReasons: { 'missing required field email': 10 } },
+          accelerometer: { read: 1000, quarantined: 11, quarantineReasons: { 'malformed JSON': 11 } },
+        },
+        tables: {
+          customer_curated: { zone: 'curated', rows: 50, previousRows: 100 },
+          machine_learning_curated: { zone: 'curated', rows: 49, previousRows: 100 },
+          customer_trusted: { zone: 'trusted', rows: 1, previousRows: 100 },
+        },
+      };
+      const t = await evaluateGate({ engine, zone: 'trusted', rules: [], config, facts });
+      const c = await evaluateGate({ engine, zone: 'curated', rules: [], config, facts });
+      expect(t.rules.map((r) => [r.name, r.failing, r.allowed, r.status])).toEqual([
+        ['quarantine_share_customer', 10, 10, 'pass'],
+        ['quarantine_share_accelerometer', 11, 10, 'fail'],
+      ]);
+      expect(t.rules[1].sample).toEqual([{ reason: 'malformed JSON', records: 11 }]);
+      expect(c.rules.map((r) => [r.name, r.failing, r.status])).toEqual([
+        ['volume_customer_curated', 0, 'pass'],
+        ['volume_machine_learning_curated', 1, 'fail'],
+      ]);
+      expect([t.queries, c.queries]).toEqual([0, 0]);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+// Contract cases as data: each a record line and the reasons it is quarantined for (none = valid).
+import { loadCatalog } from '../../src/catalog/registry';
+import { RecordContract } from '../../src/pipeline/record-contract';
+
+const catalog = loadCatalog();
+const contract = (dataset: string) => {
+  const ds = catalog.datasets.find((d) => d.dataset === dataset)!;
+  return new RecordContract(ds.dataset, ds.schema);
+};
+
+const customer = {
+  customerName: 'Santosh Clayton',
+  email: 'Santosh.Clayton@test.com',
+  phone: '8015551212',
+  birthDay: '1399-01-01',
+  serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c',
+  registrationDate: 1655564376361,
+  lastUpdateDate: 1655564376361,
+};
+const line = (o: object) => JSON.stringify(o);
+
+const cases: { description: string; dataset: string; line: string; reasons: (string | RegExp)[] }[] = [
+  { description: 'a customer without consent fields (absent, not null)', dataset: 'customer', line: line(customer), reasons: [] },
+  { description: 'a customer with research consent', dataset: 'customer', line: line({ ...customer, shareWithResearchAsOfDate: 1 }), reasons: [] },
+  { description: 'an implausible but well-formed birthday is the producer\'s data', dataset: 'customer', line: line(customer), reasons: [] },
+  { description: 'extra fields are allowed (producers add fields)', dataset: 'customer', line: line({ ...customer, loyalty: 'gold' }), reasons: [] },
+  {
+    description: 'consent given as null breaks the contract (absent means not given)',
+    dataset: 'customer',
+    line: line({ ...customer, shareWithResearchAsOfDate: null }),
+    reasons: ['field shareWithResearchAsOfDate must be integer (got null)'],
+  },
+  {
+    description: 'a missing email',
+    dataset: 'customer',
+    line: line({ ...customer, email: undefined }),
+    reasons: ['missing required field email'],
+  },
+  {
+    description: 'a serial number that is no UUID and a phone with letters',
+    dataset: 'customer',
+    line: line({ ...customer, serialNumber: 'abc', phone: '801-555' }),
+    reasons: ['field phone must match pattern "^[0-9]{1,32}$"', 'field serialNumber is not a valid uuid'],
+  },
+  { description: 'a reading with doubles written as 1.0', dataset: 'accelerometer', line: '{"user":"a@b.co","timestamp":1655564444103,"x":1.0,"y":-1.0,"z":0.0}', reasons: [] },
+  {
+    description: 'a timestamp sent as a string',
+    dataset: 'accelerometer',
+    line: '{"user":"a@b.co","timestamp":"1655564444103","x":1.0,"y":-1.0,"z":0.0}',
+    reasons: ['field timestamp must be integer (got string)'],
+  },
+  {
+    description: 'a negative timestamp',
+    dataset: 'accelerometer',
+    line: '{"user":"a@b.co","timestamp":-5,"x":1.0,"y":-1.0,"z":0.0}',
+    reasons: ['field timestamp must be >= 0'],
+  },
+  { description: 'an array instead of an object', dataset: 'accelerometer', line: '[1,2]', reasons: ['record must be a JSON object, got array'] },
+  {
+    description: 'a truncated line',
+    dataset: 'step_trainer',
+    line: '{"sensorReadingTime":1655564444103,"serialNumber":"50f7b4f3',
+    // The parser's own words vary between Node versions; the position does not.
+    reasons: [/^malformed JSON: Unterminated string in JSON at position 59/],
+  },
+  {
+    description: 'a distance given as a fraction',
+    dataset: 'step_trainer',
+    line: '{"sensorReadingTime":1,"serialNumber":"50f7b4f3-7af5-4b07-a421-7b902c8d2b7c","distanceFromObject":2.5}',
+    reasons: ['field distanceFromObject must be integer (got number)'],
+  },
+];
+
+describe('record contracts (quality-rules/schemas)', () => {
+  for (const c of cases) {
+    it(`${c.dataset}: ${c.description}`, () => {
+      const v = contract(c.dataset).checkLine(c.line);
+      expect(v.ok ? [] : v.reasons).toEqual(c.reasons.map((r) => (typeof r === 'string' ? r : expect.stringMatching(r))));
+    });
+  }
+});
