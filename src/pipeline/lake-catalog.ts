@@ -102,11 +102,21 @@ export class LakeCatalog {
   constructor(private readonly layout: LakeLayout) {}
 
   /** Points every table's view at the run's data and records the run, all in one transaction. */
-  async publish(runId: string, tables: readonly TableVersion[], manifest: string, at: Date = new Date()): Promise<void> {
+  async publish(
+    runId: string,
+    tables: readonly TableVersion[],
+    manifest: string,
+    at: Date = new Date(),
+    /** Called inside the transaction once half the tables were switched (crash tests). */
+    midway?: () => Promise<void>,
+  ): Promise<void> {
     await withCatalog(this.layout.catalogFile, false, async (c) => {
       await ensureSchemas(c);
       await inTransaction(c, async () => {
-        await switchTables(c, runId, tables, at);
+        const half = Math.ceil(tables.length / 2);
+        await switchTables(c, runId, tables.slice(0, half), at);
+        await midway?.();
+        await switchTables(c, runId, tables.slice(half), at);
         await c.run(`INSERT INTO ${META_SCHEMA}.runs VALUES ($1, 'published', $2, $3)`, [runId, at.toISOString(), manifest]);
       });
     });

@@ -11,6 +11,7 @@ import { LakeCatalog, type TableVersion } from './lake-catalog';
 import { LakeLayout, newRunId } from './lake-layout';
 import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
+import { faultPoint } from './fault-point';
 import { validateDataset, type DatasetValidation } from './validate';
 import { gateAuditor, loadGateSetup } from '../gates/auditor';
 
@@ -193,6 +194,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     const eng = engine;
     const timed = async <T>(phase: (typeof PHASES)[number], fn: () => Promise<T>): Promise<T> => {
       emit({ kind: 'phase', phase });
+      await faultPoint(phase, layout.root);
       const t0 = performance.now();
       try {
         return await fn();
@@ -284,7 +286,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
       await timed('publish', async () => {
         manifest.status = 'published';
         manifest.finishedAt = now().toISOString();
-        await lakeCatalog.publish(runId, versions, JSON.stringify(manifest));
+        await lakeCatalog.publish(runId, versions, JSON.stringify(manifest), new Date(), () => faultPoint('inside publish', layout.root));
       });
     }
     save();
