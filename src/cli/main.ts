@@ -80,7 +80,9 @@ export function buildProgram(): Command {
   const program = new Command('stedi')
     .description('STEDI lakehouse: run the landing -> trusted -> curated pipeline on embedded DuckDB, with quality gates')
     .option('--debug', 'print stack traces of errors')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Before any subcommand is added, so that they inherit it: errors come back to main().
+    .exitOverride();
 
   program
     .command('run')
@@ -204,7 +206,6 @@ export function positiveInt(v: string): number {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);

@@ -1,7 +1,7 @@
 // Runs the pipeline on embedded DuckDB: validate, build trusted, audit, build curated (staged),
 // audit, publish. Every table is written under a new run-scoped folder; publishing switches the
 // catalog's views in one transaction, and only when every audit passed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BUILT_ZONES, loadCatalog, type BuiltZone, type Catalog, type TableDef } from '../catalog/registry';
 import { DUCKDB_TYPE } from '../catalog/column-types';
@@ -13,7 +13,8 @@ import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
 import { faultPoint } from './fault-point';
 import { validateDataset, type DatasetValidation } from './validate';
-import { gateAuditor, loadGateSetup } from '../gates/auditor';
+import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
+import { RuleFileError } from '../gates/rule-file';
 
 /** Phases in the order a run goes through them. */
 export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
@@ -89,6 +90,36 @@ function checkLanding(landing: string, catalog: Catalog): void {
 
 const now = () => new Date();
 
+function prepareLake(layout: LakeLayout): void {
+  if (existsSync(layout.root) && !statSync(layout.root).isDirectory()) {
+    throw new RunConfigError(`lake ${layout.root} is a file, not a folder; pass --lake <folder>`);
+  }
+  try {
+    mkdirSync(layout.root, { recursive: true });
+    accessSync(layout.root, constants.W_OK);
+  } catch (e) {
+    throw new RunConfigError(`cannot write to lake ${layout.root}: ${(e as Error).message}`);
+  }
+}
+
+/** Loads the rules and parses each one's SQL, so a syntax error stops the run before any work. */
+async function checkedGateSetup(catalog: Catalog): Promise<GateSetup> {
+  const setup = loadGateSetup(catalog);
+  const parser = await DuckDbEngine.open();
+  try {
+    for (const r of setup.rules) {
+      try {
+        await parser.connection.extractStatements(r.sql);
+      } catch (e) {
+        throw new RuleFileError(r.file, r.sqlLine, `SQL does not parse: ${(e as Error).message.replace(/^Failed to extract statements: /, '').split('\n')[0]}`);
+      }
+    }
+  } finally {
+    await parser.close();
+  }
+  return setup;
+}
+
 /** Removes what runs that died (killed, crashed) left behind: their data, quarantine and scratch. */
 export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string): string[] {
   if (!existsSync(layout.runsDir)) return [];
@@ -158,8 +189,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
-  const audit = options.audit ?? gateAuditor(loadGateSetup(catalog));
-  mkdirSync(layout.root, { recursive: true });
+  const audit = options.audit ?? gateAuditor(await checkedGateSetup(catalog));
+  prepareLake(layout);
 
   const runId = options.runId ?? newRunId();
   const { lock, recovered } = RunLock.acquire(layout.lockFile, runId);

@@ -1,0 +1,11 @@
+// A copy of the catalog folders (ddl/, glue/sql/, quality-rules/) that a test may break.
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/catalog/registry';
+import { tempDir } from './tmp';
+
+export function copyCatalogFolders(): string {
+  const root = tempDir('stedi-project-');
+  for (const dir of ['ddl', join('glue', 'sql'), 'quality-rules']) cpSync(join(PROJECT_ROOT, dir), join(root, dir), { recursive: true });
+  return root;
+}
