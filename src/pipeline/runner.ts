@@ -12,6 +12,7 @@ import { LakeLayout, newRunId } from './lake-layout';
 import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
 import { faultPoint } from './fault-point';
+import { ValidationPool } from './validation-pool';
 import { validateDataset, type DatasetValidation } from './validate';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
 import { RuleFileError } from '../gates/rule-file';
@@ -53,6 +54,8 @@ export interface RunOptions {
   readonly onEvent?: (e: RunEvent) => void;
   /** DuckDB memory limit for the run, e.g. '2GB'. @default DuckDB's own */
   readonly memoryLimit?: string;
+  /** Worker threads that check landing records; 0 checks them on the main thread. @default 0 */
+  readonly validationWorkers?: number;
   /** Keep the scratch folder (validated NDJSON) after the run. @default false */
   readonly keepWork?: boolean;
   /** Overrides how the run id is made (tests). @default newRunId() */
@@ -240,6 +243,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     };
 
     // 1. Validate every landing record, then load the valid ones as the run's landing tables.
+    const pool = options.validationWorkers ? new ValidationPool(catalog.root, options.validationWorkers) : undefined;
     const validations = await timed('validate', async () => {
       const all = catalog.datasets.map((d) => ({ d, bytes: 0 }));
       const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
@@ -252,6 +256,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
           landingRoot: landing,
           validFile: join(work, `${d.dataset}.valid.jsonl`),
           quarantineFile,
+          pool,
           onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
         });
         before += v.bytes;
@@ -268,7 +273,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         record(d.table, rows, dir);
       }
       return results;
-    });
+    }).finally(() => pool?.close());
 
     // 2-5. Build each zone from its transforms, then audit it; a failed audit stops the run.
     for (const zone of BUILT_ZONES) {

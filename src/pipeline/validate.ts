@@ -1,21 +1,15 @@
 // Phase 1, validate: every landing line is checked against its record contract; valid records go
 // on to the run, invalid ones to quarantine with file, line and reasons. Nothing is dropped.
+// Files are streamed in batches of whole lines; batches are checked inline or by a worker pool and
+// written back in landing order, so memory stays bounded whatever the file size.
 import type { LandingDataset } from '../catalog/registry';
-import { listDatasetFiles, type IgnoredFile } from './landing-files';
-import { readLines, type LineReaderOptions } from './line-reader';
+import { listDatasetFiles, type IgnoredFile, type LandingFile } from './landing-files';
+import { DEFAULT_MAX_LINE_BYTES, openLandingStream } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
-import { RecordContract } from './record-contract';
+import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
+import type { ValidationPool } from './validation-pool';
 
-export interface QuarantineRecord {
-  readonly dataset: string;
-  /** Landing file, relative to the landing root. */
-  readonly file: string;
-  readonly line: number;
-  readonly reasons: readonly string[];
-  /** The line as it arrived (absent when it was too large or not UTF-8). */
-  readonly record?: string;
-  readonly bytes: number;
-}
+export type { QuarantineRecord } from './record-batch';
 
 export interface DatasetValidation {
   readonly dataset: string;
@@ -34,60 +28,208 @@ export interface DatasetValidation {
   readonly quarantineFile: string;
 }
 
-export interface ValidateOptions extends LineReaderOptions {
+export interface ValidateOptions {
   readonly landingRoot: string;
   readonly validFile: string;
   readonly quarantineFile: string;
-  /** Called after each file with the number of bytes read so far. */
+  /** Lines longer than this are quarantined by size, never held in memory. @default 16 MiB */
+  readonly maxLineBytes?: number;
+  /** Bytes of whole lines per batch. @default 1 MiB */
+  readonly batchBytes?: number;
+  /** Worker threads to check batches; without one, batches are checked on this thread. @default none */
+  readonly pool?: ValidationPool;
+  /** Called after each batch with the landing bytes read so far. */
   readonly onProgress?: (bytesDone: number) => void;
 }
 
-/** Groups reasons whose text varies with the data (positions in malformed JSON). */
+/** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
 export function reasonKey(reason: string): string {
   return reason.startsWith('malformed JSON') ? 'malformed JSON' : reason.replace(/ \d+ bytes, over/, ' N bytes, over');
 }
 
+const NEWLINE = 0x0a;
+
+function countNewlines(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = bytes.indexOf(NEWLINE); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Cuts a file's byte stream into batches of whole lines. A line longer than maxLineBytes is not
+ * kept: it is reported through `oversized` with its line number and size.
+ */
+async function* lineBatches(
+  file: LandingFile,
+  batchBytes: number,
+  maxLineBytes: number,
+  oversized: (line: number, bytes: number) => void,
+): AsyncGenerator<Omit<LineBatch, 'seq'>> {
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let skipping = 0; // bytes of an oversized line seen so far; 0 when not skipping
+  let line = 1;
+  let fileStart = true;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let pendingFirstLine = 1;
+
+  const flush = function* (): Generator<Omit<LineBatch, 'seq'>> {
+    if (!pendingBytes) return;
+    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    yield { file: file.name, firstLine: pendingFirstLine, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileStart };
+    fileStart = false;
+    pending = [];
+    pendingBytes = 0;
+  };
+
+  for await (const chunk of openLandingStream(file.path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    if (skipping) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        skipping += chunk.length;
+        continue;
+      }
+      oversized(line, skipping + nl);
+      skipping = 0;
+      line++;
+      pendingFirstLine = line;
+      fileStart = false;
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last < start) {
+      // No line ends in this chunk: it all belongs to the current line.
+      carry.push(chunk.subarray(start));
+      carryBytes += chunk.length - start;
+      if (carryBytes > maxLineBytes) {
+        yield* flush();
+        skipping = carryBytes;
+        carry = [];
+        carryBytes = 0;
+      }
+      continue;
+    }
+    const whole = chunk.subarray(start, last + 1);
+    const firstNl = whole.indexOf(NEWLINE);
+    if (carryBytes + firstNl > maxLineBytes) {
+      // The carried line ends here but is over the limit: report it, keep the rest.
+      yield* flush();
+      oversized(line, carryBytes + firstNl);
+      carry = [];
+      carryBytes = 0;
+      line++;
+      pendingFirstLine = line;
+      fileStart = false;
+      const rest = whole.subarray(firstNl + 1);
+      if (rest.length) {
+        pending.push(Buffer.from(rest));
+        pendingBytes += rest.length;
+        line += countNewlines(rest);
+      }
+    } else {
+      const piece = carry.length ? Buffer.concat([...carry, whole]) : Buffer.from(whole);
+      if (!pendingBytes) pendingFirstLine = line;
+      pending.push(piece);
+      pendingBytes += piece.length;
+      line += countNewlines(whole);
+      carry = [];
+      carryBytes = 0;
+    }
+    if (last + 1 < chunk.length) {
+      carry.push(Buffer.from(chunk.subarray(last + 1)));
+      carryBytes += chunk.length - last - 1;
+    }
+    if (pendingBytes >= batchBytes) yield* flush();
+  }
+  if (skipping) {
+    yield* flush();
+    oversized(line, skipping);
+    return;
+  }
+  if (carryBytes) {
+    if (!pendingBytes) pendingFirstLine = line;
+    const tail = Buffer.concat(carry);
+    pending.push(tail);
+    pendingBytes += tail.length;
+  }
+  yield* flush();
+}
+
 export async function validateDataset(ds: LandingDataset, options: ValidateOptions): Promise<DatasetValidation> {
   const { files, ignored } = listDatasetFiles(options.landingRoot, ds.dataset);
-  const contract = new RecordContract(ds.dataset, ds.schema);
-  const columns = ds.table.columns.map((c) => c.name);
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const batchBytes = options.batchBytes ?? 1 << 20;
+  const inline = options.pool ? undefined : new BatchValidator(ds.dataset, ds.schema, ds.table);
   const valid = new NdjsonWriter(options.validFile);
   const quarantine = new NdjsonWriter(options.quarantineFile);
   const reasons: Record<string, number> = {};
-  let read = 0;
-  let blankLines = 0;
+  const totals = { read: 0, blankLines: 0, valid: 0, quarantined: 0 };
+
+  // Results are written strictly in batch order, whichever worker finishes first.
+  const results = new Map<number, BatchResult>();
+  const inflight: Promise<void>[] = [];
+  let nextSeq = 0;
+  let written = 0;
   let bytesDone = 0;
+  const maxInflight = options.pool ? options.pool.size * 2 : 1;
+
+  const drain = async () => {
+    while (results.has(written)) {
+      const r = results.get(written)!;
+      results.delete(written);
+      written++;
+      totals.read += r.read;
+      totals.blankLines += r.blankLines;
+      totals.valid += r.valid;
+      totals.quarantined += r.quarantine.length;
+      if (r.validText) await valid.write(r.validText.slice(0, -1));
+      for (const q of r.quarantine) {
+        for (const reason of q.reasons) reasons[reasonKey(reason)] = (reasons[reasonKey(reason)] ?? 0) + 1;
+        await quarantine.writeJson(q);
+      }
+    }
+  };
+  const submit = async (batch: LineBatch) => {
+    if (inline) {
+      results.set(batch.seq, inline.check(batch));
+    } else {
+      const p = options.pool!.check(ds.dataset, batch).then((r) => {
+        results.set(r.seq, r);
+      });
+      inflight.push(p);
+      if (inflight.length >= maxInflight) await inflight.shift();
+    }
+    await drain();
+  };
+
   try {
     for (const file of files) {
-      for await (const line of readLines(file.path, options)) {
-        if (line.text !== undefined && line.text.trim() === '') {
-          blankLines++;
-          continue;
-        }
-        read++;
-        const verdict =
-          line.problem !== undefined ? { ok: false as const, reasons: [line.problem] } : contract.checkLine(line.text!);
-        if (verdict.ok) {
-          const projected: Record<string, unknown> = {};
-          for (const c of columns) projected[c] = verdict.record[c] ?? null;
-          await valid.writeJson(projected);
-        } else {
-          for (const r of verdict.reasons) reasons[reasonKey(r)] = (reasons[reasonKey(r)] ?? 0) + 1;
-          const q: QuarantineRecord = {
-            dataset: ds.dataset,
-            file: file.name,
-            line: line.lineNo,
-            reasons: verdict.reasons,
-            ...(line.text !== undefined ? { record: line.text } : {}),
-            bytes: line.bytes,
-          };
-          await quarantine.writeJson(q);
-        }
+      const oversizedResults: BatchResult[] = [];
+      const oversized = (line: number, bytes: number) =>
+        oversizedResults.push({
+          seq: -1,
+          validText: '',
+          valid: 0,
+          read: 1,
+          blankLines: 0,
+          quarantine: [{ dataset: ds.dataset, file: file.name, line, reasons: [`line is ${bytes} bytes, over the limit of ${maxLine} bytes`], bytes }],
+        });
+      for await (const batch of lineBatches(file, batchBytes, maxLine, oversized)) {
+        // An oversized line found before this batch takes its place in the order first.
+        for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
+        bytesDone += batch.bytes.length;
+        await submit({ ...batch, seq: nextSeq++ });
+        options.onProgress?.(bytesDone);
       }
-      bytesDone += file.bytes;
+      for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
+      await Promise.all(inflight.splice(0));
+      await drain();
       options.onProgress?.(bytesDone);
     }
   } finally {
+    await Promise.allSettled(inflight);
     await valid.close();
     await quarantine.close();
   }
@@ -96,10 +238,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
     files: files.length,
     bytes: files.reduce((n, f) => n + f.bytes, 0),
     ignoredFiles: ignored,
-    read,
-    blankLines,
-    valid: valid.lines,
-    quarantined: quarantine.lines,
+    ...totals,
     reasons,
     validFile: options.validFile,
     quarantineFile: options.quarantineFile,

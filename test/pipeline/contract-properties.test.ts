@@ -15,17 +15,17 @@ type Mutation = { kind: string; valid: boolean; apply: (r: Record<string, unknow
 const field = fc.constantFrom('user', 'timestamp', 'x', 'y', 'z');
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ kind: 'none', valid: true, apply: () => {} }),
-  field.map((f) => ({ kind: `drop ${f}`, valid: false, apply: (r) => delete r[f] })),
-  field.map((f) => ({ kind: `null ${f}`, valid: false, apply: (r) => (r[f] = null) })),
-  field.map((f) => ({ kind: `array ${f}`, valid: false, apply: (r) => (r[f] = [r[f]]) })),
-  fc.constantFrom('x', 'y', 'z').map((f) => ({ kind: `string ${f}`, valid: false, apply: (r) => (r[f] = String(r[f])) })),
+  field.map((f): Mutation => ({ kind: `drop ${f}`, valid: false, apply: (r) => delete r[f] })),
+  field.map((f): Mutation => ({ kind: `null ${f}`, valid: false, apply: (r) => (r[f] = null) })),
+  field.map((f): Mutation => ({ kind: `array ${f}`, valid: false, apply: (r) => (r[f] = [r[f]]) })),
+  fc.constantFrom('x', 'y', 'z').map((f): Mutation => ({ kind: `string ${f}`, valid: false, apply: (r) => (r[f] = String(r[f])) })),
   fc.constant<Mutation>({ kind: 'string timestamp', valid: false, apply: (r) => (r.timestamp = String(r.timestamp)) }),
-  fc.integer({ min: -(2 ** 53) + 1, max: -1 }).map((t) => ({ kind: 'negative timestamp', valid: false, apply: (r) => (r.timestamp = t) })),
-  fc.double({ min: 1, max: 1e12, noNaN: true }).filter((d) => !Number.isInteger(d)).map((t) => ({ kind: 'fractional timestamp', valid: false, apply: (r) => (r.timestamp = t) })),
-  fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).map((t) => ({ kind: 'any non-negative integer timestamp', valid: true, apply: (r) => (r.timestamp = t) })),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => ({ kind: 'any finite double x', valid: true, apply: (r) => (r.x = v) })),
-  fc.string().map((s) => ({ kind: 'extra field', valid: true, apply: (r) => (r.note = s) })),
-  fc.constantFrom('not-an-email', '', 'a@', '@b.co').map((u) => ({ kind: 'user not an email', valid: false, apply: (r) => (r.user = u) })),
+  fc.integer({ min: -(2 ** 53) + 1, max: -1 }).map((t): Mutation => ({ kind: 'negative timestamp', valid: false, apply: (r) => (r.timestamp = t) })),
+  fc.double({ min: 1, max: 1e12, noNaN: true }).filter((d) => !Number.isInteger(d)).map((t): Mutation => ({ kind: 'fractional timestamp', valid: false, apply: (r) => (r.timestamp = t) })),
+  fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).map((t): Mutation => ({ kind: 'any non-negative integer timestamp', valid: true, apply: (r) => (r.timestamp = t) })),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((v): Mutation => ({ kind: 'any finite double x', valid: true, apply: (r) => (r.x = v) })),
+  fc.string().map((s): Mutation => ({ kind: 'extra field', valid: true, apply: (r) => (r.note = s) })),
+  fc.constantFrom('not-an-email', '', 'a@', '@b.co').map((u): Mutation => ({ kind: 'user not an email', valid: false, apply: (r) => (r.user = u) })),
 );
 
 const record = fc.record({

@@ -1,0 +1,114 @@
+// What the pipeline must make of generated landing data: the accounting of each landing dataset and
+// the rows of every table, in the shapes the run manifest reports them.
+import { LANDING_SUFFIX } from '../catalog/registry';
+import { LANDING_DATASETS, type LandingDatasetName } from './generate-options';
+
+/** Where a valid landing record goes (quality-rules/accounting/<dataset>.sql). */
+export type Outcome =
+  | 'trusted'
+  | 'duplicate'
+  | 'superseded'
+  | 'no_consent'
+  | 'unknown_customer'
+  | 'no_accelerometer_readings'
+  | 'unknown_device';
+
+export interface ExpectedDataset {
+  /** Non-blank lines: read = valid + quarantined. */
+  readonly read: number;
+  readonly valid: number;
+  readonly quarantined: number;
+  /** Where the valid records go; adds up to `valid`. Outcomes of 0 are left out, as in the run manifest. */
+  readonly outcomes: Readonly<Partial<Record<Outcome, number>>>;
+}
+
+/** Tables built from the landing datasets, in build order. */
+export const BUILT_TABLES = [
+  'customer_trusted',
+  'accelerometer_trusted',
+  'step_trainer_trusted',
+  'customer_curated',
+  'machine_learning_curated',
+] as const;
+export type BuiltTable = (typeof BUILT_TABLES)[number];
+export type LandingTable = `${LandingDatasetName}${typeof LANDING_SUFFIX}`;
+export type ExpectedTable = LandingTable | BuiltTable;
+
+export const landingTable = (dataset: LandingDatasetName): LandingTable => `${dataset}${LANDING_SUFFIX}` as LandingTable;
+
+export interface ExpectedOutcome {
+  readonly datasets: Readonly<Record<LandingDatasetName, ExpectedDataset>>;
+  /** Rows of every table; a landing table holds the valid records, duplicates included. */
+  readonly tables: Readonly<Record<ExpectedTable, number>>;
+}
+
+const perDataset = <T>(make: () => T) =>
+  Object.fromEntries(LANDING_DATASETS.map((d) => [d, make()])) as Record<LandingDatasetName, T>;
+
+/** Counts as records are generated: every valid line, and every distinct record with its outcome. */
+export class OutcomeTally {
+  private readonly validLines = perDataset(() => 0);
+  private readonly quarantinedLines = perDataset(() => 0);
+  private readonly distinct = perDataset((): Partial<Record<Outcome, number>> => ({}));
+  customerCurated = 0;
+  machineLearningCurated = 0;
+
+  valid(dataset: LandingDatasetName, lines = 1): void {
+    this.validLines[dataset] += lines;
+  }
+
+  quarantined(dataset: LandingDatasetName): void {
+    this.quarantinedLines[dataset]++;
+  }
+
+  /** `records` distinct valid records of `dataset` go to `outcome` (never `duplicate`: that is what is left over). */
+  outcome(dataset: LandingDatasetName, outcome: Exclude<Outcome, 'duplicate'>, records = 1): void {
+    if (records) this.distinct[dataset][outcome] = (this.distinct[dataset][outcome] ?? 0) + records;
+  }
+
+  result(): ExpectedOutcome {
+    const datasets = perDataset(() => ({}) as ExpectedDataset);
+    for (const d of LANDING_DATASETS) {
+      const distinct = Object.values(this.distinct[d]).reduce((a, b) => a + b, 0);
+      const outcomes: Partial<Record<Outcome, number>> = { ...this.distinct[d] };
+      if (this.validLines[d] > distinct) outcomes.duplicate = this.validLines[d] - distinct;
+      datasets[d] = {
+        read: this.validLines[d] + this.quarantinedLines[d],
+        valid: this.validLines[d],
+        quarantined: this.quarantinedLines[d],
+        outcomes: sortOutcomes(outcomes),
+      };
+    }
+    const trusted = (d: LandingDatasetName) => this.distinct[d].trusted ?? 0;
+    return {
+      datasets,
+      tables: {
+        customer_landing: this.validLines.customer,
+        accelerometer_landing: this.validLines.accelerometer,
+        step_trainer_landing: this.validLines.step_trainer,
+        customer_trusted: trusted('customer'),
+        accelerometer_trusted: trusted('accelerometer'),
+        step_trainer_trusted: trusted('step_trainer'),
+        customer_curated: this.customerCurated,
+        machine_learning_curated: this.machineLearningCurated,
+      },
+    };
+  }
+}
+
+const OUTCOME_ORDER: readonly Outcome[] = [
+  'trusted',
+  'duplicate',
+  'superseded',
+  'no_consent',
+  'no_accelerometer_readings',
+  'unknown_customer',
+  'unknown_device',
+];
+
+/** Outcomes in one fixed order, zeros left out. */
+export function sortOutcomes(outcomes: Partial<Record<Outcome, number>>): Partial<Record<Outcome, number>> {
+  const out: Partial<Record<Outcome, number>> = {};
+  for (const o of OUTCOME_ORDER) if (outcomes[o]) out[o] = outcomes[o];
+  return out;
+}
