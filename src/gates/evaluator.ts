@@ -6,7 +6,7 @@ import { bindTables, quoteIdent, type QueryEngine, type SqlValue, type TableReso
 import type { GateConfig } from './gate-config';
 import type { Rule, Severity, Tolerance } from './rule-file';
 
-export type RuleKind = 'predicate' | 'set' | 'quarantine' | 'volume';
+export type RuleKind = 'predicate' | 'set' | 'quarantine' | 'accounting' | 'volume';
 export type RuleStatus = 'pass' | 'fail' | 'error';
 
 export interface RuleResult {
@@ -45,7 +45,21 @@ export interface GateResult {
 
 /** Counts of the run that the built-in checks read (from the run manifest). */
 export interface RunFacts {
-  readonly datasets: Readonly<Record<string, { readonly read: number; readonly quarantined: number; readonly quarantineReasons: Readonly<Record<string, number>> }>>;
+  readonly datasets: Readonly<
+    Record<
+      string,
+      {
+        readonly read: number;
+        readonly quarantined: number;
+        readonly quarantineReasons: Readonly<Record<string, number>>;
+        /** For the accounting check: valid records, where they went, and the trusted table's rows. */
+        readonly valid?: number;
+        readonly outcomes?: Readonly<Record<string, number>>;
+        readonly trustedTable?: string;
+        readonly trustedRows?: number;
+      }
+    >
+  >;
   readonly tables: Readonly<Record<string, { readonly zone: string; readonly rows: number; readonly previousRows?: number }>>;
 }
 
@@ -207,7 +221,34 @@ async function evaluateSetRule(
   }
 }
 
-/** Built-in checks: quarantine share per dataset (trusted audit), volume per curated table (curated audit). */
+/** Every valid record has one outcome, and as many are trusted as the trusted table has rows. */
+function accountingCheck(zone: BuiltZone, dataset: string, d: RunFacts['datasets'][string]): RuleResult | undefined {
+  if (d.valid === undefined || d.outcomes === undefined) return undefined;
+  const accounted = Object.values(d.outcomes).reduce((a, b) => a + b, 0);
+  const trusted = d.outcomes.trusted ?? 0;
+  const unaccounted = Math.abs(d.valid - accounted);
+  const disagreeing = d.trustedRows === undefined ? 0 : Math.abs(trusted - d.trustedRows);
+  const failing = unaccounted + disagreeing;
+  return {
+    name: `accounting_${dataset}`,
+    kind: 'accounting',
+    description: `every valid ${dataset} record has one outcome (quality-rules/accounting/${dataset}.sql), and ${d.trustedTable ?? 'its trusted table'} holds exactly the records counted trusted`,
+    severity: 'error',
+    zone,
+    tables: [`${dataset}_landing`, ...(d.trustedTable ? [d.trustedTable] : [])],
+    file: `quality-rules/accounting/${dataset}.sql`,
+    tolerance: { rows: 0 },
+    status: failing ? 'fail' : 'pass',
+    blocking: failing > 0,
+    failing,
+    allowed: 0,
+    checked: d.valid,
+    columns: failing ? ['valid', 'accounted', 'counted_trusted', 'trusted_rows'] : [],
+    sample: failing ? [{ valid: d.valid, accounted, counted_trusted: trusted, trusted_rows: d.trustedRows ?? null }] : [],
+  };
+}
+
+/** Built-in checks: quarantine share and accounting per dataset (trusted audit), volume per curated table (curated audit). */
 function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleResult[] {
   const out: RuleResult[] = [];
   if (zone === 'trusted') {
@@ -234,6 +275,8 @@ function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleRes
           d.quarantined > 0 ? sample : [],
         ),
       );
+      const accounting = accountingCheck(zone, dataset, d);
+      if (accounting) out.push(accounting);
     }
   } else {
     for (const [table, t] of Object.entries(facts.tables)) {

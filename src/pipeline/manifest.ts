@@ -24,6 +24,9 @@ export interface DatasetAccounting {
   readonly outcomes: Readonly<Record<string, number>>;
   /** valid - trusted - duplicate: records excluded by policy. */
   readonly excludedByPolicy: number;
+  /** The trusted table built from this dataset, and its rows: must equal `outcomes.trusted`. */
+  readonly trustedTable?: string;
+  readonly trustedRows?: number;
 }
 
 export interface TableResult {
