@@ -176,7 +176,8 @@ export function resolveOptions(options: GenerateOptions = {}): ResolvedOptions {
   count('unknownUserReadings', o.unknownUserReadings);
   count('unknownDeviceReadings', o.unknownDeviceReadings);
   count('filesPerDataset', o.filesPerDataset, 1);
-  count('originMs', o.originMs, 1);
+  // Registrations lie up to 400 days before the origin: keep every epoch ms above 0.
+  count('originMs', o.originMs, 400 * 86_400_000);
   for (const [k, v] of Object.entries(o.defects)) count(`defects.${k}`, v);
   return o;
 }

@@ -15,15 +15,20 @@ export interface GeneratedFile {
   readonly bytes: number;
 }
 
-/** Text gathered per file before it is handed to the stream. */
-const CHUNK_CHARS = 256 * 1024;
+/** Bytes gathered per file before they are handed to the stream. */
+const CHUNK_BYTES = 256 * 1024;
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+/** Lines are gathered as text this long (short enough to stay young garbage), then copied into the chunk. */
+const TEXT_CHARS = 16 * 1024;
 
 interface OpenFile {
   readonly name: string;
   readonly path: string;
   readonly stream: WriteStream;
-  pending: string;
+  text: string;
+  /** Text is copied into this buffer (latin1: every generated line is ASCII), then handed over whole. */
+  chunk: Buffer;
+  used: number;
   lines: number;
   bytes: number;
   /** The stream's buffer is over its high-water mark: wait for 'drain' before giving it more. */
@@ -57,7 +62,7 @@ export class LandingFileSet {
       stream.on('error', (e) => {
         this.failure ??= new Error(`cannot write ${path}: ${e.message}`);
       });
-      return { name, path, stream, pending: '', lines: 0, bytes: 0, full: false };
+      return { name, path, stream, text: '', chunk: Buffer.allocUnsafe(CHUNK_BYTES), used: 0, lines: 0, bytes: 0, full: false };
     });
   }
 
@@ -65,19 +70,30 @@ export class LandingFileSet {
     return this.files.length;
   }
 
-  /** Appends one line (without its newline) to file `index`. */
+  /** Appends one line (without its newline) to file `index`. Lines must be ASCII. */
   write(index: number, line: string): void {
     const f = this.files[index];
-    f.pending += line + '\n';
+    f.text += line + '\n';
     f.lines++;
-    if (f.pending.length >= CHUNK_CHARS) this.hand(f);
+    if (f.text.length >= TEXT_CHARS) this.copy(f);
+  }
+
+  /** Moves the gathered text into the chunk (one copy per few hundred lines), and a full chunk to the stream. */
+  private copy(f: OpenFile): void {
+    if (f.used + f.text.length > f.chunk.length) this.hand(f);
+    if (f.text.length > f.chunk.length) f.chunk = Buffer.allocUnsafe(f.text.length);
+    f.used += f.chunk.write(f.text, f.used, 'latin1');
+    f.text = '';
   }
 
   private hand(f: OpenFile): void {
-    const chunk = f.pending;
-    f.pending = '';
-    f.bytes += Buffer.byteLength(chunk);
-    if (!f.stream.write(chunk)) f.full = true;
+    if (f.used === 0) return;
+    const full = f.chunk.subarray(0, f.used);
+    f.bytes += f.used;
+    // The stream keeps the buffer until it is written: start a new one rather than reuse it.
+    f.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    f.used = 0;
+    if (!f.stream.write(full)) f.full = true;
   }
 
   /** Waits until every stream has room again (backpressure); call it between bounded batches of writes. */
@@ -100,7 +116,10 @@ export class LandingFileSet {
 
   /** Flushes what is pending, closes every file and says what was written. */
   async close(): Promise<GeneratedFile[]> {
-    for (const f of this.files) if (f.pending) this.hand(f);
+    for (const f of this.files) {
+      this.copy(f);
+      this.hand(f);
+    }
     await Promise.all(
       this.files.map(
         (f) =>
