@@ -254,7 +254,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         mkdirSync(join(quarantineFile, '..'), { recursive: true });
         const v = await validateDataset(d, {
           landingRoot: landing,
-          validFile: join(work, `${d.dataset}.valid.jsonl`),
+          validPrefix: join(work, `${d.dataset}.valid`),
           quarantineFile,
           pool,
           onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
@@ -263,10 +263,13 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         results.push(v);
         const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
         const dir = layout.tableRunDir('landing', d.table.name, runId);
+        const files = v.validFiles.length ? `[${v.validFiles.map(quoteLiteral).join(', ')}]` : undefined;
         const rows = await writeTable(
           eng,
           dir,
-          `SELECT * FROM read_json(${quoteLiteral(v.validFile)}, format = 'newline_delimited', columns = {${columns}})`,
+          files
+            ? `SELECT * FROM read_json(${files}, format = 'newline_delimited', columns = {${columns}})`
+            : `SELECT ${d.table.columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
         );
         if (rows !== v.valid) throw new AccountingError(`${d.dataset}: ${v.valid} valid records but ${rows} rows loaded`);
         await exposeAs(eng, d.table.name, dir);

@@ -23,14 +23,15 @@ export interface DatasetValidation {
   readonly quarantined: number;
   /** Quarantine reasons, grouped, with how many records gave each. */
   readonly reasons: Readonly<Record<string, number>>;
-  /** NDJSON of the valid records, projected onto the DDL columns. */
-  readonly validFile: string;
+  /** NDJSON files of the valid records, projected onto the DDL columns (one per worker). */
+  readonly validFiles: readonly string[];
   readonly quarantineFile: string;
 }
 
 export interface ValidateOptions {
   readonly landingRoot: string;
-  readonly validFile: string;
+  /** Valid records go to `<validPrefix>.jsonl` (or `<validPrefix>.<worker>.jsonl` with a pool). */
+  readonly validPrefix: string;
   readonly quarantineFile: string;
   /** Lines longer than this are quarantined by size, never held in memory. @default 16 MiB */
   readonly maxLineBytes?: number;
@@ -162,7 +163,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const batchBytes = options.batchBytes ?? 1 << 20;
   const inline = options.pool ? undefined : new BatchValidator(ds.dataset, ds.schema, ds.table);
-  const valid = new NdjsonWriter(options.validFile);
+  const valid = inline ? new NdjsonWriter(`${options.validPrefix}.jsonl`) : undefined;
   const quarantine = new NdjsonWriter(options.quarantineFile);
   const reasons: Record<string, number> = {};
   const totals = { read: 0, blankLines: 0, valid: 0, quarantined: 0 };
@@ -184,7 +185,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       totals.blankLines += r.blankLines;
       totals.valid += r.valid;
       totals.quarantined += r.quarantine.length;
-      if (r.validText) await valid.write(r.validText.slice(0, -1));
+      if (r.validText) await valid!.write(r.validText.slice(0, -1));
       for (const q of r.quarantine) {
         for (const reason of q.reasons) reasons[reasonKey(reason)] = (reasons[reasonKey(reason)] ?? 0) + 1;
         await quarantine.writeJson(q);
@@ -195,7 +196,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
     if (inline) {
       results.set(batch.seq, inline.check(batch));
     } else {
-      const p = options.pool!.check(ds.dataset, batch).then((r) => {
+      const p = options.pool!.check(ds.dataset, batch, options.validPrefix).then((r) => {
         results.set(r.seq, r);
       });
       inflight.push(p);
@@ -230,9 +231,10 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
     }
   } finally {
     await Promise.allSettled(inflight);
-    await valid.close();
+    await valid?.close();
     await quarantine.close();
   }
+  const validFiles = valid ? [valid.path] : await options.pool!.closeFiles(options.validPrefix);
   return {
     dataset: ds.dataset,
     files: files.length,
@@ -240,7 +242,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
     ignoredFiles: ignored,
     ...totals,
     reasons,
-    validFile: options.validFile,
+    validFiles,
     quarantineFile: options.quarantineFile,
   };
 }

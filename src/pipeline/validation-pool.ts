@@ -9,14 +9,14 @@ export function defaultWorkerCount(): number {
   return Math.min(availableParallelism(), 4);
 }
 
-interface Pending {
-  resolve: (r: BatchResult) => void;
+interface Pending<T> {
+  resolve: (r: T) => void;
   reject: (e: Error) => void;
 }
 
 export class ValidationPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending<unknown>>();
   private nextId = 0;
   private turn = 0;
   private failure?: Error;
@@ -26,14 +26,14 @@ export class ValidationPool {
     root: string,
     readonly size: number = defaultWorkerCount(),
   ) {
-    this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(join(__dirname, 'validate-worker-entry.js'), { workerData: { root } });
-      w.on('message', (m: { id: number; result?: BatchResult; error?: string }) => {
+    this.workers = Array.from({ length: size }, (_, index) => {
+      const w = new Worker(join(__dirname, 'validate-worker-entry.js'), { workerData: { root, index } });
+      w.on('message', (m: { id: number; result?: BatchResult; file?: string; error?: string }) => {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
         if (m.error) p.reject(new Error(`validation worker failed: ${m.error}`));
-        else p.resolve(m.result!);
+        else p.resolve('result' in m ? m.result : m.file);
       });
       w.on('error', (e) => this.failAll(e));
       w.on('exit', (code) => code !== 0 && this.failAll(new Error(`validation worker exited with code ${code}`)));
@@ -47,17 +47,31 @@ export class ValidationPool {
     this.pending.clear();
   }
 
-  check(dataset: string, batch: LineBatch): Promise<BatchResult> {
+  private send<T>(worker: Worker, message: object, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const worker = this.workers[this.turn++ % this.workers.length];
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // Transfer the bytes instead of copying them: the main thread no longer needs the batch.
-      const buffer = batch.bytes.buffer as ArrayBuffer;
-      const owned = batch.bytes.byteOffset === 0 && batch.bytes.byteLength === buffer.byteLength;
-      worker.postMessage({ id, dataset, batch }, owned ? [buffer] : []);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      worker.postMessage({ id, ...message }, transfer);
     });
+  }
+
+  /**
+   * Checks a batch on the next worker. The worker appends the valid records to its own file
+   * `<validPrefix>.<worker>.jsonl`; the result carries counts and quarantined lines only.
+   */
+  check(dataset: string, batch: LineBatch, validPrefix: string): Promise<BatchResult> {
+    const worker = this.workers[this.turn++ % this.workers.length];
+    // Transfer the bytes instead of copying them: the main thread no longer needs the batch.
+    const buffer = batch.bytes.buffer as ArrayBuffer;
+    const owned = batch.bytes.byteOffset === 0 && batch.bytes.byteLength === buffer.byteLength;
+    return this.send<BatchResult>(worker, { kind: 'batch', dataset, batch, validPrefix }, owned ? [buffer] : []);
+  }
+
+  /** Closes the workers' files of one prefix and returns the paths that were written. */
+  async closeFiles(validPrefix: string): Promise<string[]> {
+    const files = await Promise.all(this.workers.map((w) => this.send<string | undefined>(w, { kind: 'close', validPrefix })));
+    return files.filter((f): f is string => f !== undefined);
   }
 
   async close(): Promise<void> {

@@ -50,7 +50,7 @@ describe('accelerometer contract properties', () => {
         writeFileSync(join(root, 'accelerometer', 'a.json'), lines.join('\n') + '\n');
         const v = await validateDataset(accelerometer, {
           landingRoot: root,
-          validFile: join(root, 'valid.jsonl'),
+          validPrefix: join(root, 'valid'),
           quarantineFile: join(root, 'q.jsonl'),
         });
         const expectedInvalid = cases.map(([, m], i) => (m.valid ? 0 : i + 1)).filter(Boolean);

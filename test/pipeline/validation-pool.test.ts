@@ -9,7 +9,9 @@ import { tempDir } from '../support/tmp';
 const catalog = loadCatalog();
 const accelerometer = catalog.datasets.find((d) => d.dataset === 'accelerometer')!;
 
-it('a pool of two workers writes the same valid and quarantine files as the inline validator, batch order kept', async () => {
+const recordsIn = (files: readonly string[]) => files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean)).sort();
+
+it('a pool of two workers finds the same valid records and writes the same quarantine file as the inline validator', async () => {
   const landing = tempDir();
   cpSync(join(__dirname, '..', 'fixtures', 'stedi-small'), landing, { recursive: true });
   const lines: string[] = [];
@@ -18,12 +20,13 @@ it('a pool of two workers writes the same valid and quarantine files as the inli
   }
   writeFileSync(join(landing, 'accelerometer', 'big.json'), lines.join('\n') + '\n');
   const out = tempDir();
-  const inline = await validateDataset(accelerometer, { landingRoot: landing, validFile: join(out, 'a.valid'), quarantineFile: join(out, 'a.q'), batchBytes: 4096 });
+  const inline = await validateDataset(accelerometer, { landingRoot: landing, validPrefix: join(out, 'a.valid'), quarantineFile: join(out, 'a.q'), batchBytes: 4096 });
   const pool = new ValidationPool(catalog.root, 2);
   try {
-    const pooled = await validateDataset(accelerometer, { landingRoot: landing, validFile: join(out, 'b.valid'), quarantineFile: join(out, 'b.q'), batchBytes: 4096, pool });
-    expect({ ...pooled, validFile: '', quarantineFile: '' }).toEqual({ ...inline, validFile: '', quarantineFile: '' });
-    expect(readFileSync(join(out, 'b.valid'), 'utf8')).toBe(readFileSync(join(out, 'a.valid'), 'utf8'));
+    const pooled = await validateDataset(accelerometer, { landingRoot: landing, validPrefix: join(out, 'b.valid'), quarantineFile: join(out, 'b.q'), batchBytes: 4096, pool });
+    expect({ ...pooled, validFiles: [], quarantineFile: '' }).toEqual({ ...inline, validFiles: [], quarantineFile: '' });
+    expect(pooled.validFiles).toEqual([join(out, 'b.valid.0.jsonl'), join(out, 'b.valid.1.jsonl')]);
+    expect(recordsIn(pooled.validFiles)).toEqual(recordsIn(inline.validFiles));
     expect(readFileSync(join(out, 'b.q'), 'utf8')).toBe(readFileSync(join(out, 'a.q'), 'utf8'));
     expect([inline.read, inline.quarantined]).toEqual([20_010, 21]);
   } finally {
