@@ -10,6 +10,9 @@ import { CatalogError } from '../catalog/registry';
 import { DdlError } from '../catalog/ddl';
 import { DuckDbEngine } from '../engine/duckdb-engine';
 import { runSummary } from './run-summary';
+import { registerGenerateCommands } from './generate-command';
+import { GenerateOptionsError } from '../generator/generate-options';
+import { LandingNotEmptyError } from '../generator/generator';
 import { loadCatalog } from '../catalog/registry';
 import { gateLocalLake } from '../gates/lake-gate';
 import { blockingMessage, loadGateSetup } from '../gates/auditor';
@@ -24,7 +27,7 @@ export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } 
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError];
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -180,6 +183,10 @@ export function buildProgram(): Command {
         o.json ? JSON.stringify(runs, null, 2) + '\n' : textTable(['run', 'status', 'finished'], runs.map((r) => [r.runId, r.status, r.finishedAt])) + '\n',
       );
     });
+
+  registerGenerateCommands(program, {
+    run: (landing, lake, json) => runCommand({ landing, lake, json }),
+  });
 
   return program;
 }
