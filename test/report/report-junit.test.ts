@@ -4,17 +4,28 @@ import { buildReport } from '../../src/report/run-report';
 import { renderJunit } from '../../src/report/report-junit';
 import { blockedManifest, broken, failed, failedManifest, gate, publishedManifest, rule } from './report-fixtures';
 
-type Attrs = Record<string, string>;
+interface Attrs {
+  readonly name: string;
+  readonly tests?: string;
+  readonly failures?: string;
+  readonly errors?: string;
+  readonly classname?: string;
+}
+interface Outcome {
+  readonly type?: string;
+  readonly message?: string;
+  readonly '#text'?: string;
+}
 interface Case extends Attrs {
-  failure?: Attrs & { '#text'?: string };
-  error?: Attrs & { '#text'?: string };
-  'system-out'?: string;
+  readonly failure?: Outcome;
+  readonly error?: Outcome;
+  readonly 'system-out'?: string;
 }
 interface Suite extends Attrs {
-  testcase: Case[];
+  readonly testcase: Case[];
 }
 interface Doc {
-  testsuites: Attrs & { testsuite: Suite[] };
+  readonly testsuites: Attrs & { readonly testsuite: Suite[] };
 }
 
 /** Parses with a real XML parser after checking well-formedness; attributes keep their names. */
