@@ -12,7 +12,7 @@ import {
   type ResolvedOptions,
 } from './generate-options';
 import { LandingFileSet, type GeneratedFile } from './landing-file-set';
-import { MAX_GAP_MS, planLanding, slotStart, type LandingPlan, type PlannedCustomer, type SharedSerial } from './landing-plan';
+import { MAX_GAP_MS, planLanding, slotStart, stepDraw, type LandingPlan, type PlannedCustomer, type SharedSerial } from './landing-plan';
 import {
   accelerometerLine,
   AXIS_VALUES,
@@ -103,7 +103,10 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
     const stamps = [...Array(o.filesPerDataset).keys()].map((i) => o.originMs + i * 3_600_000 + di * 60_000 + names.int(60_000));
     sets[d] = new LandingFileSet(root, d, stamps);
   });
-  const route = new Prng(o.seed, 'delivery');
+  // Each customer (and stranger, and device) has delivery streams of its own, and defects draw from
+  // streams of their own: asking for a defect leaves every other line where it was.
+  let route = new Prng(o.seed, 'delivery', 0);
+  let defectRoute = new Prng(o.seed, 'defect-delivery', 0);
   const tally = new OutcomeTally();
   const duplicateLines = perDataset(() => 0);
   const malformed = perDataset(() => 0);
@@ -122,12 +125,15 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
       duplicateLines[d]++;
     }
   };
-  const emitOnce = (d: LandingDatasetName, line: string) => sets[d].write(route.int(sets[d].count), line);
+  /** An injected line, delivered once. */
+  const emitDefect = (d: LandingDatasetName, line: string) => sets[d].write(defectRoute.int(sets[d].count), line);
   const drain = () => Promise.all(LANDING_DATASETS.map((d) => sets[d].drain()));
 
   const shared: SharedSerialState | undefined = plan.sharedSerial ? { steps: new Set(), accelerometerAt: [] } : undefined;
 
   const writeCustomer = (c: PlannedCustomer) => {
+    route = new Prng(o.seed, 'delivery', c.index);
+    defectRoute = new Prng(o.seed, 'defect-delivery', c.index);
     for (const r of c.records) emit('customer', customerLine(r));
     tally.outcome('customer', c.consents ? 'trusted' : 'no_consent');
     tally.outcome('customer', 'superseded', c.records.length - 1);
@@ -136,6 +142,8 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
 
     const quotedUser = JSON.stringify(c.email);
     const values = new Prng(o.seed, 'readings', c.index);
+    const conflictValues = new Prng(o.seed, 'conflicts', c.index);
+    const hasStep = stepDraw(o, c.index);
     const clock = new Prng(o.seed, 'clock', c.timeKey);
     const group = c.inSharedSerialGroup ? shared : undefined;
     const accelerometerAt = group ? new Map<number, number>() : undefined;
@@ -144,8 +152,12 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
     let accelerometerRecords = 0;
     let stepRecords = 0;
     let pairs = 0;
-    const step = (time: number, distance: number) => {
-      emit('step_trainer', stepTrainerLine(time, c.serialNumber, distance));
+    const step = (time: number, distance: number, conflicting = false) => {
+      const line = stepTrainerLine(time, c.serialNumber, distance);
+      if (conflicting) {
+        emitDefect('step_trainer', line);
+        tally.valid('step_trainer');
+      } else emit('step_trainer', line);
       group?.steps.add(`${time}:${distance}`);
     };
     for (let j = 0; j < c.readings; j++) {
@@ -156,18 +168,20 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
       emit('accelerometer', accelerometerLine(quotedUser, t, x, y, z));
       let atMoment = 1;
       if (c.accelerometerConflicts.has(j)) {
-        emit('accelerometer', accelerometerLine(quotedUser, t, (x + 1 + values.int(AXIS_VALUES.length - 1)) % AXIS_VALUES.length, y, z));
+        const other = (x + 1 + conflictValues.int(AXIS_VALUES.length - 1)) % AXIS_VALUES.length;
+        emitDefect('accelerometer', accelerometerLine(quotedUser, t, other, y, z));
+        tally.valid('accelerometer');
         conflicts.accelerometer++;
         atMoment = 2;
       }
       let stepsAtMoment = 0;
-      const conflicting = c.stepConflicts.has(j);
-      if (values.chance(o.stepShare) || conflicting) {
+      if (hasStep(j)) {
         const distance = values.between(1, MAX_DISTANCE_CM);
         step(t, distance);
         stepsAtMoment = 1;
-        if (conflicting) {
-          step(t, 1 + ((distance - 1 + values.between(1, MAX_DISTANCE_CM - 1)) % MAX_DISTANCE_CM));
+        // The plan puts step conflicts only where there is a step reading.
+        if (c.stepConflicts.has(j)) {
+          step(t, 1 + ((distance - 1 + conflictValues.between(1, MAX_DISTANCE_CM - 1)) % MAX_DISTANCE_CM), true);
           conflicts.step_trainer++;
           stepsAtMoment = 2;
         }
@@ -201,12 +215,12 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
     };
     for (const h of c.hosted) {
       if (h.kind === 'blank') {
-        emitOnce(h.dataset, BLANK_VARIANTS[h.variant % BLANK_VARIANTS.length]);
+        emitDefect(h.dataset, BLANK_VARIANTS[h.variant % BLANK_VARIANTS.length]);
         blank[h.dataset]++;
         continue;
       }
       const line = h.kind === 'malformed' ? malformedLine(template[h.dataset], h.variant) : wrongTypeLine(h.dataset, template[h.dataset], h.variant);
-      emitOnce(h.dataset, line);
+      emitDefect(h.dataset, line);
       tally.quarantined(h.dataset);
       (h.kind === 'malformed' ? malformed : wrongTypes)[h.dataset]++;
     }
@@ -226,7 +240,10 @@ export async function generateLanding(dir: string, options: GenerateOptions = {}
         for (const at of shared.accelerometerAt) tally.machineLearningCurated += at.get(time) ?? 0;
       }
     }
-    await writeStrangers(plan, o, emit, tally, drain);
+    const deliverAs = (timeKey: number) => {
+      route = new Prng(o.seed, 'delivery', timeKey);
+    };
+    await writeStrangers(plan, o, emit, deliverAs, tally, drain);
   } catch (e) {
     for (const d of LANDING_DATASETS) sets[d].destroy();
     throw e;
@@ -259,10 +276,12 @@ async function writeStrangers(
   plan: LandingPlan,
   o: ResolvedOptions,
   emit: (d: LandingDatasetName, line: string) => void,
+  deliverAs: (timeKey: number) => void,
   tally: OutcomeTally,
   drain: () => Promise<unknown>,
 ): Promise<void> {
   for (const [i, s] of plan.strangers.entries()) {
+    deliverAs(s.timeKey);
     const quotedUser = JSON.stringify(s.email);
     const values = new Prng(o.seed, 'stranger-readings', i);
     const clock = new Prng(o.seed, 'clock', s.timeKey);
@@ -275,6 +294,7 @@ async function writeStrangers(
     await drain();
   }
   for (const [i, d] of plan.devices.entries()) {
+    deliverAs(d.timeKey);
     const values = new Prng(o.seed, 'device-readings', i);
     const clock = new Prng(o.seed, 'clock', d.timeKey);
     let t = slotStart(plan, d.timeKey);

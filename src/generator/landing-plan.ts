@@ -3,7 +3,7 @@
 // is small (one entry per customer); the readings themselves are drawn while they are written.
 import { GenerateOptionsError, LANDING_DATASETS, type LandingDatasetName, type ResolvedOptions } from './generate-options';
 import type { CustomerRecord } from './landing-records';
-import { Prng } from './prng';
+import { KeyedDraw, Prng } from './prng';
 
 export type ConsentStory = 'single' | 'updated' | 'revoked' | 'lateGrant' | 'tie';
 
@@ -34,7 +34,7 @@ export interface PlannedCustomer {
   inSharedSerialGroup: boolean;
   /** Reading indexes that get a conflicting accelerometer reading. */
   readonly accelerometerConflicts: Set<number>;
-  /** Reading indexes that get a step reading plus a conflicting one. */
+  /** Reading indexes with a step reading that gets a conflicting one. */
   readonly stepConflicts: Set<number>;
   readonly hosted: HostedDefect[];
 }
@@ -95,6 +95,12 @@ const LAST_NAMES = [
   'Nakamura', 'Olsen', 'Pandey', 'Quintero', 'Rao', 'Sanchez', 'Taylor', 'Ulrich', 'Vance', 'Wu', 'Xu',
   'Young', 'Zamora', 'Habschied', 'Staples', 'Mrozek', 'Davis', 'Baker', 'Gonzalez', 'Abram', 'Ahmed',
 ];
+
+/** Whether reading j of a customer has a step trainer reading at the same moment (fixed before it is written). */
+export function stepDraw(o: ResolvedOptions, customerIndex: number): (reading: number) => boolean {
+  const draw = new KeyedDraw(o.seed, 'steps', customerIndex);
+  return (j) => draw.at(j) < o.stepShare;
+}
 
 /** Time key k's readings start here. */
 export function slotStart(plan: LandingPlan, timeKey: number): number {
@@ -258,8 +264,10 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
   }
 
   // Injected defects go to consenting customers with readings, in one shuffled order, so that the
-  // first collision pair is the shared serial's owner and its first receiver.
-  const pool = rng.shuffle(customers.filter((c) => c.consents && c.readings > 0));
+  // first collision pair is the shared serial's owner and its first receiver. They draw from a stream
+  // of their own: asking for a defect changes nothing else.
+  const pick = new Prng(o.seed, 'defects');
+  const pool = pick.shuffle(customers.filter((c) => c.consents && c.readings > 0));
   const d = o.defects;
   const needPool = (what: string, k: number) => {
     if (k > pool.length) {
@@ -293,25 +301,36 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
     needPool(`defects.conflictingReadings = ${d.conflictingReadings}`, 1);
     for (let i = 0; i < d.conflictingReadings; i++) {
       const c = pool[i % pool.length];
-      const used = i % 2 === 0 ? c.accelerometerConflicts : c.stepConflicts;
-      if (used.size >= c.readings) {
-        throw new GenerateOptionsError(`defects.conflictingReadings = ${d.conflictingReadings} is more than the readings of ${c.email} allow`);
+      const onStep = i % 2 === 1;
+      const used = onStep ? c.stepConflicts : c.accelerometerConflicts;
+      // A step conflict needs a step reading to conflict with: the first free one from a random start.
+      const hasStep = stepDraw(o, c.index);
+      const start = pick.int(c.readings);
+      let j = -1;
+      for (let k = 0; k < c.readings && j < 0; k++) {
+        const at = (start + k) % c.readings;
+        if (!used.has(at) && (!onStep || hasStep(at))) j = at;
       }
-      let j = rng.int(c.readings);
-      while (used.has(j)) j = (j + 1) % c.readings;
+      if (j < 0) {
+        throw new GenerateOptionsError(
+          `defects.conflictingReadings = ${d.conflictingReadings} is more than the ${onStep ? 'step trainer ' : ''}readings of ${c.email} allow`,
+        );
+      }
       used.add(j);
     }
   }
   const host = (kind: HostedDefect['kind'], count: number) => {
     for (let i = 0; i < count; i++) {
-      customers[rng.int(n)].hosted.push({ kind, dataset: LANDING_DATASETS[i % LANDING_DATASETS.length], variant: Math.floor(i / LANDING_DATASETS.length) });
+      customers[pick.int(n)].hosted.push({ kind, dataset: LANDING_DATASETS[i % LANDING_DATASETS.length], variant: Math.floor(i / LANDING_DATASETS.length) });
     }
   };
   host('malformed', d.malformedLines);
   host('wrongType', d.wrongTypes);
   host('blank', d.blankLines);
 
-  for (const c of customers) c.records = recordsFor(rng, identities[c.index], c.serialNumber, c.story, c.consents);
+  for (const c of customers) {
+    c.records = recordsFor(new Prng(o.seed, 'records', c.index), identities[c.index], c.serialNumber, c.story, c.consents);
+  }
 
   const strangers: PlannedStranger[] = [];
   const strangerReadings = Math.round(o.unknownUserReadings * o.scale);

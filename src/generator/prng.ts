@@ -16,6 +16,32 @@ function hashName(name: string): number {
   return h >>> 0;
 }
 
+function streamKey(seed: number, stream: string, index: number): number {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / 0x100000000) | 0;
+  let h = mix32(hashName(stream));
+  h = mix32(h ^ lo);
+  h = mix32(h ^ hi);
+  return mix32(h ^ index);
+}
+
+/**
+ * A uniform number in [0, 1) for every position, without state: position j can be asked for in any
+ * order and any number of times, so a plan can know in advance what a stream decides at j.
+ */
+export class KeyedDraw {
+  private readonly key: number;
+
+  constructor(seed: number, stream: string, index = 0) {
+    this.key = streamKey(seed, stream, index);
+  }
+
+  at(position: number): number {
+    return mix32(this.key ^ mix32(position)) / 0x100000000;
+  }
+}
+
 /**
  * One independent stream of numbers per (seed, stream name, index): the readings of customer 7 come
  * from `new Prng(seed, 'readings', 7)` whatever else was drawn before, so a part of the data can be
@@ -28,13 +54,7 @@ export class Prng {
   private d: number;
 
   constructor(seed: number, stream: string, index = 0) {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-    const lo = seed >>> 0;
-    const hi = Math.floor(seed / 0x100000000) | 0;
-    let h = mix32(hashName(stream));
-    h = mix32(h ^ lo);
-    h = mix32(h ^ hi);
-    h = mix32(h ^ index);
+    const h = streamKey(seed, stream, index);
     this.a = h;
     this.b = mix32(h ^ 0x1b873593);
     this.c = mix32(h ^ 0x85ebca6b);
