@@ -1,28 +1,11 @@
-// Streams the records of one landing file: NDJSON, optionally gzip-compressed, in bounded memory.
+// Cuts a landing file (NDJSON, optionally gzip-compressed) into batches of whole lines, in bounded
+// memory: a line over the size limit is reported by number and size, never held.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-
-export interface LandingLine {
-  /** 1-based line number in the (decompressed) file. */
-  readonly lineNo: number;
-  /** The line's text without line ending and byte-order mark; absent when it could not be decoded or kept. */
-  readonly text?: string;
-  /** Why the line cannot be a record (invalid UTF-8, over the size limit); absent for readable lines. */
-  readonly problem?: string;
-  /** Bytes of the line as stored (for reports); the text of an oversized line is not kept. */
-  readonly bytes: number;
-}
-
-export interface LineReaderOptions {
-  /** Lines longer than this are reported, not buffered. @default 16 MiB */
-  readonly maxLineBytes?: number;
-}
+import type { LineBatch } from './record-batch';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
-const NEWLINE = 0x0a;
-const CR = 0x0d;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export function isGzip(file: string): boolean {
   return file.toLowerCase().endsWith('.gz');
@@ -36,70 +19,102 @@ export function openLandingStream(file: string): Readable {
   return raw.pipe(gunzip);
 }
 
+const NEWLINE = 0x0a;
+
 /**
- * Yields every line of a file (blank lines included, so numbering matches an editor). Splits on
- * bytes so that invalid UTF-8 is detected per line instead of silently replaced.
+ * Cuts a file's byte stream into batches of whole lines. A line longer than maxLineBytes is not
+ * kept: it is reported through `oversized` with its line number and size, and the lines around it
+ * go on in batches of their own.
  */
-export async function* readLines(file: string, options: LineReaderOptions = {}): AsyncGenerator<LandingLine> {
-  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let parts: Buffer[] = [];
-  let partBytes = 0;
-  let oversized = false;
-  let lineNo = 0;
+export async function* lineBatches(
+  stream: Readable,
+  /** Name of the file, as batches and reports give it. */
+  name: string,
+  batchBytes: number,
+  maxLineBytes: number,
+  oversized: (line: number, bytes: number) => void,
+): AsyncGenerator<Omit<LineBatch, 'seq'>> {
+  let line = 1; // number of the line being read
+  let carry: Buffer[] = []; // start of the current line, from earlier chunks
+  let carryBytes = 0;
+  let skipping = -1; // bytes of the current oversized line seen so far; -1 when not skipping
+  let pending: Buffer[] = []; // whole lines waiting to be a batch
+  let pendingBytes = 0;
+  let pendingFirst = 1;
+  let fileStart = true;
 
-  const finish = (last: Buffer): LandingLine => {
-    lineNo++;
-    let bytes = partBytes + last.length;
-    if (oversized) {
-      parts = [];
-      partBytes = 0;
-      oversized = false;
-      return { lineNo, bytes, problem: `line is ${bytes} bytes, over the limit of ${max} bytes` };
-    }
-    let buf = parts.length ? Buffer.concat([...parts, last]) : last;
-    parts = [];
-    partBytes = 0;
-    if (buf.length && buf[buf.length - 1] === CR) buf = buf.subarray(0, buf.length - 1);
-    if (lineNo === 1 && buf.subarray(0, 3).equals(BOM)) buf = buf.subarray(3);
-    bytes = buf.length;
-    try {
-      return { lineNo, bytes, text: decoder.decode(buf) };
-    } catch {
-      return { lineNo, bytes, problem: 'line is not valid UTF-8' };
-    }
+  const take = (piece: Buffer, firstLine: number) => {
+    if (!pendingBytes) pendingFirst = firstLine;
+    pending.push(piece);
+    pendingBytes += piece.length;
+  };
+  const batch = (): Omit<LineBatch, 'seq'> | undefined => {
+    if (!pendingBytes) return undefined;
+    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    const b = { file: name, firstLine: pendingFirst, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileStart };
+    fileStart = false;
+    pending = [];
+    pendingBytes = 0;
+    return b;
   };
 
-  const keep = (chunk: Buffer) => {
-    if (oversized) {
-      partBytes += chunk.length;
-      return;
-    }
-    if (partBytes + chunk.length > max) {
-      oversized = true;
-      partBytes += chunk.length;
-      parts = [];
-      return;
-    }
-    parts.push(chunk);
-    partBytes += chunk.length;
-  };
-
-  for await (const chunk of openLandingStream(file) as AsyncIterable<Buffer>) {
-    let start = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let pos = 0;
+    let runStart = 0; // start of the run of whole, acceptable lines in this chunk
+    let runFirst = line;
     for (;;) {
-      const nl = chunk.indexOf(NEWLINE, start);
+      const nl = chunk.indexOf(NEWLINE, pos);
       if (nl < 0) break;
-      const piece = chunk.subarray(start, nl);
-      if (oversized || partBytes + piece.length > max) {
-        keep(piece);
-        yield finish(Buffer.alloc(0));
-      } else {
-        yield finish(piece);
+      const length = (skipping >= 0 ? skipping : carryBytes) + (nl - pos);
+      if (skipping >= 0 || length > maxLineBytes) {
+        // Lines before the oversized one keep their order: emit them first.
+        if (pos > runStart) take(Buffer.from(chunk.subarray(runStart, pos)), runFirst);
+        const b = batch();
+        if (b) yield b;
+        oversized(line, length);
+        fileStart = false;
+        skipping = -1;
+        carry = [];
+        carryBytes = 0;
+        runStart = nl + 1;
+        runFirst = line + 1;
+      } else if (carryBytes) {
+        // The line began in an earlier chunk: it is the run's first line.
+        carry.push(chunk.subarray(pos, nl + 1));
+        take(Buffer.concat(carry), line);
+        carry = [];
+        carryBytes = 0;
+        runStart = nl + 1;
+        runFirst = line + 1;
       }
-      start = nl + 1;
+      line++;
+      pos = nl + 1;
     }
-    if (start < chunk.length) keep(Buffer.from(chunk.subarray(start)));
+    if (pos > runStart) take(Buffer.from(chunk.subarray(runStart, pos)), runFirst);
+    if (pos < chunk.length) {
+      const rest = chunk.length - pos;
+      if (skipping >= 0) skipping += rest;
+      else if (carryBytes + rest > maxLineBytes) {
+        skipping = carryBytes + rest;
+        carry = [];
+        carryBytes = 0;
+      } else {
+        carry.push(Buffer.from(chunk.subarray(pos)));
+        carryBytes += rest;
+      }
+    }
+    if (pendingBytes >= batchBytes) {
+      const b = batch();
+      if (b) yield b;
+    }
   }
-  if (partBytes > 0 || oversized) yield finish(Buffer.alloc(0));
+  if (skipping >= 0) {
+    const b = batch();
+    if (b) yield b;
+    oversized(line, skipping);
+    return;
+  }
+  if (carryBytes) take(Buffer.concat(carry), line);
+  const b = batch();
+  if (b) yield b;
 }

@@ -3,8 +3,8 @@
 // Files are streamed in batches of whole lines; batches are checked inline or by a worker pool and
 // written back in landing order, so memory stays bounded whatever the file size.
 import type { LandingDataset } from '../catalog/registry';
-import { listDatasetFiles, type IgnoredFile, type LandingFile } from './landing-files';
-import { DEFAULT_MAX_LINE_BYTES, openLandingStream } from './line-reader';
+import { listDatasetFiles, type IgnoredFile } from './landing-files';
+import { DEFAULT_MAX_LINE_BYTES, lineBatches, openLandingStream } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
@@ -46,116 +46,6 @@ export interface ValidateOptions {
 /** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
 export function reasonKey(reason: string): string {
   return reason.startsWith('malformed JSON') ? 'malformed JSON' : reason.replace(/ \d+ bytes, over/, ' N bytes, over');
-}
-
-const NEWLINE = 0x0a;
-
-function countNewlines(bytes: Uint8Array): number {
-  let n = 0;
-  for (let i = bytes.indexOf(NEWLINE); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) n++;
-  return n;
-}
-
-/**
- * Cuts a file's byte stream into batches of whole lines. A line longer than maxLineBytes is not
- * kept: it is reported through `oversized` with its line number and size.
- */
-async function* lineBatches(
-  file: LandingFile,
-  batchBytes: number,
-  maxLineBytes: number,
-  oversized: (line: number, bytes: number) => void,
-): AsyncGenerator<Omit<LineBatch, 'seq'>> {
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let skipping = 0; // bytes of an oversized line seen so far; 0 when not skipping
-  let line = 1;
-  let fileStart = true;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let pendingFirstLine = 1;
-
-  const flush = function* (): Generator<Omit<LineBatch, 'seq'>> {
-    if (!pendingBytes) return;
-    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-    yield { file: file.name, firstLine: pendingFirstLine, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileStart };
-    fileStart = false;
-    pending = [];
-    pendingBytes = 0;
-  };
-
-  for await (const chunk of openLandingStream(file.path) as AsyncIterable<Buffer>) {
-    let start = 0;
-    if (skipping) {
-      const nl = chunk.indexOf(NEWLINE);
-      if (nl < 0) {
-        skipping += chunk.length;
-        continue;
-      }
-      oversized(line, skipping + nl);
-      skipping = 0;
-      line++;
-      pendingFirstLine = line;
-      fileStart = false;
-      start = nl + 1;
-    }
-    const last = chunk.lastIndexOf(NEWLINE);
-    if (last < start) {
-      // No line ends in this chunk: it all belongs to the current line.
-      carry.push(chunk.subarray(start));
-      carryBytes += chunk.length - start;
-      if (carryBytes > maxLineBytes) {
-        yield* flush();
-        skipping = carryBytes;
-        carry = [];
-        carryBytes = 0;
-      }
-      continue;
-    }
-    const whole = chunk.subarray(start, last + 1);
-    const firstNl = whole.indexOf(NEWLINE);
-    if (carryBytes + firstNl > maxLineBytes) {
-      // The carried line ends here but is over the limit: report it, keep the rest.
-      yield* flush();
-      oversized(line, carryBytes + firstNl);
-      carry = [];
-      carryBytes = 0;
-      line++;
-      pendingFirstLine = line;
-      fileStart = false;
-      const rest = whole.subarray(firstNl + 1);
-      if (rest.length) {
-        pending.push(Buffer.from(rest));
-        pendingBytes += rest.length;
-        line += countNewlines(rest);
-      }
-    } else {
-      const piece = carry.length ? Buffer.concat([...carry, whole]) : Buffer.from(whole);
-      if (!pendingBytes) pendingFirstLine = line;
-      pending.push(piece);
-      pendingBytes += piece.length;
-      line += countNewlines(whole);
-      carry = [];
-      carryBytes = 0;
-    }
-    if (last + 1 < chunk.length) {
-      carry.push(Buffer.from(chunk.subarray(last + 1)));
-      carryBytes += chunk.length - last - 1;
-    }
-    if (pendingBytes >= batchBytes) yield* flush();
-  }
-  if (skipping) {
-    yield* flush();
-    oversized(line, skipping);
-    return;
-  }
-  if (carryBytes) {
-    if (!pendingBytes) pendingFirstLine = line;
-    const tail = Buffer.concat(carry);
-    pending.push(tail);
-    pendingBytes += tail.length;
-  }
-  yield* flush();
 }
 
 export async function validateDataset(ds: LandingDataset, options: ValidateOptions): Promise<DatasetValidation> {
@@ -217,7 +107,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
           blankLines: 0,
           quarantine: [{ dataset: ds.dataset, file: file.name, line, reasons: [`line is ${bytes} bytes, over the limit of ${maxLine} bytes`], bytes }],
         });
-      for await (const batch of lineBatches(file, batchBytes, maxLine, oversized)) {
+      for await (const batch of lineBatches(openLandingStream(file.path), file.name, batchBytes, maxLine, oversized)) {
         // An oversized line found before this batch takes its place in the order first.
         for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
         bytesDone += batch.bytes.length;

@@ -1,59 +1,97 @@
+// Framing of landing files into batches of whole lines, and decoding of each line.
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { readLines } from '../../src/pipeline/line-reader';
+import { lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
+import { BatchValidator } from '../../src/pipeline/record-batch';
+import { loadCatalog } from '../../src/catalog/registry';
 import { tempDir, writeFiles } from '../support/tmp';
 
-async function lines(content: string | Buffer, name = 'f.json', maxLineBytes?: number) {
-  const dir = tempDir();
-  writeFiles(dir, { [name]: content });
-  const out = [];
-  for await (const l of readLines(join(dir, name), { maxLineBytes })) out.push(l);
-  return out;
+const accelerometer = loadCatalog().datasets.find((d) => d.dataset === 'accelerometer')!;
+const validator = new BatchValidator(accelerometer.dataset, accelerometer.schema, accelerometer.table);
+const reading = (t: number) => `{"user":"a@b.co","timestamp":${t},"x":1.0,"y":0.0,"z":-1.0}`;
+
+/** Feeds the bytes in chunks of `chunk` bytes, as a file stream would. */
+async function frame(bytes: Buffer, opts: { chunk?: number; batchBytes?: number; maxLineBytes?: number } = {}) {
+  const chunk = opts.chunk ?? 1 << 20;
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunk) pieces.push(bytes.subarray(i, i + chunk));
+  const oversized: [number, number][] = [];
+  const batches = [];
+  for await (const b of lineBatches(Readable.from(pieces), 'f.json', opts.batchBytes ?? 1 << 20, opts.maxLineBytes ?? 1 << 20, (l, n) => oversized.push([l, n]))) {
+    batches.push(b);
+  }
+  return { batches, oversized };
 }
 
-describe('readLines', () => {
-  it('numbers every line, blank ones included, and keeps a last line without newline', async () => {
-    expect(await lines('{"a":1}\n\n{"a":2}')).toEqual([
-      { lineNo: 1, bytes: 7, text: '{"a":1}' },
-      { lineNo: 2, bytes: 0, text: '' },
-      { lineNo: 3, bytes: 7, text: '{"a":2}' },
+describe('lineBatches', () => {
+  it('cuts at whole lines and numbers each batch from the line it starts at, across chunk boundaries', async () => {
+    const text = [1, 2, 3, 4, 5].map(reading).join('\n') + '\n';
+    const { batches } = await frame(Buffer.from(text), { chunk: 7, batchBytes: 100 });
+    expect(batches.map((b) => [b.firstLine, Buffer.from(b.bytes).toString().split('\n').filter(Boolean).length, b.fileStart])).toEqual([
+      [1, 2, true],
+      [3, 2, false],
+      [5, 1, false],
     ]);
+    expect(batches.map((b) => Buffer.from(b.bytes).toString()).join('')).toBe(text);
   });
 
-  it('strips a UTF-8 byte-order mark on the first line and CR of Windows line endings', async () => {
-    const got = await lines(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\r\n{"b":2}\r\n')]));
-    expect(got.map((l) => l.text)).toEqual(['{"a":1}', '{"b":2}']);
+  it('keeps a last line without newline', async () => {
+    const { batches } = await frame(Buffer.from(`${reading(1)}\n${reading(2)}`), { chunk: 10 });
+    expect(Buffer.from(batches[0].bytes).toString()).toBe(`${reading(1)}\n${reading(2)}`);
   });
 
-  it('reads gzip-compressed files', async () => {
-    const got = await lines(gzipSync('{"a":1}\n{"a":2}\n'), 'f.json.gz');
-    expect(got.map((l) => l.text)).toEqual(['{"a":1}', '{"a":2}']);
-  });
-
-  it('reports a line of invalid UTF-8 instead of replacing its bytes', async () => {
-    const got = await lines(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n{"a":1}\n')]));
-    expect(got[0]).toEqual({ lineNo: 1, bytes: 10, problem: 'line is not valid UTF-8' });
-    expect(got[1]).toEqual({ lineNo: 2, bytes: 7, text: '{"a":1}' });
-  });
-
-  it('reports a line over the size limit without keeping it, and goes on with the next', async () => {
+  it('reports a line over the limit by number and size without holding it, at any chunk boundary', async () => {
     const big = 'x'.repeat(5000);
-    const got = await lines(`{"a":1}\n${big}\n{"a":2}\n`, 'f.json', 1000);
-    expect(got).toEqual([
-      { lineNo: 1, bytes: 7, text: '{"a":1}' },
-      { lineNo: 2, bytes: 5000, problem: 'line is 5000 bytes, over the limit of 1000 bytes' },
-      { lineNo: 3, bytes: 7, text: '{"a":2}' },
-    ]);
+    for (const chunk of [3, 64, 4999, 5001, 1 << 20]) {
+      const { batches, oversized } = await frame(Buffer.from(`${reading(1)}\n${big}\n${reading(3)}\n`), { chunk, maxLineBytes: 1000 });
+      expect(oversized).toEqual([[2, 5000]]);
+      const lines = batches.flatMap((b) => Buffer.from(b.bytes).toString().split('\n').filter(Boolean));
+      expect(lines).toEqual([reading(1), reading(3)]);
+      expect(batches.find((b) => Buffer.from(b.bytes).toString().startsWith(reading(3)))!.firstLine).toBe(3);
+    }
   });
 
-  it('keeps multi-byte characters split across read chunks intact', async () => {
-    const text = `{"n":"${'é'.repeat(700_000)}"}\n`;
-    const got = await lines(text);
-    expect(got).toHaveLength(1);
-    expect(got[0].text).toBe(text.trimEnd());
+  it('reports an oversized last line without newline', async () => {
+    const { oversized } = await frame(Buffer.from(`${reading(1)}\n${'y'.repeat(3000)}`), { chunk: 100, maxLineBytes: 1000 });
+    expect(oversized).toEqual([[2, 3000]]);
+  });
+
+  it('keeps multi-byte characters split across chunks intact', async () => {
+    const text = `{"n":"${'é'.repeat(1000)}"}\n`;
+    const { batches } = await frame(Buffer.from(text), { chunk: 3 });
+    expect(Buffer.from(batches[0].bytes).toString()).toBe(text);
   });
 
   it('yields nothing for an empty file', async () => {
-    expect(await lines('')).toEqual([]);
+    expect((await frame(Buffer.alloc(0))).batches).toEqual([]);
+  });
+
+  it('reads gzip-compressed files through gunzip', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'a.json.gz': gzipSync(`${reading(1)}\n${reading(2)}\n`) });
+    const out = [];
+    for await (const b of lineBatches(openLandingStream(join(dir, 'a.json.gz')), 'a.json.gz', 1 << 20, 1 << 20, () => {})) out.push(Buffer.from(b.bytes).toString());
+    expect(out).toEqual([`${reading(1)}\n${reading(2)}\n`]);
+  });
+});
+
+describe('BatchValidator decoding', () => {
+  const check = (bytes: Buffer, fileStart = true) => validator.check({ seq: 0, file: 'f.json', firstLine: 1, bytes, fileStart });
+
+  it('drops a byte-order mark at the start of a file and the CR of Windows line endings', () => {
+    const r = check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${reading(1)}\r\n${reading(2)}\r\n`)]));
+    expect([r.read, r.valid, r.quarantine]).toEqual([2, 2, []]);
+  });
+
+  it('quarantines the one line of invalid UTF-8 in a batch and keeps the others', () => {
+    const r = check(Buffer.concat([Buffer.from(`${reading(1)}\n{"user":"`), Buffer.from([0xc3, 0x28]), Buffer.from(`"}\n${reading(3)}\n`)]));
+    expect([r.read, r.valid]).toEqual([3, 2]);
+    expect(r.quarantine).toEqual([{ dataset: 'accelerometer', file: 'f.json', line: 2, reasons: ['line is not valid UTF-8'], bytes: 13 }]);
+  });
+
+  it('counts blank and whitespace-only lines apart from records', () => {
+    const r = check(Buffer.from(`\n  \n${reading(1)}\n\t\n`));
+    expect([r.read, r.blankLines, r.valid]).toEqual([1, 3, 1]);
   });
 });
