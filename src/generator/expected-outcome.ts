@@ -1,7 +1,7 @@
 // What the pipeline must make of generated landing data: the accounting of each landing dataset and
 // the rows of every table, in the shapes the run manifest reports them.
 import { LANDING_SUFFIX } from '../catalog/registry';
-import { LANDING_DATASETS, type LandingDatasetName } from './generate-options';
+import { LANDING_DATASETS, perDataset, type LandingDatasetName } from './generate-options';
 
 /** Where a valid landing record goes (quality-rules/accounting/<dataset>.sql). */
 export type Outcome =
@@ -12,6 +12,9 @@ export type Outcome =
   | 'unknown_customer'
   | 'no_accelerometer_readings'
   | 'unknown_device';
+
+/** Where a distinct record goes; `duplicate` is what is left of the valid lines. */
+export type RecordOutcome = Exclude<Outcome, 'duplicate'>;
 
 export interface ExpectedDataset {
   /** Non-blank lines: read = valid + quarantined. */
@@ -42,9 +45,6 @@ export interface ExpectedOutcome {
   readonly tables: Readonly<Record<ExpectedTable, number>>;
 }
 
-const perDataset = <T>(make: () => T) =>
-  Object.fromEntries(LANDING_DATASETS.map((d) => [d, make()])) as Record<LandingDatasetName, T>;
-
 /** Counts as records are generated: every valid line, and every distinct record with its outcome. */
 export class OutcomeTally {
   private readonly validLines = perDataset(() => 0);
@@ -62,7 +62,7 @@ export class OutcomeTally {
   }
 
   /** `records` distinct valid records of `dataset` go to `outcome` (never `duplicate`: that is what is left over). */
-  outcome(dataset: LandingDatasetName, outcome: Exclude<Outcome, 'duplicate'>, records = 1): void {
+  outcome(dataset: LandingDatasetName, outcome: RecordOutcome, records = 1): void {
     if (records) this.distinct[dataset][outcome] = (this.distinct[dataset][outcome] ?? 0) + records;
   }
 

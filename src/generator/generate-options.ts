@@ -6,6 +6,10 @@ import { PRESETS } from './presets';
 export const LANDING_DATASETS = ['customer', 'accelerometer', 'step_trainer'] as const;
 export type LandingDatasetName = (typeof LANDING_DATASETS)[number];
 
+/** A record with one value per landing dataset. */
+export const perDataset = <T>(make: () => T) =>
+  Object.fromEntries(LANDING_DATASETS.map((d) => [d, make()])) as Record<LandingDatasetName, T>;
+
 /** Defects to inject, each a count. All default to 0: clean data. */
 export interface DefectOptions {
   /**
