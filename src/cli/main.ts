@@ -1,6 +1,11 @@
 // The `stedi` command line: generate sample data, run the local pipeline, look at the lake.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_FILES } from '../report/write-reports';
+import { parseReport, ReportFormatError } from '../report/run-report';
+import { DEFAULT_MARKDOWN_OPTIONS, renderMarkdown } from '../report/report-markdown';
+import { diffReports, renderDeltaMarkdown } from '../report/report-delta';
 import { SingleBar, Presets } from 'cli-progress';
 import { runPipeline, RunConfigError, type RunEvent } from '../pipeline/runner';
 import { LakeCatalog, LakeNotFoundError, RollbackError } from '../pipeline/lake-catalog';
@@ -27,7 +32,7 @@ export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } 
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError];
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -67,11 +72,15 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
 }
 const scale = (n: number, unit: string) => (unit === 'bytes' ? Math.round(n / 1e5) / 10 : n);
 
-export async function runCommand(opts: { landing: string; lake: string; json?: boolean; progress?: boolean }): Promise<number> {
+export async function runCommand(opts: { landing: string; lake: string; json?: boolean; progress?: boolean; reportDir?: string }): Promise<number> {
   const progress = progressReporter(Boolean(opts.progress ?? (!opts.json && process.stderr.isTTY)));
   try {
     const manifest = await runPipeline({ landing: opts.landing, lake: opts.lake, onEvent: progress.onEvent });
     progress.stop();
+    if (opts.reportDir) {
+      mkdirSync(opts.reportDir, { recursive: true });
+      for (const f of Object.values(REPORT_FILES)) copyFileSync(join(manifest.lake, 'runs', manifest.runId, f), join(opts.reportDir, f));
+    }
     process.stdout.write(opts.json ? JSON.stringify(manifest, null, 2) + '\n' : runSummary(manifest) + '\n');
     return manifest.status === 'published' ? EXIT.published : EXIT.blocked;
   } finally {
@@ -93,6 +102,7 @@ export function buildProgram(): Command {
     .option('--landing <dir>', 'landing folder with customer/, accelerometer/, step_trainer/', DEFAULT_LANDING)
     .option('--lake <dir>', 'lake folder (catalog.duckdb, data, runs)', DEFAULT_LAKE)
     .option('--json', 'print the run manifest as JSON on stdout')
+    .option('--report-dir <dir>', 'also copy report.json, report.md and junit.xml here')
     .addOption(new Option('--no-progress', 'no progress bars even on a terminal'))
     .action(async (o) => {
       process.exitCode = await runCommand(o);
@@ -184,8 +194,25 @@ export function buildProgram(): Command {
       );
     });
 
+  program
+    .command('report')
+    .description('render a run report as markdown, or the change between two reports (for a pull request: base against branch)')
+    .argument('<report>', 'report.json of the run (the branch)')
+    .option('--against <baseline>', 'report.json to compare with (the base branch)')
+    .option('--max-bytes <n>', 'size cap of the markdown', (v) => positiveInt(v), DEFAULT_MARKDOWN_OPTIONS.maxBytes)
+    .addOption(new Option('--format <format>', 'output').choices(['md', 'json']).default('md'))
+    .action((file: string, o) => {
+      const head = parseReport(readFileSync(file, 'utf8'), file);
+      if (o.against) {
+        const delta = diffReports(parseReport(readFileSync(o.against, 'utf8'), o.against), head);
+        process.stdout.write(o.format === 'json' ? JSON.stringify(delta, null, 2) + '\n' : renderDeltaMarkdown(delta, { maxBytes: o.maxBytes }));
+      } else {
+        process.stdout.write(o.format === 'json' ? JSON.stringify(head, null, 2) + '\n' : renderMarkdown(head, { maxBytes: o.maxBytes }));
+      }
+    });
+
   registerGenerateCommands(program, {
-    run: (landing, lake, json) => runCommand({ landing, lake, json }),
+    run: (landing, lake, json, reportDir) => runCommand({ landing, lake, json, reportDir }),
   });
 
   return program;

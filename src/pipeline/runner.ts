@@ -13,6 +13,7 @@ import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
 import { faultPoint } from './fault-point';
 import { ValidationPool } from './validation-pool';
+import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
 import { RuleFileError } from '../gates/rule-file';
@@ -215,7 +216,11 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     gates: {},
     problems: [],
   };
-  const save = () => writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+  // The manifest, then the reports made from it (report.json, report.md, junit.xml) beside it.
+  const save = (final = false) => {
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    if (final) writeReports(layout.runDir(runId), manifest);
+  };
   try {
     mkdirSync(layout.runDir(runId), { recursive: true });
     save();
@@ -328,7 +333,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         await lakeCatalog.publish(runId, versions, JSON.stringify(manifest), new Date(), () => faultPoint('inside publish', layout.root));
       });
     }
-    save();
+    save(true);
     if (!options.keepWork) rmSync(work, { recursive: true, force: true });
     return manifest;
   } catch (e) {
@@ -336,7 +341,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     manifest.error = (e as Error).message;
     manifest.finishedAt = now().toISOString();
     try {
-      save();
+      save(true);
     } catch {
       /* the lake itself is unwritable: the error below says why */
     }
