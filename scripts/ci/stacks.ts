@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
 
-/** The environments the workflows deploy, in order (each has a GitHub environment of the same name). */
-export const DEPLOY_ENVIRONMENTS = ['dev', 'prod'] as const;
+/** The environments the workflows deploy, in promotion order; each has a GitHub environment of the same name. */
+export const DEPLOY_ENVIRONMENTS: readonly string[] = ENVIRONMENT_NAMES;
 /** A stack whose name has this word creates what Terraform Cloud needs to deploy; an administrator applies it (docs/ci.md). */
 export const BOOTSTRAP_WORD = 'bootstrap';
 
@@ -93,7 +94,7 @@ export function main(argv: readonly string[]): number {
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options: { env: { type: 'string' } }, strict: true, allowPositionals: true });
     if (positionals.length !== 1) throw new Error(USAGE);
-    if (values.env !== undefined && !(DEPLOY_ENVIRONMENTS as readonly string[]).includes(values.env)) {
+    if (values.env !== undefined && !DEPLOY_ENVIRONMENTS.includes(values.env)) {
       throw new Error(`--env ${values.env}: expected one of ${DEPLOY_ENVIRONMENTS.join(', ')}`);
     }
     const entries = classifyStacks(readManifestStacks(positionals[0]!));

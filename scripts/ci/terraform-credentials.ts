@@ -3,8 +3,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadEnvironments } from '../../config/environments/load-environment';
 
-export const DEFAULT_TERRAFORM_CLOUD_HOST = 'app.terraform.io';
+/** The Terraform Cloud hosts the environment configs name (usually just `app.terraform.io`). */
+export function configuredHosts(): string[] {
+  return [...new Set(loadEnvironments().flatMap((config) => (config.terraformCloud ? [config.terraformCloud.hostname] : [])))];
+}
 
 export interface TerraformCredentialsFile {
   credentials: Record<string, { token: string }>;
@@ -36,18 +40,24 @@ export function writeTerraformCredentials(path: string, host: string, token: str
   chmodSync(path, 0o600);
 }
 
-/** CLI: reads TF_API_TOKEN (and TF_CLOUD_HOSTNAME); exit 0 written, 2 when the token is missing. */
-export function main(env: NodeJS.ProcessEnv, home = homedir()): number {
+/**
+ * CLI: writes TF_API_TOKEN for the host the environment configs name (TF_CLOUD_HOSTNAME overrides);
+ * exit 0 written, 2 when the token is missing or no environment uses Terraform Cloud.
+ */
+export function main(env: NodeJS.ProcessEnv, home = homedir(), hosts: () => string[] = configuredHosts): number {
   const token = env.TF_API_TOKEN ?? '';
-  const host = env.TF_CLOUD_HOSTNAME || DEFAULT_TERRAFORM_CLOUD_HOST;
   if (token === '') {
     console.error('TF_API_TOKEN is not set: add a Terraform Cloud team token as a GitHub secret (docs/ci.md, "GitHub secrets")');
     return 2;
   }
   try {
+    const targets = env.TF_CLOUD_HOSTNAME ? [env.TF_CLOUD_HOSTNAME] : hosts();
+    if (targets.length === 0) throw new Error('no environment in config/environments/ configures terraformCloud: the stacks use a local backend, so there is nothing to plan or deploy through Terraform Cloud');
     const path = credentialsPath(home);
-    writeTerraformCredentials(path, host, token);
-    console.log(`Terraform Cloud credentials for ${host} written to ${path}`);
+    for (const host of targets) {
+      writeTerraformCredentials(path, host, token);
+      console.log(`Terraform Cloud credentials for ${host} written to ${path}`);
+    }
     return 0;
   } catch (error) {
     console.error((error as Error).message);

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyStacks, DEPLOY_ENVIRONMENTS, deployableStacks, main, nameWords, readManifestStacks } from '../../scripts/ci/stacks';
+import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
 import { tempDir } from '../support/tmp';
 
 const stack = (name: string, dependencies: string[] = []) => ({ name, dependencies });
@@ -58,8 +59,8 @@ describe('classifyStacks: one environment per stack, or an error', () => {
     );
   });
 
-  it('the environments are the GitHub environments the deploy workflow names', () => {
-    expect(DEPLOY_ENVIRONMENTS).toEqual(['dev', 'prod']);
+  it('the environments are the configured ones, in promotion order', () => {
+    expect(DEPLOY_ENVIRONMENTS).toEqual(ENVIRONMENT_NAMES);
   });
 });
 

@@ -1,7 +1,8 @@
 // The Terraform Cloud token lands where terraform and cdktf read it, readable by its owner only, never printed.
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentialsPath, main, withToken, writeTerraformCredentials } from '../../scripts/ci/terraform-credentials';
+import { dev } from '../../config/environments/dev';
+import { configuredHosts, credentialsPath, main, withToken, writeTerraformCredentials } from '../../scripts/ci/terraform-credentials';
 import { tempDir } from '../support/tmp';
 
 describe('withToken', () => {
@@ -42,14 +43,23 @@ describe('terraform-credentials CLI (main)', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('writes the token for app.terraform.io (or TF_CLOUD_HOSTNAME) and never prints it', () => {
+  it('takes the host from the environment configs', () => {
+    expect(configuredHosts()).toEqual([dev.terraformCloud.hostname]);
+  });
+
+  it('writes the token for the configured host (or TF_CLOUD_HOSTNAME) and never prints it', () => {
     const home = tempDir();
-    expect(main({ TF_API_TOKEN: 'secret-token-value' }, home)).toBe(0);
+    expect(main({ TF_API_TOKEN: 'secret-token-value' }, home, () => ['app.terraform.io'])).toBe(0);
     expect(main({ TF_API_TOKEN: 'secret-token-value', TF_CLOUD_HOSTNAME: 'tfe.example.test' }, home)).toBe(0);
     expect(Object.keys(JSON.parse(readFileSync(credentialsPath(home), 'utf8')).credentials)).toEqual(['app.terraform.io', 'tfe.example.test']);
     const printed = [...log.mock.calls, ...error.mock.calls].flat().join('\n');
     expect(printed).toContain('Terraform Cloud credentials for app.terraform.io written to');
     expect(printed).not.toContain('secret-token-value');
+  });
+
+  it('exits 2 when no environment uses Terraform Cloud', () => {
+    expect(main({ TF_API_TOKEN: 'x' }, tempDir(), () => [])).toBe(2);
+    expect(error.mock.calls[0]![0]).toMatch(/^no environment in config\/environments\/ configures terraformCloud/);
   });
 
   it('exits 2 pointing at the setup guide when the secret is missing', () => {
