@@ -1,0 +1,67 @@
+// Where a run's data lives in S3: the contract between the stacks (IAM prefixes, Glue job
+// arguments, table locations), the Lambdas that write and publish, and the state machine.
+
+/** The table location prefix of a run-scoped folder; a run never writes outside its own folder. */
+export const RUN_FOLDER_PREFIX = 'run_id=';
+
+/** Valid landing records of a run, projected onto the DDL's columns (in the trusted bucket). */
+export const VALIDATED_PREFIX = 'validated/';
+
+/** Run records (validation results, gate reports, publish records), in the artifacts bucket. */
+export const RUN_RECORDS_PREFIX = 'runs/';
+
+/** Deployment artifacts (Glue script, SQL), in the artifacts bucket. */
+export const GLUE_ASSETS_PREFIX = 'glue/';
+
+/** Glue Spark's temporary files, in the artifacts bucket. */
+export const GLUE_TEMP_PREFIX = 'glue-temp/';
+
+/** The Glue table parameter that names the run a table's location belongs to. */
+export const RUN_ID_PARAMETER = 'stedi_run_id';
+
+/** The placeholder `{run_id}` in location templates handed to Glue jobs (filled in by the entry script). */
+export const RUN_ID_PLACEHOLDER = '{run_id}';
+
+export function runFolder(runId: string): string {
+  return `${RUN_FOLDER_PREFIX}${runId}/`;
+}
+
+/** Key prefix (in its zone bucket) of a trusted or curated table: `<table>/`. */
+export function tablePrefix(table: string): string {
+  return `${table}/`;
+}
+
+/** Key prefix (in the trusted bucket) of a landing table's validated records: `validated/<table>/`. */
+export function validatedPrefix(landingTable: string): string {
+  return `${VALIDATED_PREFIX}${landingTable}/`;
+}
+
+/** Key prefix (in the quarantine bucket) of a dataset's quarantined records: `<dataset>/`. */
+export function quarantinePrefix(dataset: string): string {
+  return `${dataset}/`;
+}
+
+export function runRecordKey(runId: string, name: string): string {
+  return `${RUN_RECORDS_PREFIX}${runId}/${name}`;
+}
+
+/** Run ids the state machine makes: UTC start time to the millisecond, then 8 hex digits. */
+export const AWS_RUN_ID_PATTERN = /^\d{8}T\d{9}Z-[0-9a-f]{8}$/;
+
+/** Rejects a run id that could escape its folder (the id is spliced into S3 keys). */
+export function checkRunId(runId: unknown): string {
+  if (typeof runId !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(runId)) {
+    throw new Error(`runId must be 1-64 letters, digits or "-" (got ${JSON.stringify(runId)})`);
+  }
+  return runId;
+}
+
+export function s3Uri(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+export function parseS3Uri(uri: string): { bucket: string; key: string } {
+  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!m) throw new Error(`not an s3:// location: ${uri}`);
+  return { bucket: m[1], key: m[2] };
+}

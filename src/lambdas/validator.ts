@@ -1,0 +1,202 @@
+// Validator Lambda: checks one landing object line by line against its dataset's record contract
+// (the same BatchValidator and ajv RecordContract the local runner uses). Valid records, projected
+// onto the DDL's columns, go to the run's validated folder; invalid ones to the run's quarantine
+// folder with file, line and reasons. Nothing is dropped: read = valid + quarantined.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BatchValidator, type QuarantineRecord } from '../pipeline/record-batch';
+import { DEFAULT_MAX_LINE_BYTES, isGzip, lineBatches } from '../pipeline/line-reader';
+import { isRecordFile, RECORD_FILE_ENDINGS } from '../pipeline/landing-files';
+import { reasonKey } from '../pipeline/validate';
+import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
+import { LAMBDA_ENV, requireEnv } from './lambda-environment';
+import { checkRunId, quarantinePrefix, runFolder, s3Uri, validatedPrefix } from './run-layout';
+
+/** One item of the Distributed Map: a landing object and the run it belongs to. */
+export interface ValidateObjectEvent {
+  readonly bucket: string;
+  readonly key: string;
+  readonly runId: string;
+}
+
+export interface ValidateObjectResult {
+  readonly key: string;
+  /** The dataset the object belongs to (its first folder), or null when it is outside every dataset. */
+  readonly dataset: string | null;
+  /** `ignored`: not a record file of a known dataset (reported, never read). */
+  readonly status: 'validated' | 'ignored';
+  readonly reason?: string;
+  readonly bytes: number;
+  /** Non-blank lines: read = valid + quarantined. */
+  readonly read: number;
+  readonly valid: number;
+  readonly quarantined: number;
+  readonly blankLines: number;
+  /** Quarantine reasons, grouped (as the local run manifest groups them), with their counts. */
+  readonly reasons: Readonly<Record<string, number>>;
+  readonly validObject?: string;
+  readonly quarantineObject?: string;
+}
+
+export interface ValidatorOptions {
+  readonly s3: S3Client;
+  readonly catalog: LambdaCatalog;
+  readonly trustedBucket: string;
+  readonly quarantineBucket: string;
+  /** Lines longer than this are quarantined by size, never held. @default 16 MiB */
+  readonly maxLineBytes?: number;
+  /** Bytes of whole lines checked at a time. @default 1 MiB */
+  readonly batchBytes?: number;
+  /** Scratch folder for the output files before upload. @default the OS temp folder (/tmp on Lambda) */
+  readonly scratchDir?: string;
+}
+
+/** Output objects are named after the landing key, so a retried item overwrites its own output. */
+export function objectId(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+async function write(stream: Writable, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+async function finish(stream: Writable): Promise<void> {
+  stream.end();
+  await once(stream, 'finish');
+}
+
+export function createValidator(options: ValidatorOptions): (event: ValidateObjectEvent) => Promise<ValidateObjectResult> {
+  const validators = new Map<string, BatchValidator>();
+  const validatorFor = (dataset: string) => {
+    let v = validators.get(dataset);
+    if (!v) {
+      const d = options.catalog.datasets.find((x) => x.dataset === dataset)!;
+      v = new BatchValidator(d.dataset, d.schema, d.table);
+      validators.set(dataset, v);
+    }
+    return v;
+  };
+
+  return async (event) => {
+    const runId = checkRunId(event.runId);
+    const key = event.key;
+    const first = key.split('/')[0];
+    const ds = key.includes('/') ? options.catalog.datasets.find((d) => d.dataset === first) : undefined;
+    const empty = { key, bytes: 0, read: 0, valid: 0, quarantined: 0, blankLines: 0, reasons: {} };
+    if (!ds) {
+      return { ...empty, dataset: null, status: 'ignored', reason: `not under a dataset folder (${options.catalog.datasets.map((d) => `${d.dataset}/`).join(', ')})` };
+    }
+    if (key.endsWith('/') || !isRecordFile(key)) {
+      return { ...empty, dataset: ds.dataset, status: 'ignored', reason: `not a record file (expected ${RECORD_FILE_ENDINGS.join(', ')}, optionally .gz)` };
+    }
+
+    const scratch = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'validate-'));
+    try {
+      const validFile = join(scratch, 'valid.json.gz');
+      const quarantineFile = join(scratch, 'quarantine.jsonl');
+      const gzip = createGzip();
+      const validWritten = pipeline(gzip, createWriteStream(validFile));
+      validWritten.catch(() => undefined); // awaited below; this keeps an early failure from going unhandled
+      const quarantineOut = createWriteStream(quarantineFile);
+
+      const object = await options.s3.send(new GetObjectCommand({ Bucket: event.bucket, Key: key }));
+      const raw = object.Body as Readable;
+      let body: Readable = raw;
+      if (isGzip(key)) {
+        const gunzip = createGunzip();
+        raw.on('error', (e) => gunzip.destroy(e));
+        body = raw.pipe(gunzip);
+      }
+
+      const totals = { read: 0, valid: 0, quarantined: 0, blankLines: 0 };
+      const reasons: Record<string, number> = {};
+      const quarantine = async (records: readonly QuarantineRecord[]) => {
+        for (const q of records) {
+          totals.quarantined++;
+          for (const r of q.reasons) reasons[reasonKey(r)] = (reasons[reasonKey(r)] ?? 0) + 1;
+          await write(quarantineOut, JSON.stringify(q) + '\n');
+        }
+      };
+      const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+      const oversized: QuarantineRecord[] = [];
+      const validator = validatorFor(ds.dataset);
+      let seq = 0;
+      for await (const batch of lineBatches(body, key, options.batchBytes ?? 1 << 20, maxLine, (line, size) =>
+        oversized.push({ dataset: ds.dataset, file: key, line, reasons: [`line is ${size} bytes, over the limit of ${maxLine} bytes`], bytes: size }),
+      )) {
+        // An oversized line found before this batch comes first, as in the landing file.
+        totals.read += oversized.length;
+        await quarantine(oversized.splice(0));
+        const r = validator.check({ ...batch, seq: seq++ });
+        totals.read += r.read;
+        totals.valid += r.valid;
+        totals.blankLines += r.blankLines;
+        if (r.validText) await write(gzip, r.validText);
+        await quarantine(r.quarantine);
+      }
+      totals.read += oversized.length;
+      await quarantine(oversized.splice(0));
+      gzip.end();
+      await validWritten;
+      await finish(quarantineOut);
+      if (totals.read !== totals.valid + totals.quarantined) {
+        throw new Error(`${key}: ${totals.read} records read but ${totals.valid} valid and ${totals.quarantined} quarantined; refusing to lose records`);
+      }
+
+      const id = objectId(key);
+      const upload = async (bucket: string, objectKey: string, file: string, contentType: string, encoding?: string) => {
+        await options.s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: objectKey,
+            Body: createReadStream(file),
+            ContentLength: statSync(file).size,
+            ContentType: contentType,
+            ...(encoding ? { ContentEncoding: encoding } : {}),
+          }),
+        );
+        return s3Uri(bucket, objectKey);
+      };
+      const validObject =
+        totals.valid > 0
+          ? await upload(options.trustedBucket, `${validatedPrefix(ds.table.name)}${runFolder(runId)}${id}.json.gz`, validFile, 'application/x-ndjson', 'gzip')
+          : undefined;
+      const quarantineObject =
+        totals.quarantined > 0
+          ? await upload(options.quarantineBucket, `${quarantinePrefix(ds.dataset)}${runFolder(runId)}${id}.jsonl`, quarantineFile, 'application/x-ndjson')
+          : undefined;
+      return {
+        key,
+        dataset: ds.dataset,
+        status: 'validated',
+        bytes: object.ContentLength ?? 0,
+        ...totals,
+        reasons,
+        ...(validObject ? { validObject } : {}),
+        ...(quarantineObject ? { quarantineObject } : {}),
+      };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  };
+}
+
+let handle: ((event: ValidateObjectEvent) => Promise<ValidateObjectResult>) | undefined;
+
+/** The Lambda entry point: one Distributed Map item. */
+export async function handler(event: ValidateObjectEvent): Promise<ValidateObjectResult> {
+  handle ??= createValidator({
+    s3: new S3Client({}),
+    catalog: embeddedCatalog(),
+    trustedBucket: requireEnv(LAMBDA_ENV.trustedBucket),
+    quarantineBucket: requireEnv(LAMBDA_ENV.quarantineBucket),
+  });
+  return handle(event);
+}
