@@ -261,3 +261,27 @@ describe('dev-gate.yml', () => {
     expect(Object.keys(gate.on).sort()).toEqual(['workflow_call', 'workflow_dispatch']);
   });
 });
+
+describe('.github/CODEOWNERS', () => {
+  const rules = readFileSync(join(REPO_ROOT, '.github', 'CODEOWNERS'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split(/\s+/))
+    .map(([pattern, ...owners]) => ({ pattern: pattern!, owners }));
+  /** The owners GitHub asks for a path: the last rule whose folder pattern contains it. */
+  const ownersOf = (path: string) => [...rules].reverse().find((r) => `/${path}`.startsWith(r.pattern))?.owners;
+
+  it('every rule names at least one owner, as @org/team or @user', () => {
+    for (const rule of rules) {
+      expect(rule.owners.length).toBeGreaterThan(0);
+      for (const owner of rule.owners) expect(owner).toMatch(/^@[\w-]+(\/[\w-]+)?$/);
+    }
+  });
+
+  it('the security team owns the grants documents, the governance stack and this file', () => {
+    for (const path of ['docs/grants/dev.md', 'docs/grants/prod.md', 'stacks/governance/grants.ts', '.github/CODEOWNERS']) {
+      expect([path, ownersOf(path)]).toEqual([path, expect.arrayContaining(['@stedi/security'])]);
+    }
+  });
+});
