@@ -65,3 +65,26 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
   if (!m) throw new Error(`not an s3:// location: ${uri}`);
   return { bucket: m[1], key: m[2] };
 }
+
+/** The buckets run-scoped table data lives in. */
+export interface RunBuckets {
+  readonly trusted: string;
+  readonly curated: string;
+}
+
+/**
+ * The run-scoped location of a table: landing tables at their validated records (trusted bucket),
+ * trusted and curated tables at `<table>/run_id=<id>/` of their zone's bucket.
+ */
+export function tableRunLocation(table: { readonly name: string; readonly zone: string }, runId: string, buckets: RunBuckets): string {
+  switch (table.zone) {
+    case 'landing':
+      return s3Uri(buckets.trusted, `${validatedPrefix(table.name)}${runFolder(runId)}`);
+    case 'trusted':
+      return s3Uri(buckets.trusted, `${tablePrefix(table.name)}${runFolder(runId)}`);
+    case 'curated':
+      return s3Uri(buckets.curated, `${tablePrefix(table.name)}${runFolder(runId)}`);
+    default:
+      throw new Error(`table ${table.name} has no run-scoped location (zone ${table.zone})`);
+  }
+}
