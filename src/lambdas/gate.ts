@@ -1,0 +1,236 @@
+// Gate Lambda: audits one zone of a run on Athena with the same rule evaluator the local runner
+// uses. It points the staging database's tables at the run's folders, gathers the run's facts
+// (validation counts from the Distributed Map's results, accounting, row counts), evaluates the
+// zone's rules, writes the full report to the run's records and returns whether the run may go on.
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { BuiltZone } from '../catalog/registry';
+import { AthenaEngine, type AthenaEngineOptions } from '../engine/athena-engine';
+import { bindTables, quoteIdent, type QueryEngine, type TableResolver } from '../engine/engine';
+import { blockingMessage } from '../gates/auditor';
+import { evaluateGate, type GateResult, type RunFacts } from '../gates/evaluator';
+import { pointTable, readTable } from './glue-table-location';
+import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
+import { LAMBDA_ENV, requireEnv } from './lambda-environment';
+import { checkRunId, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import type { ValidateObjectResult } from './validator';
+
+/** Where the Distributed Map wrote its results (its ResultWriterDetails). */
+export interface MapResultLocation {
+  readonly Bucket: string;
+  readonly Key: string;
+}
+
+export interface GateEvent {
+  readonly runId: string;
+  readonly zone: BuiltZone;
+  /** The validator Map's results: required by the trusted gate (quarantine share, accounting). */
+  readonly validation?: MapResultLocation;
+}
+
+export interface GateOutcome {
+  readonly runId: string;
+  readonly zone: BuiltZone;
+  /** The state machine goes on only when this is true. */
+  readonly passed: boolean;
+  /** One line per blocking rule (what failed, how much, where it is defined). */
+  readonly blocking: readonly string[];
+  /** The full gate result and facts, for the report. */
+  readonly report: string;
+  readonly queries: number;
+  readonly bytesScanned: number;
+}
+
+export interface GateOptions {
+  readonly s3: S3Client;
+  readonly glue: GlueClient;
+  readonly athena: AthenaClient;
+  readonly catalog: LambdaCatalog;
+  readonly buckets: RunBuckets;
+  readonly artifactsBucket: string;
+  /** Zone (landing, trusted, curated, staging) -> Glue database. */
+  readonly databases: Readonly<Record<string, string>>;
+  readonly workgroup: string;
+  /** Overrides for the Athena engine (tests: virtual time). */
+  readonly engine?: Partial<AthenaEngineOptions>;
+}
+
+/** The validator results of a Distributed Map run, summed per dataset. */
+export interface ValidationTotals {
+  readonly datasets: Record<string, { read: number; valid: number; quarantined: number; reasons: Record<string, number>; files: number }>;
+  readonly ignored: { key: string; reason: string }[];
+}
+
+interface MapResultManifest {
+  readonly ResultFiles?: Readonly<Record<string, readonly { readonly Key: string }[]>>;
+}
+
+const ZONE_ORDER = ['landing', 'trusted', 'curated'];
+
+export class GateInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GateInputError';
+  }
+}
+
+async function readJson<T>(s3: S3Client, bucket: string, key: string): Promise<T> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse(await out.Body!.transformToString('utf8')) as T;
+}
+
+/** Sums the validator outputs the Map's ResultWriter stored; a failed or pending item is an error (records unaccounted for). */
+export async function readValidation(s3: S3Client, where: MapResultLocation, catalog: LambdaCatalog): Promise<ValidationTotals> {
+  const manifest = await readJson<MapResultManifest>(s3, where.Bucket, where.Key);
+  const files = manifest.ResultFiles ?? {};
+  const unfinished = Object.entries(files).filter(([status, list]) => status !== 'SUCCEEDED' && list.length > 0);
+  if (unfinished.length) {
+    throw new GateInputError(
+      `validation of this run did not finish for every landing object (${unfinished.map(([s, l]) => `${s}: ${l.length} result file(s)`).join(', ')} in ${s3Uri(where.Bucket, where.Key)}); their records are unaccounted for`,
+    );
+  }
+  const totals: ValidationTotals = { datasets: {}, ignored: [] };
+  for (const d of catalog.datasets) totals.datasets[d.dataset] = { read: 0, valid: 0, quarantined: 0, reasons: {}, files: 0 };
+  for (const file of files.SUCCEEDED ?? []) {
+    const executions = await readJson<{ Output?: string }[]>(s3, where.Bucket, file.Key);
+    for (const e of executions) {
+      const r = JSON.parse(e.Output ?? 'null') as ValidateObjectResult | null;
+      if (!r) throw new GateInputError(`a validator result in ${s3Uri(where.Bucket, file.Key)} has no output`);
+      if (r.status === 'ignored' || r.dataset === null) {
+        totals.ignored.push({ key: r.key, reason: r.reason ?? 'ignored' });
+        continue;
+      }
+      const t = totals.datasets[r.dataset];
+      t.files++;
+      t.read += r.read;
+      t.valid += r.valid;
+      t.quarantined += r.quarantined;
+      for (const [reason, n] of Object.entries(r.reasons)) t.reasons[reason] = (t.reasons[reason] ?? 0) + n;
+    }
+  }
+  return totals;
+}
+
+const count = async (engine: QueryEngine, ref: string) => Number((await engine.query(`SELECT COUNT(*) AS n FROM ${ref}`)).rows[0].n);
+
+export function createGate(options: GateOptions): (event: GateEvent) => Promise<GateOutcome> {
+  const { catalog, databases } = options;
+  const staging = databases.staging;
+  const ref = (db: string, table: string) => `${quoteIdent(db)}.${quoteIdent(table)}`;
+  const resolve: TableResolver = (t) => (catalog.tables.some((x) => x.name === t) ? ref(staging, t) : undefined);
+
+  /** Points each staging table of the zones built so far at the run's folder. */
+  const stage = async (runId: string, zone: BuiltZone) => {
+    const upTo = ZONE_ORDER.indexOf(zone);
+    for (const t of catalog.tables.filter((x) => ZONE_ORDER.indexOf(x.zone) <= upTo)) {
+      const current = await readTable(options.glue, staging, t.name);
+      await pointTable(options.glue, current, tableRunLocation(t, runId, options.buckets), runId);
+    }
+  };
+
+  const trustedFacts = async (engine: QueryEngine, validation: ValidationTotals): Promise<RunFacts> => {
+    const datasets: Record<string, RunFacts['datasets'][string]> = {};
+    for (const d of catalog.datasets) {
+      const v = validation.datasets[d.dataset];
+      const r = await engine.query(bindTables(d.accountingSql.replace(/;\s*$/, ''), resolve));
+      const outcomes: Record<string, number> = {};
+      for (const row of r.rows) {
+        const n = Number(row.records);
+        if (n > 0) outcomes[String(row.outcome)] = (outcomes[String(row.outcome)] ?? 0) + n;
+      }
+      datasets[d.dataset] = {
+        read: v.read,
+        quarantined: v.quarantined,
+        quarantineReasons: v.reasons,
+        valid: v.valid,
+        outcomes,
+        ...(d.trustedTable ? { trustedTable: d.trustedTable, trustedRows: await count(engine, ref(staging, d.trustedTable)) } : {}),
+      };
+    }
+    return { datasets, tables: {} };
+  };
+
+  const curatedFacts = async (engine: QueryEngine): Promise<RunFacts> => {
+    const tables: Record<string, RunFacts['tables'][string]> = {};
+    for (const name of catalog.built.curated) {
+      const rows = await count(engine, ref(staging, name));
+      const published = await readTable(options.glue, databases.curated, name);
+      // A table that was never published has no previous run to compare volume with.
+      const previousRows = published.runId ? await count(engine, ref(databases.curated, name)) : undefined;
+      tables[name] = { zone: 'curated', rows, ...(previousRows !== undefined ? { previousRows } : {}) };
+    }
+    return { datasets: {}, tables };
+  };
+
+  return async (event) => {
+    const runId = checkRunId(event.runId);
+    const zone = event.zone;
+    if (zone !== 'trusted' && zone !== 'curated') throw new GateInputError(`zone must be trusted or curated (got ${JSON.stringify(zone)})`);
+    if (zone === 'trusted' && !event.validation) throw new GateInputError('the trusted gate needs the validation results (event.validation: the Map ResultWriterDetails)');
+
+    await stage(runId, zone);
+    const engine = new AthenaEngine({
+      client: options.athena,
+      workgroup: options.workgroup,
+      database: staging,
+      // Idempotent per run, zone and statement: a retried Lambda does not start the same query twice.
+      clientRequestToken: (sql) => `${runId}-${zone}-${hash(sql)}`.slice(0, 128),
+      ...options.engine,
+    });
+    let validation: ValidationTotals | undefined;
+    let facts: RunFacts;
+    let gate: GateResult;
+    try {
+      if (zone === 'trusted') {
+        validation = await readValidation(options.s3, event.validation!, catalog);
+        facts = await trustedFacts(engine, validation);
+      } else {
+        facts = await curatedFacts(engine);
+      }
+      gate = await evaluateGate({ engine, zone, rules: catalog.rules, config: catalog.gateConfig, resolve, facts });
+    } finally {
+      await engine.close();
+    }
+    const key = runRecordKey(runId, `gate-${zone}.json`);
+    const blocking = gate.rules.filter((r) => r.blocking).map(blockingMessage);
+    await options.s3.send(
+      new PutObjectCommand({
+        Bucket: options.artifactsBucket,
+        Key: key,
+        Body: JSON.stringify({ runId, zone, passed: gate.passed, blocking, facts, ignoredObjects: validation?.ignored ?? [], gate }, null, 2),
+        ContentType: 'application/json',
+      }),
+    );
+    const stats = engine.stats();
+    return { runId, zone, passed: gate.passed, blocking, report: s3Uri(options.artifactsBucket, key), queries: stats.queries, bytesScanned: stats.bytesScanned };
+  };
+}
+
+/** A short stable digest of a statement (FNV-1a, hex): tokens must be 32-128 characters in all. */
+function hash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x811c9dc5) >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}
+
+let handle: ((event: GateEvent) => Promise<GateOutcome>) | undefined;
+
+export async function handler(event: GateEvent): Promise<GateOutcome> {
+  handle ??= createGate({
+    s3: new S3Client({}),
+    glue: new GlueClient({}),
+    athena: new AthenaClient({}),
+    catalog: embeddedCatalog(),
+    buckets: { trusted: requireEnv(LAMBDA_ENV.trustedBucket), curated: requireEnv(LAMBDA_ENV.curatedBucket) },
+    artifactsBucket: requireEnv(LAMBDA_ENV.artifactsBucket),
+    databases: JSON.parse(requireEnv(LAMBDA_ENV.databases)) as Record<string, string>,
+    workgroup: requireEnv(LAMBDA_ENV.workgroup),
+  });
+  return handle(event);
+}

@@ -1,0 +1,165 @@
+import { StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { loadCatalog } from '../../src/catalog/registry';
+import { DuckDbEngine } from '../../src/engine/duckdb-engine';
+import { createGate, GateInputError } from '../../src/lambdas/gate';
+import { RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
+import type { ValidateObjectResult } from '../../src/lambdas/validator';
+import { createAthenaFake, type AthenaFake } from '../support/athena-fake';
+import { cleanTables, createTables, SERIAL_A } from '../support/tables';
+import { createGlueFake, type GlueFake } from './glue-fake';
+import { readAll, testCatalog } from './lambda-fixtures';
+
+const catalog = testCatalog();
+const databases = { landing: 'stedi_dev_landing', trusted: 'stedi_dev_trusted', curated: 'stedi_dev_curated', staging: 'stedi_dev_staging' };
+const RUN = '20240102T030405123Z-0a1b2c3d';
+const PREVIOUS = '20240101T030405123Z-99999999';
+const s3Mock = mockClient(S3Client);
+
+let duck: DuckDbEngine;
+let athena: AthenaFake;
+let glue: GlueFake;
+let objects: Record<string, string>;
+
+beforeAll(async () => {
+  duck = await DuckDbEngine.open();
+});
+afterAll(async () => {
+  await duck.close();
+});
+afterEach(() => {
+  athena?.restore();
+  glue?.restore();
+});
+
+/** Validator outputs as the Map's ResultWriter stores them: a manifest and SUCCEEDED_n.json files. */
+function mapResults(results: Partial<ValidateObjectResult>[], failed = 0) {
+  objects['stedi-dev-artifacts/runs/validation/map-1/manifest.json'] = JSON.stringify({
+    DestinationBucket: 'stedi-dev-artifacts',
+    MapRunArn: 'arn:aws:states:eu-west-1:111111111111:mapRun:stedi-dev-pipeline/ValidateLanding:map-1',
+    ResultFiles: {
+      FAILED: Array.from({ length: failed }, (_, i) => ({ Key: `runs/validation/map-1/FAILED_${i}.json`, Size: 10 })),
+      PENDING: [],
+      SUCCEEDED: [{ Key: 'runs/validation/map-1/SUCCEEDED_0.json', Size: 100 }],
+    },
+  });
+  objects['stedi-dev-artifacts/runs/validation/map-1/SUCCEEDED_0.json'] = JSON.stringify(
+    results.map((r) => ({ Status: 'SUCCEEDED', Output: JSON.stringify({ status: 'validated', reasons: {}, blankLines: 0, bytes: 1, ...r }) })),
+  );
+  return { Bucket: 'stedi-dev-artifacts', Key: 'runs/validation/map-1/manifest.json' };
+}
+
+const cleanValidation = () =>
+  catalog.datasets.map((d) => ({ key: `${d.dataset}/a.json`, dataset: d.dataset, read: 2, valid: 2, quarantined: 0 }));
+
+async function setUp(rows = cleanTables(), published = cleanTables()) {
+  s3Mock.reset();
+  objects = {};
+  s3Mock.on(GetObjectCommand).callsFake((input) => {
+    const text = objects[`${input.Bucket}/${input.Key}`];
+    if (text === undefined) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
+    return { Body: { transformToString: async () => text } };
+  });
+  s3Mock.on(PutObjectCommand).callsFake(async (input) => {
+    objects[`${input.Bucket}/${input.Key}`] = (await readAll(input.Body)).toString('utf8');
+    return {};
+  });
+  const full = loadCatalog();
+  await createTables(duck, full, rows, databases.staging);
+  await createTables(duck, full, published, databases.curated);
+  athena = createAthenaFake({ duck, queuedPolls: 0, runningPolls: 0 });
+  glue = createGlueFake([
+    ...catalog.tables.map((t) => ({ database: databases.staging, table: t.name, location: `s3://stedi-dev-trusted/_staging/${t.name}/` })),
+    ...catalog.built.curated.map((t) => ({ database: databases.curated, table: t, location: `s3://stedi-dev-curated/${t}/run_id=${PREVIOUS}/`, parameters: { [RUN_ID_PARAMETER]: PREVIOUS } })),
+  ]);
+  return createGate({
+    s3: new S3Client({}),
+    glue: glue.client,
+    athena: athena.client,
+    catalog,
+    buckets: { trusted: 'stedi-dev-trusted', curated: 'stedi-dev-curated' },
+    artifactsBucket: 'stedi-dev-artifacts',
+    databases,
+    workgroup: 'stedi-dev-pipeline',
+    engine: { sleep: async () => undefined },
+  });
+}
+
+describe('gate Lambda', () => {
+  it('passes a clean run at the trusted gate after pointing the staging tables of landing and trusted at the run', async () => {
+    const gate = await setUp();
+    const outcome = await gate({ runId: RUN, zone: 'trusted', validation: mapResults(cleanValidation()) });
+
+    expect(outcome).toMatchObject({ runId: RUN, zone: 'trusted', passed: true, blocking: [], report: `s3://stedi-dev-artifacts/runs/${RUN}/gate-trusted.json` });
+    expect(glue.location(databases.staging, 'customer_landing')).toBe(`s3://stedi-dev-trusted/validated/customer_landing/run_id=${RUN}/`);
+    expect(glue.location(databases.staging, 'customer_trusted')).toBe(`s3://stedi-dev-trusted/customer_trusted/run_id=${RUN}/`);
+    // Curated tables are not built yet when the trusted gate runs: their staging tables stay put.
+    expect(glue.location(databases.staging, 'customer_curated')).toBe('s3://stedi-dev-trusted/_staging/customer_curated/');
+    const report = JSON.parse(objects[`stedi-dev-artifacts/runs/${RUN}/gate-trusted.json`]);
+    expect(report.facts.datasets.customer).toEqual({
+      read: 2,
+      quarantined: 0,
+      quarantineReasons: {},
+      valid: 2,
+      outcomes: { trusted: 2 },
+      trustedTable: 'customer_trusted',
+      trustedRows: 2,
+    });
+    expect(report.gate.rules.filter((r: { status: string }) => r.status !== 'pass')).toEqual([]);
+    // Every statement ran in the workgroup against the staging database.
+    const starts = athena.mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(new Set(starts.map((s) => `${s.WorkGroup} ${s.QueryExecutionContext?.Database}`))).toEqual(new Set(['stedi-dev-pipeline stedi_dev_staging']));
+    // Bare table names were bound to the staging database, never left to resolve elsewhere.
+    expect(athena.queries().filter((q) => /\b(FROM|JOIN)\s+customer_landing\b/i.test(q))).toEqual([]);
+  });
+
+  it('blocks at the trusted gate when a dataset quarantines more than its threshold', async () => {
+    const gate = await setUp();
+    const validation = cleanValidation().map((v) =>
+      v.dataset === 'customer' ? { ...v, read: 4, quarantined: 2, reasons: { 'missing required field email': 2 } } : v,
+    );
+    const outcome = await gate({ runId: RUN, zone: 'trusted', validation: mapResults(validation) });
+
+    expect(outcome.passed).toBe(false);
+    expect(outcome.blocking).toEqual([
+      'rule quarantine_share_customer failed: 2 failing (allowed 0): at most 1.00% of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json) [quality-rules/gate-config.json]',
+    ]);
+  });
+
+  it('blocks at the curated gate when machine_learning_curated pairs readings of different customers', async () => {
+    const rows = cleanTables();
+    rows.machine_learning_curated = rows.machine_learning_curated.map((r) => ({ ...r, user: 'bob@x.com', serialNumber: SERIAL_A }));
+    const gate = await setUp(rows);
+    const outcome = await gate({ runId: RUN, zone: 'curated' });
+
+    expect(outcome.passed).toBe(false);
+    expect(outcome.blocking.some((b) => b.startsWith('rule machine_learning_same_customer failed'))).toBe(true);
+    expect(glue.location(databases.staging, 'machine_learning_curated')).toBe(`s3://stedi-dev-curated/machine_learning_curated/run_id=${RUN}/`);
+    const report = JSON.parse(objects[`stedi-dev-artifacts/runs/${RUN}/gate-curated.json`]);
+    expect(report.facts.tables.customer_curated).toEqual({ zone: 'curated', rows: 2, previousRows: 2 });
+  });
+
+  it('blocks at the curated gate when a curated table shrinks by more than the volume threshold', async () => {
+    const rows = cleanTables();
+    const published = cleanTables();
+    published.customer_curated = [...published.customer_curated, ...published.customer_curated, ...published.customer_curated];
+    rows.machine_learning_curated = rows.machine_learning_curated.slice(0, 1);
+    const gate = await setUp(rows, { ...published, customer_curated: published.customer_curated.map((c, i) => ({ ...c, email: `c${i}@x.com` })) });
+    const outcome = await gate({ runId: RUN, zone: 'curated' });
+
+    expect(outcome.passed).toBe(false);
+    expect(outcome.blocking).toContain(
+      'rule volume_customer_curated failed: 1 failing (allowed 0): customer_curated may not shrink by more than 50% against the last published run [quality-rules/gate-config.json]',
+    );
+  });
+
+  it('refuses to judge a run whose validation left landing objects unaccounted for', async () => {
+    const gate = await setUp();
+    await expect(gate({ runId: RUN, zone: 'trusted', validation: mapResults(cleanValidation(), 1) })).rejects.toThrow(
+      new GateInputError(
+        'validation of this run did not finish for every landing object (FAILED: 1 result file(s) in s3://stedi-dev-artifacts/runs/validation/map-1/manifest.json); their records are unaccounted for',
+      ),
+    );
+  });
+});
