@@ -78,7 +78,8 @@ export interface GrantsInputs {
   /** `stedi grants diff base head` exit status, and its markdown when it ran. */
   readonly diffStatus: number;
   readonly diff?: string;
-  /** `npm run synth` exit status on the base: without it there is nothing to compare with. */
+  /** `npm run synth` exit status on the branch and on the base: without both there is nothing to compare. */
+  readonly headSynthStatus: number;
   readonly baseSynthStatus: number;
   readonly revisions: Revisions;
 }
@@ -88,9 +89,11 @@ export interface GrantsInputs {
  * changes." there is how the poster knows not to open a new comment), or why there is none.
  */
 export function grantsCommentBody(inputs: GrantsInputs): string {
-  const { diffStatus, diff, baseSynthStatus, revisions } = inputs;
+  const { diffStatus, diff, headSynthStatus, baseSynthStatus, revisions } = inputs;
   let body: string;
-  if (baseSynthStatus !== 0) {
+  if (headSynthStatus !== 0) {
+    body = `Lake Formation access: no diff, because the branch could not be synthesized (\`npm run synth\` exit ${headSynthStatus}); the verify job shows why.`;
+  } else if (baseSynthStatus !== 0) {
     body =
       `Lake Formation access: no diff, because the base branch could not be synthesized (\`npm run synth\` exit ${baseSynthStatus}).\n\n` +
       'Review the committed grants documents in `docs/grants/` instead.';
@@ -104,7 +107,7 @@ export function grantsCommentBody(inputs: GrantsInputs): string {
 
 const USAGE = `usage:
   pr-comment-body.ts quality --head-status N --base-status N [--delta FILE] [--head-report FILE] --head-sha SHA --base-sha SHA
-  pr-comment-body.ts grants --diff-status N [--diff FILE] --base-synth-status N --head-sha SHA --base-sha SHA`;
+  pr-comment-body.ts grants --diff-status N [--diff FILE] --head-synth-status N --base-synth-status N --head-sha SHA --base-sha SHA`;
 
 function readIfPresent(path: string | undefined): string | undefined {
   return path !== undefined && existsSync(path) ? readFileSync(path, 'utf8') : undefined;
@@ -128,6 +131,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
         'head-report': { type: 'string' },
         'diff-status': { type: 'string' },
         diff: { type: 'string' },
+        'head-synth-status': { type: 'string' },
         'base-synth-status': { type: 'string' },
         'head-sha': { type: 'string', default: '' },
         'base-sha': { type: 'string', default: '' },
@@ -153,6 +157,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
         grantsCommentBody({
           diffStatus: status(values['diff-status'], 'diff-status'),
           diff: readIfPresent(values.diff),
+          headSynthStatus: status(values['head-synth-status'], 'head-synth-status'),
           baseSynthStatus: status(values['base-synth-status'], 'base-synth-status'),
           revisions,
         }),

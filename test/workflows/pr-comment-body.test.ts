@@ -54,14 +54,17 @@ describe('qualityCommentBody', () => {
 
 describe('grantsCommentBody', () => {
   it('1. keeps the diff\'s first line first, so "No access changes." is recognised by the poster', () => {
-    expect(grantsCommentBody({ diffStatus: 0, diff: 'No access changes.\n', baseSynthStatus: 0, revisions })).toBe(`No access changes.\n${FOOTER}`);
+    expect(grantsCommentBody({ diffStatus: 0, diff: 'No access changes.\n', headSynthStatus: 0, baseSynthStatus: 0, revisions })).toBe(`No access changes.\n${FOOTER}`);
   });
 
-  it('2. says why there is no diff when the base does not synthesize, or the diff fails', () => {
-    expect(grantsCommentBody({ diffStatus: 2, baseSynthStatus: 1, revisions })).toMatch(
+  it('2. says why there is no diff when the branch or the base does not synthesize, or the diff fails', () => {
+    expect(grantsCommentBody({ diffStatus: 1, headSynthStatus: 1, baseSynthStatus: 0, revisions })).toMatch(
+      /^Lake Formation access: no diff, because the branch could not be synthesized \(`npm run synth` exit 1\)/,
+    );
+    expect(grantsCommentBody({ diffStatus: 2, headSynthStatus: 0, baseSynthStatus: 1, revisions })).toMatch(
       /^Lake Formation access: no diff, because the base branch could not be synthesized \(`npm run synth` exit 1\)\./,
     );
-    expect(grantsCommentBody({ diffStatus: 2, baseSynthStatus: 0, revisions })).toMatch(/^Lake Formation access: `stedi grants diff` failed \(exit 2\)/);
+    expect(grantsCommentBody({ diffStatus: 2, headSynthStatus: 0, baseSynthStatus: 0, revisions })).toMatch(/^Lake Formation access: `stedi grants diff` failed \(exit 2\)/);
   });
 });
 
@@ -81,7 +84,7 @@ describe('pr-comment-body CLI (main)', () => {
     const args = ['--head-status', '0', '--base-status', '0', '--head-sha', revisions.head, '--base-sha', revisions.base];
     expect(main(['quality', ...args, '--delta', join(dir, 'delta.md')], env)).toBe(0);
     expect(write).toHaveBeenLastCalledWith(`${QUALITY_TITLE}\n\ndelta\n${FOOTER}`);
-    expect(main(['grants', '--diff-status', '0', '--base-synth-status', '0', '--diff', join(dir, 'absent.md'), '--head-sha', revisions.head], env)).toBe(0);
+    expect(main(['grants', '--diff-status', '0', '--head-synth-status', '0', '--base-synth-status', '0', '--diff', join(dir, 'absent.md'), '--head-sha', revisions.head], env)).toBe(0);
     expect(write.mock.calls[1]![0]).toMatch(/^Lake Formation access: `stedi grants diff` failed/);
   });
 
