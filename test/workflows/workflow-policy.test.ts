@@ -189,6 +189,22 @@ describe('pr.yml', () => {
     expect(run).toContain('--skip-create-when-first-line "No access changes."');
   });
 
+  it('the comment job\'s sparse checkout holds everything its script imports (node built-ins and scripts/ci only)', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(join(REPO_ROOT, file), 'utf8');
+      for (const [, specifier] of source.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)) {
+        if (specifier!.startsWith('node:')) continue;
+        expect([file, specifier]).toEqual([file, expect.stringMatching(/^\.\/[\w-]+$/)]);
+        visit(`scripts/ci/${specifier!.slice(2)}.ts`);
+      }
+    };
+    for (const [, script] of runOf(pr.jobs.comment!).matchAll(/(scripts\/ci\/[\w-]+\.ts)/g)) visit(script!);
+    expect([...seen].sort()).toEqual(['scripts/ci/github-rest.ts', 'scripts/ci/markdown-limits.ts', 'scripts/ci/sticky-comment.ts', 'scripts/ci/workflow-commands.ts']);
+  });
+
   it('plans each stack in Terraform Cloud only when the token is there, and says so when it is not', () => {
     const verify = pr.jobs.verify!;
     const check = verify.steps!.find((s) => s.id === 'terraform-cloud')!;
