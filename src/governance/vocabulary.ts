@@ -1,0 +1,64 @@
+// The words of the Lake Formation model: governed zones, personas, LF-tag keys and values, permissions.
+import { ZONES } from '../catalog/registry';
+
+/**
+ * Zones that get a Glue database, a location and a `zone` LF-tag value. `staging` holds the
+ * staged (unpublished) tables of a run; it is governed like a zone but is not a promotion step.
+ */
+export const GOVERNED_ZONES = [...ZONES, 'staging'] as const;
+export type GovernedZone = (typeof GOVERNED_ZONES)[number];
+
+/** The roles Lake Formation grants go to; each maps to one principal per environment. */
+export const PERSONAS = ['ingestion', 'etl', 'gate', 'analyst', 'ml', 'auditor'] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+/** Personas that must never reach a PII column (DESIGN.md, SECURITY-CHECKLIST.md line 21). */
+export const PII_FREE_PERSONAS = ['analyst', 'ml'] as const satisfies readonly Persona[];
+
+/** Personas allowed to read (SELECT) landing data: the ETL role and the gate that audits it. */
+export const LANDING_READERS = ['etl', 'gate'] as const satisfies readonly Persona[];
+
+/** The only persona that may write landing (INSERT, data location access). */
+export const LANDING_WRITER: Persona = 'ingestion';
+
+/** LF-tag keys and values. */
+export const ZONE_TAG = 'zone';
+export const PII_TAG = 'pii';
+export const PII_YES = 'yes';
+export const PII_NO = 'no';
+export const PII_VALUES = [PII_NO, PII_YES] as const;
+
+/**
+ * Table permissions a policy may grant. `ALL` is left out on purpose: it is broader than any
+ * persona needs, and table grants of ALL are re-created on every apply
+ * (terraform-provider-aws#49453).
+ */
+export const TABLE_PERMISSIONS = ['ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'] as const;
+export type TablePermission = (typeof TABLE_PERMISSIONS)[number];
+
+/** Table permissions that change data or metadata (anything but reading). */
+export const WRITE_PERMISSIONS = ['ALTER', 'DELETE', 'DROP', 'INSERT'] as const satisfies readonly TablePermission[];
+
+export const DATA_LOCATION_ACCESS = 'DATA_LOCATION_ACCESS';
+
+/**
+ * Lake Formation's special principal for "IAM alone decides"; any grant to it hands access back
+ * to IAM policies. `ALLIAMPrincipals` spellings (`<account>:IAMPrincipals`) mean the same.
+ */
+export const IAM_ALLOWED_PRINCIPALS = 'IAM_ALLOWED_PRINCIPALS';
+export function isIamAllowedPrincipals(principal: string): boolean {
+  return principal === IAM_ALLOWED_PRINCIPALS || /^\d{12}:IAMPrincipals$/.test(principal) || /IAMAllowedPrincipals/i.test(principal);
+}
+
+/** Name of the Terraform local in which the governance construct records who is which persona. */
+export const GOVERNANCE_LOCAL = 'stedi_lake_governance';
+
+export function zoneOrder(zone: string): number {
+  const i = (GOVERNED_ZONES as readonly string[]).indexOf(zone);
+  return i < 0 ? GOVERNED_ZONES.length : i;
+}
+
+export function personaOrder(persona: string | undefined): number {
+  const i = (PERSONAS as readonly string[]).indexOf(persona ?? '');
+  return i < 0 ? PERSONAS.length : i;
+}
