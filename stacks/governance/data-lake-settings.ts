@@ -1,0 +1,32 @@
+// The account's Lake Formation settings: who administers the lake, and no IAMAllowedPrincipals defaults.
+import type { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { LakeformationDataLakeSettings } from '@cdktf/provider-aws/lib/lakeformation-data-lake-settings';
+
+export interface DataLakeSettingsOptions {
+  /** Every data lake admin, the deploy role included. */
+  readonly admins: readonly string[];
+  readonly catalogId?: string;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * Lists the admins and gives IAMAllowedPrincipals no default permissions on new databases and
+ * tables, so that Lake Formation grants, not IAM policies, decide access (the equivalent of the
+ * console's "use only IAM access control" boxes left unticked).
+ *
+ * The resource replaces the account's settings as a whole: what it omits is cleared
+ * (terraform-provider-aws#25134). Hence every admin is listed here and both default-permission
+ * lists are set explicitly to empty (the API accepts only empty or ALL to IAM_ALLOWED_PRINCIPALS;
+ * see the provider's data_lake_settings docs and PR #20108). One such resource per account and
+ * region: two would overwrite each other.
+ */
+export function revokeIamAllowedPrincipalDefaults(scope: Construct, id: string, options: DataLakeSettingsOptions): LakeformationDataLakeSettings {
+  return new LakeformationDataLakeSettings(scope, id, {
+    admins: [...options.admins],
+    createDatabaseDefaultPermissions: [],
+    createTableDefaultPermissions: [],
+    ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+  });
+}

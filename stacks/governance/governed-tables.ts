@@ -1,0 +1,23 @@
+// Derives the tables to classify from the catalog (ddl/): zone, columns and their PII flags.
+import type { Catalog } from '../../src/catalog/registry';
+import type { GovernedZone } from '../../src/governance/vocabulary';
+import type { GovernedTable } from './lake-governance-props';
+
+export interface GovernedTablesOptions {
+  /**
+   * Zones whose tables also exist in the staging database under the same name (the staged copy of
+   * a run before it is published). Their staged copies are classified like the originals.
+   * @default - none: staging tables created at run time stay unclassified (treated as PII)
+   */
+  readonly stagedZones?: readonly Exclude<GovernedZone, 'staging'>[];
+}
+
+export function governedTablesFromCatalog(catalog: Catalog, options: GovernedTablesOptions = {}): GovernedTable[] {
+  const tables = [...catalog.tables.values()].map((t) => ({
+    zone: t.zone as GovernedZone,
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, pii: c.pii })),
+  }));
+  const staged = tables.filter((t) => (options.stagedZones ?? []).some((z) => z === t.zone)).map((t) => ({ ...t, zone: 'staging' as const }));
+  return [...tables, ...staged];
+}

@@ -1,0 +1,108 @@
+// Props of LakeGovernance: what an environment stack hands over to govern its lake with Lake Formation.
+import type { ITerraformDependable } from 'cdktf';
+import type { GrantsPolicy } from '../../src/governance/grants-policy';
+import type { GovernedZone, Persona } from '../../src/governance/vocabulary';
+
+/** A zone's Glue database. */
+export interface GovernedDatabase {
+  /** The database name as Glue knows it. */
+  readonly name: string;
+  /**
+   * The resource that creates the database; tag assignments wait for it.
+   * @default - no dependency (the database exists before this stack applies)
+   */
+  readonly resource?: ITerraformDependable;
+}
+
+export interface GovernedColumn {
+  readonly name: string;
+  /** True for personal data (`COMMENT 'pii: ...'` in ddl/): the column is tagged `pii=yes`. */
+  readonly pii: boolean;
+}
+
+/** A Glue table to classify with LF-tags. */
+export interface GovernedTable {
+  readonly zone: GovernedZone;
+  readonly name: string;
+  readonly columns: readonly GovernedColumn[];
+  /**
+   * The resource that creates the table; its tag assignments wait for it.
+   * @default - no dependency
+   */
+  readonly resource?: ITerraformDependable;
+}
+
+/** A bucket: an `S3Bucket`, or any object with the bucket's ARN. */
+export interface ZoneBucket {
+  readonly arn: string;
+}
+
+/** Where a zone's data lives in S3. */
+export interface ZoneLocation {
+  /**
+   * The zone's bucket. Zones that share a bucket pass the same object: locations are compared by
+   * bucket object (or by ARN when it is a literal), since every read of `S3Bucket.arn` is a new token.
+   */
+  readonly bucket: ZoneBucket;
+  /**
+   * Key prefix inside the bucket, without leading or trailing slash.
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
+}
+
+export interface LakeGovernanceProps {
+  /** Environment name (e.g. `dev`); recorded in the synthesized stack for the grants document. */
+  readonly environment: string;
+  /**
+   * The account every principal must belong to; a principal ARN of another account fails synth.
+   * ARNs that are tokens (resolved at apply) are not checked here; the invariant tests check the
+   * synthesized Terraform.
+   */
+  readonly accountId: string;
+  /** The Glue database of each zone. */
+  readonly databases: Readonly<Record<GovernedZone, GovernedDatabase>>;
+  /** The tables to classify, e.g. `governedTablesFromCatalog(loadCatalog())`. */
+  readonly tables: readonly GovernedTable[];
+  /**
+   * The S3 location of each zone. Each distinct location is registered once; a location inside
+   * another zone's location is covered by that registration and only gets its own data location
+   * grants.
+   */
+  readonly zoneLocations: Readonly<Record<GovernedZone, ZoneLocation>>;
+  /**
+   * The custom role Lake Formation assumes to reach registered locations. Never the
+   * service-linked role: it cannot be scoped or audited like our own (AWS LF best practices).
+   */
+  readonly registrationRoleArn: string;
+  /** The role Terraform runs as; always made a data lake admin so it can grant. */
+  readonly deployRoleArn: string;
+  /**
+   * Further data lake admins. The settings resource replaces the whole admin list
+   * (terraform-provider-aws#25134): anyone not listed here loses admin on apply.
+   * @default - only the deploy role
+   */
+  readonly admins?: readonly string[];
+  /** The principal (role ARN) of each persona; they must differ from each other and from every admin. */
+  readonly personas: Readonly<Record<Persona, string>>;
+  /** The environment's grants policy (`loadGrantsPolicy(env)`). */
+  readonly policy: GrantsPolicy;
+  /**
+   * Tag every zone database `pii=yes`, so that a table nobody classified (e.g. one created at
+   * run time in staging) is treated as personal data: grants without PII never reach it.
+   * Classified tables override it with `pii=no`.
+   * @default true
+   */
+  readonly unclassifiedTablesArePii?: boolean;
+  /**
+   * The Data Catalog to govern.
+   * @default - the catalog of the provider's account
+   */
+  readonly catalogId?: string;
+}
+
+/** The documented defaults, imported by the tests so docs and code cannot drift. */
+export const LAKE_GOVERNANCE_DEFAULTS = {
+  unclassifiedTablesArePii: true,
+  admins: [] as readonly string[],
+} as const;
