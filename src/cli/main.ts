@@ -72,10 +72,17 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
 }
 const scale = (n: number, unit: string) => (unit === 'bytes' ? Math.round(n / 1e5) / 10 : n);
 
-export async function runCommand(opts: { landing: string; lake: string; json?: boolean; progress?: boolean; reportDir?: string }): Promise<number> {
+export async function runCommand(opts: {
+  landing: string;
+  lake: string;
+  json?: boolean;
+  progress?: boolean;
+  reportDir?: string;
+  validationWorkers?: number;
+}): Promise<number> {
   const progress = progressReporter(Boolean(opts.progress ?? (!opts.json && process.stderr.isTTY)));
   try {
-    const manifest = await runPipeline({ landing: opts.landing, lake: opts.lake, onEvent: progress.onEvent });
+    const manifest = await runPipeline({ landing: opts.landing, lake: opts.lake, onEvent: progress.onEvent, validationWorkers: opts.validationWorkers });
     progress.stop();
     if (opts.reportDir) {
       mkdirSync(opts.reportDir, { recursive: true });
@@ -103,6 +110,7 @@ export function buildProgram(): Command {
     .option('--lake <dir>', 'lake folder (catalog.duckdb, data, runs)', DEFAULT_LAKE)
     .option('--json', 'print the run manifest as JSON on stdout')
     .option('--report-dir <dir>', 'also copy report.json, report.md and junit.xml here')
+    .option('--validation-workers <n>', 'worker threads checking records (0: main thread; default: one per core from 32 MiB of landing data)', (v) => nonNegativeInt(v))
     .addOption(new Option('--no-progress', 'no progress bars even on a terminal'))
     .action(async (o) => {
       process.exitCode = await runCommand(o);
@@ -230,6 +238,12 @@ export function printGate(results: readonly GateResult[], json: boolean): number
     for (const r of blocking) process.stdout.write(`  - ${blockingMessage(r)}\n`);
   }
   return blocking.length ? EXIT.blocked : EXIT.published;
+}
+
+export function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, got "${v}"`);
+  return n;
 }
 
 export function positiveInt(v: string): number {

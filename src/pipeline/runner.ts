@@ -12,7 +12,7 @@ import { LakeLayout, newRunId } from './lake-layout';
 import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
 import { faultPoint } from './fault-point';
-import { ValidationPool } from './validation-pool';
+import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
@@ -55,7 +55,10 @@ export interface RunOptions {
   readonly onEvent?: (e: RunEvent) => void;
   /** DuckDB memory limit for the run, e.g. '2GB'. @default DuckDB's own */
   readonly memoryLimit?: string;
-  /** Worker threads that check landing records; 0 checks them on the main thread. @default 0 */
+  /**
+   * Worker threads that check landing records; 0 checks them on the main thread.
+   * @default one per core (at most 4) when the landing data holds at least 32 MiB, else 0
+   */
   readonly validationWorkers?: number;
   /** Keep the scratch folder (validated NDJSON) after the run. @default false */
   readonly keepWork?: boolean;
@@ -93,6 +96,9 @@ function checkLanding(landing: string, catalog: Catalog): void {
 }
 
 const now = () => new Date();
+
+/** Landing bytes from which validation runs on a worker pool by default. */
+export const POOL_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 function prepareLake(layout: LakeLayout): void {
   if (existsSync(layout.root) && !statSync(layout.root).isDirectory()) {
@@ -248,10 +254,12 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     };
 
     // 1. Validate every landing record, then load the valid ones as the run's landing tables.
-    const pool = options.validationWorkers ? new ValidationPool(catalog.root, options.validationWorkers) : undefined;
+    const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
+    // Workers cost a start-up each (loading the catalog, compiling the contracts): worth it on big inputs only.
+    const workers = options.validationWorkers ?? (total >= POOL_THRESHOLD_BYTES ? defaultWorkerCount() : 0);
+    const pool = workers > 0 ? new ValidationPool(catalog.root, workers) : undefined;
     const validations = await timed('validate', async () => {
       const all = catalog.datasets.map((d) => ({ d, bytes: 0 }));
-      const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
       let before = 0;
       const results: DatasetValidation[] = [];
       for (const { d } of all) {

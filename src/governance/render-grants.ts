@@ -1,0 +1,171 @@
+// Renders effective access for people (markdown, read in pull requests) and machines (JSON).
+import type { ColumnAccess, EffectiveAccess, PrincipalAccess, TableAccess } from './effective-access';
+import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder } from './vocabulary';
+
+export type GrantsFormat = 'md' | 'json';
+
+/** Table cells: pipes escaped, never empty. */
+export function cell(text: string): string {
+  return text === '' ? '—' : text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+const code = (s: string) => `\`${s}\``;
+const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '—');
+
+export function principalLabel(p: Pick<PrincipalAccess, 'persona' | 'principal' | 'isAdmin'>): string {
+  const who = p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona');
+  return `${who}: ${code(p.principal)}`;
+}
+
+/** Column groups of a table: columns that hold exactly the same permissions render as one row. */
+function columnGroups(t: TableAccess): { permissions: readonly string[]; grantable: readonly string[]; columns: ColumnAccess[] }[] {
+  const groups = new Map<string, { permissions: readonly string[]; grantable: readonly string[]; columns: ColumnAccess[] }>();
+  for (const c of t.columns) {
+    const k = `${c.permissions.join(',')}|${c.grantable.join(',')}`;
+    const g = groups.get(k) ?? { permissions: c.permissions, grantable: c.grantable, columns: [] };
+    g.columns.push(c);
+    groups.set(k, g);
+  }
+  return [...groups.values()];
+}
+
+/** `all 10 · PII: email, phone` or `6 of 10 · no PII · without: email, phone`. */
+export function describeColumns(columns: readonly ColumnAccess[], t: Pick<TableAccess, 'columnCount'> & { allColumns?: readonly { name: string; pii: boolean }[] }): string {
+  const pii = columns.filter((c) => c.pii).map((c) => c.name);
+  const count = columns.length === t.columnCount ? `all ${t.columnCount}` : `${columns.length} of ${t.columnCount}`;
+  const parts = [count, pii.length ? `PII: ${pii.join(', ')}` : 'no PII'];
+  if (columns.length !== t.columnCount && t.allColumns) {
+    const granted = new Set(columns.map((c) => c.name));
+    parts.push(`without: ${t.allColumns.filter((c) => !granted.has(c.name)).map((c) => c.name).join(', ')}`);
+  }
+  return parts.join(' · ');
+}
+
+function zonesWhere(p: PrincipalAccess, test: (perms: readonly string[]) => boolean): string[] {
+  const zones = new Set<string>();
+  for (const t of p.tables) if (t.columns.some((c) => test(c.permissions))) zones.add(t.zone);
+  return [...zones].sort((a, b) => zoneOrder(a) - zoneOrder(b));
+}
+
+function hasGrantOption(p: PrincipalAccess): boolean {
+  return [...p.databases, ...p.locations, ...p.other].some((x) => x.grantable.length > 0) || p.tables.some((t) => t.columns.some((c) => c.grantable.length > 0));
+}
+
+export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): string {
+  const env = access.environment ?? access.stack;
+  const out: string[] = [];
+  out.push(`# Lake Formation grants: ${env}`);
+  out.push('');
+  out.push(`<!-- Generated from the synthesized Terraform by \`stedi grants --env ${env}\`; do not edit by hand. See docs/grants/README.md. -->`);
+  out.push('');
+  out.push(
+    `Effective access in stack ${code(access.stack)}${access.accountId ? `, account ${code(access.accountId)}` : ''}, computed from the Lake Formation resources of the synthesized Terraform${source ? ` (${code(source)})` : ''}: what would be applied, not what the policy file intends.`,
+  );
+  out.push('Columns marked PII carry the LF-tag `pii=yes` (or no `pii` tag at all, which counts as PII).');
+  out.push('');
+
+  out.push('## Summary');
+  out.push('');
+  out.push('| persona | principal | reads (SELECT) | writes | PII columns read | can grant |');
+  out.push('| --- | --- | --- | --- | --- | --- |');
+  for (const p of access.principals) {
+    const reads = zonesWhere(p, (perms) => perms.includes('SELECT'));
+    const writes = new Set(zonesWhere(p, (perms) => perms.some((x) => (WRITE_PERMISSIONS as readonly string[]).includes(x))));
+    for (const l of p.locations) if (l.permissions.includes(DATA_LOCATION_ACCESS)) writes.add(`${l.zone} location`);
+    const piiRead = p.tables.reduce((n, t) => n + t.columns.filter((c) => c.pii && c.permissions.includes('SELECT')).length, 0);
+    out.push(
+      `| ${cell(p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona'))} | ${code(p.principal)} | ${cell(list(reads))} | ${cell(list([...writes]))} | ${piiRead ? `${piiRead} columns` : 'none'} | ${hasGrantOption(p) ? '**yes**' : 'no'} |`,
+    );
+  }
+  out.push('');
+
+  out.push('## Data lake settings');
+  out.push('');
+  out.push(`- Admins (implicit access to everything; they receive no explicit grants): ${access.admins.length ? access.admins.map(code).join(', ') : '**none**'}`);
+  out.push(`- Read-only admins: ${access.readOnlyAdmins.length ? access.readOnlyAdmins.map(code).join(', ') : 'none'}`);
+  out.push(
+    `- Default permissions on new databases and tables: ${access.defaultPermissions.length ? `**${access.defaultPermissions.join('; ')}**` : 'none (IAMAllowedPrincipals gets nothing; Lake Formation grants decide)'}`,
+  );
+  out.push('');
+
+  out.push('## Registered locations');
+  out.push('');
+  if (!access.registrations.length) out.push('None.');
+  else {
+    out.push('| zone | location | role | service-linked role | hybrid access |');
+    out.push('| --- | --- | --- | --- | --- |');
+    for (const r of access.registrations) {
+      out.push(`| ${cell(r.zone)} | ${code(r.location)} | ${code(r.roleArn)} | ${r.serviceLinkedRole ? '**yes**' : 'no'} | ${r.hybridAccess ? '**on**' : 'off'} |`);
+    }
+  }
+  out.push('');
+
+  out.push('## PII classification');
+  out.push('');
+  out.push('| zone | database | table | PII columns |');
+  out.push('| --- | --- | --- | --- |');
+  for (const t of access.classification) {
+    const pii = t.columns.filter((c) => c.pii).map((c) => c.name);
+    out.push(`| ${cell(t.zone)} | ${cell(t.database)} | ${cell(t.table)} | ${pii.length ? `${pii.join(', ')} (${pii.length} of ${t.columns.length})` : 'none'} |`);
+  }
+  out.push('');
+
+  out.push('## Access per principal');
+  out.push('');
+  for (const p of access.principals) {
+    if (out[out.length - 1] !== '') out.push('');
+    out.push(`### ${principalLabel(p)}`);
+    out.push('');
+    if (p.databases.length) {
+      out.push('| zone | database | permissions | grantable |');
+      out.push('| --- | --- | --- | --- |');
+      for (const d of p.databases) out.push(`| ${cell(d.zone)} | ${cell(d.database)} | ${list(d.permissions)} | ${d.grantable.length ? `**${d.grantable.join(', ')}**` : 'no'} |`);
+      out.push('');
+    }
+    if (p.tables.length) {
+      out.push('| zone | database | table | permissions | grantable | columns |');
+      out.push('| --- | --- | --- | --- | --- | --- |');
+      for (const t of p.tables) {
+        const allColumns = access.classification.find((c) => c.database === t.database && c.table === t.table)?.columns;
+        for (const g of columnGroups(t)) {
+          out.push(
+            `| ${cell(t.zone)} | ${cell(t.database)} | ${cell(t.table)} | ${list(g.permissions)} | ${g.grantable.length ? `**${g.grantable.join(', ')}**` : 'no'} | ${cell(describeColumns(g.columns, { columnCount: t.columnCount, allColumns }))} |`,
+          );
+        }
+      }
+      out.push('');
+    }
+    if (p.locations.length) {
+      out.push('| zone | data location | permissions | grantable |');
+      out.push('| --- | --- | --- | --- |');
+      for (const l of p.locations) {
+        out.push(`| ${cell(l.zone)} | ${code(l.location)}${l.registered ? '' : ' (**not registered**)'} | ${list(l.permissions)} | ${l.grantable.length ? `**${l.grantable.join(', ')}**` : 'no'} |`);
+      }
+      out.push('');
+    }
+    if (p.other.length) {
+      out.push('| other resource | permissions | grantable |');
+      out.push('| --- | --- | --- |');
+      for (const o of p.other) out.push(`| ${cell(o.resource)} | ${list(o.permissions)} | ${o.grantable.length ? `**${o.grantable.join(', ')}**` : 'no'} |`);
+      out.push('');
+    }
+    if (!p.databases.length && !p.tables.length && !p.locations.length && !p.other.length) {
+      out.push('Grants that match no database, table or location of this stack.');
+      out.push('');
+    }
+  }
+  if (!access.principals.length) {
+    if (out[out.length - 1] !== '') out.push('');
+    out.push('No grants.');
+    out.push('');
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+export function renderGrantsJson(access: EffectiveAccess): string {
+  return `${JSON.stringify(access, null, 2)}\n`;
+}
+
+export function renderGrants(access: EffectiveAccess, format: GrantsFormat, source?: string): string {
+  return format === 'json' ? renderGrantsJson(access) : renderGrantsMarkdown(access, source);
+}
