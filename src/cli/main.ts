@@ -80,7 +80,8 @@ export async function runCommand(opts: {
   reportDir?: string;
   validationWorkers?: number;
 }): Promise<number> {
-  const progress = progressReporter(Boolean(opts.progress ?? (!opts.json && process.stderr.isTTY)));
+  // --no-progress sets progress to false; commander leaves it true otherwise, so the terminal decides.
+  const progress = progressReporter(opts.progress !== false && !opts.json && Boolean(process.stderr.isTTY));
   try {
     const manifest = await runPipeline({ landing: opts.landing, lake: opts.lake, onEvent: progress.onEvent, validationWorkers: opts.validationWorkers });
     progress.stop();

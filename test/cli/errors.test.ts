@@ -100,3 +100,12 @@ describe('broken catalog files stop a run before any work, naming file and line'
     await expect(q).rejects.toThrow(/^glue\/sql\/curated\/customer_curated\.sql returns columns \(email\) but ddl\/curated\/customer_curated\.sql declares \(customerName, email,/);
   });
 });
+
+describe('quiet and machine-readable without a terminal', () => {
+  it('stedi run --json prints only the manifest on stdout and nothing on stderr', async () => {
+    const r = await runStedi(['run', '--landing', FIXTURE, '--lake', tempDir(), '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const m = JSON.parse(r.stdout);
+    expect([m.status, m.tables.machine_learning_curated.rows]).toEqual(['published', 3]);
+  });
+});
