@@ -68,6 +68,9 @@ export function validateEnvironment(value: unknown, source: string, datasets?: r
     });
   own('deploy/operatorPrincipalArns', config.deploy.operatorPrincipalArns);
   for (const [k, arns] of Object.entries(config.principals)) own(`principals/${k}`, arns as readonly string[]);
+  if (!config.terraformCloud && config.deploy.operatorPrincipalArns.length === 0) {
+    problems.push(`${source}: /deploy/operatorPrincipalArns is empty and /terraformCloud is absent: nobody could assume the deploy role`);
+  }
   if (datasets) {
     config.ingestion.streamedDatasets.forEach((d, i) => {
       if (!datasets.includes(d)) problems.push(`${source}: /ingestion/streamedDatasets/${i} "${d}" is no landing dataset (${datasets.join(', ')})`);
