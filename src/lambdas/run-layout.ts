@@ -36,6 +36,11 @@ export function validatedPrefix(landingTable: string): string {
   return `${VALIDATED_PREFIX}${landingTable}/`;
 }
 
+/** Key prefix (in the landing bucket) where producers deliver a dataset's files: `<dataset>/`. */
+export function landingPrefix(dataset: string): string {
+  return `${dataset}/`;
+}
+
 /** Key prefix (in the quarantine bucket) of a dataset's quarantined records: `<dataset>/`. */
 export function quarantinePrefix(dataset: string): string {
   return `${dataset}/`;

@@ -1,0 +1,36 @@
+// Creates every stack of every environment in a cdktf app: per environment, a bootstrap stack and
+// a lakehouse stack, each in its own workspace. main.ts and the tests build the app through here.
+import type { App } from 'cdktf';
+import type { EnvironmentConfig, EnvironmentName } from '../config/environments/environment-config';
+import type { Catalog } from '../src/catalog/registry';
+import { loadGateConfig } from '../src/gates/gate-config';
+import { loadRules } from '../src/gates/rule-file';
+import { lambdaCatalog } from '../src/lambdas/lambda-catalog';
+import { BootstrapStack } from './bootstrap/bootstrap-stack';
+import { ResourceNames } from './environment/resource-names';
+import { LakehouseStack } from './lakehouse-stack';
+
+export interface EnvironmentStacks {
+  readonly bootstrap: BootstrapStack;
+  readonly lakehouse: LakehouseStack;
+}
+
+export interface LakehouseAppOptions {
+  readonly environments: readonly EnvironmentConfig[];
+  readonly catalog: Catalog;
+  /** Where Lambda bundles are written before cdktf copies them. @default - the OS temp folder */
+  readonly bundleDir?: string;
+}
+
+export function buildLakehouseApp(app: App, options: LakehouseAppOptions): Partial<Record<EnvironmentName, EnvironmentStacks>> {
+  const { catalog } = options;
+  const embedded = lambdaCatalog(catalog, loadRules(catalog), loadGateConfig(catalog));
+  const out: Partial<Record<EnvironmentName, EnvironmentStacks>> = {};
+  for (const env of options.environments) {
+    const names = new ResourceNames(env);
+    const lakehouse = new LakehouseStack(app, { env, catalog, lambdaCatalog: embedded, ...(options.bundleDir ? { bundleDir: options.bundleDir } : {}) });
+    const bootstrap = new BootstrapStack(app, { env, deployedStacks: [names.stack('lakehouse')] });
+    out[env.name] = { bootstrap, lakehouse };
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+// Props of DataLakeStorage: the buckets of one environment.
+import type { RetentionConfig } from '../../config/environments/environment-config';
+import type { ResourceNames } from '../environment/resource-names';
+import type { DataLakeKey } from './data-lake-key';
+
+export interface DataLakeStorageProps {
+  readonly names: ResourceNames;
+  readonly key: DataLakeKey;
+  readonly retention: RetentionConfig;
+  /**
+   * The only principals that may put objects into landing (the ingestion path). Everyone else is
+   * denied by the bucket policy, whatever their IAM policies say.
+   */
+  readonly landingWriterArns: readonly string[];
+}
+
+/** Days after which objects of Glue Spark's temporary folder expire. */
+export const GLUE_TEMP_EXPIRE_DAYS = 2;
