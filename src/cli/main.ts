@@ -20,6 +20,9 @@ import { GenerateOptionsError } from '../generator/generate-options';
 import { LandingNotEmptyError } from '../generator/generator';
 import { loadCatalog } from '../catalog/registry';
 import { gateLocalLake } from '../gates/lake-gate';
+import { gateEnvironment } from '../gates/athena-gate';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environments/environment-config';
+import { EnvironmentConfigError, loadEnvironment } from '../../config/environments/load-environment';
 import { blockingMessage, loadGateSetup } from '../gates/auditor';
 import type { GateResult } from '../gates/evaluator';
 import { RuleFileError } from '../gates/rule-file';
@@ -32,7 +35,7 @@ export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } 
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError];
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -163,12 +166,18 @@ export function buildProgram(): Command {
     .command('gate')
     .description('evaluate the quality rules on the published tables (or the staged tables of the last blocked run)')
     .addOption(new Option('--engine <engine>', 'where the rules run').choices(['duckdb', 'athena']).default('duckdb'))
+    .addOption(new Option('--env <env>', 'environment whose Glue tables the athena engine audits').choices([...ENVIRONMENT_NAMES]))
     .option('--lake <dir>', 'lake folder (duckdb engine)', DEFAULT_LAKE)
     .option('--staged', 'audit the staged tables instead of the published ones')
     .option('--json', 'print the gate results as JSON')
     .action(async (o) => {
-      if (o.engine !== 'duckdb') throw new UsageError('the athena engine needs --env; see `stedi gate --help`');
       const catalog = loadCatalog();
+      if (o.engine === 'athena') {
+        if (!o.env) throw new UsageError(`--engine athena needs --env (${ENVIRONMENT_NAMES.join(' or ')})`);
+        const env = loadEnvironment(o.env as EnvironmentName, catalog.datasets.map((d) => d.dataset));
+        process.exitCode = printGate(await gateEnvironment(env, catalog, loadGateSetup(catalog), { staged: Boolean(o.staged) }), Boolean(o.json));
+        return;
+      }
       const { gates, skipped } = await gateLocalLake(new LakeLayout(o.lake), catalog, loadGateSetup(catalog), Boolean(o.staged));
       if (skipped.length) process.stderr.write(`not evaluated (their tables are not in the lake): ${skipped.join(', ')}\n`);
       process.exitCode = printGate(gates, Boolean(o.json));
