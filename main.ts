@@ -3,6 +3,8 @@
 import { App } from 'cdktf';
 import { EnvironmentConfigError, loadEnvironments } from './config/environments/load-environment';
 import { CatalogError, loadCatalog } from './src/catalog/registry';
+import { describeFinding } from './stacks/checks/security-check';
+import { checkApp, synthesizedApp, writePinnedAddresses } from './stacks/checks/synthesized-app';
 import { buildLakehouseApp } from './stacks/lakehouse-app';
 
 function main(): void {
@@ -21,6 +23,17 @@ function main(): void {
   const app = new App();
   buildLakehouseApp(app, { environments, catalog });
   app.synth();
+
+  // The security checks run on what was just written; a violation fails synth (and so deploy).
+  if (process.env.STEDI_PIN_ADDRESSES === '1') writePinnedAddresses(synthesizedApp(app.outdir, environments, null).stacks);
+  const results = checkApp(synthesizedApp(app.outdir, environments));
+  const failed = results.filter((r) => r.status === 'non-compliant');
+  for (const r of failed) for (const f of r.findings) process.stderr.write(`${describeFinding(r.check, f)}\n`);
+  const count = (status: string) => results.filter((r) => r.status === status).length;
+  process.stderr.write(
+    `security checks: ${count('compliant')} compliant, ${count('non-compliant')} non-compliant, ${count('not-applicable')} not applicable (stacks/checks/security-checks.ts)\n`,
+  );
+  if (failed.length) process.exit(1);
 }
 
 main();

@@ -1,0 +1,424 @@
+// Each security check of the pack (stacks/checks/security-checks.ts): compliant on the synthesized
+// app, and non-compliant on numbered variants that break exactly the property it asserts.
+import { runCheck, type SecurityCheck } from '../../stacks/checks/security-check';
+import { SECURITY_CHECKS } from '../../stacks/checks/security-checks';
+import type { SynthesizedApp } from '../../stacks/checks/terraform-json';
+import { pick, pickData, synthesize, variant, type Synthesized } from './synthesized';
+
+let synth: Synthesized;
+let app: SynthesizedApp;
+const DEV = 'stedi-dev-lakehouse';
+const DEV_BOOT = 'stedi-dev-bootstrap';
+const PROD = 'stedi-prod-lakehouse';
+
+beforeAll(() => {
+  synth = synthesize();
+  app = synth.app;
+});
+
+const check = (id: string): SecurityCheck => {
+  const c = SECURITY_CHECKS.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id}`);
+  return c;
+};
+const problems = (id: string, a: SynthesizedApp) => runCheck(check(id), a).findings.map((f) => `${f.stack} ${f.resource}: ${f.problem}`);
+const statusOf = (id: string, a: SynthesizedApp) => runCheck(check(id), a).status;
+
+/** Statements of a policy document data source, for editing. */
+const statements = (json: any, fragment: string) => pickData(json, 'aws_iam_policy_document', fragment).statement as any[];
+
+describe('the pack', () => {
+  it('lists every checklist line of issue 4 (1-17 and 22-24), each check once, and each with a reason and a remedy', () => {
+    expect(SECURITY_CHECKS.map((c) => c.checklist).filter((n) => n !== undefined)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 22, 23, 24]);
+    expect(new Set(SECURITY_CHECKS.map((c) => c.id)).size).toBe(SECURITY_CHECKS.length);
+    for (const c of SECURITY_CHECKS) {
+      expect(c.reason.length).toBeGreaterThan(20);
+      expect(c.remedy.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('the synthesized app of both environments is compliant with every check', () => {
+    const results = SECURITY_CHECKS.map((c) => runCheck(c, app));
+    expect(results.filter((r) => r.status !== 'compliant').map((r) => `${r.check.id}: ${r.status} ${r.findings.map((f) => f.problem).join('; ')}`)).toEqual([]);
+  });
+
+  it('a check that throws counts as a violation (fail closed)', () => {
+    const broken: SecurityCheck = { ...check('BucketsVersioned'), evaluate: () => { throw new Error('boom'); } };
+    expect(runCheck(broken, app)).toMatchObject({ status: 'non-compliant', findings: [{ problem: 'the check could not run: boom' }] });
+  });
+
+  it('a reference the reader cannot resolve fails the check instead of being skipped', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_server_side_encryption_configuration', 'landing').rule[0].apply_server_side_encryption_by_default.kms_master_key_id = '${aws_kms_key.elsewhere.arn}'));
+    expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([
+      `(app) (check): the check could not run: ${DEV}: cannot resolve aws_kms_key.elsewhere (no such block); the checks only trust values they can read`,
+    ]);
+  });
+});
+
+describe('ProvidersPinnedToEnvironmentAccount: every aws provider allows only its account, tags, and assumes a role of it', () => {
+  it('1: a provider without allowed_account_ids', () => {
+    const a = variant(app, DEV, (j) => delete j.provider.aws[0].allowed_account_ids);
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: allowed_account_ids is [], not ["111111111111"] (environment dev)`]);
+  });
+  it('2: a dev provider allowed into the prod account', () => {
+    const a = variant(app, DEV, (j) => (j.provider.aws[0].allowed_account_ids = ['222222222222']));
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: allowed_account_ids is ["222222222222"], not ["111111111111"] (environment dev)`]);
+  });
+  it('3: a provider without default tags', () => {
+    const a = variant(app, DEV, (j) => delete j.provider.aws[0].default_tags);
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual(['project', 'environment', 'stack', 'managed-by'].map((k) => `${DEV} provider.aws[0]: default_tags lack "${k}"`));
+  });
+  it('4: a provider that assumes a role of another account', () => {
+    const a = variant(app, DEV_BOOT, (j) => (j.provider.aws[0].assume_role[0].role_arn = 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole'));
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV_BOOT} provider.aws[0]: assumes arn:aws:iam::222222222222:role/OrganizationAccountAccessRole, a role of another account`]);
+  });
+  it('5: a provider outside Terraform Cloud that assumes no role', () => {
+    const a = variant(app, DEV, (j) => {
+      delete j.terraform.cloud;
+      j.terraform.backend = { local: { path: 'x' } };
+    });
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: assumes no role, and no Terraform Cloud workspace provides one`]);
+  });
+});
+
+describe('OneWorkspacePerStack: one Terraform Cloud workspace per stack and environment, no cross-workspace reads', () => {
+  it('1: two stacks in one workspace', () => {
+    const a = variant(app, PROD, (j) => (j.terraform.cloud.workspaces.name = DEV));
+    expect(problems('OneWorkspacePerStack', a)).toEqual([
+      `${PROD} terraform.cloud: workspace is "${DEV}", not the stack's name`,
+      `${PROD} terraform.cloud: workspace "${DEV}" is also the workspace of ${DEV}`,
+      `${PROD} terraform.cloud: workspace "${DEV}" does not name its environment prod`,
+    ]);
+  });
+  it('2: a stack that reads another workspace\'s state', () => {
+    const a = variant(app, DEV, (j) => (j.data.terraform_remote_state = { other: { backend: 'remote' } }));
+    expect(problems('OneWorkspacePerStack', a)).toEqual([
+      `${DEV} data.terraform_remote_state: reads another workspace's state`,
+      `${DEV} (stack): references another stack's outputs`,
+    ]);
+  });
+  it('3: workspaces chosen by tags', () => {
+    const a = variant(app, DEV, (j) => (j.terraform.cloud.workspaces = { tags: ['stedi'] }));
+    expect(problems('OneWorkspacePerStack', a)).toEqual([`${DEV} terraform.cloud: selects workspaces by tags instead of naming one`]);
+  });
+});
+
+describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project, workspace; the plan role is read-only', () => {
+  const sub = (j: any, role: 'deploy' | 'plan') => statements(j, `${role}-trust`)[0].condition.find((c: any) => c.variable.endsWith(':sub'));
+  it('1: a subject with a wildcard workspace', () => {
+    const a = variant(app, DEV_BOOT, (j) => (sub(j, 'deploy').values = ['organization:stedi-lakehouse:project:stedi-dev:workspace:*:run_phase:apply']));
+    expect(problems('TerraformCloudTrustPinned', a)).toContain(
+      `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_deploy-role_12F6C927: subject "organization:stedi-lakehouse:project:stedi-dev:workspace:*:run_phase:apply" does not name one organization, project, workspace and run phase`,
+    );
+  });
+  it('2: a trust without the audience', () => {
+    const a = variant(app, DEV_BOOT, (j) => (statements(j, 'deploy-trust')[0].condition = statements(j, 'deploy-trust')[0].condition.filter((c: any) => !c.variable.endsWith(':aud'))));
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_deploy-role_12F6C927: TerraformCloudApplyRuns does not pin app.terraform.io:aud with StringEquals`]);
+  });
+  it('3: a subject matched with StringLike', () => {
+    const a = variant(app, DEV_BOOT, (j) => (sub(j, 'plan').test = 'StringLike'));
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([
+      `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: TerraformCloudPlanRuns does not pin app.terraform.io:sub with StringEquals`,
+      `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: StringLike on app.terraform.io:sub: only StringEquals pins a token claim`,
+    ]);
+  });
+  it('4: a plan role that may write', () => {
+    const a = variant(app, DEV_BOOT, (j) => statements(j, 'plan-storage-document')[0].actions.push('s3:PutBucketPolicy'));
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may s3:PutBucketPolicy`]);
+  });
+  it('5: one role trusted for plan and apply runs', () => {
+    const a = variant(app, DEV_BOOT, (j) => sub(j, 'plan').values.push('organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply'));
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: role stedi-dev-plan is trusted for plan and apply runs alike`]);
+  });
+});
+
+describe('BucketsEncryptedWithEnvironmentKey: buckets encrypted with the environment CMK', () => {
+  it('1: a data bucket with SSE-S3', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_server_side_encryption_configuration', 'curated').rule[0].apply_server_side_encryption_by_default = { sse_algorithm: 'AES256' }));
+    expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([`${DEV} aws_s3_bucket.storage_curated_bucket_1CA15081: is encrypted with AES256, not the stack's customer-managed key`]);
+  });
+  it('2: a data bucket with the AWS-managed key', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_server_side_encryption_configuration', 'landing').rule[0].apply_server_side_encryption_by_default.kms_master_key_id = 'alias/aws/s3'));
+    expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: is encrypted with aws:kms and alias/aws/s3, not the stack's customer-managed key`]);
+  });
+  it('3: a bucket without default encryption', () => {
+    const a = variant(app, DEV, (j) => delete j.resource.aws_s3_bucket_server_side_encryption_configuration[Object.keys(j.resource.aws_s3_bucket_server_side_encryption_configuration).find((k) => k.includes('quarantine'))!]);
+    expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([`${DEV} aws_s3_bucket.storage_quarantine_bucket_4E713F60: has no default encryption`]);
+  });
+});
+
+describe('BucketsBlockPublicAccess: all four public-access-block flags on every bucket', () => {
+  it('1: one flag off', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_public_access_block', 'landing').restrict_public_buckets = false));
+    expect(problems('BucketsBlockPublicAccess', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: restrict_public_buckets is not true`]);
+  });
+  it('2: no public access block', () => {
+    const a = variant(app, PROD, (j) => delete j.resource.aws_s3_bucket_public_access_block);
+    expect(problems('BucketsBlockPublicAccess', a)).toHaveLength(7);
+  });
+});
+
+describe('BucketsVersioned: versioning on every bucket', () => {
+  it('1: versioning suspended', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_versioning', 'artifacts').versioning_configuration.status = 'Suspended'));
+    expect(problems('BucketsVersioned', a)).toEqual([`${DEV} aws_s3_bucket.storage_artifacts_bucket_2F32E0CB: versioning is Suspended`]);
+  });
+});
+
+describe('BucketsDenyInsecureTransport: bucket policies deny aws:SecureTransport = false', () => {
+  it('1: a policy without the TLS statement', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'storage_trusted_policy-document').shift());
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual([`${DEV} aws_s3_bucket_policy.storage_trusted_policy_41E57C3A: does not deny every request without TLS`]);
+  });
+  it('2: a TLS statement that covers the bucket but not its objects', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'storage_landing_policy-document')[0].resources = ['arn:aws:s3:::stedi-dev-landing-111111111111']));
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual([`${DEV} aws_s3_bucket_policy.storage_landing_policy_8FDD388D: does not deny every request without TLS`]);
+  });
+});
+
+describe('BucketsLogToDedicatedBucket: access logs to a dedicated log bucket', () => {
+  it('1: a bucket without access logs', () => {
+    const a = variant(app, DEV, (j) => delete j.resource.aws_s3_bucket_logging[Object.keys(j.resource.aws_s3_bucket_logging).find((k) => k.includes('quarantine'))!]);
+    expect(problems('BucketsLogToDedicatedBucket', a)).toEqual([`${DEV} aws_s3_bucket.storage_quarantine_bucket_4E713F60: sends no server access logs`]);
+  });
+  it('2: logs into a data bucket', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_logging', 'landing').target_bucket = '${aws_s3_bucket.storage_trusted_bucket_4D7AA2E0.id}'.replace('4D7AA2E0', Object.keys(j.resource.aws_s3_bucket).find((k) => k.includes('trusted'))!.split('_').pop()!)));
+    expect(problems('BucketsLogToDedicatedBucket', a)).toEqual([
+      `${DEV} aws_s3_bucket_logging.storage_landing_access-logs_6F1AF60D: logs to stedi-dev-trusted-111111111111, which is not a dedicated log bucket`,
+      `${DEV} aws_s3_bucket.storage_trusted_bucket_F7E276BE: is a log bucket but logs into another bucket itself`,
+    ]);
+  });
+});
+
+describe('BucketsOwnerEnforcedAndAbortUploads: BucketOwnerEnforced; lifecycle aborts incomplete uploads', () => {
+  it('1: ACLs enabled', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_ownership_controls', 'landing').rule.object_ownership = 'ObjectWriter'));
+    expect(problems('BucketsOwnerEnforcedAndAbortUploads', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: object ownership is ObjectWriter`]);
+  });
+  it('2: the abort rule limited to a prefix', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule[0].filter = [{ prefix: 'customer/' }]));
+    expect(problems('BucketsOwnerEnforcedAndAbortUploads', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: no enabled whole-bucket rule aborts incomplete multipart uploads`]);
+  });
+});
+
+describe('GlueJobsEncrypted: every Glue job has a security configuration encrypting S3, logs and bookmarks', () => {
+  it('1: a job without a security configuration', () => {
+    const a = variant(app, DEV, (j) => delete pick(j, 'aws_glue_job', 'customer_trusted').security_configuration);
+    expect(problems('GlueJobsEncrypted', a)).toEqual([`${DEV} aws_glue_job.transforms_job-customer_trusted_94D8C2FD: has no security configuration`]);
+  });
+  it('2: bookmarks left unencrypted', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_glue_security_configuration', 'transforms').encryption_configuration.job_bookmarks_encryption.job_bookmarks_encryption_mode = 'DISABLED'));
+    expect(problems('GlueJobsEncrypted', a)).toHaveLength(5);
+    expect(problems('GlueJobsEncrypted', a)[0]).toBe(`${DEV} aws_glue_security_configuration.transforms_security-configuration_CE70920B: does not encrypt job bookmarks with CSE-KMS and a key`);
+  });
+});
+
+describe('GlueCatalogEncrypted: Data Catalog encryption at rest', () => {
+  it('1: no encryption settings', () => {
+    const a = variant(app, DEV, (j) => delete j.resource.aws_glue_data_catalog_encryption_settings);
+    expect(problems('GlueCatalogEncrypted', a)).toEqual([`${DEV} aws_glue_data_catalog_encryption_settings: the catalog is not encrypted`]);
+  });
+  it('2: encryption disabled', () => {
+    const a = variant(app, PROD, (j) => (pick(j, 'aws_glue_data_catalog_encryption_settings', 'encryption').data_catalog_encryption_settings.encryption_at_rest.catalog_encryption_mode = 'DISABLED'));
+    expect(problems('GlueCatalogEncrypted', a)).toEqual([`${PROD} aws_glue_data_catalog_encryption_settings.catalog_encryption_66CC5036: does not encrypt the catalog at rest with SSE-KMS and a key`]);
+  });
+});
+
+describe('AthenaWorkgroupEnforced: enforced configuration, KMS-encrypted results, bytes-scanned cutoff', () => {
+  it('1: configuration not enforced, no cutoff, SSE-S3 results', () => {
+    const a = variant(app, DEV, (j) => {
+      const c = pick(j, 'aws_athena_workgroup', 'workgroup').configuration;
+      c.enforce_workgroup_configuration = false;
+      delete c.bytes_scanned_cutoff_per_query;
+      c.result_configuration.encryption_configuration = { encryption_option: 'SSE_S3' };
+    });
+    expect(problems('AthenaWorkgroupEnforced', a)).toEqual([
+      `${DEV} aws_athena_workgroup.workgroup_AE76EA46: does not enforce its configuration`,
+      `${DEV} aws_athena_workgroup.workgroup_AE76EA46: does not encrypt results with KMS and a key`,
+      `${DEV} aws_athena_workgroup.workgroup_AE76EA46: has no bytes-scanned cutoff`,
+    ]);
+  });
+});
+
+describe('KmsKeysRotatedWithExplicitPolicy: rotation and an explicit key policy without "*"', () => {
+  it('1: rotation off', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_kms_key', 'key').enable_key_rotation = false));
+    expect(problems('KmsKeysRotatedWithExplicitPolicy', a)).toEqual([`${DEV} aws_kms_key.key_F64E54E4: does not rotate`]);
+  });
+  it('2: no explicit policy (the default key policy)', () => {
+    const a = variant(app, DEV, (j) => delete pick(j, 'aws_kms_key', 'key').policy);
+    expect(problems('KmsKeysRotatedWithExplicitPolicy', a)).toEqual([`${DEV} aws_kms_key.key_F64E54E4: has no explicit key policy`]);
+  });
+  it('3: a statement for the "*" principal', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'key_policy')[0].principals = [{ type: 'AWS', identifiers: ['*'] }]));
+    expect(problems('KmsKeysRotatedWithExplicitPolicy', a)).toEqual([`${DEV} aws_kms_key.key_F64E54E4: statement AccountAdministersAndUsesKeyThroughIam names the "*" principal`]);
+  });
+});
+
+describe('LambdasHardened: tracing, dead-letter target, reserved concurrency, current runtime, scoped invoke permissions', () => {
+  it('1: a function without tracing, dead letters or reserved concurrency on an old runtime', () => {
+    const a = variant(app, DEV, (j) => {
+      const f = pick(j, 'aws_lambda_function', 'gate');
+      f.tracing_config.mode = 'PassThrough';
+      delete f.dead_letter_config;
+      f.reserved_concurrent_executions = -1;
+      f.runtime = 'nodejs16.x';
+    });
+    expect(problems('LambdasHardened', a)).toEqual([
+      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: does not trace actively`,
+      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: has no dead-letter target`,
+      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: reserves no concurrency (-1)`,
+      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: runtime nodejs16.x is not current (nodejs22.x, nodejs24.x, python3.12, python3.13)`,
+    ]);
+  });
+  it('2: an invoke permission without source_arn', () => {
+    const a = variant(app, DEV, (j) => (j.resource.aws_lambda_permission = { open: { action: 'lambda:InvokeFunction', function_name: 'stedi-dev-gate', principal: 'events.amazonaws.com' } }));
+    expect(problems('LambdasHardened', a)).toEqual([`${DEV} aws_lambda_permission.open: lets events.amazonaws.com invoke without a source_arn`]);
+  });
+});
+
+describe('StateMachinesLogAndTrace: logging ALL or ERROR and tracing', () => {
+  it('1: logging OFF and tracing off', () => {
+    const a = variant(app, DEV, (j) => {
+      const m = pick(j, 'aws_sfn_state_machine', 'pipeline');
+      m.logging_configuration.level = 'OFF';
+      m.tracing_configuration.enabled = false;
+    });
+    expect(problems('StateMachinesLogAndTrace', a)).toEqual([
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: logs at level OFF`,
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: does not trace`,
+    ]);
+  });
+});
+
+describe('LogGroupsEncryptedWithRetention: log groups KMS-encrypted with retention', () => {
+  it('1: a log group without a key and kept forever', () => {
+    const a = variant(app, DEV, (j) => {
+      const g = pick(j, 'aws_cloudwatch_log_group', 'validator');
+      delete g.kms_key_id;
+      g.retention_in_days = 0;
+    });
+    expect(problems('LogGroupsEncryptedWithRetention', a)).toEqual([
+      `${DEV} aws_cloudwatch_log_group.validator_logs_group_E1327ABC: is not encrypted with a KMS key`,
+      `${DEV} aws_cloudwatch_log_group.validator_logs_group_E1327ABC: keeps events forever`,
+    ]);
+  });
+  it('2: a function that writes to a log group the stack does not create (Lambda would create it unencrypted)', () => {
+    const b = variant(app, DEV, (j) => (pick(j, 'aws_lambda_function', 'publish').logging_config.log_group = '/aws/lambda/elsewhere'));
+    expect(problems('LogGroupsEncryptedWithRetention', b)).toEqual([`${DEV} aws_lambda_function.publish_function_E99AEF50: writes to log group /aws/lambda/elsewhere, which the stack does not define`]);
+  });
+});
+
+describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where the action can be scoped', () => {
+  it('1: an action "*"', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'validator_role_permissions')[0].actions = ['*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.validator_role_policy_5A53B681 ReadLandingObjects: allows "*"`]);
+  });
+  it('2: a whole service', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'publish_role_permissions')[0].actions = ['glue:*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.publish_role_policy_6F7DB868 MovePublishedTables: allows "glue:*"`]);
+  });
+  it('3: a scopable action on Resource "*"', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'gate_role_permissions')[0].resources = ['*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([
+      `${DEV} aws_iam_role_policy.gate_role_policy_D0B10B76 QueryInWorkgroup: grants athena:GetQueryExecution, athena:GetQueryResults, athena:GetWorkGroup, athena:StartQueryExecution, athena:StopQueryExecution on Resource "*"`.replace(
+        'gate_role_policy_D0B10B76',
+        Object.keys(synth.stack(DEV).json.resource!.aws_iam_role_policy).find((k) => k.startsWith('gate_'))!,
+      ),
+    ]);
+  });
+  it('4: NotAction in an Allow', () => {
+    const a = variant(app, DEV_BOOT, (j) => {
+      const s = statements(j, 'deploy-catalog-document')[0];
+      s.not_actions = ['glue:DeleteDatabase'];
+      delete s.actions;
+    });
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV_BOOT} aws_iam_policy.terraform-cloud-trust_deploy-catalog_EA5886FD ManageEnvironmentCatalog: allows NotAction (everything but a list)`]);
+  });
+  it('5: a trust anyone may use', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'validator_role_trust')[0].principals = [{ type: 'AWS', identifiers: ['*'] }]));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role.validator_role_D78C5FA2 AssumedBy: lets anyone assume the role`]);
+  });
+});
+
+describe('LandingNeverDeletedOnlyIngestionWrites: nothing deletes landing; only ingestion writes it', () => {
+  const landingPolicy = (j: any) => statements(j, 'storage_landing_policy-document');
+  it('1: the bucket policy no longer denies deletes', () => {
+    const a = variant(app, DEV, (j) => landingPolicy(j).splice(1, 1));
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([
+      `${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: the bucket policy does not deny s3:DeleteObject to everyone`,
+      `${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: the bucket policy does not deny s3:DeleteObjectVersion to everyone`,
+    ]);
+  });
+  it('2: a role allowed to delete landing objects (the validator)', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'validator_role_permissions')[0].actions.push('s3:DeleteObject'));
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([`${DEV} aws_iam_role_policy.validator_role_policy_5A53B681: role stedi-dev-lake-validator may s3:DeleteObject landing objects`]);
+  });
+  it('3: a role allowed to write landing that is not an ingestion role', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'transforms_role_permissions').push({ sid: 'Oops', effect: 'Allow', actions: ['s3:Put*'], resources: ['arn:aws:s3:::stedi-dev-landing-111111111111/*'] }));
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([
+      `${DEV} aws_iam_role_policy.${Object.keys(synth.stack(DEV).json.resource!.aws_iam_role_policy).find((k) => k.startsWith('transforms_'))}: role stedi-dev-lake-transform may put landing objects but is not an ingestion role`,
+    ]);
+  });
+  it('4: a lifecycle rule that expires landing objects', () => {
+    const a = variant(app, DEV, (j) => pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule.push({ id: 'expire', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 30 }] }));
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([`${DEV} aws_s3_bucket_lifecycle_configuration.storage_landing_lifecycle_FDB0574B: rule expire expires landing objects`]);
+  });
+});
+
+describe('EnvironmentsShareNothing: no principal, bucket or key of one environment in the other', () => {
+  it('1: a dev role trusting a prod principal', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'ingestion_producer-role_trust')[0].principals[0].identifiers = ['arn:aws:iam::222222222222:role/stedi-prod-website-export']));
+    expect(problems('EnvironmentsShareNothing', a)).toEqual([`${DEV} (stack): names "222222222222" of environment prod`]);
+  });
+  it('2: a prod policy granting a dev bucket', () => {
+    const a = variant(app, PROD, (j) => statements(j, 'validator_role_permissions')[0].resources.push('arn:aws:s3:::stedi-dev-landing-111111111111/*'));
+    expect(problems('EnvironmentsShareNothing', a)).toEqual([
+      `${PROD} (stack): names "111111111111" of environment dev`,
+      `${PROD} (stack): names "stedi-dev-landing-111111111111" of environment dev`,
+    ]);
+  });
+});
+
+describe('LogicalIdsPinned: addresses equal the committed lists', () => {
+  it('1: a renamed construct (a bucket under a new address)', () => {
+    const a = variant(app, DEV, (j) => {
+      const key = Object.keys(j.resource.aws_s3_bucket).find((k) => k.includes('landing'))!;
+      j.resource.aws_s3_bucket.storage_landing_zone_bucket_00000000 = j.resource.aws_s3_bucket[key];
+      delete j.resource.aws_s3_bucket[key];
+    });
+    expect(problems('LogicalIdsPinned', a)).toEqual([
+      `${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: is pinned but no longer synthesized (Terraform would destroy it)`,
+      `${DEV} aws_s3_bucket.storage_landing_zone_bucket_00000000: is synthesized but not pinned (new, or a pinned resource under a new address)`,
+    ]);
+  });
+  it('is not applicable without committed lists', () => {
+    expect(statusOf('LogicalIdsPinned', { ...app, pinnedAddresses: undefined })).toBe('not-applicable');
+  });
+});
+
+describe('PublishOnlyThroughPassingGates: curated jobs and publish only through passing gates', () => {
+  const definition = (j: any) => pick(j, 'aws_sfn_state_machine', 'pipeline');
+  const edit = (j: any, f: (d: any) => void) => {
+    const m = definition(j);
+    const d = JSON.parse(m.definition);
+    f(d);
+    m.definition = JSON.stringify(d);
+  };
+  it('1: the trusted gate\'s default goes on to the curated jobs', () => {
+    const a = variant(app, DEV, (j) => edit(j, (d) => (d.States['Trusted gate passed?'].Default = 'Build customer_curated')));
+    expect(problems('PublishOnlyThroughPassingGates', a)).toEqual([
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: Build customer_curated is reachable without passing the trusted gate`,
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: Build machine_learning_curated is reachable without passing the trusted gate`,
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: Publish is reachable without passing the trusted gate`,
+    ]);
+  });
+  it('2: a Catch that publishes anyway', () => {
+    const a = variant(app, DEV, (j) => edit(j, (d) => (d.States['Audit curated'].Catch[0].Next = 'Publish')));
+    expect(problems('PublishOnlyThroughPassingGates', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: Publish is reachable without passing the curated gate`]);
+  });
+  it('3: no gate at all', () => {
+    const a = variant(app, DEV, (j) => edit(j, (d) => (d.States['Curated gate passed?'].Choices[0].Variable = '$.anything')));
+    expect(problems('PublishOnlyThroughPassingGates', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: no Choice continues on $.gates.curated.passed == true`]);
+  });
+});
