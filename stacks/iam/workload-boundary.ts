@@ -51,9 +51,15 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
     },
     {
       sid: 'UnscopableServiceActions',
-      // Traces, Glue metrics and Step Functions log delivery: IAM cannot scope these.
-      actions: UNSCOPABLE_ACTIONS.filter((x) => /^(xray|cloudwatch|logs):/.test(x)),
+      // Traces and Step Functions log delivery: IAM cannot scope these.
+      actions: UNSCOPABLE_ACTIONS.filter((x) => /^(xray|logs):/.test(x)),
       resources: ['*'],
+    },
+    {
+      sid: 'GlueJobMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: [{ test: 'StringEquals', variable: 'cloudwatch:namespace', values: ['Glue'] }],
     },
     {
       sid: 'NeverDeleteLandingObjects',

@@ -18,6 +18,8 @@ export const DATA_LAKE_KEY_DEFAULTS = {
 export const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
+  // Services (Lambda, CloudWatch Logs, Firehose) use the key through grants made when the deploy role creates them.
+  'kms:CreateGrant',
   'kms:DeleteAlias',
   'kms:DescribeKey',
   'kms:DisableKey',
@@ -27,8 +29,10 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:GetKeyPolicy',
   'kms:GetKeyRotationStatus',
   'kms:ListAliases',
+  'kms:ListGrants',
   'kms:ListResourceTags',
   'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
   'kms:ScheduleKeyDeletion',
   'kms:TagResource',
   'kms:UntagResource',

@@ -1,5 +1,5 @@
 // Checklist #17: no IAM policy allows `*` actions, nor `*` resources where the action can be scoped.
-import { UNSCOPABLE_ACTIONS } from '../../iam/unscopable-actions';
+import { CONDITION_SCOPED_ACTIONS, UNSCOPABLE_ACTIONS } from '../../iam/unscopable-actions';
 import type { Finding, SecurityCheck } from '../security-check';
 import { stackPolicies, type SynthesizedApp } from '../terraform-json';
 
@@ -10,7 +10,7 @@ export const IamPoliciesWithoutWildcards: SecurityCheck = {
   checklist: 17,
   asserts: 'no Allow statement of any policy grants "*" or a whole service ("s3:*"), uses NotAction, or grants Resource "*" for an action IAM can scope; no trust lets "*" assume a role',
   reason: 'Wildcards grant what nobody reviewed, including actions AWS adds later (CKV_AWS_63, CKV_AWS_355, CKV_AWS_356, AVD-AWS-0057).',
-  remedy: 'List the actions the code calls and the ARNs it touches (stacks/environment/resource-names.ts builds them); "*" resources only for actions in stacks/iam/unscopable-actions.ts.',
+  remedy: 'List the actions the code calls and the ARNs it touches (stacks/environment/resource-names.ts builds them); "*" resources only for the actions of stacks/iam/unscopable-actions.ts (and the condition-scoped ones with their condition).',
   evaluate(app: SynthesizedApp) {
     const findings: Finding[] = [];
     let applicable = false;
@@ -30,7 +30,8 @@ export const IamPoliciesWithoutWildcards: SecurityCheck = {
           // In a key policy, Resource "*" is the key itself.
           if (p.kind === 'key') continue;
           if ((st.Resource ?? []).includes('*')) {
-            const scopable = (st.Action ?? []).filter((a) => !(UNSCOPABLE_ACTIONS as readonly string[]).includes(a));
+            const conditioned = (a: string) => CONDITION_SCOPED_ACTIONS[a] !== undefined && Object.values(st.Condition ?? {}).some((keys) => CONDITION_SCOPED_ACTIONS[a] in keys);
+            const scopable = (st.Action ?? []).filter((a) => !(UNSCOPABLE_ACTIONS as readonly string[]).includes(a) && !conditioned(a));
             if (scopable.length) findings.push({ stack: s.name, resource: where, problem: `grants ${scopable.join(', ')} on Resource "*"` });
           }
           for (const r of st.Resource ?? []) {

@@ -1,0 +1,91 @@
+// The roles of a synthesized app with everything IAM evaluates for them (identity policies,
+// permissions boundary), and a helper that asks @cloud-copilot/iam-simulate for a decision.
+import { runSimulation, type EvaluationResult } from '@cloud-copilot/iam-simulate';
+import { resources, stackAccount, stackPolicies, type IamPolicyJson, type SynthesizedApp } from '../../stacks/checks/terraform-json';
+
+export interface RoleModel {
+  readonly env: string;
+  readonly account: string;
+  readonly stack: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly identity: readonly { readonly name: string; readonly policy: IamPolicyJson }[];
+  readonly boundary?: IamPolicyJson;
+}
+
+export function roleModels(app: SynthesizedApp): RoleModel[] {
+  const out: RoleModel[] = [];
+  for (const env of app.environments) {
+    const stacks = app.stacks.filter((s) => env.stacks.includes(s.name));
+    const policies = stacks.flatMap((s) => stackPolicies(s));
+    const managed = new Map<string, IamPolicyJson>();
+    for (const s of stacks) {
+      const { account } = stackAccount(s);
+      for (const r of resources(s, 'aws_iam_policy')) managed.set(`arn:aws:iam::${account}:policy/${r.body.name}`, policies.find((p) => p.address === r.address)!.policy);
+    }
+    for (const s of stacks) {
+      const { account } = stackAccount(s);
+      for (const r of resources(s, 'aws_iam_role')) {
+        const name = String(r.body.name);
+        const boundaryArn = r.body.permissions_boundary ? String(r.body.permissions_boundary) : undefined;
+        if (boundaryArn && !managed.has(boundaryArn)) throw new Error(`${name}: boundary ${boundaryArn} is not created by any stack of ${env.name}`);
+        out.push({
+          env: env.name,
+          account,
+          stack: s.name,
+          name,
+          arn: `arn:aws:iam::${account}:role/${name}`,
+          identity: policies.filter((p) => p.kind === 'identity' && p.roles.includes(name)).map((p) => ({ name: p.address, policy: p.policy })),
+          ...(boundaryArn ? { boundary: managed.get(boundaryArn)! } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export interface SimulationRequest {
+  readonly action: string;
+  readonly resource: string;
+  /** The account that owns the resource. @default the role's own account */
+  readonly resourceAccount?: string;
+  readonly resourcePolicy?: IamPolicyJson;
+  readonly context?: Record<string, string | string[]>;
+}
+
+/** Like decide, but undefined when the action has no resource of that type (e.g. glue:GetDatabase on a table ARN). */
+export async function decideIfApplicable(role: RoleModel, request: SimulationRequest): Promise<EvaluationResult | undefined> {
+  try {
+    return await decide(role, request);
+  } catch (e) {
+    if (/no\.resource\.types|invalid\.resource/.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
+export async function decide(role: RoleModel, request: SimulationRequest): Promise<EvaluationResult> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: role.arn,
+        action: request.action,
+        resource: { resource: request.resource, accountId: request.resourceAccount ?? role.account },
+        contextVariables: { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.account, 'aws:SecureTransport': 'true', ...(request.context ?? {}) },
+      },
+      identityPolicies: role.identity.map((p) => ({ name: p.name, policy: p.policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
+      ...(role.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: role.boundary }] } : {}),
+    },
+    {},
+  );
+  if (result.resultType === 'error') throw new Error(`simulation of ${request.action} on ${request.resource} for ${role.name} failed: ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+}
+
+/** A concrete ARN inside a pattern: `*` becomes `x`; `log-group:NAME:*` (the group's streams) becomes one stream. */
+export function concreteArn(pattern: string): string {
+  if (pattern === '*') return '*';
+  return pattern.replace(/(:log-group:[^:]+):\*$/, '$1:log-stream:x').replace(/\*/g, 'x');
+}

