@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 
 // asl-validator fills in defaults (QueryLanguage) on the object it is given: hand it a copy.
-const validate = (d: unknown) => (aslValidator as unknown as (d: unknown) => { isValid: boolean; errors: { message: string }[] })(structuredClone(d));
+const validate = (d: unknown) => aslValidator(structuredClone(d));
 
 /** Every simple path from StartAt to `target` over top-level states, each as the edges it takes. */
 function paths(def: AslDefinition, target: string): string[][] {
@@ -63,7 +63,7 @@ describe('the pipeline state machine', () => {
     const happy: string[] = [];
     for (let name: string | undefined = STATE.validate; name; ) {
       happy.push(name);
-      const s = d.States[name];
+      const s: Record<string, unknown> = d.States[name];
       name = s.Type === 'Choice' ? (passEdges(d, name === STATE.gatePassed('trusted') ? 'trusted' : 'curated')[0]?.to as string) : (s.Next as string | undefined);
     }
     expect(happy).toEqual([
