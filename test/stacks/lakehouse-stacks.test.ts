@@ -1,0 +1,328 @@
+// The synthesized stacks of both environments: each resource the issue asks for is present with
+// its settings, derived from the environment configs and the catalog folders (never a second list).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { dev } from '../../config/environments/dev';
+import type { EnvironmentConfig } from '../../config/environments/environment-config';
+import { GLUE_TYPE } from '../../src/catalog/column-types';
+import { loadCatalog } from '../../src/catalog/registry';
+import { loadGateConfig } from '../../src/gates/gate-config';
+import { loadRules } from '../../src/gates/rule-file';
+import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
+import { renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
+import { LakehouseStack } from '../../stacks/lakehouse-stack';
+import { synthesize, type Synthesized } from './synthesized';
+
+let synth: Synthesized;
+const catalog = loadCatalog();
+const DEV = 'stedi-dev-lakehouse';
+const PROD = 'stedi-prod-lakehouse';
+
+beforeAll(() => {
+  synth = synthesize();
+});
+
+const all = (stack: string, type: string) => resources(synth.stack(stack), type).map((r) => r.body);
+const docOf = (stack: string, ref: unknown) => {
+  const name = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(ref))![1];
+  return renderPolicyDocument(synth.stack(stack), synth.stack(stack).json.data!.aws_iam_policy_document[name]);
+};
+
+describe('npm run synth output', () => {
+  it('has a bootstrap and a lakehouse stack per environment, each in its own Terraform Cloud workspace and project', () => {
+    expect(synth.app.stacks.map((s) => s.name).sort()).toEqual(['stedi-dev-bootstrap', 'stedi-dev-lakehouse', 'stedi-prod-bootstrap', 'stedi-prod-lakehouse']);
+    for (const s of synth.app.stacks) {
+      const env = s.name.split('-')[1];
+      expect(s.json.terraform!.cloud).toEqual({ hostname: 'app.terraform.io', organization: 'stedi-lakehouse', workspaces: { name: s.name, project: `stedi-${env}` } });
+    }
+  });
+
+  it('pins every provider to its account, tags everything, and assumes the bootstrap role only in bootstrap stacks', () => {
+    expect(synth.stack(DEV).json.provider).toEqual({
+      aws: [
+        {
+          region: 'eu-west-1',
+          allowed_account_ids: ['111111111111'],
+          default_tags: [{ tags: { project: 'stedi-lakehouse', environment: 'dev', stack: DEV, 'managed-by': 'cdktf' } }],
+        },
+      ],
+    });
+    expect(synth.stack('stedi-prod-bootstrap').json.provider!.aws[0]).toEqual({
+      region: 'eu-west-1',
+      allowed_account_ids: ['222222222222'],
+      assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', session_name: 'stedi-prod-bootstrap' }],
+      default_tags: [{ tags: { project: 'stedi-lakehouse', environment: 'prod', stack: 'stedi-prod-bootstrap', 'managed-by': 'cdktf' } }],
+    });
+  });
+
+  it('without Terraform Cloud, a stack keeps local state and its provider assumes the deploy role', () => {
+    const { terraformCloud: _omitted, ...local } = dev;
+    const app = new App({ outdir: join(synth.outdir, 'local') });
+    const stack = new LakehouseStack(app, {
+      env: local as EnvironmentConfig,
+      catalog,
+      lambdaCatalog: lambdaCatalog(catalog, loadRules(catalog), loadGateConfig(catalog)),
+      bundleDir: join(synth.outdir, '.bundles'),
+    });
+    app.synth();
+    const json = JSON.parse(readFileSync(join(synth.outdir, 'local', 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.stedi-dev-lakehouse.tfstate' } });
+    expect(json.provider.aws[0].assume_role).toEqual([{ role_arn: 'arn:aws:iam::111111111111:role/stedi-dev-deploy', session_name: DEV }]);
+  });
+});
+
+describe('bootstrap: Terraform Cloud trust', () => {
+  it('trusts Terraform Cloud runs of the lakehouse workspace only: apply runs for deploy, plan runs for plan', () => {
+    const roles = all('stedi-dev-bootstrap', 'aws_iam_role');
+    const trust = (name: string) => docOf('stedi-dev-bootstrap', roles.find((r) => r.name === name)!.assume_role_policy);
+    const tfc = (phase: string) => ({
+      Sid: `TerraformCloud${phase === 'plan' ? 'Plan' : 'Apply'}Runs`,
+      Effect: 'Allow',
+      Action: ['sts:AssumeRoleWithWebIdentity'],
+      Principal: { Federated: ['arn:aws:iam::111111111111:oidc-provider/app.terraform.io'] },
+      Condition: {
+        StringEquals: {
+          'app.terraform.io:aud': ['aws.workload.identity'],
+          'app.terraform.io:sub': [`organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:${phase}`],
+        },
+      },
+    });
+    const operators = { Sid: 'Operators', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: ['arn:aws:iam::111111111111:role/stedi-dev-operator'] } };
+    expect(trust('stedi-dev-deploy').Statement).toEqual([tfc('apply'), operators]);
+    expect(trust('stedi-dev-plan').Statement).toEqual([tfc('plan'), operators]);
+    // Prod lists no operators: only Terraform Cloud deploys it.
+    const prodDeploy = all('stedi-prod-bootstrap', 'aws_iam_role').find((r) => r.name === 'stedi-prod-deploy')!;
+    expect(docOf('stedi-prod-bootstrap', prodDeploy.assume_role_policy).Statement.map((s) => s.Sid)).toEqual(['TerraformCloudApplyRuns']);
+    expect(all('stedi-dev-bootstrap', 'aws_iam_openid_connect_provider')).toEqual([
+      expect.objectContaining({ url: 'https://app.terraform.io', client_id_list: ['aws.workload.identity'] }),
+    ]);
+  });
+
+  it('keeps each managed policy under IAM\'s 6,144-character limit', () => {
+    for (const stack of ['stedi-dev-bootstrap', 'stedi-prod-bootstrap']) {
+      for (const p of all(stack, 'aws_iam_policy')) {
+        const size = JSON.stringify(docOf(stack, p.policy)).replace(/\s/g, '').length;
+        expect(`${p.name} ${size < 6144}`).toBe(`${p.name} true`);
+      }
+    }
+  });
+});
+
+describe('lakehouse: storage', () => {
+  it('has a bucket per zone plus quarantine, artifacts, Athena results and access logs, named after environment and account', () => {
+    expect(all(PROD, 'aws_s3_bucket').map((b) => b.bucket).sort()).toEqual(
+      ['access-logs', 'artifacts', 'athena-results', 'curated', 'landing', 'quarantine', 'trusted'].map((p) => `stedi-prod-${p}-222222222222`),
+    );
+    expect(all(PROD, 'aws_s3_bucket').every((b) => b.force_destroy === false)).toBe(true);
+  });
+
+  it('keeps landing forever and expires run folders, quarantine, results and logs after the configured days', () => {
+    const rules = (stack: string, purpose: string) =>
+      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as Block[]).map((r) => ({
+        id: r.id,
+        expire: (r.expiration as Block[] | undefined)?.[0]?.days,
+        noncurrent: (r.noncurrent_version_expiration as Block[] | undefined)?.[0]?.noncurrent_days,
+        prefix: (r.filter as Block[])[0].prefix,
+      }));
+    const abort = { id: 'abort-incomplete-uploads', expire: undefined, noncurrent: undefined, prefix: '' };
+    expect(rules(PROD, 'landing')).toEqual([abort]);
+    expect(rules(PROD, 'trusted')).toEqual([abort, { id: 'expire-run-folders', expire: 90, noncurrent: 30, prefix: '' }]);
+    expect(rules(DEV, 'curated')).toEqual([abort, { id: 'expire-run-folders', expire: 14, noncurrent: 7, prefix: '' }]);
+    expect(rules(DEV, 'artifacts')).toEqual([
+      abort,
+      { id: 'expire-old-versions', expire: undefined, noncurrent: 7, prefix: '' },
+      { id: 'expire-run-records', expire: 14, noncurrent: undefined, prefix: 'runs/' },
+      { id: 'expire-glue-temp', expire: 2, noncurrent: undefined, prefix: 'glue-temp/' },
+    ]);
+    expect(rules(PROD, 'quarantine')[1]).toEqual({ id: 'expire-quarantine', expire: 365, noncurrent: 30, prefix: '' });
+  });
+
+  it('encrypts with one rotating customer-managed key per environment, the log bucket with SSE-S3', () => {
+    const keys = all(DEV, 'aws_kms_key');
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 30 });
+    const enc = all(DEV, 'aws_s3_bucket_server_side_encryption_configuration').map((e) => [String(e.bucket).replace(/^\$\{aws_s3_bucket\.storage_|_bucket_.*$/g, ''), (e.rule as Block[])[0]]);
+    for (const [purpose, rule] of enc) {
+      if (purpose === 'access-logs') expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } });
+      else expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}' }, bucket_key_enabled: true });
+    }
+  });
+
+  it('lets S3 deliver access logs of the environment\'s buckets only', () => {
+    const policy = all(DEV, 'aws_s3_bucket_policy').find((p) => String(p.bucket).includes('access-logs'))!;
+    const st = docOf(DEV, policy.policy).Statement.find((s) => s.Sid === 'S3ServerAccessLogsOfEnvironmentBuckets')!;
+    expect(st.Principal).toEqual({ Service: ['logging.s3.amazonaws.com'] });
+    expect(st.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': ['111111111111'] },
+      ArnLike: { 'aws:SourceArn': ['landing', 'trusted', 'curated', 'quarantine', 'artifacts', 'athena-results'].map((p) => `arn:aws:s3:::stedi-dev-${p}-111111111111`) },
+    });
+  });
+});
+
+describe('lakehouse: catalog', () => {
+  it('has a database per zone and a staging database, and encrypts the catalog', () => {
+    expect(all(DEV, 'aws_glue_catalog_database').map((d) => d.name).sort()).toEqual(['stedi_dev_curated', 'stedi_dev_landing', 'stedi_dev_staging', 'stedi_dev_trusted']);
+    expect(all(DEV, 'aws_glue_data_catalog_encryption_settings')[0].data_catalog_encryption_settings).toEqual({
+      connection_password_encryption: { aws_kms_key_id: '${aws_kms_key.key_F64E54E4.arn}', return_connection_password_encrypted: true },
+      encryption_at_rest: { catalog_encryption_mode: 'SSE-KMS', sse_aws_kms_key_id: '${aws_kms_key.key_F64E54E4.arn}' },
+    });
+  });
+
+  it('generates every table from ddl/ in its zone and in staging, columns and types as the DDL says', () => {
+    const tables = all(DEV, 'aws_glue_catalog_table');
+    expect(tables).toHaveLength(catalog.tables.size * 2);
+    for (const def of catalog.tables.values()) {
+      for (const db of [def.zone, 'staging']) {
+        const t = tables.find((x) => x.name === def.name && String(x.database_name).includes(`catalog_database-${db}_`))!;
+        const sd = t.storage_descriptor as Block;
+        expect(sd.columns).toEqual(def.columns.map((c) => ({ name: c.name.toLowerCase(), type: GLUE_TYPE[c.type], comment: c.comment })));
+        expect((sd.ser_de_info as Block).serialization_library).toBe(
+          def.format === 'json' ? 'org.openx.data.jsonserde.JsonSerDe' : 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+        );
+        expect(t.parameters).toEqual({ EXTERNAL: 'TRUE', classification: def.format, stedi_ddl: def.file });
+      }
+    }
+  });
+
+  it('points raw landing tables at the producers\' folders and the others at a folder no run writes, leaving locations to publish', () => {
+    const tables = all(DEV, 'aws_glue_catalog_table');
+    const at = (db: string, name: string) => tables.find((x) => x.name === name && String(x.database_name).includes(`catalog_database-${db}_`))!;
+    expect((at('landing', 'customer_landing').storage_descriptor as Block).location).toBe('s3://stedi-dev-landing-111111111111/customer/');
+    expect(at('landing', 'customer_landing').lifecycle).toBeUndefined();
+    expect((at('curated', 'machine_learning_curated').storage_descriptor as Block).location).toBe('s3://stedi-dev-curated-111111111111/machine_learning_curated/unpublished/');
+    expect((at('staging', 'step_trainer_landing').storage_descriptor as Block).location).toBe('s3://stedi-dev-trusted-111111111111/validated/step_trainer_landing/unpublished/');
+    expect(at('curated', 'machine_learning_curated').lifecycle).toEqual({ ignore_changes: ['storage_descriptor[0].location', 'parameters["stedi_run_id"]'] });
+  });
+});
+
+describe('lakehouse: processing', () => {
+  it('has one Glue 5 job per transform with a security configuration, bounded workers and timeout', () => {
+    const jobs = all(PROD, 'aws_glue_job');
+    expect(jobs.map((j) => j.name).sort()).toEqual(catalog.transforms.map((t) => `stedi-prod-${t.table.name.replace(/_/g, '-')}`).sort());
+    for (const j of jobs) {
+      expect(j).toMatchObject({ glue_version: '5.0', worker_type: 'G.1X', number_of_workers: 10, timeout: 120, max_retries: 0, execution_property: { max_concurrent_runs: 1 } });
+      expect(j.security_configuration).toBe('${aws_glue_security_configuration.transforms_security-configuration_CE70920B.name}');
+    }
+    expect(all(PROD, 'aws_glue_security_configuration')[0]).toMatchObject({
+      name: 'stedi-prod-transforms',
+      encryption_configuration: {
+        s3_encryption: { s3_encryption_mode: 'SSE-KMS', kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' },
+        cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS', kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' },
+        job_bookmarks_encryption: { job_bookmarks_encryption_mode: 'CSE-KMS', kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' },
+      },
+    });
+  });
+
+  it('hands each job its transform\'s SQL, its inputs at the run\'s folders and the DDL\'s columns', () => {
+    const j = all(DEV, 'aws_glue_job').find((x) => x.name === 'stedi-dev-machine-learning-curated')!;
+    const args = j.default_arguments as Record<string, string>;
+    expect(args['--table']).toBe('machine_learning_curated');
+    expect(JSON.parse(args['--inputs']).map((i: { table: string; format: string; location: string }) => [i.table, i.format, i.location])).toEqual([
+      ['step_trainer_trusted', 'parquet', 's3://stedi-dev-trusted-111111111111/step_trainer_trusted/run_id={run_id}/'],
+      ['customer_curated', 'parquet', 's3://stedi-dev-curated-111111111111/customer_curated/run_id={run_id}/'],
+      ['accelerometer_trusted', 'parquet', 's3://stedi-dev-trusted-111111111111/accelerometer_trusted/run_id={run_id}/'],
+    ]);
+    expect(args['--output_location']).toBe('s3://stedi-dev-curated-111111111111/machine_learning_curated/run_id={run_id}/');
+    expect(JSON.parse(args['--output_columns'])).toEqual(catalog.tables.get('machine_learning_curated')!.columns.map((c) => [c.name, c.type]));
+    expect(args['--sql_location']).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/sql\/curated\/[0-9a-f]{32}\/machine_learning_curated\.sql$/);
+    const sqlObject = all(DEV, 'aws_s3_object').find((o) => args['--sql_location'].endsWith(String(o.key)))!;
+    expect(readFileSync(join(synth.outdir, 'stacks', DEV, String(sqlObject.source)), 'utf8')).toBe(readFileSync(join(catalog.root, 'glue/sql/curated/machine_learning_curated.sql'), 'utf8'));
+    expect(String((j.command as Block).script_location)).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/jobs\/[0-9a-f]{32}\/run_transform\.py$/);
+  });
+
+  it('has an Athena workgroup that enforces its configuration, encrypts results with the key and caps bytes scanned', () => {
+    expect(all(PROD, 'aws_athena_workgroup')[0]).toMatchObject({
+      name: 'stedi-prod-pipeline',
+      configuration: {
+        enforce_workgroup_configuration: true,
+        bytes_scanned_cutoff_per_query: 50_000_000_000,
+        result_configuration: {
+          output_location: 's3://stedi-prod-athena-results-222222222222/stedi-prod-pipeline/',
+          expected_bucket_owner: '222222222222',
+          encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' },
+        },
+      },
+    });
+  });
+});
+
+describe('lakehouse: orchestration and ingestion', () => {
+  it('bundles three Lambdas into deterministic zips with their settings from the config', () => {
+    const fns = all(DEV, 'aws_lambda_function');
+    expect(fns.map((f) => [f.function_name, f.memory_size, f.reserved_concurrent_executions, f.timeout]).sort()).toEqual([
+      ['stedi-dev-gate', 1024, 2, 300],
+      ['stedi-dev-publish', 512, 1, 300],
+      ['stedi-dev-validator', 1024, 10, 300],
+    ]);
+    for (const f of fns) {
+      expect(f).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' }, kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' });
+      expect(existsSync(join(synth.outdir, 'stacks', DEV, String(f.filename)))).toBe(true);
+    }
+    expect((fns.find((f) => f.function_name === 'stedi-dev-gate')!.environment as Block).variables).toEqual({
+      STEDI_TRUSTED_BUCKET: 'stedi-dev-trusted-111111111111',
+      STEDI_CURATED_BUCKET: 'stedi-dev-curated-111111111111',
+      STEDI_ARTIFACTS_BUCKET: 'stedi-dev-artifacts-111111111111',
+      STEDI_DATABASES: JSON.stringify({ landing: 'stedi_dev_landing', trusted: 'stedi_dev_trusted', curated: 'stedi_dev_curated', staging: 'stedi_dev_staging' }),
+      STEDI_ATHENA_WORKGROUP: 'stedi-dev-pipeline',
+    });
+    // The same code in both environments: only settings differ.
+    expect(all(PROD, 'aws_lambda_function').map((f) => f.source_code_hash).sort()).toEqual(fns.map((f) => f.source_code_hash).sort());
+  });
+
+  it('starts the pipeline on the configured schedule (disabled in dev, enabled in prod)', () => {
+    expect(all(DEV, 'aws_scheduler_schedule')[0]).toMatchObject({ schedule_expression: 'cron(0 4 * * ? *)', schedule_expression_timezone: 'Europe/Dublin', state: 'DISABLED' });
+    expect(all(PROD, 'aws_scheduler_schedule')[0]).toMatchObject({ schedule_expression: 'cron(0 3 * * ? *)', state: 'ENABLED', target: { input: '{}' } });
+  });
+
+  it('delivers the step-trainer IoT stream through Firehose into its landing folder as gzip NDJSON', () => {
+    expect(all(DEV, 'aws_kinesis_firehose_delivery_stream')[0]).toMatchObject({
+      name: 'stedi-dev-step-trainer-stream',
+      destination: 'extended_s3',
+      server_side_encryption: { enabled: true, key_type: 'CUSTOMER_MANAGED_CMK' },
+      extended_s3_configuration: {
+        bucket_arn: 'arn:aws:s3:::stedi-dev-landing-111111111111',
+        prefix: 'step_trainer/!{timestamp:yyyy/MM/dd}/',
+        error_output_prefix: '_errors/step_trainer/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/',
+        compression_format: 'GZIP',
+        file_extension: '.json.gz',
+        buffering_interval: 60,
+        buffering_size: 5,
+      },
+    });
+    expect(all(DEV, 'aws_iot_topic_rule')[0]).toMatchObject({
+      name: 'stedi_dev_step_trainer_to_firehose',
+      sql: "SELECT * FROM 'stedi/dev/step_trainer'",
+      sql_version: '2016-03-23',
+      firehose: [{ delivery_stream_name: '${aws_kinesis_firehose_delivery_stream.ingestion_stream-step_trainer_86A1C669.name}', separator: '\n' }],
+    });
+  });
+
+  it('announces failed and blocked runs on an encrypted topic; dead letters go to an encrypted queue', () => {
+    expect(all(DEV, 'aws_sns_topic')[0]).toMatchObject({ name: 'stedi-dev-pipeline-alerts', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}' });
+    expect(all(DEV, 'aws_sns_topic_subscription')[0]).toMatchObject({ protocol: 'email', endpoint: 'stedi-dev-alerts@example.com' });
+    expect(all(DEV, 'aws_sqs_queue')[0]).toMatchObject({ name: 'stedi-dev-lambda-dead-letters', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}', message_retention_seconds: 1209600 });
+  });
+});
+
+describe('dev and prod', () => {
+  it('share no bucket, role, key alias, database or principal', () => {
+    const names = (stacks: string[], type: string, attr: string) => new Set(stacks.flatMap((s) => all(s, type).map((r) => String(r[attr]))));
+    const devStacks = ['stedi-dev-bootstrap', DEV];
+    const prodStacks = ['stedi-prod-bootstrap', PROD];
+    for (const [type, attr] of [
+      ['aws_s3_bucket', 'bucket'],
+      ['aws_iam_role', 'name'],
+      ['aws_kms_alias', 'name'],
+      ['aws_glue_catalog_database', 'name'],
+      ['aws_lambda_function', 'function_name'],
+    ]) {
+      const a = names(devStacks, type, attr);
+      expect([...names(prodStacks, type, attr)].filter((x) => a.has(x))).toEqual([]);
+    }
+    const principals = (stacks: string[]) =>
+      new Set(stacks.flatMap((s) => JSON.stringify(synth.stack(s).json).match(/arn:aws:iam::\d{12}:[a-z-]+\/[A-Za-z0-9+=,.@_/-]+/g) ?? []));
+    const prodPrincipals = principals(prodStacks);
+    expect([...principals(devStacks)].filter((p) => prodPrincipals.has(p))).toEqual([]);
+  });
+});
