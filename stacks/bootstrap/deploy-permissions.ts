@@ -259,7 +259,11 @@ export function deployStatements(names: ResourceNames): Record<PermissionDomain,
   };
 }
 
-/** The plan role's statements: each allowing deploy statement cut down to its read actions. */
+/**
+ * The plan role's statements: each allowing deploy statement cut down to its read actions, plus
+ * decrypting through Glue only (the catalog is encrypted with the environment key, so reading a
+ * table's definition needs it; kms:ViaService keeps the key from decrypting anything else).
+ */
 export function planStatements(names: ResourceNames): Record<PermissionDomain, PolicyStatement[]> {
   const deploy = deployStatements(names);
   const out = {} as Record<PermissionDomain, PolicyStatement[]>;
@@ -269,5 +273,19 @@ export function planStatements(names: ResourceNames): Record<PermissionDomain, P
       .map((s) => ({ ...s, actions: (s.actions ?? []).filter((x) => READ_ONLY_ACTION.test(x)) }))
       .filter((s) => s.actions.length > 0);
   }
+  out.catalog.push({
+    sid: 'ReadEncryptedCatalog',
+    actions: ['kms:Decrypt'],
+    resources: [`arn:aws:kms:${names.region}:${names.account}:key/*`],
+    conditions: [
+      { test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: [names.env.name] },
+      { test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${names.region}.amazonaws.com`] },
+    ],
+  });
   return out;
+}
+
+/** The actions of a plan-role statement that do more than read (decrypting through a named service counts as reading). */
+export function nonReadActions(actions: readonly string[], conditionKeys: readonly string[]): string[] {
+  return actions.filter((a) => !READ_ONLY_ACTION.test(a) && !(a === 'kms:Decrypt' && conditionKeys.includes('kms:ViaService')));
 }

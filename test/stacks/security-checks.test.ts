@@ -126,6 +126,13 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
     const a = variant(app, DEV_BOOT, (j) => statements(j, 'plan-storage-document')[0].actions.push('s3:PutBucketPolicy'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may s3:PutBucketPolicy`]);
   });
+  it('6: a plan role that may decrypt anything, not only through Glue', () => {
+    const a = variant(app, DEV_BOOT, (j) => {
+      const st = statements(j, 'plan-catalog-document').find((x: any) => x.sid === 'ReadEncryptedCatalog');
+      st.condition = st.condition.filter((c: any) => c.variable !== 'kms:ViaService');
+    });
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may kms:Decrypt`]);
+  });
   it('5: one role trusted for plan and apply runs', () => {
     const a = variant(app, DEV_BOOT, (j) => sub(j, 'plan').values.push('organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: role stedi-dev-plan is trusted for plan and apply runs alike`]);

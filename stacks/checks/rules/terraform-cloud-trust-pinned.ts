@@ -1,5 +1,5 @@
 // Checklist #3: the Terraform Cloud OIDC trust pins aud, organization, project and workspace; the plan role is read-only.
-import { READ_ONLY_ACTION } from '../../bootstrap/deploy-permissions';
+import { nonReadActions } from '../../bootstrap/deploy-permissions';
 import type { Finding, SecurityCheck } from '../security-check';
 import { resources, stackPolicies, type IamStatement, type SynthesizedApp } from '../terraform-json';
 
@@ -47,8 +47,11 @@ export const TerraformCloudTrustPinned: SecurityCheck = {
           if (phases.has('apply')) findings.push({ stack: stack.name, resource: trust.address, problem: `role ${role} is trusted for plan and apply runs alike` });
           const writes = policies
             .filter((p) => p.kind === 'identity' && p.roles.includes(role))
-            .flatMap((p) => p.policy.Statement.filter((s: IamStatement) => s.Effect === 'Allow').flatMap((s) => [...(s.Action ?? []), ...(s.NotAction ? ['NotAction'] : [])]))
-            .filter((a) => !READ_ONLY_ACTION.test(a));
+            .flatMap((p) =>
+              p.policy.Statement.filter((s: IamStatement) => s.Effect === 'Allow').flatMap((s) =>
+                nonReadActions([...(s.Action ?? []), ...(s.NotAction ? ['NotAction'] : [])], Object.values(s.Condition ?? {}).flatMap((k) => Object.keys(k))),
+              ),
+            );
           if (writes.length) findings.push({ stack: stack.name, resource: trust.address, problem: `plan role ${role} may ${[...new Set(writes)].join(', ')}` });
           if (resources(stack, 'aws_iam_role_policy_attachment').some((a) => String(a.body.role).includes(role) && /arn:aws:iam::aws:policy\//.test(String(a.body.policy_arn)))) {
             findings.push({ stack: stack.name, resource: trust.address, problem: `plan role ${role} has an AWS-managed policy whose actions this check cannot read` });
