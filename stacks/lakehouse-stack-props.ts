@@ -4,10 +4,20 @@ import type { Catalog } from '../src/catalog/registry';
 import type { LambdaCatalog } from '../src/lambdas/lambda-catalog';
 
 export interface LakehouseStackProps {
+  /**
+   * The environment's validated config (config/environments/).
+   * @default - none (required)
+   */
   readonly env: EnvironmentConfig;
-  /** The registry read from ddl/, glue/sql/ and quality-rules/. */
+  /**
+   * The registry read from ddl/, glue/sql/ and quality-rules/.
+   * @default - none (required)
+   */
   readonly catalog: Catalog;
-  /** What the Lambdas embed (tables, contracts, rules, gate thresholds). */
+  /**
+   * What the Lambdas embed (tables, contracts, rules, gate thresholds).
+   * @default - none (required)
+   */
   readonly lambdaCatalog: LambdaCatalog;
   /** Where Lambda bundles are written before cdktf copies them into cdktf.out. @default - a folder in the OS temp folder */
   readonly bundleDir?: string;

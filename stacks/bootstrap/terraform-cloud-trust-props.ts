@@ -3,9 +3,20 @@ import type { EnvironmentConfig } from '../../config/environments/environment-co
 import type { ResourceNames } from '../environment/resource-names';
 
 export interface TerraformCloudTrustProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
+  /**
+   * The environment's validated config (config/environments/).
+   * @default - none (required)
+   */
   readonly env: EnvironmentConfig;
-  /** The workspaces whose runs may deploy with these roles (the environment's stacks but bootstrap). */
+  /**
+   * The workspaces whose runs may deploy with these roles (the environment's stacks but bootstrap).
+   * @default - none (required)
+   */
   readonly workspaces: readonly string[];
   /** Longest session of the deploy and plan roles, in seconds. @default 3600 */
   readonly maxSessionDuration?: number;

@@ -5,10 +5,25 @@ import type { DataLakeKey } from '../storage/data-lake-key';
 import type { DataLakeStorage } from '../storage/data-lake-storage';
 
 export interface LakeCatalogProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
-  /** The registry read from ddl/, glue/sql/ and quality-rules/: the only list of tables. */
+  /**
+   * The registry read from ddl/, glue/sql/ and quality-rules/: the only list of tables.
+   * @default - none (required)
+   */
   readonly catalog: Catalog;
+  /**
+   * The environment's buckets.
+   * @default - none (required)
+   */
   readonly storage: DataLakeStorage;
+  /**
+   * The environment's customer-managed KMS key.
+   * @default - none (required)
+   */
   readonly key: DataLakeKey;
   /**
    * Skip malformed JSON lines when Athena reads the raw landing tables (producers' files are not

@@ -2,8 +2,15 @@
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
 
 export interface EnvironmentProviderProps {
+  /**
+   * The environment's validated config (config/environments/).
+   * @default - none (required)
+   */
   readonly env: EnvironmentConfig;
-  /** The stack's name, recorded in the default tags and the session name. */
+  /**
+   * The stack's name, recorded in the default tags and the session name.
+   * @default - none (required)
+   */
   readonly stackName: string;
   /**
    * The role the provider assumes. Always set for the bootstrap stack (the account's existing

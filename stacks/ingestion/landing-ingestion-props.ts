@@ -6,14 +6,40 @@ import type { DataLakeKey } from '../storage/data-lake-key';
 import type { SecureBucket } from '../storage/secure-bucket';
 
 export interface LandingIngestionProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
+  /**
+   * The registry read from ddl/, glue/sql/ and quality-rules/.
+   * @default - none (required)
+   */
   readonly catalog: Catalog;
+  /**
+   * The environment's customer-managed KMS key.
+   * @default - none (required)
+   */
   readonly key: DataLakeKey;
-  /** The landing bucket; the streams wait for it. */
+  /**
+   * The landing bucket; the streams wait for it.
+   * @default - none (required)
+   */
   readonly landing: SecureBucket;
+  /**
+   * The environment's ingestion settings (config ingestion).
+   * @default - none (required)
+   */
   readonly ingestion: IngestionConfig;
-  /** Principals that drop batch files (website export, app backend); they assume the ingestion role. */
+  /**
+   * Principals that drop batch files (website export, app backend); they assume the ingestion role.
+   * @default - none (required)
+   */
   readonly producers: readonly string[];
+  /**
+   * Days CloudWatch keeps the logs (config retention.logDays).
+   * @default - none (required)
+   */
   readonly logRetentionDays: number;
 }
 

@@ -6,19 +6,55 @@ import type { DeadLetterQueue } from './dead-letter-queue';
 import type { LambdaBundle } from './lambda-bundle';
 
 export interface PipelineFunctionProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
-  /** Short name: the function is `stedi-<env>-<name>`, its role `stedi-<env>-lake-<name>`. */
+  /**
+   * Short name: the function is `stedi-<env>-<name>`, its role `stedi-<env>-lake-<name>`.
+   * @default - none (required)
+   */
   readonly name: string;
+  /**
+   * What it is for, shown in the AWS console.
+   * @default - none (required)
+   */
   readonly description: string;
-  /** The esbuild bundle (see bundleLambdas). */
+  /**
+   * The esbuild bundle (see bundleLambdas).
+   * @default - none (required)
+   */
   readonly bundle: LambdaBundle;
-  /** What the handler needs beyond its logs, traces and dead letters. */
+  /**
+   * What the handler needs beyond its logs, traces and dead letters.
+   * @default - none (required)
+   */
   readonly statements: readonly PolicyStatement[];
+  /**
+   * Environment variables of the function (bucket names, databases, workgroup).
+   * @default - none (required)
+   */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The environment's customer-managed KMS key.
+   * @default - none (required)
+   */
   readonly key: DataLakeKey;
+  /**
+   * Where failed asynchronous invocations go.
+   * @default - none (required)
+   */
   readonly deadLetterQueue: DeadLetterQueue;
+  /**
+   * Days CloudWatch keeps the logs (config retention.logDays).
+   * @default - none (required)
+   */
   readonly logRetentionDays: number;
-  /** Seconds one invocation may run. */
+  /**
+   * Seconds one invocation may run.
+   * @default - none (required)
+   */
   readonly timeoutSeconds: number;
   /** @default 512 */
   readonly memoryMiB?: number;

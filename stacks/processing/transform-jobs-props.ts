@@ -5,15 +5,40 @@ import type { DataLakeKey } from '../storage/data-lake-key';
 import type { DataLakeStorage } from '../storage/data-lake-storage';
 
 export interface TransformJobsProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
-  /** The registry: one job per transform, inputs and output columns from ddl/. */
+  /**
+   * The registry: one job per transform, inputs and output columns from ddl/.
+   * @default - none (required)
+   */
   readonly catalog: Catalog;
+  /**
+   * The environment's buckets.
+   * @default - none (required)
+   */
   readonly storage: DataLakeStorage;
+  /**
+   * The environment's customer-managed KMS key.
+   * @default - none (required)
+   */
   readonly key: DataLakeKey;
-  /** Workers of each job: the bound on its size and cost. */
+  /**
+   * Workers of each job: the bound on its size and cost.
+   * @default - none (required)
+   */
   readonly workers: number;
-  /** Minutes a job may run before Glue stops it. */
+  /**
+   * Minutes a job may run before Glue stops it.
+   * @default - none (required)
+   */
   readonly timeoutMinutes: number;
+  /**
+   * Days CloudWatch keeps the logs (config retention.logDays).
+   * @default - none (required)
+   */
   readonly logRetentionDays: number;
   /** The entry script every job runs. @default glue/jobs/run_transform.py */
   readonly scriptPath?: string;

@@ -2,6 +2,10 @@
 import type { ResourceNames } from '../environment/resource-names';
 
 export interface DataLakeKeyProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
   /** Days between a deletion request and the key's deletion (7..30). @default 30 */
   readonly deletionWindowDays?: number;

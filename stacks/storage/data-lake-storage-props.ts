@@ -4,12 +4,25 @@ import type { ResourceNames } from '../environment/resource-names';
 import type { DataLakeKey } from './data-lake-key';
 
 export interface DataLakeStorageProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
+  /**
+   * The environment's customer-managed KMS key.
+   * @default - none (required)
+   */
   readonly key: DataLakeKey;
+  /**
+   * The environment's retention settings (config retention).
+   * @default - none (required)
+   */
   readonly retention: RetentionConfig;
   /**
    * The only principals that may put objects into landing (the ingestion path). Everyone else is
    * denied by the bucket policy, whatever their IAM policies say.
+   * @default - none (required)
    */
   readonly landingWriterArns: readonly string[];
 }

@@ -7,6 +7,10 @@ import type { PolicyStatement } from '../iam/policy-document';
 
 /** One lifecycle rule, in the project's words. */
 export interface BucketLifecycleRule {
+  /**
+   * The rule's id, unique within the bucket.
+   * @default - none (required)
+   */
   readonly id: string;
   /** Key prefix the rule applies to. @default '' (the whole bucket) */
   readonly prefix?: string;
@@ -17,7 +21,15 @@ export interface BucketLifecycleRule {
 }
 
 export interface SecureBucketProps {
+  /**
+   * The environment's resource names and ARNs (ResourceNames).
+   * @default - none (required)
+   */
   readonly names: ResourceNames;
+  /**
+   * What the bucket holds; the bucket is named after it.
+   * @default - none (required)
+   */
   readonly purpose: BucketPurpose;
   /**
    * The key that encrypts objects (SSE-KMS with a bucket key).
