@@ -1,0 +1,22 @@
+// Issue 5: landing data is readable only by the ETL role and the gate.
+import { LANDING_READERS } from '../vocabulary';
+import { who, type Finding, type GovernanceCheck } from './governance-check';
+
+export const LandingReadOnlyByEtlAndGate: GovernanceCheck = {
+  name: 'LandingReadOnlyByEtlAndGate',
+  source: 'issue 5',
+  reason: 'Landing holds every record as producers sent it, consent or not; only the ETL jobs that filter it and the gate that audits it may read it.',
+  remedy: 'Remove landing from the zones of every other persona\'s SELECT grant in config/grants/<env>.json (DESCRIBE alone is fine for auditors).',
+  evaluate({ access }, context) {
+    const readers = new Set(LANDING_READERS.map((p) => context.personas[p]));
+    const findings: Finding[] = [];
+    for (const p of access.principals) {
+      if (readers.has(p.principal)) continue;
+      for (const t of p.tables.filter((x) => x.zone.split(', ').includes('landing'))) {
+        const cols = t.columns.filter((c) => c.permissions.includes('SELECT')).map((c) => c.name);
+        if (cols.length) findings.push({ resource: who(context, p.principal), detail: `SELECT on landing table ${t.database}.${t.table} (${cols.length} of ${t.columnCount} columns)` });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,34 @@
+// SECURITY-CHECKLIST 22: only ingestion writes landing; nobody deletes or overwrites landing data.
+import { DATA_LOCATION_ACCESS, LANDING_WRITER, WRITE_PERMISSIONS } from '../vocabulary';
+import { who, type Finding, type GovernanceCheck } from './governance-check';
+
+const inLanding = (zone: string) => zone.split(', ').includes('landing');
+
+export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
+  name: 'LandingWrittenOnlyByIngestion',
+  source: 'SECURITY-CHECKLIST 22; DESIGN.md: nothing lost',
+  reason: 'Landing is the record of what producers sent; every later zone is rebuilt from it, so only ingestion may add to it and nobody may change or remove it (lifecycle rules expire it).',
+  remedy: 'Grant INSERT on landing and its data location to the ingestion persona only; never ALTER, DELETE or DROP on landing.',
+  evaluate({ access }, context) {
+    const ingestion = context.personas[LANDING_WRITER];
+    const findings: Finding[] = [];
+    for (const p of access.principals) {
+      const name = who(context, p.principal);
+      for (const t of p.tables.filter((x) => inLanding(x.zone))) {
+        const perms = new Set(t.columns.flatMap((c) => c.permissions));
+        for (const perm of WRITE_PERMISSIONS) {
+          if (!perms.has(perm)) continue;
+          if (perm === 'INSERT' && p.principal === ingestion) continue;
+          findings.push({ resource: name, detail: `${perm} on landing table ${t.database}.${t.table}` });
+        }
+      }
+      for (const d of p.databases.filter((x) => inLanding(x.zone))) {
+        for (const perm of d.permissions.filter((x) => x !== 'DESCRIBE')) findings.push({ resource: name, detail: `${perm} on landing database ${d.database}` });
+      }
+      for (const l of p.locations.filter((x) => inLanding(x.zone))) {
+        if (l.permissions.includes(DATA_LOCATION_ACCESS) && p.principal !== ingestion) findings.push({ resource: name, detail: `${DATA_LOCATION_ACCESS} on landing location ${l.location}` });
+      }
+    }
+    return findings;
+  },
+};

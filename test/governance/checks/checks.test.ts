@@ -1,0 +1,320 @@
+import {
+  EveryZoneLocationRegistered,
+  GOVERNANCE_CHECKS,
+  GranteesArePersonas,
+  GrantsAppliedInOrder,
+  GrantsByTagExpressionOnly,
+  LakeAdminsListed,
+  LandingReadOnlyByEtlAndGate,
+  LandingWrittenOnlyByIngestion,
+  LocationsRegisteredWithCustomRole,
+  NoExplicitGrantsToAdmins,
+  NoGrantableOutsideAdmins,
+  NoIamAllowedPrincipals,
+  NoPiiForAnalystsOrMl,
+  NoPrincipalOfOtherEnvironment,
+  PiiColumnsTagged,
+  SingularTagAssignments,
+  describeViolations,
+  runCheck,
+  runChecks,
+  type CheckContext,
+  type CheckOutcome,
+  type GovernanceCheck,
+} from '../../../src/governance/checks';
+import { compileGrants } from '../../../src/governance/compile-grants';
+import { computeEffectiveAccess } from '../../../src/governance/effective-access';
+import { loadGrantsPolicy } from '../../../src/governance/grants-policy';
+import { buildLakeFormationModel } from '../../../src/governance/lake-formation-model';
+import type { JsonObject, TerraformJson } from '../../../src/governance/terraform-json';
+import { FAKE_ACCOUNTS, roleArn, synthFakeEnvironment } from '../fake-environment';
+import { fakeContext } from './fake-context';
+
+const base = synthFakeEnvironment('dev');
+const context = fakeContext('dev');
+const ACCOUNT = FAKE_ACCOUNTS.dev;
+const SETTINGS = `aws_lakeformation_data_lake_settings.${Object.keys(base.resource!.aws_lakeformation_data_lake_settings)[0]}`;
+
+/** A copy of the compliant dev stack, changed by `change`. */
+function changed(change: (r: Record<string, Record<string, JsonObject>>) => void): TerraformJson {
+  const json = JSON.parse(JSON.stringify(base)) as TerraformJson;
+  change(json.resource as Record<string, Record<string, JsonObject>>);
+  return json;
+}
+/** The resource whose name contains `part` (names carry a hash suffix). */
+function named(r: Record<string, Record<string, JsonObject>>, type: string, part: string): JsonObject {
+  const hits = Object.entries(r[type]).filter(([n]) => n.includes(part));
+  expect(hits).toHaveLength(1);
+  return hits[0][1];
+}
+const nameOf = (json: TerraformJson, type: string, part: string) => `${type}.${Object.keys(json.resource![type]).find((n) => n.includes(part))}`;
+const run = (check: GovernanceCheck, json: TerraformJson, ctx: CheckContext = context): CheckOutcome => {
+  const model = buildLakeFormationModel(json, 'stedi-dev');
+  return runCheck(check, { model, access: computeEffectiveAccess(model) }, ctx);
+};
+const details = (o: CheckOutcome) => o.findings.map((f) => `${f.resource}: ${f.detail}`);
+const grantTo = (principal: string, rest: JsonObject): JsonObject => ({ principal, permissions_with_grant_option: [], ...rest });
+
+describe('every check is compliant on the fake dev stack', () => {
+  for (const check of GOVERNANCE_CHECKS) {
+    it(`${check.name}`, () => expect(run(check, base)).toEqual({ check: check.name, status: 'compliant', findings: [] }));
+  }
+});
+
+describe('LakeAdminsListed: the settings list every admin, the deploy role included', () => {
+  it('non-compliance 1: the deploy role is missing', () => {
+    const json = changed((r) => (Object.values(r.aws_lakeformation_data_lake_settings)[0].admins = [roleArn('dev', 'platform-admin')]));
+    expect(details(run(LakeAdminsListed, json))).toEqual([`${SETTINGS}: does not list the deploy role ${roleArn('dev', 'deploy')}`]);
+  });
+  it('non-compliance 2: an admin the environment does not declare', () => {
+    const json = changed((r) => (Object.values(r.aws_lakeformation_data_lake_settings)[0].admins as string[]).push(roleArn('dev', 'intern')));
+    expect(details(run(LakeAdminsListed, json))).toEqual([`${SETTINGS}: lists ${roleArn('dev', 'intern')}, which the environment does not declare as an admin`]);
+  });
+  it('non-compliance 3: no settings resource, or two', () => {
+    expect(details(run(LakeAdminsListed, changed((r) => delete (r as Record<string, unknown>).aws_lakeformation_data_lake_settings)))).toEqual([
+      'stedi-dev: has 0 aws_lakeformation_data_lake_settings resources; exactly one owns the account\'s settings',
+    ]);
+    const two = changed((r) => (r.aws_lakeformation_data_lake_settings.other = { ...Object.values(r.aws_lakeformation_data_lake_settings)[0] }));
+    expect(details(run(LakeAdminsListed, two))[0]).toBe("stedi-dev: has 2 aws_lakeformation_data_lake_settings resources; exactly one owns the account's settings");
+  });
+});
+
+describe('NoIamAllowedPrincipals: IAMAllowedPrincipals gets nothing', () => {
+  const settings = SETTINGS;
+  it('non-compliance 1: default table permissions for IAM_ALLOWED_PRINCIPALS', () => {
+    const json = changed((r) => (Object.values(r.aws_lakeformation_data_lake_settings)[0].create_table_default_permissions = [{ principal: 'IAM_ALLOWED_PRINCIPALS', permissions: ['ALL'] }]));
+    expect(details(run(NoIamAllowedPrincipals, json))).toEqual([`${settings}: create_table_default_permissions gives IAM_ALLOWED_PRINCIPALS ALL`]);
+  });
+  it('non-compliance 2: default database permissions left unset (the provider would keep what is there)', () => {
+    const json = changed((r) => delete Object.values(r.aws_lakeformation_data_lake_settings)[0].create_database_default_permissions);
+    expect(details(run(NoIamAllowedPrincipals, json))).toEqual([`${settings}: create_database_default_permissions is not set; set it to [] so no default permissions remain`]);
+  });
+  it('non-compliance 3: a grant to IAM_ALLOWED_PRINCIPALS', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.open = grantTo('IAM_ALLOWED_PRINCIPALS', { permissions: ['ALL'], database: { name: 'stedi_dev_landing' } })));
+    expect(details(run(NoIamAllowedPrincipals, json))).toEqual(['aws_lakeformation_permissions.open: grants ALL to IAM_ALLOWED_PRINCIPALS']);
+  });
+});
+
+describe('NoExplicitGrantsToAdmins: admins and the deploy role receive no explicit grants', () => {
+  it('non-compliance 1: a grant to the deploy role', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-auditor-databases').principal = roleArn('dev', 'deploy')));
+    expect(details(run(NoExplicitGrantsToAdmins, json))).toEqual([`${nameOf(json, 'aws_lakeformation_permissions', 'grant-auditor-databases')}: grants DESCRIBE to the admin ${roleArn('dev', 'deploy')}`]);
+  });
+  it('non-compliance 2: a grant to another admin', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.extra = grantTo(roleArn('dev', 'platform-admin'), { permissions: ['SELECT'], table: { database_name: 'stedi_dev_trusted', wildcard: true } })));
+    expect(details(run(NoExplicitGrantsToAdmins, json))).toEqual([`aws_lakeformation_permissions.extra: grants SELECT to the admin ${roleArn('dev', 'platform-admin')}`]);
+  });
+});
+
+describe('NoGrantableOutsideAdmins: nobody outside the admins can pass access on', () => {
+  it('non-compliance 1: analysts may grant SELECT', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted').permissions_with_grant_option = ['SELECT']));
+    expect(details(run(NoGrantableOutsideAdmins, json))).toEqual([
+      `analyst ${roleArn('dev', 'analyst')}: may grant SELECT to others (${nameOf(json, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted')})`,
+    ]);
+  });
+});
+
+describe('LocationsRegisteredWithCustomRole: custom role, hybrid access off', () => {
+  const landing = (json: TerraformJson) => nameOf(json, 'aws_lakeformation_resource', 'location-landing');
+  it('non-compliance 1: no role_arn (the service-linked role is used)', () => {
+    const json = changed((r) => delete named(r, 'aws_lakeformation_resource', 'location-landing').role_arn);
+    expect(details(run(LocationsRegisteredWithCustomRole, json))).toEqual([
+      `${landing(json)}: registers arn:aws:s3:::stedi-dev-landing-${ACCOUNT} without role_arn, so Lake Formation uses its service-linked role`,
+    ]);
+  });
+  it('non-compliance 2: the service-linked role named as role_arn, and use_service_linked_role true', () => {
+    const slr = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/lakeformation.amazonaws.com/AWSServiceRoleForLakeFormationDataAccess`;
+    const json = changed((r) => Object.assign(named(r, 'aws_lakeformation_resource', 'location-landing'), { role_arn: slr, use_service_linked_role: true }));
+    expect(details(run(LocationsRegisteredWithCustomRole, json))).toEqual([
+      `${landing(json)}: registers arn:aws:s3:::stedi-dev-landing-${ACCOUNT} with the service-linked role ${slr}`,
+      `${landing(json)}: use_service_linked_role is true; it must be false`,
+    ]);
+  });
+  it('non-compliance 3: hybrid access on, or left to the default', () => {
+    const on = changed((r) => (named(r, 'aws_lakeformation_resource', 'location-landing').hybrid_access_enabled = true));
+    expect(details(run(LocationsRegisteredWithCustomRole, on))).toEqual([`${landing(on)}: hybrid_access_enabled is true; it must be false`]);
+    const unset = changed((r) => delete named(r, 'aws_lakeformation_resource', 'location-landing').hybrid_access_enabled);
+    expect(details(run(LocationsRegisteredWithCustomRole, unset))).toEqual([`${landing(unset)}: hybrid_access_enabled is not set; it must be false`]);
+  });
+  it('is not applicable to a stack that registers nothing', () => {
+    expect(run(LocationsRegisteredWithCustomRole, changed((r) => delete (r as Record<string, unknown>).aws_lakeformation_resource)).status).toBe('not-applicable');
+  });
+});
+
+describe('EveryZoneLocationRegistered: every zone and table location is registered', () => {
+  it('non-compliance 1: the landing registration is gone', () => {
+    const json = changed((r) => {
+      const name = Object.keys(r.aws_lakeformation_resource).find((n) => n.includes('location-landing'))!;
+      delete r.aws_lakeformation_resource[name];
+    });
+    const found = details(run(EveryZoneLocationRegistered, json));
+    expect(found.slice(0, 2)).toEqual([
+      `zone landing: location arn:aws:s3:::stedi-dev-landing-${ACCOUNT} is not registered`,
+      `aws_glue_catalog_table.table-landing-accelerometer_landing: table stedi_dev_landing.accelerometer_landing lives at s3://stedi-dev-landing-${ACCOUNT}/accelerometer_landing/, outside every registered location`,
+    ]);
+    expect(found).toHaveLength(1 + 3 + 1); // the zone, its three tables, the ingestion location grant
+    expect(found[4]).toBe(`${nameOf(json, 'aws_lakeformation_permissions', 'grant-ingestion-location-landing')}: grants data location access on arn:aws:s3:::stedi-dev-landing-${ACCOUNT}, which is not registered`);
+  });
+  it('non-compliance 2: a table outside every zone location', () => {
+    const json = changed((r) => ((r.aws_glue_catalog_table['table-trusted-customer_trusted'].storage_descriptor as JsonObject).location = 's3://scratch-bucket/customer_trusted/'));
+    expect(details(run(EveryZoneLocationRegistered, json))).toEqual([
+      'aws_glue_catalog_table.table-trusted-customer_trusted: table stedi_dev_trusted.customer_trusted lives at s3://scratch-bucket/customer_trusted/, outside every registered location',
+    ]);
+  });
+});
+
+describe('PiiColumnsTagged: every PII column of ddl/ carries pii=yes', () => {
+  it('non-compliance 1: the PII columns of customer_trusted lost their tag', () => {
+    const json = changed((r) => {
+      const name = Object.keys(r.aws_lakeformation_resource_lf_tag).find((n) => n.includes('pii-trusted-customer_trusted'))!;
+      delete r.aws_lakeformation_resource_lf_tag[name];
+    });
+    expect(details(run(PiiColumnsTagged, json))).toEqual(
+      ['customerName', 'email', 'phone', 'birthDay'].map((c) => `stedi_dev_trusted.customer_trusted.${c}: is PII in ddl/trusted/customer_trusted.sql but its effective pii tag is no`),
+    );
+  });
+  it('is not applicable without the catalog', () => {
+    expect(run(PiiColumnsTagged, base, { ...context, catalog: undefined }).status).toBe('not-applicable');
+  });
+});
+
+describe('NoPiiForAnalystsOrMl: analysts and ML reach no PII column', () => {
+  it('non-compliance 1: the analyst tag expression admits pii=yes', () => {
+    const json = changed((r) => {
+      const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
+      ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[1].values = ['no', 'yes'];
+    });
+    const analyst = `analyst ${roleArn('dev', 'analyst')}`;
+    expect(details(run(NoPiiForAnalystsOrMl, json))).toEqual([
+      `${analyst}: DESCRIBE, SELECT on PII column stedi_dev_trusted.accelerometer_trusted.user (trusted)`,
+      ...['customerName', 'email', 'phone', 'birthDay'].map((c) => `${analyst}: DESCRIBE, SELECT on PII column stedi_dev_trusted.customer_trusted.${c} (trusted)`),
+      ...['customerName', 'email', 'phone', 'birthDay'].map((c) => `${analyst}: DESCRIBE, SELECT on PII column stedi_dev_curated.customer_curated.${c} (curated)`),
+      `${analyst}: DESCRIBE, SELECT on PII column stedi_dev_curated.machine_learning_curated.user (curated)`,
+    ]);
+  });
+  it('non-compliance 2: a named column grant to the ML role', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(roleArn('dev', 'ml'), { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
+    expect(details(run(NoPiiForAnalystsOrMl, json))).toEqual([`ml ${roleArn('dev', 'ml')}: SELECT on PII column stedi_dev_curated.customer_curated.email (curated)`]);
+  });
+});
+
+describe('GrantsByTagExpressionOnly: no grant names a database, table or column', () => {
+  it('non-compliance 1: a named table grant', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.named = grantTo(roleArn('dev', 'gate'), { permissions: ['SELECT'], table: { database_name: 'stedi_dev_trusted', name: 'customer_trusted' } })));
+    expect(details(run(GrantsByTagExpressionOnly, json))).toEqual([`aws_lakeformation_permissions.named: grants SELECT to ${roleArn('dev', 'gate')} on table stedi_dev_trusted.customer_trusted by name`]);
+  });
+});
+
+describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody deletes it', () => {
+  it('non-compliance 1: ETL may INSERT into landing', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-etl-tables-landing').permissions = ['DESCRIBE', 'INSERT', 'SELECT']));
+    expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `etl ${roleArn('dev', 'etl')}: INSERT on landing table stedi_dev_landing.${t}`),
+    );
+  });
+  it('non-compliance 2: ingestion may DELETE landing', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ingestion-tables-landing').permissions = ['DELETE', 'DESCRIBE', 'INSERT']));
+    expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `ingestion ${roleArn('dev', 'ingestion')}: DELETE on landing table stedi_dev_landing.${t}`),
+    );
+  });
+  it('non-compliance 3: the gate gets data location access on landing', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ingestion-location-landing').principal = roleArn('dev', 'gate')));
+    expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual([`gate ${roleArn('dev', 'gate')}: DATA_LOCATION_ACCESS on landing location arn:aws:s3:::stedi-dev-landing-${ACCOUNT}`]);
+  });
+});
+
+describe('LandingReadOnlyByEtlAndGate: landing is read by ETL and the gate only', () => {
+  it('non-compliance 1: analysts read landing', () => {
+    const json = changed((r) => {
+      const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
+      ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['landing', 'trusted', 'curated'];
+    });
+    expect(details(run(LandingReadOnlyByEtlAndGate, json))).toEqual([
+      `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.accelerometer_landing (4 of 5 columns)`,
+      `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.customer_landing (6 of 10 columns)`,
+      `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.step_trainer_landing (3 of 3 columns)`,
+    ]);
+  });
+});
+
+describe("NoPrincipalOfOtherEnvironment: nothing of prod in dev's stack", () => {
+  it('non-compliance 1: a grant to a prod role', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ml-tables-curated').principal = roleArn('prod', 'ml')));
+    expect(details(run(NoPrincipalOfOtherEnvironment, json))).toEqual([`${nameOf(json, 'aws_lakeformation_permissions', 'grant-ml-tables-curated')}: names ${roleArn('prod', 'ml')} of the prod environment`]);
+  });
+  it('non-compliance 2: an admin of an unknown account', () => {
+    const stranger = 'arn:aws:iam::999999999999:role/someone';
+    const json = changed((r) => (Object.values(r.aws_lakeformation_data_lake_settings)[0].admins as string[]).push(stranger));
+    expect(details(run(NoPrincipalOfOtherEnvironment, json))).toEqual([`${SETTINGS}: names ${stranger} of account 999999999999, not ${ACCOUNT}`]);
+  });
+  it('non-compliance 3: a data location grant on a prod bucket', () => {
+    const prodBucket = `arn:aws:s3:::stedi-prod-landing-${FAKE_ACCOUNTS.prod}`;
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ingestion-location-landing').data_location = { arn: prodBucket }));
+    expect(details(run(NoPrincipalOfOtherEnvironment, json))).toEqual([`${nameOf(json, 'aws_lakeformation_permissions', 'grant-ingestion-location-landing')}: names ${prodBucket}, a location of the prod environment`]);
+  });
+});
+
+describe('GranteesArePersonas: every grant goes to a persona', () => {
+  it('non-compliance 1: a grant to a role no persona maps to', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.side = grantTo(roleArn('dev', 'contractor'), { permissions: ['DESCRIBE'], lf_tag_policy: { resource_type: 'DATABASE', expression: [{ key: 'zone', values: ['curated'] }] } })));
+    expect(details(run(GranteesArePersonas, json))).toEqual([`aws_lakeformation_permissions.side: grants DESCRIBE to ${roleArn('dev', 'contractor')}, which is no persona of dev`]);
+  });
+});
+
+describe('SingularTagAssignments: no plural aws_lakeformation_resource_lf_tags', () => {
+  it('non-compliance 1: a plural assignment', () => {
+    const json = changed((r) => (r.aws_lakeformation_resource_lf_tags = { legacy: { database: { name: 'stedi_dev_landing' }, lf_tag: [{ key: 'zone', value: 'landing' }] } }));
+    expect(details(run(SingularTagAssignments, json))).toEqual(['aws_lakeformation_resource_lf_tags.legacy: uses the plural resource']);
+  });
+});
+
+describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never run in parallel', () => {
+  it('non-compliance 1: a grant without depends_on breaks the chain in two', () => {
+    const json = changed((r) => delete named(r, 'aws_lakeformation_permissions', 'grant-auditor-databases_').depends_on);
+    const order = compileGrants(loadGrantsPolicy('dev')).map((i) => nameOf(json, 'aws_lakeformation_permissions', `grant-${i.id}_`));
+    const cut = order.indexOf(nameOf(json, 'aws_lakeformation_permissions', 'grant-auditor-databases_'));
+    const [before, after] = [order.slice(0, cut), order.slice(cut)];
+    const byName = (a: string, b: string) => `${a < b ? a : b}: may run in parallel with ${a < b ? b : a}: neither depends on the other`;
+    const expected = [
+      ...after.map((g) => `${g}: does not wait for 27 of the settings and tag assignments, e.g. ${SETTINGS}`),
+      ...after.flatMap((a) => before.map((b) => byName(a, b))),
+    ];
+    expect([after.length, before.length]).toEqual([2, 18]);
+    expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
+  });
+});
+
+describe('the runner fails closed', () => {
+  const throwing: GovernanceCheck = {
+    name: 'Throws',
+    source: 'test',
+    reason: 'r',
+    remedy: 'm',
+    evaluate: () => {
+      throw new Error('boom');
+    },
+  };
+  it('a check that throws counts as a violation', () => {
+    expect(run(throwing, base)).toEqual({ check: 'Throws', status: 'non-compliant', findings: [{ resource: 'stedi-dev', detail: 'the check could not be evaluated: boom' }] });
+  });
+  it('a stack that cannot be read makes every check a violation', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.broken = { principal: roleArn('dev', 'gate'), permissions: ['SELECT'] }));
+    const outcomes = runChecks(GOVERNANCE_CHECKS, json, 'stedi-dev', context);
+    expect(outcomes.map((o) => o.status)).toEqual(GOVERNANCE_CHECKS.map(() => 'non-compliant'));
+    expect(outcomes[0].findings[0].detail).toMatch(/^the stack could not be read: aws_lakeformation_permissions.broken: a grant needs exactly one resource/);
+  });
+  it('violations read as what, where, why and how to fix', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted').permissions_with_grant_option = ['SELECT']));
+    const outcomes = runChecks(GOVERNANCE_CHECKS, json, 'stedi-dev', context);
+    expect(describeViolations(GOVERNANCE_CHECKS, outcomes)).toBe(
+      [
+        'NoGrantableOutsideAdmins (issue 5; SECURITY-CHECKLIST 19):',
+        `  - analyst ${roleArn('dev', 'analyst')}: may grant SELECT to others (${nameOf(json, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted')})`,
+        `  why: ${NoGrantableOutsideAdmins.reason}`,
+        `  fix: ${NoGrantableOutsideAdmins.remedy}`,
+      ].join('\n'),
+    );
+  });
+});
