@@ -1,7 +1,7 @@
 // Bundles a pipeline Lambda with esbuild at synth time, from the same TypeScript modules the local
 // runner uses, with the catalog embedded, into a deterministic zip.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { buildSync, type Metafile } from 'esbuild';
@@ -110,7 +110,10 @@ export function bundleLambdas<N extends string = LambdaName>(
     const file = result.outputFiles.find((f) => f.path.endsWith(`/${name}.js`))!;
     const zip = deterministicZip({ 'index.js': Buffer.from(file.contents) });
     const zipFile = join(outDir, `${name}-${createHash('sha256').update(zip).digest('hex').slice(0, 16)}.zip`);
-    writeFileSync(zipFile, zip);
+    // Write then rename: another synth sharing the folder never copies a half-written zip.
+    const partial = `${zipFile}.${process.pid}.partial`;
+    writeFileSync(partial, zip);
+    renameSync(partial, zipFile);
     bundles[name] = { zipFile, sha256: createHash('sha256').update(zip).digest('base64'), inputs: inputs[name], bytes: zip.length };
   }
   cache.set(key, bundles);
