@@ -17,8 +17,8 @@ export function foreignEnvironmentOf(model: LakeFormationModel): ForeignEnvironm
   return {
     environment: r?.environment ?? model.stack,
     accountId: r?.accountId ?? model.accountId ?? '',
-    principals: [...new Set([...Object.values(r?.personas ?? {}), ...(r?.admins ?? []), ...model.settings.flatMap((s) => s.admins)])],
-    locations: [...new Set([...Object.values(r?.zoneLocations ?? {}), ...model.registrations.map((x) => x.arn)])],
+    principals: [...new Set([...Object.values(r?.personas ?? {}).flat(), ...(r?.admins ?? []), ...(r?.readOnlyAdmins ?? []), ...model.settings.flatMap((s) => [...s.admins, ...s.readOnlyAdmins])])],
+    locations: [...new Set([...Object.values(r?.zoneLocations ?? {}).flat(), ...model.registrations.map((x) => x.arn)])],
   };
 }
 
@@ -31,13 +31,14 @@ export function foreignEnvironmentOf(model: LakeFormationModel): ForeignEnvironm
 export function checkContextFromRecords(model: LakeFormationModel, others: readonly LakeFormationModel[], catalog?: Catalog): CheckContext {
   const r = model.record;
   if (!r) throw new CheckContextError(`${model.stack}: no governance record (local stedi_lake_governance); is LakeGovernance in this stack?`);
-  const missing = PERSONAS.filter((p) => !r.personas[p]);
+  const missing = PERSONAS.filter((p) => !r.personas[p]?.length);
   if (missing.length) throw new CheckContextError(`${model.stack}: the governance record names no principal for ${missing.join(', ')}`);
   return {
     environment: r.environment ?? model.stack,
     accountId: r.accountId ?? model.accountId ?? '',
-    personas: Object.fromEntries(PERSONAS.map((p) => [p, r.personas[p]])) as Record<Persona, string>,
+    personas: Object.fromEntries(PERSONAS.map((p) => [p, r.personas[p]])) as Record<Persona, readonly string[]>,
     admins: r.admins,
+    readOnlyAdmins: r.readOnlyAdmins ?? [],
     deployRoleArn: r.admins[0] ?? '',
     catalog,
     otherEnvironments: others.filter((o) => o !== model).map(foreignEnvironmentOf),

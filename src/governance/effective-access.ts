@@ -111,7 +111,8 @@ export class EffectiveTags {
         if (t.kind === 'database') put(this.db, t.database, tag, a.address);
         else if (t.kind === 'table-wildcard') put(this.tableWildcard, t.database, tag, a.address);
         else if (t.kind === 'table') put(this.table, key(t.database, t.table), tag, a.address);
-        else for (const c of t.columns) put(this.column, key(t.database, t.table, c), tag, a.address);
+        // Glue keeps column names in lower case and Lake Formation matches them so.
+        else for (const c of t.columns) put(this.column, key(t.database, t.table, c.toLowerCase()), tag, a.address);
       }
     }
   }
@@ -125,7 +126,7 @@ export class EffectiveTags {
   }
 
   ofColumn(database: string, table: string, column: string): Tags {
-    return new Map([...this.ofTable(database, table), ...(this.column.get(key(database, table, column)) ?? [])]);
+    return new Map([...this.ofTable(database, table), ...(this.column.get(key(database, table, column.toLowerCase())) ?? [])]);
   }
 }
 
@@ -173,9 +174,14 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
 
   const zoneOfLocation = (arn: string): string => {
     const recorded = Object.entries(model.record?.zoneLocations ?? {})
+      .flatMap(([zone, locs]) => locs.map((loc): [string, string] => [zone, loc]))
       .filter(([, loc]) => arnWithin(arn, loc))
       .sort(([, a], [, b]) => b.length - a.length);
-    if (recorded.length) return recorded[0][0];
+    if (recorded.length) {
+      // The most specific location wins; several zones sharing it are all named.
+      const best = recorded[0][1].length;
+      return [...new Set(recorded.filter(([, l]) => l.length === best).map(([z]) => z))].sort((a, b) => zoneOrder(a) - zoneOrder(b)).join(', ');
+    }
     const zones = new Set<string>();
     for (const t of model.tables) {
       const loc = t.location && s3UriToArn(t.location);
@@ -186,7 +192,7 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
 
   /** The zones whose recorded location a registration covers, e.g. `curated, staging`. */
   const zonesUnder = (arn: string): string => {
-    const zones = Object.entries(model.record?.zoneLocations ?? {}).filter(([, loc]) => arnWithin(loc, arn)).map(([z]) => z);
+    const zones = Object.entries(model.record?.zoneLocations ?? {}).filter(([, locs]) => locs.some((loc) => arnWithin(loc, arn))).map(([z]) => z);
     return zones.length ? zones.sort((a, b) => zoneOrder(a) - zoneOrder(b)).join(', ') : zoneOfLocation(arn);
   };
 
@@ -253,9 +259,10 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
           acc(p.other, `columns of ${t.database}.${t.table} (not in this stack)`).add(g);
           break;
         }
+        const named = (list: readonly string[] | undefined) => new Set((list ?? []).map((c) => c.toLowerCase()));
         const cols = t.columnNames?.length
-          ? table.columns.filter((c) => t.columnNames!.includes(c))
-          : table.columns.filter((c) => !(t.excludedColumnNames ?? []).includes(c));
+          ? table.columns.filter((c) => named(t.columnNames).has(c.toLowerCase()))
+          : table.columns.filter((c) => !named(t.excludedColumnNames).has(c.toLowerCase()));
         for (const c of cols) acc(tableCols(p, table), c).add(g);
         break;
       }
@@ -275,7 +282,7 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
   }
 
   const personaOf = new Map<string, string>();
-  for (const [persona, principal] of Object.entries(model.record?.personas ?? {})) personaOf.set(principal, persona);
+  for (const [persona, principals] of Object.entries(model.record?.personas ?? {})) for (const p of principals) personaOf.set(p, persona);
   const registeredArns = model.registrations.map((r) => r.arn);
 
   const principals: PrincipalAccess[] = [...byPrincipal].map(([principal, p]) => ({

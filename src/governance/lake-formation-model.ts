@@ -82,10 +82,13 @@ export interface GrantResource {
 export interface GovernanceRecord {
   readonly environment?: string;
   readonly accountId?: string;
-  readonly personas: Readonly<Record<string, string>>;
+  /** Each persona's principals. */
+  readonly personas: Readonly<Record<string, readonly string[]>>;
+  /** The data lake admins, the deploy role first. */
   readonly admins: readonly string[];
-  /** The S3 location ARN of each zone. */
-  readonly zoneLocations: Readonly<Record<string, string>>;
+  readonly readOnlyAdmins?: readonly string[];
+  /** The S3 location ARNs of each zone. */
+  readonly zoneLocations: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface LakeFormationModel {
@@ -264,17 +267,24 @@ function governanceRecord(json: TerraformJson, r: ReferenceResolver): Governance
   const raw = json.locals?.[GOVERNANCE_LOCAL];
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const v = r.value(raw) as JsonObject;
-  const stringMap = (m: Json | undefined): Record<string, string> => {
-    const out: Record<string, string> = {};
-    if (m && typeof m === 'object' && !Array.isArray(m)) for (const [k, x] of Object.entries(m)) if (typeof x === 'string') out[k] = x;
+  const listMap = (m: Json | undefined): Record<string, string[]> => {
+    const out: Record<string, string[]> = {};
+    if (m && typeof m === 'object' && !Array.isArray(m)) {
+      for (const [k, x] of Object.entries(m)) {
+        if (typeof x === 'string') out[k] = [x];
+        else if (Array.isArray(x)) out[k] = x.filter((y): y is string => typeof y === 'string');
+      }
+    }
     return out;
   };
+  const list = (x: Json | undefined) => (Array.isArray(x) ? x.filter((a): a is string => typeof a === 'string') : []);
   return {
     environment: typeof v['environment'] === 'string' ? v['environment'] : undefined,
     accountId: typeof v['accountId'] === 'string' ? v['accountId'] : undefined,
-    personas: stringMap(v['personas']),
-    admins: Array.isArray(v['admins']) ? v['admins'].filter((a): a is string => typeof a === 'string') : [],
-    zoneLocations: stringMap(v['zoneLocations']),
+    personas: listMap(v['personas']),
+    admins: list(v['admins']),
+    readOnlyAdmins: list(v['readOnlyAdmins']),
+    zoneLocations: listMap(v['zoneLocations']),
   };
 }
 

@@ -6,6 +6,8 @@ import { LakeformationDataLakeSettings } from '@cdktf/provider-aws/lib/lakeforma
 export interface DataLakeSettingsOptions {
   /** Every data lake admin, the deploy role included. */
   readonly admins: readonly string[];
+  /** Read-only admins (e.g. the plan role); always written, empty when none, since omitted means cleared. */
+  readonly readOnlyAdmins?: readonly string[];
   readonly catalogId?: string;
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -24,6 +26,7 @@ export interface DataLakeSettingsOptions {
 export function revokeIamAllowedPrincipalDefaults(scope: Construct, id: string, options: DataLakeSettingsOptions): LakeformationDataLakeSettings {
   return new LakeformationDataLakeSettings(scope, id, {
     admins: [...options.admins],
+    readOnlyAdmins: [...(options.readOnlyAdmins ?? [])],
     createDatabaseDefaultPermissions: [],
     createTableDefaultPermissions: [],
     ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),

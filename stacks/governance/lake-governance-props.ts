@@ -65,11 +65,12 @@ export interface LakeGovernanceProps {
   /** The tables to classify, e.g. `governedTablesFromCatalog(loadCatalog())`. */
   readonly tables: readonly GovernedTable[];
   /**
-   * The S3 location of each zone. Each distinct location is registered once; a location inside
-   * another zone's location is covered by that registration and only gets its own data location
-   * grants.
+   * The S3 location(s) of each zone: one, or several when a zone's tables live in more than one
+   * place (e.g. staging copies in the trusted and curated buckets). Each distinct location is
+   * registered once; a location inside another is covered by that registration and only gets its
+   * own data location grants.
    */
-  readonly zoneLocations: Readonly<Record<GovernedZone, ZoneLocation>>;
+  readonly zoneLocations: Readonly<Record<GovernedZone, ZoneLocation | readonly ZoneLocation[]>>;
   /**
    * The custom role Lake Formation assumes to reach registered locations. Never the
    * service-linked role: it cannot be scoped or audited like our own (AWS LF best practices).
@@ -83,8 +84,17 @@ export interface LakeGovernanceProps {
    * @default - only the deploy role
    */
   readonly admins?: readonly string[];
-  /** The principal (role ARN) of each persona; they must differ from each other and from every admin. */
-  readonly personas: Readonly<Record<Persona, string>>;
+  /**
+   * Read-only data lake admins, e.g. the plan role, so that speculative plans can read every grant.
+   * Listed for the same reason as the admins: the settings resource clears whom it omits.
+   * @default - none
+   */
+  readonly readOnlyAdmins?: readonly string[];
+  /**
+   * The principals (role ARNs) of each persona: one, or several (e.g. every analyst role). No
+   * principal may belong to two personas or be an admin.
+   */
+  readonly personas: Readonly<Record<Persona, string | readonly string[]>>;
   /** The environment's grants policy (`loadGrantsPolicy(env)`). */
   readonly policy: GrantsPolicy;
   /**
@@ -105,4 +115,10 @@ export interface LakeGovernanceProps {
 export const LAKE_GOVERNANCE_DEFAULTS = {
   unclassifiedTablesArePii: true,
   admins: [] as readonly string[],
+  readOnlyAdmins: [] as readonly string[],
 } as const;
+
+/** One principal or several, as a list. */
+export function principalsOf(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : value;
+}

@@ -6,7 +6,7 @@ import type { LakeformationLfTag } from '@cdktf/provider-aws/lib/lakeformation-l
 import type { LakeformationPermissions } from '@cdktf/provider-aws/lib/lakeformation-permissions';
 import type { LakeformationResource } from '@cdktf/provider-aws/lib/lakeformation-resource';
 import type { LakeformationResourceLfTag } from '@cdktf/provider-aws/lib/lakeformation-resource-lf-tag';
-import { compileGrants, type GrantIntent } from '../../src/governance/compile-grants';
+import { compileGrants, type DataLocationGrantIntent, type GrantIntent } from '../../src/governance/compile-grants';
 import type { GovernanceRecord } from '../../src/governance/lake-formation-model';
 import {
   GOVERNANCE_LOCAL,
@@ -22,7 +22,7 @@ import {
 } from '../../src/governance/vocabulary';
 import { revokeIamAllowedPrincipalDefaults } from './data-lake-settings';
 import { grantByTagExpression, grantDataLocationAccess } from './grant-by-tag-expression';
-import { LAKE_GOVERNANCE_DEFAULTS, type LakeGovernanceProps } from './lake-governance-props';
+import { LAKE_GOVERNANCE_DEFAULTS, principalsOf, type LakeGovernanceProps, type ZoneLocation } from './lake-governance-props';
 import { createLfTag, tagDatabase, tagPiiColumns, tagTable } from './lf-tags';
 import { ZoneLocations, registerS3Location } from './register-s3-location';
 
@@ -55,18 +55,23 @@ export class LakeGovernance extends Construct {
   readonly tagAssignments: readonly LakeformationResourceLfTag[];
   /** Registered locations, by location ARN. */
   readonly registrations: ReadonlyMap<string, LakeformationResource>;
-  /** Grants, by grant intent id (e.g. `analyst-tables-trusted-curated-without-pii`). */
+  /**
+   * Grants, by id: the grant intent id (e.g. `analyst-tables-trusted-curated-without-pii`), plus
+   * the role name when a persona has several principals; location grants by persona and zones.
+   */
   readonly grants: ReadonlyMap<string, LakeformationPermissions>;
   readonly intents: readonly GrantIntent[];
   /** The data lake admins, deploy role first. */
   readonly admins: readonly string[];
+  readonly readOnlyAdmins: readonly string[];
   /** The last resource of the chain: depend on it to run after every grant. */
   readonly done: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: LakeGovernanceProps) {
     super(scope, id);
     this.admins = [...new Set([props.deployRoleArn, ...(props.admins ?? LAKE_GOVERNANCE_DEFAULTS.admins)])];
-    validateProps(props, this.admins);
+    this.readOnlyAdmins = [...new Set(props.readOnlyAdmins ?? LAKE_GOVERNANCE_DEFAULTS.readOnlyAdmins)];
+    validateProps(props, this.admins, this.readOnlyAdmins);
     const catalog = props.catalogId !== undefined ? { catalogId: props.catalogId } : {};
     const unclassifiedArePii = props.unclassifiedTablesArePii ?? LAKE_GOVERNANCE_DEFAULTS.unclassifiedTablesArePii;
 
@@ -78,7 +83,7 @@ export class LakeGovernance extends Construct {
       return r;
     };
 
-    this.settings = chain(revokeIamAllowedPrincipalDefaults(this, 'settings', { admins: this.admins, ...catalog }));
+    this.settings = chain(revokeIamAllowedPrincipalDefaults(this, 'settings', { admins: this.admins, readOnlyAdmins: this.readOnlyAdmins, ...catalog }));
     this.zoneTag = chain(createLfTag(this, 'tag-zone', ZONE_TAG, GOVERNED_ZONES, { ...catalog, dependsOn: after() }));
     this.piiTag = chain(createLfTag(this, 'tag-pii', PII_TAG, PII_VALUES, { ...catalog, dependsOn: after() }));
 
@@ -94,33 +99,63 @@ export class LakeGovernance extends Construct {
       const db = props.databases[t.zone].name;
       const id = `${t.zone}-${t.name}`;
       assignments.push(chain(tagTable(this, `classify-${id}`, db, t.name, this.piiTag, PII_NO, { ...catalog, dependsOn: after(t.resource) })));
-      const pii = t.columns.filter((c) => c.pii).map((c) => c.name);
+      // Glue stores column names in lower case (as stacks/catalog writes them), and LF-tags name
+      // columns as Glue stores them.
+      const pii = t.columns.filter((c) => c.pii).map((c) => c.name.toLowerCase());
       if (pii.length) assignments.push(chain(tagPiiColumns(this, `pii-${id}`, db, t.name, pii, this.piiTag, { ...catalog, dependsOn: after() })));
     }
     this.tagAssignments = assignments;
 
     const locations = new ZoneLocations(props.zoneLocations, GOVERNED_ZONES);
     const registrations = new Map<string, LakeformationResource>();
-    for (const { arn, zones } of locations.registrations()) {
-      registrations.set(arn, chain(registerS3Location(this, `location-${zones.join('-')}`, { arn, roleArn: props.registrationRoleArn, dependsOn: after() })));
+    const registrationByKey = new Map<string, LakeformationResource>();
+    for (const { arn, key, zones } of locations.registrations()) {
+      const registration = chain(registerS3Location(this, `location-${zones.join('-')}`, { arn, roleArn: props.registrationRoleArn, dependsOn: after() }));
+      registrations.set(arn, registration);
+      registrationByKey.set(key, registration);
     }
     this.registrations = registrations;
 
     this.intents = compileGrants(props.policy);
     const grants = new Map<string, LakeformationPermissions>();
+    const principals = personaPrincipals(props);
     for (const intent of this.intents) {
-      const principal = props.personas[intent.persona];
       if (intent.kind === 'tag-expression') {
-        grants.set(
-          intent.id,
-          chain(grantByTagExpression(this, `grant-${intent.id}`, { principal, resourceType: intent.resourceType, expression: intent.expression, permissions: intent.permissions, grantable: intent.grantable, ...catalog, dependsOn: after() })),
-        );
-      } else {
-        const registration = registrations.get(locations.registrationOf(intent.zone))!;
-        grants.set(
-          intent.id,
-          chain(grantDataLocationAccess(this, `grant-${intent.id}`, { principal, locationArn: locations.arn(intent.zone), grantable: intent.grantable, ...catalog, dependsOn: after(registration) })),
-        );
+        for (const { principal, suffix } of principals[intent.persona]) {
+          const id = `${intent.id}${suffix}`;
+          grants.set(
+            id,
+            chain(grantByTagExpression(this, `grant-${id}`, { principal, resourceType: intent.resourceType, expression: intent.expression, permissions: intent.permissions, grantable: intent.grantable, ...catalog, dependsOn: after() })),
+          );
+        }
+      }
+    }
+    // Data location grants: one per persona principal and distinct location, named by the zones
+    // it serves (a location shared by two zones, like a bucket holding curated and staged tables,
+    // is granted once: two resources for one grant would revoke each other's on destroy).
+    const locationIds = new Set<string>();
+    for (const persona of PERSONAS) {
+      const wanted = this.intents.filter((i): i is DataLocationGrantIntent => i.kind === 'data-location' && i.persona === persona);
+      const byKey = new Map<string, { arn: string; zones: string[]; grantable: boolean }>();
+      for (const intent of wanted) {
+        for (const loc of locations.of(intent.zone)) {
+          const entry = byKey.get(loc.key) ?? { arn: loc.arn, zones: [], grantable: false };
+          entry.zones.push(intent.zone);
+          entry.grantable ||= intent.grantable;
+          byKey.set(loc.key, entry);
+        }
+      }
+      for (const [key, loc] of byKey) {
+        const registration = registrationByKey.get(locations.registrationOf(key))!;
+        // Two locations serving the same zones (a zone with two buckets) are told apart by number.
+        const named = `${persona}-location-${loc.zones.join('-')}`;
+        let base = named;
+        for (let n = 2; locationIds.has(base); n++) base = `${named}-${n}`;
+        locationIds.add(base);
+        for (const { principal, suffix } of principals[persona]) {
+          const id = `${base}${suffix}`;
+          grants.set(id, chain(grantDataLocationAccess(this, `grant-${id}`, { principal, locationArn: loc.arn, grantable: loc.grantable, ...catalog, dependsOn: after(registration) })));
+        }
       }
     }
     this.grants = grants;
@@ -131,15 +166,29 @@ export class LakeGovernance extends Construct {
     const record: GovernanceRecord = {
       environment: props.environment,
       accountId: props.accountId,
-      personas: { ...props.personas },
+      personas: Object.fromEntries(PERSONAS.map((p) => [p, principals[p].map((x) => x.principal)])),
       admins: this.admins,
-      zoneLocations: Object.fromEntries(GOVERNED_ZONES.map((z) => [z, locations.arn(z)])),
+      readOnlyAdmins: this.readOnlyAdmins,
+      zoneLocations: Object.fromEntries(GOVERNED_ZONES.map((z) => [z, locations.of(z).map((l) => l.arn)])),
     };
     new TerraformLocal(this, 'record', record).overrideLogicalId(GOVERNANCE_LOCAL);
   }
 }
 
-function validateProps(props: LakeGovernanceProps, admins: readonly string[]): void {
+/** Each persona's principals, with the id suffix their grants get (none when a persona has one principal). */
+function personaPrincipals(props: LakeGovernanceProps): Record<Persona, { principal: string; suffix: string }[]> {
+  const out = {} as Record<Persona, { principal: string; suffix: string }[]>;
+  for (const persona of PERSONAS) {
+    const list = principalsOf(props.personas[persona]);
+    out[persona] = list.map((principal, i) => ({
+      principal,
+      suffix: list.length === 1 ? '' : `-${Token.isUnresolved(principal) ? `principal${i + 1}` : principal.replace(/^.*[:/]/, '')}`,
+    }));
+  }
+  return out;
+}
+
+function validateProps(props: LakeGovernanceProps, admins: readonly string[], readOnlyAdmins: readonly string[]): void {
   const problems: string[] = [];
   const known = (s: string) => !Token.isUnresolved(s);
   const checkAccount = (field: string, arn: string) => {
@@ -151,32 +200,41 @@ function validateProps(props: LakeGovernanceProps, admins: readonly string[]): v
   if (!/^\d{12}$/.test(props.accountId)) problems.push(`accountId: "${props.accountId}" is not a 12-digit account id`);
   checkAccount('deployRoleArn', props.deployRoleArn);
   (props.admins ?? []).forEach((a, i) => checkAccount(`admins[${i}]`, a));
+  readOnlyAdmins.forEach((a, i) => checkAccount(`readOnlyAdmins[${i}]`, a));
   checkAccount('registrationRoleArn', props.registrationRoleArn);
   if (props.policy.environment !== props.environment) {
     problems.push(`policy: is the ${props.policy.environment} policy, but the environment is ${props.environment}`);
   }
   const seen = new Map<string, Persona>();
   for (const persona of PERSONAS) {
-    const principal = props.personas[persona];
-    const field = `personas.${persona}`;
-    if (isIamAllowedPrincipals(principal)) {
-      problems.push(`${field}: IAMAllowedPrincipals hands access back to IAM; name the persona's role`);
-      continue;
-    }
-    checkAccount(field, principal);
-    if (admins.includes(principal)) {
-      problems.push(
-        `${field}: ${principal} is a data lake admin; admins hold every permission implicitly and must get no explicit grants ` +
-          `(revoking them fails, terraform-provider-aws#35160). Give the ${persona} persona a role of its own.`,
-      );
-    }
-    const other = seen.get(principal);
-    if (other) problems.push(`${field}: ${principal} is also the ${other} persona; each persona needs its own role, or one would hold the other's access`);
-    seen.set(principal, persona);
+    const list = principalsOf(props.personas[persona]);
+    if (!list.length) problems.push(`personas.${persona}: names no principal; give the persona at least one role`);
+    list.forEach((principal, i) => {
+      const field = typeof props.personas[persona] === 'string' ? `personas.${persona}` : `personas.${persona}[${i}]`;
+      if (isIamAllowedPrincipals(principal)) {
+        problems.push(`${field}: IAMAllowedPrincipals hands access back to IAM; name the persona's role`);
+        return;
+      }
+      checkAccount(field, principal);
+      if (admins.includes(principal) || readOnlyAdmins.includes(principal)) {
+        problems.push(
+          `${field}: ${principal} is a data lake admin; admins hold every permission implicitly and must get no explicit grants ` +
+            `(revoking them fails, terraform-provider-aws#35160). Give the ${persona} persona a role of its own.`,
+        );
+      }
+      const other = seen.get(principal);
+      if (other) problems.push(`${field}: ${principal} is also ${other === persona ? 'listed earlier for' : 'the'} ${other} persona; each persona needs its own role, or one would hold the other's access`);
+      seen.set(principal, persona);
+    });
   }
   for (const zone of GOVERNED_ZONES) {
-    const arn = props.zoneLocations[zone].bucket.arn;
-    if (known(arn) && !/^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$/.test(arn)) problems.push(`zoneLocations.${zone}.bucket.arn: "${arn}" is not an S3 bucket ARN`);
+    const value = props.zoneLocations[zone];
+    const list = 'bucket' in value ? [value as ZoneLocation] : (value as readonly ZoneLocation[]);
+    if (!list.length) problems.push(`zoneLocations.${zone}: names no location`);
+    for (const loc of list) {
+      const arn = loc.bucket.arn;
+      if (known(arn) && !/^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$/.test(arn)) problems.push(`zoneLocations.${zone}: "${arn}" is not an S3 bucket ARN`);
+    }
   }
   props.tables.forEach((t, i) => {
     if (!(GOVERNED_ZONES as readonly string[]).includes(t.zone)) problems.push(`tables[${i}] (${t.name}): zone "${t.zone}" is not one of ${GOVERNED_ZONES.join(', ')}`);

@@ -12,6 +12,13 @@ export function s3LocationArn(bucketArn: string, prefix?: string): string {
   return p === '' ? bucketArn : `${bucketArn}/${p}`;
 }
 
+/** One location of a zone: its ARN and a key that compares equal for equal locations. */
+export interface KeyedLocation<Z extends string> {
+  readonly zone: Z;
+  readonly arn: string;
+  readonly key: string;
+}
+
 /**
  * The zone locations with a comparable key each. The bucket's ARN is read once per bucket object,
  * so all locations in one bucket are built from the same token; the key names the bucket by object
@@ -19,47 +26,47 @@ export function s3LocationArn(bucketArn: string, prefix?: string): string {
  */
 export class ZoneLocations<Z extends string> {
   private readonly arnOf = new Map<ZoneBucket, { arn: string; key: string }>();
-  private readonly byZone = new Map<Z, { arn: string; key: string }>();
+  readonly all: readonly KeyedLocation<Z>[];
 
-  constructor(locations: Readonly<Record<Z, ZoneLocation>>, zones: readonly Z[]) {
+  constructor(locations: Readonly<Record<Z, ZoneLocation | readonly ZoneLocation[]>>, zones: readonly Z[]) {
+    const all: KeyedLocation<Z>[] = [];
     for (const zone of zones) {
-      const loc = locations[zone];
-      let b = this.arnOf.get(loc.bucket);
-      if (!b) {
-        const arn = loc.bucket.arn;
-        b = { arn, key: Token.isUnresolved(arn) ? `bucket#${this.arnOf.size}` : arn };
-        this.arnOf.set(loc.bucket, b);
+      const value = locations[zone];
+      for (const loc of 'bucket' in value ? [value as ZoneLocation] : (value as readonly ZoneLocation[])) {
+        let b = this.arnOf.get(loc.bucket);
+        if (!b) {
+          const arn = loc.bucket.arn;
+          b = { arn, key: Token.isUnresolved(arn) ? `bucket#${this.arnOf.size}` : arn };
+          this.arnOf.set(loc.bucket, b);
+        }
+        const p = normalPrefix(loc.prefix);
+        const key = p === '' ? b.key : `${b.key}/${p}`;
+        if (!all.some((x) => x.zone === zone && x.key === key)) all.push({ zone, arn: s3LocationArn(b.arn, p), key });
       }
-      const p = normalPrefix(loc.prefix);
-      this.byZone.set(zone, { arn: s3LocationArn(b.arn, p), key: p === '' ? b.key : `${b.key}/${p}` });
     }
+    this.all = all;
   }
 
-  arn(zone: Z): string {
-    return this.byZone.get(zone)!.arn;
+  of(zone: Z): KeyedLocation<Z>[] {
+    return this.all.filter((l) => l.zone === zone);
   }
 
-  key(zone: Z): string {
-    return this.byZone.get(zone)!.key;
+  private roots(): string[] {
+    const keys = [...new Set(this.all.map((v) => v.key))];
+    return keys.filter((k) => !keys.some((o) => o !== k && keyWithin(k, o)));
   }
 
-  /** The locations to register: each distinct one once, minus those inside another; with the zones each covers. */
-  registrations(): { arn: string; zones: Z[] }[] {
-    const keys = [...new Set([...this.byZone.values()].map((v) => v.key))];
-    const roots = keys.filter((k) => !keys.some((o) => o !== k && keyWithin(k, o)));
-    return roots.map((root) => {
-      const zones = [...this.byZone].filter(([, v]) => keyWithin(v.key, root)).map(([z]) => z);
-      return { arn: [...this.byZone.values()].find((v) => v.key === root)!.arn, zones };
+  /** The locations to register: each distinct one once, minus those inside another; named by the zones it is the location of. */
+  registrations(): { arn: string; key: string; zones: Z[] }[] {
+    return this.roots().map((root) => {
+      const owners = this.all.filter((v) => v.key === root);
+      return { arn: owners[0].arn, key: root, zones: [...new Set(owners.map((o) => o.zone))] };
     });
   }
 
-  /** The registration (by ARN) covering a zone's location. */
-  registrationOf(zone: Z): string {
-    const k = this.key(zone);
-    const keys = new Set([...this.byZone.values()].map((v) => v.key));
-    const roots = [...keys].filter((r) => ![...keys].some((o) => o !== r && keyWithin(r, o)));
-    const root = roots.find((r) => keyWithin(k, r))!;
-    return [...this.byZone.values()].find((v) => v.key === root)!.arn;
+  /** The key of the registration covering a location. */
+  registrationOf(key: string): string {
+    return this.roots().find((r) => keyWithin(key, r))!;
   }
 }
 

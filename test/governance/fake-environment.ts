@@ -23,9 +23,15 @@ export const FAKE_ACCOUNTS: Record<FakeEnv, string> = { dev: '111111111111', pro
 
 export const roleArn = (env: FakeEnv, name: string) => `arn:aws:iam::${FAKE_ACCOUNTS[env]}:role/stedi-${env}-${name}`;
 
-/** The persona principals of a fake environment; ETL's role is created in the stack (a token). */
-export function fakePersonas(env: FakeEnv): Record<Persona, string> {
-  return Object.fromEntries(PERSONAS.map((p) => [p, roleArn(env, p)])) as Record<Persona, string>;
+/**
+ * The persona principals of a fake environment, as the environment config would list them:
+ * ingestion has two writer roles (batch producers and the stream's delivery role); ETL's role is
+ * created in the stack, so in the synthesized Terraform its ARN is a reference.
+ */
+export function fakePersonas(env: FakeEnv): Record<Persona, string[]> {
+  const out = Object.fromEntries(PERSONAS.map((p) => [p, [roleArn(env, p)]])) as Record<Persona, string[]>;
+  out.ingestion = [roleArn(env, 'producer'), roleArn(env, 'delivery')];
+  return out;
 }
 
 export interface FakeStackOptions {
@@ -41,26 +47,29 @@ export function buildFakeEnvironment(scope: Construct, env: FakeEnv, options: Fa
   new AwsProvider(stack, 'aws', { region: 'eu-west-1', allowedAccountIds: [FAKE_ACCOUNTS[env]] });
   const bucket = (zone: string) => new S3Bucket(stack, `bucket-${zone}`, { bucket: `stedi-${env}-${zone}-${FAKE_ACCOUNTS[env]}` });
   const buckets = { landing: bucket('landing'), trusted: bucket('trusted'), curated: bucket('curated') };
+  // Like the real lakehouse: staged copies of every table live in the trusted and curated buckets
+  // (landing copies under validated/ of the trusted bucket), so staging has two locations.
   const locations: LakeGovernanceProps['zoneLocations'] = {
     landing: { bucket: buckets.landing },
     trusted: { bucket: buckets.trusted },
     curated: { bucket: buckets.curated },
-    staging: { bucket: buckets.curated, prefix: 'staging' },
+    staging: [{ bucket: buckets.trusted }, { bucket: buckets.curated }],
   };
   const databases = Object.fromEntries(
     GOVERNED_ZONES.map((z) => [z, new GlueCatalogDatabase(stack, `db-${z}`, { name: `stedi_${env}_${z}` })]),
   ) as Record<GovernedZone, GlueCatalogDatabase>;
-  const tables = governedTablesFromCatalog(catalog, { stagedZones: ['curated'] }).map((t) => {
-    const bucketOf = t.zone === 'staging' ? buckets.curated : buckets[t.zone];
-    const prefix = t.zone === 'staging' ? 'staging/' : '';
+  const tables = governedTablesFromCatalog(catalog, { stagedZones: ['landing', 'trusted', 'curated'] }).map((t) => {
     const def = catalog.tables.get(t.name)!;
+    const bucketOf = t.zone === 'staging' ? (def.zone === 'curated' ? buckets.curated : buckets.trusted) : buckets[t.zone];
+    const prefix = t.zone === 'staging' && def.zone === 'landing' ? 'validated/' : '';
     const resource = new GlueCatalogTable(stack, `table-${t.zone}-${t.name}`, {
       databaseName: databases[t.zone].name,
       name: t.name,
       tableType: 'EXTERNAL_TABLE',
       storageDescriptor: {
         location: `s3://${bucketOf.bucket}/${prefix}${t.name}/`,
-        columns: def.columns.map((c) => ({ name: c.name, type: c.type.toLowerCase(), comment: c.comment })),
+        // Glue keeps column names in lower case (stacks/catalog writes them so).
+        columns: def.columns.map((c) => ({ name: c.name.toLowerCase(), type: c.type.toLowerCase(), comment: c.comment })),
       },
     });
     return { ...t, resource };
@@ -77,6 +86,7 @@ export function buildFakeEnvironment(scope: Construct, env: FakeEnv, options: Fa
     registrationRoleArn: registration.arn,
     deployRoleArn: roleArn(env, 'deploy'),
     admins: [roleArn(env, 'platform-admin')],
+    readOnlyAdmins: [roleArn(env, 'plan')],
     personas: { ...fakePersonas(env), etl: etl.arn },
     policy: options.policy ?? loadGrantsPolicy(env),
   };

@@ -44,8 +44,8 @@ describe('widening a grant in the policy breaks exactly the invariant it should'
         status: 'non-compliant',
         findings: [
           `${analyst}: DESCRIBE, SELECT on PII column stedi_prod_trusted.accelerometer_trusted.user (trusted)`,
-          ...['customerName', 'email', 'phone', 'birthDay'].map((c) => `${analyst}: DESCRIBE, SELECT on PII column stedi_prod_trusted.customer_trusted.${c} (trusted)`),
-          ...['customerName', 'email', 'phone', 'birthDay'].map((c) => `${analyst}: DESCRIBE, SELECT on PII column stedi_prod_curated.customer_curated.${c} (curated)`),
+          ...['customername', 'email', 'phone', 'birthday'].map((c) => `${analyst}: DESCRIBE, SELECT on PII column stedi_prod_trusted.customer_trusted.${c} (trusted)`),
+          ...['customername', 'email', 'phone', 'birthday'].map((c) => `${analyst}: DESCRIBE, SELECT on PII column stedi_prod_curated.customer_curated.${c} (curated)`),
           `${analyst}: DESCRIBE, SELECT on PII column stedi_prod_curated.machine_learning_curated.user (curated)`,
         ],
       },

@@ -20,6 +20,7 @@ describe('LakeGovernance', () => {
   it('lists every admin, the deploy role first, and gives IAMAllowedPrincipals no default permissions', () => {
     expect(only(dev, 'aws_lakeformation_data_lake_settings')).toEqual({
       admins: [roleArn('dev', 'deploy'), roleArn('dev', 'platform-admin')],
+      read_only_admins: [roleArn('dev', 'plan')],
       create_database_default_permissions: [],
       create_table_default_permissions: [],
     });
@@ -31,7 +32,7 @@ describe('LakeGovernance', () => {
     expect(only(json, 'aws_lakeformation_data_lake_settings').admins).toEqual([roleArn('dev', 'deploy')]);
   });
 
-  it('registers each distinct zone location once with the custom role and hybrid access off; staging lies inside curated', () => {
+  it('registers each distinct zone location once with the custom role and hybrid access off; staging shares the trusted and curated buckets', () => {
     expect(resources(dev, 'aws_lakeformation_resource').map(([, r]) => r)).toEqual(
       ['curated', 'landing', 'trusted'].map((zone) => ({
         arn: `\${aws_s3_bucket.bucket-${zone}.arn}`,
@@ -70,10 +71,10 @@ describe('LakeGovernance', () => {
     const expected: string[] = [];
     for (const zone of ['landing', 'trusted', 'curated', 'staging']) expected.push(`db stedi_dev_${zone} zone=${zone}`, `db stedi_dev_${zone} pii=yes`);
     const tables = [...catalog.tables.values()].map((t) => ({ zone: t.zone as string, t }));
-    for (const t of catalog.tables.values()) if (t.zone === 'curated') tables.push({ zone: 'staging', t });
+    for (const t of catalog.tables.values()) tables.push({ zone: 'staging', t });
     for (const { zone, t } of tables) {
       expected.push(`table stedi_dev_${zone}.${t.name} pii=no`);
-      const pii = t.columns.filter((c) => c.pii).map((c) => c.name);
+      const pii = t.columns.filter((c) => c.pii).map((c) => c.name.toLowerCase());
       if (pii.length) expected.push(`columns stedi_dev_${zone}.${t.name}: ${pii.join(',')} pii=yes`);
     }
     expect(assignments.sort()).toEqual(expected.sort());
@@ -117,15 +118,42 @@ describe('LakeGovernance', () => {
     expect(address(governance.done as never)).toBe(chain[chain.length - 1]);
   });
 
-  it('makes each data location grant wait for the registration that covers its location', () => {
+  it('grants data location access once per location, named by the zones it serves', () => {
     const app = Testing.app();
-    const { stack, governance } = buildFakeEnvironment(app, 'dev');
+    const { governance } = buildFakeEnvironment(app, 'dev');
+    expect([...governance.grants.keys()].filter((k) => k.includes('-location-'))).toEqual([
+      'ingestion-location-landing-stedi-dev-producer',
+      'ingestion-location-landing-stedi-dev-delivery',
+      'etl-location-trusted-staging',
+      'etl-location-curated-staging',
+    ]);
+  });
+
+  it('registers a location inside another once (staging under curated/staging) and makes its grant wait for the covering registration', () => {
+    const app = Testing.app();
+    const { stack, governance } = buildFakeEnvironment(app, 'dev', {
+      props: (p) => ({ ...p, zoneLocations: { ...p.zoneLocations, staging: { bucket: (p.zoneLocations.curated as { bucket: { arn: string } }).bucket, prefix: 'staging/' } } }),
+    });
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    expect([...governance.registrations.keys()]).toHaveLength(3);
     const curated = [...governance.registrations.values()][2];
     const staging = governance.grants.get('etl-location-staging')!;
     const grant = json.resource!.aws_lakeformation_permissions[staging.friendlyUniqueId];
     expect(grant.data_location).toEqual({ arn: '${aws_s3_bucket.bucket-curated.arn}/staging' });
     expect(grant.depends_on).toContain(`aws_lakeformation_resource.${curated.friendlyUniqueId}`);
+  });
+
+  it('gives every principal of a persona the same grants, told apart by role name', () => {
+    const app = Testing.app();
+    const { governance } = buildFakeEnvironment(app, 'dev');
+    expect([...governance.grants.keys()].filter((k) => k.startsWith('ingestion-'))).toEqual([
+      'ingestion-databases-stedi-dev-producer',
+      'ingestion-databases-stedi-dev-delivery',
+      'ingestion-tables-landing-stedi-dev-producer',
+      'ingestion-tables-landing-stedi-dev-delivery',
+      'ingestion-location-landing-stedi-dev-producer',
+      'ingestion-location-landing-stedi-dev-delivery',
+    ]);
   });
 });
 
@@ -148,7 +176,7 @@ describe('LakeGovernance refuses props that would break an invariant', () => {
 
   it('two personas sharing one role', () => {
     expect(attempt({ props: (p) => ({ ...p, personas: { ...p.personas, ml: p.personas.gate } }) })).toThrow(
-      `personas.ml: ${roleArn('dev', 'gate')} is also the gate persona; each persona needs its own role, or one would hold the other's access`,
+      `personas.ml[0]: ${roleArn('dev', 'gate')} is also the gate persona; each persona needs its own role, or one would hold the other's access`,
     );
   });
 

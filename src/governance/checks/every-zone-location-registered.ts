@@ -12,8 +12,8 @@ export const EveryZoneLocationRegistered: GovernanceCheck = {
     const covered = (arn: string) => registered.some((r) => arnWithin(arn, r));
     const findings: Finding[] = [];
     if (!model.record) findings.push({ resource: model.stack, detail: 'has no governance record (local stedi_lake_governance), so its zone locations are unknown; is LakeGovernance in this stack?' });
-    for (const [zone, arn] of Object.entries(model.record?.zoneLocations ?? {})) {
-      if (!covered(arn)) findings.push({ resource: `zone ${zone}`, detail: `location ${arn} is not registered` });
+    for (const [zone, arns] of Object.entries(model.record?.zoneLocations ?? {})) {
+      for (const arn of arns) if (!covered(arn)) findings.push({ resource: `zone ${zone}`, detail: `location ${arn} is not registered` });
     }
     for (const t of model.tables) {
       const arn = t.location ? s3UriToArn(t.location) : undefined;

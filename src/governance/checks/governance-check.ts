@@ -18,9 +18,12 @@ export interface ForeignEnvironment {
 export interface CheckContext {
   readonly environment: string;
   readonly accountId: string;
-  readonly personas: Readonly<Record<Persona, string>>;
+  /** Each persona's principals. */
+  readonly personas: Readonly<Record<Persona, readonly string[]>>;
   /** Every data lake admin the environment declares, the deploy role included. */
   readonly admins: readonly string[];
+  /** Read-only data lake admins the environment declares (e.g. the plan role). */
+  readonly readOnlyAdmins: readonly string[];
   readonly deployRoleArn: string;
   /** The tables of ddl/, for the PII annotations. */
   readonly catalog?: Catalog;
@@ -102,7 +105,7 @@ export function describeViolations(checks: readonly GovernanceCheck[], outcomes:
 
 /** `analyst arn:...` for a principal the context knows, the bare principal otherwise. */
 export function who(context: CheckContext, principal: string): string {
-  const persona = (Object.entries(context.personas) as [Persona, string][]).find(([, p]) => p === principal)?.[0];
+  const persona = (Object.entries(context.personas) as [Persona, readonly string[]][]).find(([, ps]) => ps.includes(principal))?.[0];
   if (persona) return `${persona} ${principal}`;
   if (context.admins.includes(principal)) return `admin ${principal}`;
   return principal;

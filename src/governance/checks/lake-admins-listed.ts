@@ -18,6 +18,8 @@ export const LakeAdminsListed: GovernanceCheck = {
         if (!s.admins.includes(a)) findings.push({ resource: s.address, detail: `does not list ${a === context.deployRoleArn ? 'the deploy role ' : 'the admin '}${a}` });
       }
       for (const a of s.admins) if (!expected.includes(a)) findings.push({ resource: s.address, detail: `lists ${a}, which the environment does not declare as an admin` });
+      for (const a of context.readOnlyAdmins) if (!s.readOnlyAdmins.includes(a)) findings.push({ resource: s.address, detail: `does not list the read-only admin ${a}` });
+      for (const a of s.readOnlyAdmins) if (!context.readOnlyAdmins.includes(a)) findings.push({ resource: s.address, detail: `lists ${a} as read-only admin, which the environment does not declare` });
     }
     return findings;
   },

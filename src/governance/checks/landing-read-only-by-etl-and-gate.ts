@@ -8,7 +8,7 @@ export const LandingReadOnlyByEtlAndGate: GovernanceCheck = {
   reason: 'Landing holds every record as producers sent it, consent or not; only the ETL jobs that filter it and the gate that audits it may read it.',
   remedy: 'Remove landing from the zones of every other persona\'s SELECT grant in config/grants/<env>.json (DESCRIBE alone is fine for auditors).',
   evaluate({ access }, context) {
-    const readers = new Set(LANDING_READERS.map((p) => context.personas[p]));
+    const readers = new Set(LANDING_READERS.flatMap((p) => context.personas[p]));
     const findings: Finding[] = [];
     for (const p of access.principals) {
       if (readers.has(p.principal)) continue;

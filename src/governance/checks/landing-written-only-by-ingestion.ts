@@ -10,7 +10,7 @@ export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
   reason: 'Landing is the record of what producers sent; every later zone is rebuilt from it, so only ingestion may add to it and nobody may change or remove it (lifecycle rules expire it).',
   remedy: 'Grant INSERT on landing and its data location to the ingestion persona only; never ALTER, DELETE or DROP on landing.',
   evaluate({ access }, context) {
-    const ingestion = context.personas[LANDING_WRITER];
+    const ingestion = new Set(context.personas[LANDING_WRITER]);
     const findings: Finding[] = [];
     for (const p of access.principals) {
       const name = who(context, p.principal);
@@ -18,7 +18,7 @@ export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
         const perms = new Set(t.columns.flatMap((c) => c.permissions));
         for (const perm of WRITE_PERMISSIONS) {
           if (!perms.has(perm)) continue;
-          if (perm === 'INSERT' && p.principal === ingestion) continue;
+          if (perm === 'INSERT' && ingestion.has(p.principal)) continue;
           findings.push({ resource: name, detail: `${perm} on landing table ${t.database}.${t.table}` });
         }
       }
@@ -26,7 +26,7 @@ export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
         for (const perm of d.permissions.filter((x) => x !== 'DESCRIBE')) findings.push({ resource: name, detail: `${perm} on landing database ${d.database}` });
       }
       for (const l of p.locations.filter((x) => inLanding(x.zone))) {
-        if (l.permissions.includes(DATA_LOCATION_ACCESS) && p.principal !== ingestion) findings.push({ resource: name, detail: `${DATA_LOCATION_ACCESS} on landing location ${l.location}` });
+        if (l.permissions.includes(DATA_LOCATION_ACCESS) && !ingestion.has(p.principal)) findings.push({ resource: name, detail: `${DATA_LOCATION_ACCESS} on landing location ${l.location}` });
       }
     }
     return findings;

@@ -10,11 +10,12 @@ export const NoPiiForAnalystsOrMl: GovernanceCheck = {
   evaluate({ access }, context) {
     const findings: Finding[] = [];
     for (const persona of PII_FREE_PERSONAS) {
-      const principal = context.personas[persona];
-      const p = access.principals.find((x) => x.principal === principal);
-      for (const t of p?.tables ?? []) {
-        for (const c of t.columns.filter((x) => x.pii && x.permissions.length)) {
-          findings.push({ resource: `${persona} ${principal}`, detail: `${c.permissions.join(', ')} on PII column ${t.database}.${t.table}.${c.name} (${t.zone})` });
+      for (const principal of context.personas[persona]) {
+        const p = access.principals.find((x) => x.principal === principal);
+        for (const t of p?.tables ?? []) {
+          for (const c of t.columns.filter((x) => x.pii && x.permissions.length)) {
+            findings.push({ resource: `${persona} ${principal}`, detail: `${c.permissions.join(', ')} on PII column ${t.database}.${t.table}.${c.name} (${t.zone})` });
+          }
         }
       }
     }

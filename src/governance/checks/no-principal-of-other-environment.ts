@@ -13,7 +13,7 @@ export const NoPrincipalOfOtherEnvironment: GovernanceCheck = {
       ...model.grants.map((g): [string, string] => [g.address, g.principal]),
       ...model.settings.flatMap((s) => [...s.admins, ...s.readOnlyAdmins].map((a): [string, string] => [s.address, a])),
       ...model.registrations.filter((r) => r.roleArn).map((r): [string, string] => [r.address, r.roleArn!]),
-      ...Object.values(model.record?.personas ?? {}).map((p): [string, string] => ['governance record', p]),
+      ...Object.values(model.record?.personas ?? {}).flat().map((p): [string, string] => ['governance record', p]),
     ];
     for (const [address, principal] of principals) {
       const account = IAM_ARN_ACCOUNT.exec(principal)?.[1];

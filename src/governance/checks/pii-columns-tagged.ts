@@ -13,9 +13,9 @@ export const PiiColumnsTagged: GovernanceCheck = {
       const ddl = context.catalog.tables.get(t.table);
       if (!ddl) continue;
       for (const c of ddl.columns.filter((x) => x.pii)) {
-        const col = t.columns.find((x) => x.name === c.name);
+        const col = t.columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase());
         if (!col) findings.push({ resource: `${t.database}.${t.table}`, detail: `has no column ${c.name}, which ${ddl.file} marks as PII` });
-        else if (!col.pii) findings.push({ resource: `${t.database}.${t.table}.${c.name}`, detail: `is PII in ${ddl.file} but its effective pii tag is no` });
+        else if (!col.pii) findings.push({ resource: `${t.database}.${t.table}.${col.name}`, detail: `is PII in ${ddl.file} but its effective pii tag is no` });
       }
     }
     return findings;

@@ -13,13 +13,14 @@ export function fakeContext(env: FakeEnv): CheckContext {
     accountId: FAKE_ACCOUNTS[env],
     personas: fakePersonas(env),
     admins: [roleArn(env, 'deploy'), roleArn(env, 'platform-admin')],
+    readOnlyAdmins: [roleArn(env, 'plan')],
     deployRoleArn: roleArn(env, 'deploy'),
     catalog,
     otherEnvironments: [
       {
         environment: other,
         accountId: FAKE_ACCOUNTS[other],
-        principals: [...PERSONAS.map((p) => roleArn(other, p)), roleArn(other, 'deploy'), roleArn(other, 'platform-admin')],
+        principals: [...PERSONAS.flatMap((p) => fakePersonas(other)[p]), roleArn(other, 'deploy'), roleArn(other, 'platform-admin'), roleArn(other, 'plan')],
         locations: ['landing', 'trusted', 'curated'].map((z) => `arn:aws:s3:::stedi-${other}-${z}-${FAKE_ACCOUNTS[other]}`),
       },
     ],
