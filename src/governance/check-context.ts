@@ -31,8 +31,8 @@ export function foreignEnvironmentOf(model: LakeFormationModel): ForeignEnvironm
 export function checkContextFromRecords(model: LakeFormationModel, others: readonly LakeFormationModel[], catalog?: Catalog): CheckContext {
   const r = model.record;
   if (!r) throw new CheckContextError(`${model.stack}: no governance record (local stedi_lake_governance); is LakeGovernance in this stack?`);
-  const missing = PERSONAS.filter((p) => !r.personas[p]?.length);
-  if (missing.length) throw new CheckContextError(`${model.stack}: the governance record names no principal for ${missing.join(', ')}`);
+  const missing = PERSONAS.filter((p) => !r.personas[p]);
+  if (missing.length) throw new CheckContextError(`${model.stack}: the governance record does not list the personas ${missing.join(', ')}`);
   return {
     environment: r.environment ?? model.stack,
     accountId: r.accountId ?? model.accountId ?? '',

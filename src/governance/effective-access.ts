@@ -318,7 +318,7 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
         grantable: sorted(a.grantable),
         via: sorted(a.via),
       }))
-      .sort((x, y) => zoneOrder(x.zone) - zoneOrder(y.zone) || x.location.localeCompare(y.location)),
+      .sort((x, y) => zoneOrder(x.zone.split(', ')[0]) - zoneOrder(y.zone.split(', ')[0]) || x.location.localeCompare(y.location)),
     other: [...p.other].map(([resource, a]) => ({ resource, permissions: sorted(a.permissions), grantable: sorted(a.grantable), via: sorted(a.via) })).sort((x, y) => x.resource.localeCompare(y.resource)),
   }));
   principals.sort((a, b) => personaOrder(a.persona) - personaOrder(b.persona) || a.principal.localeCompare(b.principal));

@@ -12,9 +12,20 @@ export function cell(text: string): string {
 const code = (s: string) => `\`${s}\``;
 const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '—');
 
-export function principalLabel(p: Pick<PrincipalAccess, 'persona' | 'principal' | 'isAdmin'>): string {
-  const who = p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona');
-  return `${who}: ${code(p.principal)}`;
+/** What a principal can do, without who it is or which resources granted it: equal for equal access. */
+function accessSignature(p: PrincipalAccess): string {
+  const strip = <T extends { via: readonly string[] }>(xs: readonly T[]) => xs.map(({ via: _via, ...rest }) => rest);
+  return JSON.stringify([p.persona, p.isAdmin, strip(p.databases), strip(p.tables), strip(p.locations), strip(p.other)]);
+}
+
+/** Principals of the same persona with exactly the same access render as one (e.g. two analyst roles). */
+function principalGroups(principals: readonly PrincipalAccess[]): PrincipalAccess[][] {
+  const groups = new Map<string, PrincipalAccess[]>();
+  for (const p of principals) {
+    const k = accessSignature(p);
+    groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  return [...groups.values()];
 }
 
 /** Column groups of a table: columns that hold exactly the same permissions render as one row. */
@@ -66,15 +77,16 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
 
   out.push('## Summary');
   out.push('');
-  out.push('| persona | principal | reads (SELECT) | writes | PII columns read | can grant |');
-  out.push('| --- | --- | --- | --- | --- | --- |');
-  for (const p of access.principals) {
+  out.push('| persona | principal | reads (SELECT) | writes tables | data location access | PII columns read | can grant |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const group of principalGroups(access.principals)) {
+    const p = group[0];
     const reads = zonesWhere(p, (perms) => perms.includes('SELECT'));
-    const writes = new Set(zonesWhere(p, (perms) => perms.some((x) => (WRITE_PERMISSIONS as readonly string[]).includes(x))));
-    for (const l of p.locations) if (l.permissions.includes(DATA_LOCATION_ACCESS)) writes.add(`${l.zone} location`);
+    const writes = zonesWhere(p, (perms) => perms.some((x) => (WRITE_PERMISSIONS as readonly string[]).includes(x)));
+    const locations = new Set(p.locations.filter((l) => l.permissions.includes(DATA_LOCATION_ACCESS)).flatMap((l) => l.zone.split(', ')));
     const piiRead = p.tables.reduce((n, t) => n + t.columns.filter((c) => c.pii && c.permissions.includes('SELECT')).length, 0);
     out.push(
-      `| ${cell(p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona'))} | ${code(p.principal)} | ${cell(list(reads))} | ${cell(list([...writes]))} | ${piiRead ? `${piiRead} columns` : 'none'} | ${hasGrantOption(p) ? '**yes**' : 'no'} |`,
+      `| ${cell(p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona'))} | ${group.map((x) => code(x.principal)).join('<br>')} | ${cell(list(reads))} | ${cell(list(writes))} | ${cell(list([...locations].sort((a, b) => zoneOrder(a) - zoneOrder(b))))} | ${piiRead ? `${piiRead} columns` : 'none'} | ${hasGrantOption(p) ? '**yes**' : 'no'} |`,
     );
   }
   out.push('');
@@ -112,9 +124,10 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
 
   out.push('## Access per principal');
   out.push('');
-  for (const p of access.principals) {
+  for (const group of principalGroups(access.principals)) {
+    const p = group[0];
     if (out[out.length - 1] !== '') out.push('');
-    out.push(`### ${principalLabel(p)}`);
+    out.push(`### ${p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona')}: ${group.map((x) => code(x.principal)).join(', ')}`);
     out.push('');
     if (p.databases.length) {
       out.push('| zone | database | permissions | grantable |');

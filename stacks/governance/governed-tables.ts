@@ -1,4 +1,6 @@
 // Derives the tables to classify from the catalog (ddl/): zone, columns and their PII flags.
+import type { ITerraformDependable } from 'cdktf';
+import type { TableDdl } from '../../src/catalog/ddl';
 import type { Catalog } from '../../src/catalog/registry';
 import type { GovernedZone } from '../../src/governance/vocabulary';
 import type { GovernedTable } from './lake-governance-props';
@@ -20,4 +22,9 @@ export function governedTablesFromCatalog(catalog: Catalog, options: GovernedTab
   }));
   const staged = tables.filter((t) => (options.stagedZones ?? []).some((z) => z === t.zone)).map((t) => ({ ...t, zone: 'staging' as const }));
   return [...tables, ...staged];
+}
+
+/** One Glue table to classify, from its zone (or staging) and its ddl/ definition. */
+export function governedTable(zone: GovernedZone, def: TableDdl, resource?: ITerraformDependable): GovernedTable {
+  return { zone, name: def.name, columns: def.columns.map((c) => ({ name: c.name, pii: c.pii })), ...(resource ? { resource } : {}) };
 }

@@ -105,6 +105,12 @@ export interface LakeGovernanceProps {
    */
   readonly unclassifiedTablesArePii?: boolean;
   /**
+   * Resources everything here waits for, e.g. the registration role's policy (the settings head
+   * the chain, so every tag, registration and grant waits too).
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /**
    * The Data Catalog to govern.
    * @default - the catalog of the provider's account
    */

@@ -83,7 +83,9 @@ export class LakeGovernance extends Construct {
       return r;
     };
 
-    this.settings = chain(revokeIamAllowedPrincipalDefaults(this, 'settings', { admins: this.admins, readOnlyAdmins: this.readOnlyAdmins, ...catalog }));
+    this.settings = chain(
+      revokeIamAllowedPrincipalDefaults(this, 'settings', { admins: this.admins, readOnlyAdmins: this.readOnlyAdmins, ...catalog, ...(props.dependsOn?.length ? { dependsOn: [...props.dependsOn] } : {}) }),
+    );
     this.zoneTag = chain(createLfTag(this, 'tag-zone', ZONE_TAG, GOVERNED_ZONES, { ...catalog, dependsOn: after() }));
     this.piiTag = chain(createLfTag(this, 'tag-pii', PII_TAG, PII_VALUES, { ...catalog, dependsOn: after() }));
 
@@ -208,7 +210,6 @@ function validateProps(props: LakeGovernanceProps, admins: readonly string[], re
   const seen = new Map<string, Persona>();
   for (const persona of PERSONAS) {
     const list = principalsOf(props.personas[persona]);
-    if (!list.length) problems.push(`personas.${persona}: names no principal; give the persona at least one role`);
     list.forEach((principal, i) => {
       const field = typeof props.personas[persona] === 'string' ? `personas.${persona}` : `personas.${persona}[${i}]`;
       if (isIamAllowedPrincipals(principal)) {

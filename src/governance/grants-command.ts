@@ -1,0 +1,122 @@
+// The functions behind `stedi grants`: render, diff and check the grants of synthesized stacks (cdktf.out folders).
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Catalog } from '../catalog/registry';
+import { checkContextFromRecords } from './check-context';
+import { GOVERNANCE_CHECKS, describeViolations, runChecks, type CheckOutcome } from './checks';
+import { computeEffectiveAccess, type EffectiveAccess } from './effective-access';
+import { diffGrants, renderGrantsDiffJson, renderGrantsDiffMarkdown, type StackGrantsDiff } from './grants-diff';
+import { buildLakeFormationModel, hasLakeFormation, type LakeFormationModel } from './lake-formation-model';
+import { renderGrants, type GrantsFormat } from './render-grants';
+import { readSynthesizedStack } from './terraform-json';
+
+/** A problem the operator fixes: wrong folder, unknown environment, no synth output. */
+export class GrantsCommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GrantsCommandError';
+  }
+}
+
+export const GRANTS_FORMATS = ['md', 'json'] as const satisfies readonly GrantsFormat[];
+
+export interface GovernedStack {
+  readonly stack: string;
+  readonly file: string;
+  readonly environment?: string;
+  readonly model: LakeFormationModel;
+}
+
+/** `cdktf.out/stacks/<stack>/cdk.tf.json`, whatever folder it was read from: documents must not depend on a temp path. */
+export function displayPath(file: string): string {
+  return `cdktf.out/stacks/${basename(dirname(file))}/cdk.tf.json`;
+}
+
+function stackOf(file: string): string {
+  return basename(dirname(file));
+}
+
+/** The effective access of one synthesized stack. */
+export function effectiveAccessForStack(synthJsonPath: string): EffectiveAccess {
+  return computeEffectiveAccess(buildLakeFormationModel(readSynthesizedStack(synthJsonPath), stackOf(synthJsonPath)));
+}
+
+/** `stedi grants --format md|json` for one stack file: the effective access per principal. */
+export function renderGrantsForStack(synthJsonPath: string, format: GrantsFormat = 'md'): string {
+  return renderGrants(effectiveAccessForStack(synthJsonPath), format, displayPath(synthJsonPath));
+}
+
+/** Every stack of a cdktf.out folder that holds Lake Formation resources, in name order. */
+export function governedStacks(outDir: string): GovernedStack[] {
+  const stacksDir = join(outDir, 'stacks');
+  if (!existsSync(stacksDir)) throw new GrantsCommandError(`${stacksDir}: no synthesized stacks; run \`npm run synth\` first`);
+  const out: GovernedStack[] = [];
+  for (const stack of readdirSync(stacksDir).sort()) {
+    const file = join(stacksDir, stack, 'cdk.tf.json');
+    if (!existsSync(file)) continue;
+    const json = readSynthesizedStack(file);
+    if (!hasLakeFormation(json)) continue;
+    const model = buildLakeFormationModel(json, stack);
+    out.push({ stack, file, environment: model.record?.environment, model });
+  }
+  return out;
+}
+
+/** The governed stack of an environment (as LakeGovernance recorded it). */
+export function stackForEnvironment(outDir: string, environment: string): GovernedStack {
+  const stacks = governedStacks(outDir);
+  const hit = stacks.filter((s) => s.environment === environment);
+  if (hit.length === 1) return hit[0];
+  const known = stacks.map((s) => `${s.environment ?? '?'} (${s.stack})`).join(', ') || 'none';
+  throw new GrantsCommandError(
+    hit.length
+      ? `${outDir}: ${hit.length} stacks govern environment ${environment} (${hit.map((s) => s.stack).join(', ')}); expected one`
+      : `${outDir}: no synthesized stack governs environment ${environment}; governed: ${known}`,
+  );
+}
+
+/** `stedi grants --env E --format md|json`. */
+export function renderGrantsForEnvironment(outDir: string, environment: string, format: GrantsFormat = 'md'): string {
+  const s = stackForEnvironment(outDir, environment);
+  return renderGrants(computeEffectiveAccess(s.model), format, displayPath(s.file));
+}
+
+/** The per-stack differences between two cdktf.out folders (a stack on one side only counts as all granted or all revoked). */
+export function diffGrantsOfDirs(baseDir: string, headDir: string): StackGrantsDiff[] {
+  const base = new Map(governedStacks(baseDir).map((s) => [s.stack, computeEffectiveAccess(s.model)]));
+  const head = new Map(governedStacks(headDir).map((s) => [s.stack, computeEffectiveAccess(s.model)]));
+  const names = [...new Set([...base.keys(), ...head.keys()])].sort();
+  return names.map((n) => diffGrants(base.get(n), head.get(n)));
+}
+
+/** `stedi grants diff BASE HEAD`: access granted and revoked between two synth outputs. */
+export function diffGrantsBetween(baseDir: string, headDir: string, format: GrantsFormat = 'md'): string {
+  const diffs = diffGrantsOfDirs(baseDir, headDir);
+  return format === 'json' ? renderGrantsDiffJson(diffs) : renderGrantsDiffMarkdown(diffs);
+}
+
+export interface GrantsCheckResult {
+  readonly outcomes: readonly { readonly stack: string; readonly outcomes: readonly CheckOutcome[] }[];
+  readonly violations: number;
+  /** The violations for the developer (empty when none). */
+  readonly message: string;
+}
+
+/**
+ * Runs the governance checks over every governed stack of a cdktf.out folder, each against the
+ * context its own governance record gives and with the other stacks as foreign environments.
+ */
+export function checkGrantsIn(outDir: string, catalog?: Catalog): GrantsCheckResult {
+  const stacks = governedStacks(outDir);
+  const models = stacks.map((s) => s.model);
+  const outcomes = stacks.map((s) => {
+    const json = readSynthesizedStack(s.file);
+    return { stack: s.stack, outcomes: runChecks(GOVERNANCE_CHECKS, json, s.stack, checkContextFromRecords(s.model, models, catalog)) };
+  });
+  const violations = outcomes.reduce((n, s) => n + s.outcomes.filter((o) => o.status === 'non-compliant').length, 0);
+  const message = outcomes
+    .filter((s) => s.outcomes.some((o) => o.status === 'non-compliant'))
+    .map((s) => `${s.stack}:\n${describeViolations(GOVERNANCE_CHECKS, s.outcomes)}`)
+    .join('\n');
+  return { outcomes, violations, message };
+}

@@ -1,0 +1,67 @@
+// Governs an environment's lakehouse stack with Lake Formation: the one call the environment needs.
+import type { EnvironmentConfig } from '../../config/environments/environment-config';
+import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants-policy';
+import { GOVERNED_ZONES, type GovernedZone, type Persona } from '../../src/governance/vocabulary';
+import type { LakehouseStack } from '../lakehouse-stack';
+import { governedTable } from './governed-tables';
+import { LakeGovernance } from './lake-governance';
+import { LakeRegistrationRole } from './lake-registration-role';
+
+export interface GovernedLakehouse {
+  readonly governance: LakeGovernance;
+  readonly registrationRole: LakeRegistrationRole;
+}
+
+/**
+ * Adds LakeGovernance (and the role Lake Formation registers locations with) to a lakehouse stack:
+ * - personas: ingestion = the landing writer roles; etl = the Glue job role and the publish
+ *   function (it re-points trusted and curated tables, the ETL persona's write); gate = the gate
+ *   function; analyst, ml and auditor = the environment config's analysts, data scientists, auditors;
+ * - admins: the deploy role; read-only admin: the plan role (speculative plans read every grant);
+ * - every table of the catalog, published and staged; staging lives in the trusted and curated buckets.
+ */
+/** The principals of each persona in an environment's lakehouse (see governLakehouse). */
+export function lakehousePersonas(stack: LakehouseStack, env: EnvironmentConfig): Record<Persona, readonly string[]> {
+  return {
+    ingestion: stack.ingestion.writerArns,
+    etl: [stack.transforms.role.arn, stack.functions.publish.role.arn],
+    gate: [stack.functions.gate.role.arn],
+    analyst: env.principals.analysts,
+    ml: env.principals.dataScientists,
+    auditor: env.principals.auditors,
+  };
+}
+
+export function governLakehouse(stack: LakehouseStack, env: EnvironmentConfig, policy: GrantsPolicy = loadGrantsPolicy(env.name)): GovernedLakehouse {
+  const { names, storage, lakeCatalog } = stack;
+  const buckets = storage.buckets;
+  const registrationRole = new LakeRegistrationRole(stack, 'lake-registration', {
+    names,
+    readOnlyBuckets: [buckets.landing],
+    readWriteBuckets: [buckets.trusted, buckets.curated],
+    keyArn: stack.key.key.arn,
+  });
+  const databases = Object.fromEntries(
+    GOVERNED_ZONES.map((z) => [z, { name: names.database(z), resource: lakeCatalog.databases[z] }]),
+  ) as Record<GovernedZone, { name: string; resource: (typeof lakeCatalog.databases)[GovernedZone] }>;
+  const governance = new LakeGovernance(stack, 'governance', {
+    environment: env.name,
+    accountId: env.account.id,
+    databases,
+    tables: lakeCatalog.tables.map((t) => governedTable(t.database, t.def, t.resource)),
+    zoneLocations: {
+      landing: { bucket: buckets.landing },
+      trusted: { bucket: buckets.trusted },
+      curated: { bucket: buckets.curated },
+      staging: [{ bucket: buckets.trusted }, { bucket: buckets.curated }],
+    },
+    registrationRoleArn: registrationRole.arn,
+    deployRoleArn: names.deployRoleArn,
+    readOnlyAdmins: [names.planRoleArn],
+    personas: lakehousePersonas(stack, env),
+    policy,
+    // Lake Formation must be able to assume the role, with its policy, before it registers anything.
+    dependsOn: registrationRole.resources,
+  });
+  return { governance, registrationRole };
+}

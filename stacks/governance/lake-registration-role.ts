@@ -1,0 +1,55 @@
+// The custom role Lake Formation assumes to reach the registered zone locations (never the service-linked role).
+import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { ResourceNames } from '../environment/resource-names';
+import { LakeRole } from '../iam/lake-role';
+
+/** The role's purpose: it is named `stedi-<env>-lake-registration`. */
+export const REGISTRATION_ROLE_PURPOSE = 'registration';
+
+export interface LakeRegistrationRoleProps {
+  readonly names: ResourceNames;
+  /** Buckets Lake Formation reads on behalf of grantees (landing: never written through it). */
+  readonly readOnlyBuckets: readonly { readonly arn: string }[];
+  /** Buckets Lake Formation reads and writes on behalf of grantees. */
+  readonly readWriteBuckets: readonly { readonly arn: string }[];
+  /** The environment key the buckets are encrypted with. */
+  readonly keyArn: string;
+}
+
+/**
+ * A role of our own for registered locations (AWS Lake Formation best practices: it can be scoped
+ * to the lake's buckets and key, carries the environment's permissions boundary, and shows up as
+ * ours in CloudTrail). Landing is read-only through it: nothing removes or overwrites landing
+ * objects (SECURITY-CHECKLIST 22). Trusted by Lake Formation for this account only.
+ */
+export class LakeRegistrationRole extends Construct {
+  readonly role: LakeRole;
+  readonly arn: string;
+  /** The role and its inline policy: what must exist before Lake Formation assumes it. */
+  readonly resources: readonly ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: LakeRegistrationRoleProps) {
+    super(scope, id);
+    const { names } = props;
+    const objects = (buckets: readonly { readonly arn: string }[]) => buckets.map((b) => `${b.arn}/*`);
+    const all = [...props.readOnlyBuckets, ...props.readWriteBuckets];
+    this.role = new LakeRole(this, 'role', {
+      names,
+      purpose: REGISTRATION_ROLE_PURPOSE,
+      description: `${names.prefix}: Lake Formation reaches the registered zone locations through this role`,
+      services: ['lakeformation.amazonaws.com'],
+      trustConditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [names.account] }],
+      statements: [
+        { sid: 'ListZoneBuckets', actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: all.map((b) => b.arn) },
+        { sid: 'ReadZoneObjects', actions: ['s3:GetObject'], resources: objects(all) },
+        { sid: 'WriteBuiltZoneObjects', actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'], resources: objects(props.readWriteBuckets) },
+        { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.keyArn] },
+      ],
+    });
+    this.arn = this.role.arn;
+    const policy = this.role.node.tryFindChild('policy') as IamRolePolicy | undefined;
+    this.resources = policy ? [this.role.role, policy] : [this.role.role];
+  }
+}
