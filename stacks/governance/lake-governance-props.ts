@@ -5,7 +5,10 @@ import type { GovernedZone, Persona } from '../../src/governance/vocabulary';
 
 /** A zone's Glue database. */
 export interface GovernedDatabase {
-  /** The database name as Glue knows it. */
+  /**
+   * The database name as Glue knows it.
+   * @default - none (required)
+   */
   readonly name: string;
   /**
    * The resource that creates the database; tag assignments wait for it.
@@ -15,15 +18,28 @@ export interface GovernedDatabase {
 }
 
 export interface GovernedColumn {
+  /**
+   * The column name as ddl/ spells it (tagged in lower case, as Glue stores it).
+   * @default - none (required)
+   */
   readonly name: string;
-  /** True for personal data (`COMMENT 'pii: ...'` in ddl/): the column is tagged `pii=yes`. */
+  /**
+   * True for personal data (`COMMENT 'pii: ...'` in ddl/): the column is tagged `pii=yes`.
+   * @default - none (required)
+   */
   readonly pii: boolean;
 }
 
 /** A Glue table to classify with LF-tags. */
 export interface GovernedTable {
+  /**
+   * The zone whose database holds the table (staging for staged copies).
+   * @default - none (required)
+   */
   readonly zone: GovernedZone;
+  /** @default - none (required) */
   readonly name: string;
+  /** @default - none (required) */
   readonly columns: readonly GovernedColumn[];
   /**
    * The resource that creates the table; its tag assignments wait for it.
@@ -34,6 +50,7 @@ export interface GovernedTable {
 
 /** A bucket: an `S3Bucket`, or any object with the bucket's ARN. */
 export interface ZoneBucket {
+  /** @default - none (required) */
   readonly arn: string;
 }
 
@@ -42,6 +59,7 @@ export interface ZoneLocation {
   /**
    * The zone's bucket. Zones that share a bucket pass the same object: locations are compared by
    * bucket object (or by ARN when it is a literal), since every read of `S3Bucket.arn` is a new token.
+   * @default - none (required)
    */
   readonly bucket: ZoneBucket;
   /**
@@ -52,31 +70,46 @@ export interface ZoneLocation {
 }
 
 export interface LakeGovernanceProps {
-  /** Environment name (e.g. `dev`); recorded in the synthesized stack for the grants document. */
+  /**
+   * Environment name (e.g. `dev`); recorded in the synthesized stack for the grants document.
+   * @default - none (required)
+   */
   readonly environment: string;
   /**
    * The account every principal must belong to; a principal ARN of another account fails synth.
    * ARNs that are tokens (resolved at apply) are not checked here; the invariant tests check the
    * synthesized Terraform.
+   * @default - none (required)
    */
   readonly accountId: string;
-  /** The Glue database of each zone. */
+  /**
+   * The Glue database of each zone.
+   * @default - none (required)
+   */
   readonly databases: Readonly<Record<GovernedZone, GovernedDatabase>>;
-  /** The tables to classify, e.g. `governedTablesFromCatalog(loadCatalog())`. */
+  /**
+   * The tables to classify, e.g. `governedTablesFromCatalog(loadCatalog())`.
+   * @default - none (required)
+   */
   readonly tables: readonly GovernedTable[];
   /**
    * The S3 location(s) of each zone: one, or several when a zone's tables live in more than one
    * place (e.g. staging copies in the trusted and curated buckets). Each distinct location is
    * registered once; a location inside another is covered by that registration and only gets its
    * own data location grants.
+   * @default - none (required)
    */
   readonly zoneLocations: Readonly<Record<GovernedZone, ZoneLocation | readonly ZoneLocation[]>>;
   /**
    * The custom role Lake Formation assumes to reach registered locations. Never the
    * service-linked role: it cannot be scoped or audited like our own (AWS LF best practices).
+   * @default - none (required)
    */
   readonly registrationRoleArn: string;
-  /** The role Terraform runs as; always made a data lake admin so it can grant. */
+  /**
+   * The role Terraform runs as; always made a data lake admin so it can grant.
+   * @default - none (required)
+   */
   readonly deployRoleArn: string;
   /**
    * Further data lake admins. The settings resource replaces the whole admin list
@@ -92,10 +125,14 @@ export interface LakeGovernanceProps {
   readonly readOnlyAdmins?: readonly string[];
   /**
    * The principals (role ARNs) of each persona: one, or several (e.g. every analyst role). No
-   * principal may belong to two personas or be an admin.
+   * principal may belong to two personas or be an admin. An empty list gives the persona nothing.
+   * @default - none (required)
    */
   readonly personas: Readonly<Record<Persona, string | readonly string[]>>;
-  /** The environment's grants policy (`loadGrantsPolicy(env)`). */
+  /**
+   * The environment's grants policy (`loadGrantsPolicy(env)`).
+   * @default - none (required)
+   */
   readonly policy: GrantsPolicy;
   /**
    * Tag every zone database `pii=yes`, so that a table nobody classified (e.g. one created at

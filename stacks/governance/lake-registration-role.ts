@@ -2,21 +2,8 @@
 import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ResourceNames } from '../environment/resource-names';
 import { LakeRole } from '../iam/lake-role';
-
-/** The role's purpose: it is named `stedi-<env>-lake-registration`. */
-export const REGISTRATION_ROLE_PURPOSE = 'registration';
-
-export interface LakeRegistrationRoleProps {
-  readonly names: ResourceNames;
-  /** Buckets Lake Formation reads on behalf of grantees (landing: never written through it). */
-  readonly readOnlyBuckets: readonly { readonly arn: string }[];
-  /** Buckets Lake Formation reads and writes on behalf of grantees. */
-  readonly readWriteBuckets: readonly { readonly arn: string }[];
-  /** The environment key the buckets are encrypted with. */
-  readonly keyArn: string;
-}
+import { REGISTRATION_ROLE_PURPOSE, type LakeRegistrationRoleProps } from './lake-registration-role-props';
 
 /**
  * A role of our own for registered locations (AWS Lake Formation best practices: it can be scoped
