@@ -41,7 +41,7 @@ describe('stedi grants: rendering', () => {
   it('summarises each persona in one row: zones read and written, data locations, PII read, grant option', () => {
     const md = renderGrantsForEnvironment(out, 'dev', 'md');
     const row = (persona: string) => md.split('\n').find((l) => l.startsWith(`| ${persona} |`));
-    expect(row('analyst')).toBe(`| analyst | \`${roleArn('dev', 'analyst')}\` | trusted, curated, staging | — | — | none | no |`);
+    expect(row('analyst')).toBe(`| analyst | \`${roleArn('dev', 'analyst')}\` | trusted, curated | — | — | none | no |`);
     expect(row('ingestion')).toBe(`| ingestion | \`${roleArn('dev', 'delivery')}\`<br>\`${roleArn('dev', 'producer')}\` | — | landing | landing | none | no |`);
     expect(md).toContain(
       `| trusted | stedi_dev_trusted | customer_trusted | DESCRIBE, SELECT | no | 6 of 10 · no PII · without: customername, email, phone, birthday |`,

@@ -28,12 +28,10 @@ describe('grants policy files', () => {
   it('where dev is broader than prod, each extra grant says why in a note', () => {
     const devOnly = rightsBeyond(dev, prod);
     expect(devOnly).toEqual([
-      'analyst holds DESCRIBE on staging non-PII columns',
-      'analyst holds SELECT on staging non-PII columns',
       'ml holds DESCRIBE on trusted non-PII columns',
       'ml holds SELECT on trusted non-PII columns',
     ]);
-    for (const persona of ['analyst', 'ml'] as const) {
+    for (const persona of ['ml'] as const) {
       const extra = dev.personas[persona].tables.filter((t) => !prod.personas[persona].tables.some((p) => JSON.stringify(p) === JSON.stringify(t)));
       for (const t of extra) expect(t.note).toMatch(/^Dev only: /);
     }

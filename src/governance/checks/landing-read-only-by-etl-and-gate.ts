@@ -2,19 +2,26 @@
 import { LANDING_READERS } from '../vocabulary';
 import { who, type Finding, type GovernanceCheck } from './governance-check';
 
+/**
+ * Landing data wherever it sits: tables of the landing zone, and staged copies of landing tables
+ * (same name, in staging), which hold validated records before the consent filter.
+ */
 export const LandingReadOnlyByEtlAndGate: GovernanceCheck = {
   name: 'LandingReadOnlyByEtlAndGate',
   source: 'issue 5',
-  reason: 'Landing holds every record as producers sent it, consent or not; only the ETL jobs that filter it and the gate that audits it may read it.',
+  reason: 'Landing holds every record as producers sent it, consent or not (staged copies too); only the ETL jobs that filter it and the gate that audits it may read it.',
   remedy: 'Remove landing from the zones of every other persona\'s SELECT grant in config/grants/<env>.json (DESCRIBE alone is fine for auditors).',
   evaluate({ access }, context) {
     const readers = new Set(LANDING_READERS.flatMap((p) => context.personas[p]));
+    const landingTables = new Set([...(context.catalog?.tables.values() ?? [])].filter((t) => t.zone === 'landing').map((t) => t.name));
+    const isLanding = (zone: string, table: string) => zone.split(', ').includes('landing') || (zone === 'staging' && landingTables.has(table));
     const findings: Finding[] = [];
     for (const p of access.principals) {
       if (readers.has(p.principal)) continue;
-      for (const t of p.tables.filter((x) => x.zone.split(', ').includes('landing'))) {
+      for (const t of p.tables.filter((x) => isLanding(x.zone, x.table))) {
         const cols = t.columns.filter((c) => c.permissions.includes('SELECT')).map((c) => c.name);
-        if (cols.length) findings.push({ resource: who(context, p.principal), detail: `SELECT on landing table ${t.database}.${t.table} (${cols.length} of ${t.columnCount} columns)` });
+        const what = t.zone === 'staging' ? 'the staged copy of landing table' : 'landing table';
+        if (cols.length) findings.push({ resource: who(context, p.principal), detail: `SELECT on ${what} ${t.database}.${t.table} (${cols.length} of ${t.columnCount} columns)` });
       }
     }
     return findings;

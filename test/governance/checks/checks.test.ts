@@ -238,6 +238,20 @@ describe('LandingReadOnlyByEtlAndGate: landing is read by ETL and the gate only'
   });
 });
 
+describe('LandingReadOnlyByEtlAndGate: staged copies of landing tables count as landing', () => {
+  it('non-compliance 2: analysts read staging', () => {
+    const json = changed((r) => {
+      const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
+      ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['trusted', 'curated', 'staging'];
+    });
+    expect(details(run(LandingReadOnlyByEtlAndGate, json))).toEqual([
+      `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.accelerometer_landing (4 of 5 columns)`,
+      `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.customer_landing (6 of 10 columns)`,
+      `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.step_trainer_landing (3 of 3 columns)`,
+    ]);
+  });
+});
+
 describe("NoPrincipalOfOtherEnvironment: nothing of prod in dev's stack", () => {
   it('non-compliance 1: a grant to a prod role', () => {
     const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ml-tables-curated').principal = roleArn('prod', 'ml')));
@@ -285,7 +299,7 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
     ];
     // Before the cut: the tag grants of ingestion (two roles), etl, gate, analyst and ml; after it:
     // the auditor's two, then the four location grants that follow in the chain.
-    expect([before.length, after.length]).toEqual([4 + 4 + 2 + 3 + 3, 2 + 4]);
+    expect([before.length, after.length]).toEqual([4 + 4 + 2 + 2 + 3, 2 + 4]);
     expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
   });
 });
