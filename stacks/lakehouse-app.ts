@@ -9,10 +9,14 @@ import { lambdaCatalog } from '../src/lambdas/lambda-catalog';
 import { BootstrapStack } from './bootstrap/bootstrap-stack';
 import { ResourceNames } from './environment/resource-names';
 import { LakehouseStack } from './lakehouse-stack';
+import { governLakehouse, type GovernedLakehouse } from './governance/govern-lakehouse';
+import type { GrantsPolicy } from '../src/governance/grants-policy';
 
 export interface EnvironmentStacks {
   readonly bootstrap: BootstrapStack;
   readonly lakehouse: LakehouseStack;
+  /** Lake Formation settings, LF-tags, registrations and grants of the lakehouse stack. */
+  readonly governance: GovernedLakehouse;
 }
 
 export interface LakehouseAppOptions {
@@ -20,6 +24,8 @@ export interface LakehouseAppOptions {
   readonly catalog: Catalog;
   /** Where Lambda bundles are written before cdktf copies them. @default - the OS temp folder */
   readonly bundleDir?: string;
+  /** Grants policies to use instead of config/grants/<env>.json (tests that widen a grant). @default - the files */
+  readonly grantsPolicies?: Readonly<Partial<Record<EnvironmentName, GrantsPolicy>>>;
 }
 
 export function buildLakehouseApp(app: App, options: LakehouseAppOptions): Partial<Record<EnvironmentName, EnvironmentStacks>> {
@@ -29,8 +35,9 @@ export function buildLakehouseApp(app: App, options: LakehouseAppOptions): Parti
   for (const env of options.environments) {
     const names = new ResourceNames(env);
     const lakehouse = new LakehouseStack(app, { env, catalog, lambdaCatalog: embedded, ...(options.bundleDir ? { bundleDir: options.bundleDir } : {}) });
+    const governance = governLakehouse(lakehouse, env, options.grantsPolicies?.[env.name]);
     const bootstrap = new BootstrapStack(app, { env, deployedStacks: [names.stack('lakehouse')] });
-    out[env.name] = { bootstrap, lakehouse };
+    out[env.name] = { bootstrap, lakehouse, governance };
   }
   return out;
 }

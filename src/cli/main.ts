@@ -21,6 +21,9 @@ import { LandingNotEmptyError } from '../generator/generator';
 import { loadCatalog } from '../catalog/registry';
 import { gateLocalLake } from '../gates/lake-gate';
 import { gateEnvironment } from '../gates/athena-gate';
+import { checkGrantsIn, diffGrantsBetween, GRANTS_FORMATS, GrantsCommandError, renderGrantsForEnvironment } from '../governance/grants-command';
+import { GrantsPolicyError } from '../governance/grants-policy';
+import { SynthesizedStackError } from '../governance/terraform-json';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environments/environment-config';
 import { EnvironmentConfigError, loadEnvironment } from '../../config/environments/load-environment';
 import { blockingMessage, loadGateSetup } from '../gates/auditor';
@@ -35,7 +38,7 @@ export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } 
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError];
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -104,6 +107,9 @@ export function buildProgram(): Command {
     .description('STEDI lakehouse: run the landing -> trusted -> curated pipeline on embedded DuckDB, with quality gates')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
+    // A command's options belong to it alone (`grants --out` and `grants check --out` are two
+    // options); main() moves --debug before the subcommand so it works anywhere on the line.
+    .enablePositionalOptions()
     // Before any subcommand is added, so that they inherit it: errors come back to main().
     .exitOverride();
 
@@ -229,6 +235,38 @@ export function buildProgram(): Command {
       }
     });
 
+  const grants = program
+    .command('grants')
+    .description('the effective Lake Formation access per principal, read from the synthesized Terraform (npm run synth)')
+    .addOption(new Option('--env <env>', 'one environment (default: all)').choices([...ENVIRONMENT_NAMES]))
+    .option('--out <dir>', 'the synth output folder', 'cdktf.out')
+    .addOption(new Option('--format <format>', 'output').choices([...GRANTS_FORMATS]).default('md'))
+    // `grants check --out X` is the subcommand's own --out, not this command's.
+    .enablePositionalOptions()
+    .action((o) => {
+      const envs = o.env ? [o.env as string] : [...ENVIRONMENT_NAMES];
+      process.stdout.write(envs.map((e) => renderGrantsForEnvironment(o.out, e, o.format)).join(o.format === 'md' ? '\n' : ''));
+    });
+  grants
+    .command('diff')
+    .description('access granted and revoked between two synth outputs (for a pull request: base against branch)')
+    .argument('<base>', 'cdktf.out folder of the base')
+    .argument('<head>', 'cdktf.out folder of the branch')
+    .addOption(new Option('--format <format>', 'output').choices([...GRANTS_FORMATS]).default('md'))
+    .action((base: string, head: string, o) => {
+      process.stdout.write(diffGrantsBetween(base, head, o.format));
+    });
+  grants
+    .command('check')
+    .description('the governance invariants over a synth output; exit 1 when one is violated')
+    .option('--out <dir>', 'the synth output folder', 'cdktf.out')
+    .action((o) => {
+      const result = checkGrantsIn(o.out, loadCatalog());
+      const checks = result.outcomes.reduce((n, s) => n + s.outcomes.length, 0);
+      process.stdout.write(result.violations ? `${result.message}\n` : `${checks} governance checks compliant in ${result.outcomes.length} stacks\n`);
+      process.exitCode = result.violations ? EXIT.blocked : EXIT.published;
+    });
+
   registerGenerateCommands(program, {
     run: (landing, lake, json, reportDir) => runCommand({ landing, lake, json, reportDir }),
   });
@@ -265,7 +303,8 @@ export function positiveInt(v: string): number {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    const args = argv.slice(2);
+    await program.parseAsync(args.includes('--debug') ? [...argv.slice(0, 2), '--debug', ...args.filter((a) => a !== '--debug')] : argv);
     return Number(process.exitCode ?? 0);
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };

@@ -117,13 +117,15 @@ function changesTable(title: string, changes: readonly AccessChange[]): string[]
   return out;
 }
 
+/** The first line of a diff without changes: the pull-request workflow posts no comment for it. */
+export const NO_ACCESS_CHANGES = 'No access changes.';
+
 export function renderGrantsDiffMarkdown(diffs: readonly StackGrantsDiff[]): string {
-  const out: string[] = ['# Lake Formation grants: changes', ''];
   const changed = diffs.filter((d) => !isEmptyDiff(d));
   if (!changed.length) {
-    out.push(`No change of access in ${diffs.length ? diffs.map((d) => `\`${d.stack}\``).join(', ') : 'any governed stack'}.`);
-    return `${out.join('\n')}\n`;
+    return `${NO_ACCESS_CHANGES}\n\nNo change of access in ${diffs.length ? diffs.map((d) => `\`${d.stack}\``).join(', ') : 'any governed stack'}.\n`;
   }
+  const out: string[] = ['# Lake Formation grants: changes', ''];
   for (const d of changed) {
     const piiGranted = d.granted.reduce((n, c) => n + (c.columns ?? []).filter((x) => x.pii).length, 0);
     out.push(`## ${d.environment ?? d.stack} (\`${d.stack}\`)`, '');

@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App } from 'cdktf';
 import { loadEnvironments } from '../../config/environments/load-environment';
+import type { EnvironmentName } from '../../config/environments/environment-config';
 import { PROJECT_ROOT, loadCatalog } from '../../src/catalog/registry';
 import { renderGrantsForEnvironment } from '../../src/governance/grants-command';
 import type { GrantsPolicy } from '../../src/governance/grants-policy';
 import { buildLakehouseApp } from '../lakehouse-app';
-import { governLakehouse } from './govern-lakehouse';
-import { LakeGovernance } from './lake-governance';
 
 export const GRANT_DOCUMENTS_DIR = join(PROJECT_ROOT, 'docs', 'grants');
 
@@ -29,16 +28,12 @@ export function grantDocumentFile(environment: string, dir: string = GRANT_DOCUM
 export function synthGovernedApp(
   outdir: string = mkdtempSync(join(tmpdir(), 'stedi-synth-')),
   /** Policies to use instead of config/grants/<env>.json (tests that widen a grant). */
-  policies: Readonly<Partial<Record<string, GrantsPolicy>>> = {},
+  policies: Readonly<Partial<Record<EnvironmentName, GrantsPolicy>>> = {},
 ): { outdir: string; environments: string[] } {
   const catalog = loadCatalog();
   const environments = loadEnvironments(catalog.datasets.map((d) => d.dataset));
   const app = new App({ outdir, skipValidation: true });
-  const stacks = buildLakehouseApp(app, { environments, catalog, bundleDir: join(outdir, '.bundles') });
-  for (const env of environments) {
-    const lakehouse = stacks[env.name]?.lakehouse;
-    if (lakehouse && !lakehouse.node.findAll().some((c) => c instanceof LakeGovernance)) governLakehouse(lakehouse, env, policies[env.name]);
-  }
+  buildLakehouseApp(app, { environments, catalog, bundleDir: join(outdir, '.bundles'), grantsPolicies: policies });
   app.synth();
   return { outdir, environments: environments.map((e) => e.name) };
 }

@@ -70,7 +70,7 @@ describe('stedi grants: rendering', () => {
 
 describe('stedi grants diff and check', () => {
   it('reports no change between a synth output and itself', () => {
-    expect(diffGrantsBetween(out, out)).toBe('# Lake Formation grants: changes\n\nNo change of access in `stedi-dev`, `stedi-prod`.\n');
+    expect(diffGrantsBetween(out, out)).toBe('No access changes.\n\nNo change of access in `stedi-dev`, `stedi-prod`.\n');
   });
 
   it('checks every governed stack and explains each violation', () => {

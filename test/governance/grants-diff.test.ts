@@ -24,7 +24,7 @@ describe('diffGrants', () => {
   it('finds nothing between two renders of the same stack', () => {
     const d = diffGrants(baseAccess, access(base));
     expect(isEmptyDiff(d)).toBe(true);
-    expect(renderGrantsDiffMarkdown([d])).toBe('# Lake Formation grants: changes\n\nNo change of access in `stedi-dev`.\n');
+    expect(renderGrantsDiffMarkdown([d])).toBe('No access changes.\n\nNo change of access in `stedi-dev`.\n');
   });
 
   it('lists what a narrowed persona loses as revoked, grouped by table', () => {

@@ -36,7 +36,7 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     expect(roles.map((r) => `${r.env} ${r.name}${r.boundary ? ' (bounded)' : ''}`).sort()).toEqual(
       ['dev', 'prod'].flatMap((e) => [
         `${e} stedi-${e}-deploy`,
-        ...['delivery', 'gate', 'ingestion', 'iot-ingestion', 'orchestrator', 'publish', 'scheduler', 'transform', 'validator'].map((p) => `${e} stedi-${e}-lake-${p} (bounded)`),
+        ...['delivery', 'gate', 'ingestion', 'iot-ingestion', 'orchestrator', 'publish', 'registration', 'scheduler', 'transform', 'validator'].map((p) => `${e} stedi-${e}-lake-${p} (bounded)`),
         `${e} stedi-${e}-plan`,
       ]).sort(),
     );
