@@ -144,6 +144,9 @@ export class LakehouseStack extends TerraformStack {
           actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
           resources: [buckets['athena-results'].arn],
         },
+        // Athena reads the registered zone locations with credentials Lake Formation vends for
+        // this role, after checking its grants (the gate persona of config/grants/<env>.json).
+        { sid: 'ReadThroughLakeFormation', actions: ['lakeformation:GetDataAccess'], resources: ['*'] },
         { sid: 'ReadValidationResults', actions: ['s3:GetObject'], resources: [names.objectsArn('artifacts', `${VALIDATION_RESULTS_PREFIX}/`)] },
         { sid: 'WriteGateReports', actions: ['s3:PutObject'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
         useKey,

@@ -5,8 +5,37 @@
 import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from '../iam/policy-document';
 import { KEY_ADMIN_ACTIONS } from '../storage/data-lake-key-props';
+import { REGISTRATION_ROLE_PURPOSE } from '../governance/lake-registration-role-props';
 
-export type PermissionDomain = 'storage' | 'catalog' | 'compute' | 'access';
+/**
+ * The Lake Formation API calls Terraform makes for the governance resources (data lake settings,
+ * registered locations, LF-tags and their assignments, grants). IAM cannot scope them: Lake
+ * Formation itself decides, and the deploy role may because it is a data lake admin.
+ */
+export const LAKE_FORMATION_ADMIN_ACTIONS = [
+  'lakeformation:AddLFTagsToResource',
+  'lakeformation:BatchGrantPermissions',
+  'lakeformation:BatchRevokePermissions',
+  'lakeformation:CreateLFTag',
+  'lakeformation:DeleteLFTag',
+  'lakeformation:DeregisterResource',
+  'lakeformation:DescribeResource',
+  'lakeformation:GetDataLakeSettings',
+  'lakeformation:GetLFTag',
+  'lakeformation:GetResourceLFTags',
+  'lakeformation:GrantPermissions',
+  'lakeformation:ListLFTags',
+  'lakeformation:ListPermissions',
+  'lakeformation:ListResources',
+  'lakeformation:PutDataLakeSettings',
+  'lakeformation:RegisterResource',
+  'lakeformation:RemoveLFTagsFromResource',
+  'lakeformation:RevokePermissions',
+  'lakeformation:UpdateLFTag',
+  'lakeformation:UpdateResource',
+] as const;
+
+export type PermissionDomain = 'storage' | 'catalog' | 'compute' | 'access' | 'governance';
 
 /** Services the deploy role may pass lakehouse roles to. */
 export const PASS_ROLE_SERVICES = ['firehose.amazonaws.com', 'glue.amazonaws.com', 'iot.amazonaws.com', 'lambda.amazonaws.com', 'scheduler.amazonaws.com', 'states.amazonaws.com'] as const;
@@ -254,6 +283,17 @@ export function deployStatements(names: ResourceNames): Record<PermissionDomain,
         effect: 'Deny',
         actions: ['iam:DeleteRolePermissionsBoundary'],
         resources: [lakeRoles],
+      },
+    ],
+    governance: [
+      { sid: 'AdministerLakeFormation', actions: [...LAKE_FORMATION_ADMIN_ACTIONS], resources: ['*'] },
+      {
+        // RegisterResource hands Lake Formation the role it will assume for the zone locations.
+        // Exactly that role, and only to Lake Formation (the role trusts nobody else either).
+        sid: 'PassRegistrationRoleToLakeFormation',
+        actions: ['iam:PassRole'],
+        resources: [`arn:aws:iam::${a}:role/${names.lakeRole(REGISTRATION_ROLE_PURPOSE)}`],
+        conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lakeformation.amazonaws.com'] }],
       },
     ],
   };

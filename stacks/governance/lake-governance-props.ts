@@ -11,7 +11,8 @@ export interface GovernedDatabase {
    */
   readonly name: string;
   /**
-   * The resource that creates the database; tag assignments wait for it.
+   * The resource that creates the database; tag assignments wait for it, and it waits for the
+   * data lake settings (so it is created without IAMAllowedPrincipals defaults).
    * @default - no dependency (the database exists before this stack applies)
    */
   readonly resource?: ITerraformDependable;

@@ -1,6 +1,6 @@
 // LakeGovernance: Lake Formation settings, registrations, LF-tags and tag-expression grants of one environment.
 import { Construct } from 'constructs';
-import { TerraformLocal, Token, type ITerraformDependable } from 'cdktf';
+import { TerraformLocal, TerraformResource, Token, dependable, type ITerraformDependable } from 'cdktf';
 import type { LakeformationDataLakeSettings } from '@cdktf/provider-aws/lib/lakeformation-data-lake-settings';
 import type { LakeformationLfTag } from '@cdktf/provider-aws/lib/lakeformation-lf-tag';
 import type { LakeformationPermissions } from '@cdktf/provider-aws/lib/lakeformation-permissions';
@@ -86,6 +86,12 @@ export class LakeGovernance extends Construct {
     this.settings = chain(
       revokeIamAllowedPrincipalDefaults(this, 'settings', { admins: this.admins, readOnlyAdmins: this.readOnlyAdmins, ...catalog, ...(props.dependsOn?.length ? { dependsOn: [...props.dependsOn] } : {}) }),
     );
+    // Glue copies the account's create-table defaults into a database when it is created: created
+    // after the settings, the databases (and their tables) carry no IAMAllowedPrincipals grant.
+    for (const zone of GOVERNED_ZONES) {
+      const resource = props.databases[zone].resource;
+      if (resource instanceof TerraformResource) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(this.settings)];
+    }
     this.zoneTag = chain(createLfTag(this, 'tag-zone', ZONE_TAG, GOVERNED_ZONES, { ...catalog, dependsOn: after() }));
     this.piiTag = chain(createLfTag(this, 'tag-pii', PII_TAG, PII_VALUES, { ...catalog, dependsOn: after() }));
 

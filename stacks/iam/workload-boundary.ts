@@ -56,6 +56,12 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
       resources: ['*'],
     },
     {
+      // Athena asks Lake Formation for credentials to a registered location on the caller's behalf.
+      sid: 'LakeFormationCredentials',
+      actions: ['lakeformation:GetDataAccess'],
+      resources: ['*'],
+    },
+    {
       sid: 'GlueJobMetrics',
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],

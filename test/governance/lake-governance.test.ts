@@ -126,6 +126,9 @@ describe('LakeGovernance', () => {
       'ingestion-location-landing-stedi-dev-delivery',
       'etl-location-trusted-staging',
       'etl-location-curated-staging',
+      // Staging has two locations (the trusted and the curated bucket): told apart by number.
+      'gate-location-staging',
+      'gate-location-staging-2',
     ]);
   });
 

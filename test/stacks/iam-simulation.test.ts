@@ -143,6 +143,34 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev' } })).toBe('ImplicitlyDenied');
   });
 
+  it('the deploy role administers Lake Formation and passes only the registration role to it; the plan role only reads', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      for (const action of ['lakeformation:PutDataLakeSettings', 'lakeformation:RegisterResource', 'lakeformation:CreateLFTag', 'lakeformation:AddLFTagsToResource', 'lakeformation:GrantPermissions', 'lakeformation:RevokePermissions']) {
+        expect(`${deploy.name} ${action} ${await decide(deploy, { action, resource: '*' })}`).toBe(`${deploy.name} ${action} Allowed`);
+        expect(`${plan.name} ${action} ${await decide(plan, { action, resource: '*' })}`).toBe(`${plan.name} ${action} ImplicitlyDenied`);
+      }
+      for (const action of ['lakeformation:GetDataLakeSettings', 'lakeformation:ListPermissions', 'lakeformation:GetResourceLFTags', 'lakeformation:DescribeResource']) {
+        expect(`${plan.name} ${action} ${await decide(plan, { action, resource: '*' })}`).toBe(`${plan.name} ${action} Allowed`);
+      }
+      const toLakeFormation = { 'iam:PassedToService': 'lakeformation.amazonaws.com' };
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('registration')), context: toLakeFormation })).toBe('Allowed');
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('transform')), context: toLakeFormation })).toBe('ImplicitlyDenied');
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.deployRoleArn, context: toLakeFormation })).toBe('ImplicitlyDenied');
+      expect(await decide(plan, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('registration')), context: toLakeFormation })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('only the gate may ask Lake Formation for data credentials (Athena over registered locations)', async () => {
+    const allowed = [];
+    for (const r of roles) {
+      if ((await decide(r, { action: 'lakeformation:GetDataAccess', resource: '*' })) === 'Allowed') allowed.push(r.name);
+    }
+    expect(allowed.sort()).toEqual(['stedi-dev-lake-gate', 'stedi-prod-lake-gate']);
+  });
+
   it('the deploy role may create lakehouse roles only with the boundary attached, and never lift it', async () => {
     const deploy = role('dev', 'stedi-dev-deploy');
     const n = names('dev');

@@ -13,6 +13,7 @@ import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
 import { renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
 import { LakehouseStack } from '../../stacks/lakehouse-stack';
 import { synthesize, type Synthesized } from './synthesized';
+import { referencedAddresses } from '../../src/governance/terraform-json';
 
 let synth: Synthesized;
 const catalog = loadCatalog();
@@ -29,7 +30,40 @@ const docOf = (stack: string, ref: unknown) => {
   return renderPolicyDocument(synth.stack(stack), synth.stack(stack).json.data!.aws_iam_policy_document[name]);
 };
 
+/** Every dependency cycle among a stack's resources and data sources, through references and depends_on. */
+function dependencyCycles(json: Record<string, unknown>): string[] {
+  const edges = new Map<string, string[]>();
+  for (const kind of ['resource', 'data'] as const) {
+    for (const [type, byName] of Object.entries((json[kind] ?? {}) as Record<string, Record<string, Record<string, unknown>>>)) {
+      for (const [name, body] of Object.entries(byName)) {
+        const address = kind === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
+        const explicit = ((body.depends_on as string[] | undefined) ?? []).map((d) => d.replace(/^\$\{|\}$/g, ''));
+        const dataRefs = [...JSON.stringify(body).matchAll(/\$\{data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `data.${m[1]}.${m[2]}`);
+        edges.set(address, [...referencedAddresses(body as never), ...dataRefs, ...explicit]);
+      }
+    }
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const cycles: string[] = [];
+  const visit = (a: string, path: string[]) => {
+    if (state.get(a) === 'done') return;
+    if (state.get(a) === 'open') return void cycles.push([...path.slice(path.indexOf(a)), a].join(' -> '));
+    state.set(a, 'open');
+    for (const d of edges.get(a) ?? []) if (edges.has(d)) visit(d, [...path, a]);
+    state.set(a, 'done');
+  };
+  for (const a of edges.keys()) visit(a, []);
+  return cycles;
+}
+
 describe('npm run synth output', () => {
+  it('has no dependency cycle in any stack (Terraform would refuse the plan)', () => {
+    // The detector finds a cycle when there is one.
+    const looped = { resource: { a: { x: { v: '${b.y.id}' } }, b: { y: { depends_on: ['a.x'] } } } };
+    expect(dependencyCycles(looped)).toEqual(['a.x -> b.y -> a.x']);
+    for (const s of synth.app.stacks) expect([s.name, dependencyCycles(s.json as never)]).toEqual([s.name, []]);
+  });
+
   it('has a bootstrap and a lakehouse stack per environment, each in its own Terraform Cloud workspace and project', () => {
     expect(synth.app.stacks.map((s) => s.name).sort()).toEqual(['stedi-dev-bootstrap', 'stedi-dev-lakehouse', 'stedi-prod-bootstrap', 'stedi-prod-lakehouse']);
     for (const s of synth.app.stacks) {

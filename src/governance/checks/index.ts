@@ -2,6 +2,7 @@
 import type { GovernanceCheck } from './governance-check';
 import { LakeAdminsListed } from './lake-admins-listed';
 import { NoIamAllowedPrincipals } from './no-iam-allowed-principals';
+import { DatabasesCreatedAfterSettings } from './databases-created-after-settings';
 import { NoExplicitGrantsToAdmins } from './no-explicit-grants-to-admins';
 import { NoGrantableOutsideAdmins } from './no-grantable-outside-admins';
 import { LocationsRegisteredWithCustomRole } from './locations-registered-with-custom-role';
@@ -22,6 +23,7 @@ export * from './governance-check';
 export const GOVERNANCE_CHECKS: readonly GovernanceCheck[] = [
   LakeAdminsListed, // 18
   NoIamAllowedPrincipals, // 18
+  DatabasesCreatedAfterSettings, // 18, #27295
   NoExplicitGrantsToAdmins, // 19
   NoGrantableOutsideAdmins, // 19, issue 5
   LocationsRegisteredWithCustomRole, // 20
@@ -40,6 +42,7 @@ export const GOVERNANCE_CHECKS: readonly GovernanceCheck[] = [
 export {
   LakeAdminsListed,
   NoIamAllowedPrincipals,
+  DatabasesCreatedAfterSettings,
   NoExplicitGrantsToAdmins,
   NoGrantableOutsideAdmins,
   LocationsRegisteredWithCustomRole,

@@ -1,4 +1,5 @@
 import {
+  DatabasesCreatedAfterSettings,
   EveryZoneLocationRegistered,
   GOVERNANCE_CHECKS,
   GranteesArePersonas,
@@ -298,8 +299,9 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
       ...after.flatMap((a) => before.map((b) => byName(a, b))),
     ];
     // Before the cut: the tag grants of ingestion (two roles), etl, gate, analyst and ml; after it:
-    // the auditor's two, then the four location grants that follow in the chain.
-    expect([before.length, after.length]).toEqual([4 + 4 + 2 + 2 + 3, 2 + 4]);
+    // the auditor's two, then the six location grants that follow in the chain (ingestion's two
+    // roles, etl's two locations, the gate's two staging locations).
+    expect([before.length, after.length]).toEqual([4 + 4 + 3 + 2 + 3, 2 + 6]);
     expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
   });
 });
@@ -334,5 +336,20 @@ describe('the runner fails closed', () => {
         `  fix: ${NoGrantableOutsideAdmins.remedy}`,
       ].join('\n'),
     );
+  });
+});
+
+describe('DatabasesCreatedAfterSettings: no database is created before the settings clear the IAMAllowedPrincipals defaults', () => {
+  it('every database of the fake stack waits for the settings', () => {
+    for (const [name, db] of Object.entries(base.resource!.aws_glue_catalog_database)) {
+      // A bare address, as Terraform's JSON syntax wants in depends_on (not "${...}").
+      expect([name, (db.depends_on as string[]).filter((d) => d.includes('data_lake_settings'))]).toEqual([name, [SETTINGS]]);
+    }
+  });
+  it('non-compliance 1: a database without depends_on on the settings', () => {
+    const json = changed((r) => delete named(r, 'aws_glue_catalog_database', 'db-curated').depends_on);
+    expect(details(run(DatabasesCreatedAfterSettings, json))).toEqual([
+      `${nameOf(json, 'aws_glue_catalog_database', 'db-curated')}: stedi_dev_curated may be created before ${SETTINGS} clears the IAMAllowedPrincipals defaults`,
+    ]);
   });
 });
