@@ -23,6 +23,7 @@ import { QueryWorkgroup } from './processing/query-workgroup';
 import { TransformJobs } from './processing/transform-jobs';
 import { DataLakeKey } from './storage/data-lake-key';
 import { DataLakeStorage } from './storage/data-lake-storage';
+import { LAKE_FORMATION_DATA_ACCESS } from './iam/lake-formation-actions';
 
 export class LakehouseStack extends TerraformStack {
   readonly names: ResourceNames;
@@ -146,7 +147,7 @@ export class LakehouseStack extends TerraformStack {
         },
         // Athena reads the registered zone locations with credentials Lake Formation vends for
         // this role, after checking its grants (the gate persona of config/grants/<env>.json).
-        { sid: 'ReadThroughLakeFormation', actions: ['lakeformation:GetDataAccess'], resources: ['*'] },
+        { sid: 'ReadThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS], resources: ['*'] },
         { sid: 'ReadValidationResults', actions: ['s3:GetObject'], resources: [names.objectsArn('artifacts', `${VALIDATION_RESULTS_PREFIX}/`)] },
         { sid: 'WriteGateReports', actions: ['s3:PutObject'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
         useKey,

@@ -6,34 +6,7 @@ import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from '../iam/policy-document';
 import { KEY_ADMIN_ACTIONS } from '../storage/data-lake-key-props';
 import { REGISTRATION_ROLE_PURPOSE } from '../governance/lake-registration-role-props';
-
-/**
- * The Lake Formation API calls Terraform makes for the governance resources (data lake settings,
- * registered locations, LF-tags and their assignments, grants). IAM cannot scope them: Lake
- * Formation itself decides, and the deploy role may because it is a data lake admin.
- */
-export const LAKE_FORMATION_ADMIN_ACTIONS = [
-  'lakeformation:AddLFTagsToResource',
-  'lakeformation:BatchGrantPermissions',
-  'lakeformation:BatchRevokePermissions',
-  'lakeformation:CreateLFTag',
-  'lakeformation:DeleteLFTag',
-  'lakeformation:DeregisterResource',
-  'lakeformation:DescribeResource',
-  'lakeformation:GetDataLakeSettings',
-  'lakeformation:GetLFTag',
-  'lakeformation:GetResourceLFTags',
-  'lakeformation:GrantPermissions',
-  'lakeformation:ListLFTags',
-  'lakeformation:ListPermissions',
-  'lakeformation:ListResources',
-  'lakeformation:PutDataLakeSettings',
-  'lakeformation:RegisterResource',
-  'lakeformation:RemoveLFTagsFromResource',
-  'lakeformation:RevokePermissions',
-  'lakeformation:UpdateLFTag',
-  'lakeformation:UpdateResource',
-] as const;
+import { LAKE_FORMATION_ADMIN_ACTIONS } from '../iam/lake-formation-actions';
 
 export type PermissionDomain = 'storage' | 'catalog' | 'compute' | 'access' | 'governance';
 

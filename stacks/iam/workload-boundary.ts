@@ -5,6 +5,7 @@
 import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from './policy-document';
 import { UNSCOPABLE_ACTIONS } from './unscopable-actions';
+import { LAKE_FORMATION_DATA_ACCESS } from './lake-formation-actions';
 
 export function workloadBoundaryStatements(names: ResourceNames): PolicyStatement[] {
   const { region: r, account: a, prefix: p } = names;
@@ -58,7 +59,7 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
     {
       // Athena asks Lake Formation for credentials to a registered location on the caller's behalf.
       sid: 'LakeFormationCredentials',
-      actions: ['lakeformation:GetDataAccess'],
+      actions: [LAKE_FORMATION_DATA_ACCESS],
       resources: ['*'],
     },
     {
