@@ -6,6 +6,7 @@ import { CatalogError, loadCatalog } from './src/catalog/registry';
 import { describeFinding } from './stacks/checks/security-check';
 import { checkApp, synthesizedApp, writePinnedAddresses } from './stacks/checks/synthesized-app';
 import { buildLakehouseApp } from './stacks/lakehouse-app';
+import { checkGrantsIn } from './src/governance/grants-command';
 
 function main(): void {
   let catalog;
@@ -33,7 +34,15 @@ function main(): void {
   process.stderr.write(
     `security checks: ${count('compliant')} compliant, ${count('non-compliant')} non-compliant, ${count('not-applicable')} not applicable (stacks/checks/security-checks.ts)\n`,
   );
-  if (failed.length) process.exit(1);
+  // The Lake Formation invariants (src/governance/checks) over the same output, like `stedi grants check`.
+  const governance = checkGrantsIn(app.outdir, catalog);
+  if (governance.violations) process.stderr.write(`${governance.message}\n`);
+  const outcomes = governance.outcomes.flatMap((s) => s.outcomes);
+  const governed = (status: string) => outcomes.filter((o) => o.status === status).length;
+  process.stderr.write(
+    `governance checks: ${governed('compliant')} compliant, ${governed('non-compliant')} non-compliant, ${governed('not-applicable')} not applicable in ${governance.outcomes.length} stacks (src/governance/checks)\n`,
+  );
+  if (failed.length || governance.violations) process.exit(1);
 }
 
 main();
