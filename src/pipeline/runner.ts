@@ -199,11 +199,24 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
-  const audit = options.audit ?? gateAuditor(await checkedGateSetup(catalog));
-  prepareLake(layout);
-
-  const runId = options.runId ?? newRunId();
-  const { lock, recovered } = RunLock.acquire(layout.lockFile, runId);
+  const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
+  // Workers cost a start-up each (loading the catalog, compiling the contracts): worth it on big inputs
+  // only. They start first, so that they load while the gate is parsed and the lake opened.
+  const workers = options.validationWorkers ?? (total >= POOL_THRESHOLD_BYTES ? defaultWorkerCount() : 0);
+  const pool = workers > 0 ? new ValidationPool(catalog.root, workers) : undefined;
+  let audit: Auditor;
+  let runId: string;
+  let lock: RunLock;
+  let recovered: ReturnType<typeof RunLock.acquire>['recovered'];
+  try {
+    audit = options.audit ?? gateAuditor(await checkedGateSetup(catalog));
+    prepareLake(layout);
+    runId = options.runId ?? newRunId();
+    ({ lock, recovered } = RunLock.acquire(layout.lockFile, runId));
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   const lakeCatalog = new LakeCatalog(layout);
   let engine: DuckDbEngine | undefined;
   const manifestFile = join(layout.runDir(runId), 'manifest.json');
@@ -254,26 +267,13 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     };
 
     // 1. Validate every landing record, then load the valid ones as the run's landing tables.
-    const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
-    // Workers cost a start-up each (loading the catalog, compiling the contracts): worth it on big inputs only.
-    const workers = options.validationWorkers ?? (total >= POOL_THRESHOLD_BYTES ? defaultWorkerCount() : 0);
-    const pool = workers > 0 ? new ValidationPool(catalog.root, workers) : undefined;
     const validations = await timed('validate', async () => {
-      const all = catalog.datasets.map((d) => ({ d, bytes: 0 }));
       let before = 0;
       const results: DatasetValidation[] = [];
-      for (const { d } of all) {
-        const quarantineFile = layout.quarantineFile(d.dataset, runId);
-        mkdirSync(join(quarantineFile, '..'), { recursive: true });
-        const v = await validateDataset(d, {
-          landingRoot: landing,
-          validPrefix: join(work, `${d.dataset}.valid`),
-          quarantineFile,
-          pool,
-          onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
-        });
-        before += v.bytes;
-        results.push(v);
+      // DuckDB loads a dataset's valid records while the next dataset is validated; loads run one
+      // after another, in dataset order, so tables are recorded in the same order as before.
+      let loaded: Promise<void> = Promise.resolve();
+      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation) => {
         const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
         const dir = layout.tableRunDir('landing', d.table.name, runId);
         const files = v.validFiles.length ? `[${v.validFiles.map(quoteLiteral).join(', ')}]` : undefined;
@@ -287,7 +287,30 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         if (rows !== v.valid) throw new AccountingError(`${d.dataset}: ${v.valid} valid records but ${rows} rows loaded`);
         await exposeAs(eng, d.table.name, dir);
         record(d.table, rows, dir);
+      };
+      try {
+        for (const d of catalog.datasets) {
+          const quarantineFile = layout.quarantineFile(d.dataset, runId);
+          mkdirSync(join(quarantineFile, '..'), { recursive: true });
+          const v = await validateDataset(d, {
+            landingRoot: landing,
+            validPrefix: join(work, `${d.dataset}.valid`),
+            quarantineFile,
+            pool,
+            onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
+          });
+          before += v.bytes;
+          results.push(v);
+          loaded = loaded.then(() => load(d, v));
+          // Handled here so that a failed load does not go unhandled while the next dataset is read;
+          // it is thrown below.
+          loaded.catch(() => undefined);
+        }
+      } finally {
+        // A failed validation still waits for the loads in progress: the engine closes after them.
+        await loaded.catch(() => undefined);
       }
+      await loaded;
       return results;
     }).finally(() => pool?.close());
 
@@ -355,6 +378,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     }
     throw e;
   } finally {
+    await pool?.close();
     await engine?.close();
     lock.release();
   }

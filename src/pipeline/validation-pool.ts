@@ -74,7 +74,11 @@ export class ValidationPool {
     return files.filter((f): f is string => f !== undefined);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  private closed?: Promise<void>;
+
+  /** Stops the workers; calling it again waits for the same stop. */
+  close(): Promise<void> {
+    this.closed ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => undefined);
+    return this.closed;
   }
 }
