@@ -89,6 +89,8 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       const p = options.pool!.check(ds.dataset, batch, options.validPrefix).then((r) => {
         results.set(r.seq, r);
       });
+      // A worker's failure is thrown where the batch is awaited; until then it is not unhandled.
+      p.catch(() => undefined);
       inflight.push(p);
       if (inflight.length >= maxInflight) await inflight.shift();
     }
@@ -115,10 +117,12 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
         options.onProgress?.(bytesDone);
       }
       for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
-      await Promise.all(inflight.splice(0));
       await drain();
       options.onProgress?.(bytesDone);
     }
+    // The workers go on from one file to the next: only the dataset's end waits for every batch.
+    await Promise.all(inflight.splice(0));
+    await drain();
   } finally {
     await Promise.allSettled(inflight);
     await valid?.close();
