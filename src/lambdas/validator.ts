@@ -63,8 +63,8 @@ export function objectId(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
-async function write(stream: Writable, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
+async function write(stream: Writable, data: string | Uint8Array): Promise<void> {
+  if (!stream.write(data)) await once(stream, 'drain');
 }
 
 async function finish(stream: Writable): Promise<void> {
@@ -138,7 +138,7 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
         totals.read += r.read;
         totals.valid += r.valid;
         totals.blankLines += r.blankLines;
-        if (r.validText) await write(gzip, r.validText);
+        if (r.validLines.length) await write(gzip, r.validLines);
         await quarantine(r.quarantine);
       }
       totals.read += oversized.length;

@@ -6,7 +6,6 @@ export class NdjsonWriter {
   private readonly stream: WriteStream;
   private buffer: string[] = [];
   private bufferedChars = 0;
-  lines = 0;
 
   constructor(
     readonly path: string,
@@ -20,8 +19,13 @@ export class NdjsonWriter {
   async write(line: string): Promise<void> {
     this.buffer.push(line);
     this.bufferedChars += line.length + 1;
-    this.lines++;
     if (this.bufferedChars >= this.flushChars) await this.flush();
+  }
+
+  /** Appends bytes that are already whole lines, each ended by "\n", after the queued lines. */
+  async writeBytes(lines: Uint8Array): Promise<void> {
+    await this.flush();
+    if (!this.stream.write(lines)) await once(this.stream, 'drain');
   }
 
   async writeJson(value: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 // Checks a batch of landing lines (raw bytes, whole lines only) against a record contract. Pure and
 // synchronous: the validator runs it inline or in worker threads, batch by batch.
 import type { TableDef } from '../catalog/registry';
+import { LineSink } from './line-sink';
 import { RecordContract } from './record-contract';
 
 export interface LineBatch {
@@ -28,26 +29,36 @@ export interface QuarantineRecord {
 
 export interface BatchResult {
   readonly seq: number;
-  /** Valid records re-serialised onto the DDL's columns, one per line, each ended by "\n". */
-  readonly validText: string;
+  /** Valid records re-serialised onto the DDL's columns as UTF-8, one per line, each ended by "\n". */
+  readonly validLines: Uint8Array;
   readonly valid: number;
   readonly read: number;
   readonly blankLines: number;
   readonly quarantine: readonly QuarantineRecord[];
 }
 
+/** Appends one value as the projection writes it: JSON, with absent and null both null. */
+function appendValue(sink: LineSink, v: unknown): void {
+  if (v === undefined || v === null) sink.ascii('null');
+  else if (typeof v === 'string') sink.jsonString(v);
+  else if (typeof v === 'number') sink.ascii(String(v));
+  else sink.utf8(JSON.stringify(v));
+}
+
 /**
- * Serialises a valid record onto the table's columns (extra fields dropped, absent ones null).
- * The function is generated per table so that each column is a named property read, which V8
- * caches per record shape; a loop over the column names made every read a keyed lookup.
+ * Serialises a valid record onto the table's columns (extra fields dropped, absent ones null) as
+ * one line of JSON, "\n" included. The function is generated per table so that each column is a
+ * named property read, which V8 caches per record shape; a loop over the column names made every
+ * read a keyed lookup.
  */
-export function recordSerializer(table: TableDef): (r: Record<string, unknown>) => string {
+export function recordSerializer(table: TableDef): (r: Record<string, unknown>, sink: LineSink) => void {
+  const isAscii = (t: string) => !/[^\x00-\x7f]/.test(t);
   const lines = table.columns.map((c, i) => {
-    const prefix = JSON.stringify((i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
-    return `v = r[${JSON.stringify(c.name)}]; s += ${prefix} + (v === undefined || v === null ? 'null' : typeof v === 'string' ? stringify(v) : typeof v === 'number' ? String(v) : stringify(v));`;
+    const prefix = (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':';
+    return `sink.${isAscii(prefix) ? 'ascii' : 'utf8'}(${JSON.stringify(prefix)}); value(sink, r[${JSON.stringify(c.name)}]);`;
   });
-  const body = `let v, s = '';\n${lines.join('\n')}\nreturn s + '}';`;
-  return new Function('stringify', `return function serialize(r) {\n${body}\n};`)(JSON.stringify) as (r: Record<string, unknown>) => string;
+  const body = `${lines.join('\n')}\nsink.ascii('}\\n');`;
+  return new Function('value', `return function serialize(r, sink) {\n${body}\n};`)(appendValue) as (r: Record<string, unknown>, sink: LineSink) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -55,7 +66,7 @@ const CR = 0x0d;
 
 export class BatchValidator {
   private readonly contract: RecordContract;
-  private readonly serialize: (r: Record<string, unknown>) => string;
+  private readonly serialize: (r: Record<string, unknown>, sink: LineSink) => void;
   private readonly strict = new TextDecoder('utf-8', { fatal: true });
 
   constructor(
@@ -69,7 +80,9 @@ export class BatchValidator {
 
   check(batch: LineBatch): BatchResult {
     const { bytes } = batch;
-    const valid: string[] = [];
+    // Projections are about as long as the lines: one allocation for most batches.
+    const valid = new LineSink(bytes.length + 1024);
+    let validCount = 0;
     const quarantine: QuarantineRecord[] = [];
     let read = 0;
     let blankLines = 0;
@@ -90,12 +103,15 @@ export class BatchValidator {
         parsed = false;
       }
       if (parsed && this.contract.accepts(value)) {
-        valid.push(this.serialize(value));
+        this.serialize(value, valid);
+        validCount++;
         return;
       }
       const v = parsed ? this.contract.checkValue(value) : this.contract.checkLine(text);
-      if (v.ok) valid.push(this.serialize(v.record));
-      else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes: Buffer.byteLength(text) });
+      if (v.ok) {
+        this.serialize(v.record, valid);
+        validCount++;
+      } else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes: Buffer.byteLength(text) });
     };
     let whole: string | undefined;
     try {
@@ -131,8 +147,8 @@ export class BatchValidator {
     }
     return {
       seq: batch.seq,
-      validText: valid.length ? valid.join('\n') + '\n' : '',
-      valid: valid.length,
+      validLines: valid.bytes,
+      valid: validCount,
       read,
       blankLines,
       quarantine,

@@ -24,17 +24,17 @@ parentPort!.on('message', (msg: Message) => {
       parentPort!.postMessage({ id: msg.id, file: f?.path });
       return;
     }
-    const { validText, ...result } = validators.get(msg.dataset)!.check(msg.batch);
-    if (validText) {
+    const { validLines, ...result } = validators.get(msg.dataset)!.check(msg.batch);
+    if (validLines.length) {
       let f = open.get(msg.validPrefix);
       if (!f) {
         const path = `${msg.validPrefix}.${index}.jsonl`;
         f = { fd: openSync(path, 'w'), path };
         open.set(msg.validPrefix, f);
       }
-      writeSync(f.fd, validText);
+      for (let done = 0; done < validLines.length; ) done += writeSync(f.fd, validLines, done);
     }
-    parentPort!.postMessage({ id: msg.id, result: { ...result, validText: '' } });
+    parentPort!.postMessage({ id: msg.id, result: { ...result, validLines: new Uint8Array(0) } });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: (e as Error).stack ?? String(e) });
   }

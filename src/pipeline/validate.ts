@@ -75,7 +75,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       totals.blankLines += r.blankLines;
       totals.valid += r.valid;
       totals.quarantined += r.quarantine.length;
-      if (r.validText) await valid!.write(r.validText.slice(0, -1));
+      if (r.validLines.length) await valid!.writeBytes(r.validLines);
       for (const q of r.quarantine) {
         for (const reason of q.reasons) reasons[reasonKey(reason)] = (reasons[reasonKey(reason)] ?? 0) + 1;
         await quarantine.writeJson(q);
@@ -103,7 +103,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       const oversized = (line: number, bytes: number) =>
         oversizedResults.push({
           seq: -1,
-          validText: '',
+          validLines: new Uint8Array(0),
           valid: 0,
           read: 1,
           blankLines: 0,
