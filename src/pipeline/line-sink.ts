@@ -2,11 +2,15 @@
 // directly skips building a string per record, joining them, and encoding the whole again.
 
 const QUOTE = 0x22;
+const MINUS = 0x2d;
+const ZERO = 0x30;
 const BACKSLASH = 0x5c;
 
 export class LineSink {
-  private buf: Buffer;
-  private pos = 0;
+  /** The bytes; generated serializers write fixed parts here directly, after room(). */
+  buf: Buffer;
+  /** Bytes written so far. */
+  pos = 0;
 
   constructor(capacity = 1 << 16) {
     this.buf = Buffer.allocUnsafe(Math.max(capacity, 64));
@@ -17,7 +21,8 @@ export class LineSink {
     return this.buf.subarray(0, this.pos);
   }
 
-  private room(n: number): void {
+  /** Makes room for n more bytes at pos (buf may be replaced). */
+  room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(grown, 0, 0, this.pos);
@@ -31,6 +36,35 @@ export class LineSink {
     const b = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /**
+   * Appends String(v). Integers up to 2^53 in size (epoch milliseconds, small counts) are written
+   * digit by digit, which is what String gives for them ("-0" too is "0"); other numbers go
+   * through String.
+   */
+  number(v: number): void {
+    if (!Number.isSafeInteger(v)) return this.ascii(String(v));
+    this.room(17);
+    const b = this.buf;
+    let p = this.pos;
+    let n = v;
+    if (n < 0) {
+      b[p++] = MINUS;
+      n = -n;
+    }
+    if (n < 1e8) {
+      p = writeDigits(b, p, n, 0);
+    } else {
+      // Split so that each part is below 2^31 and divides with integer operations.
+      let high = Math.floor(n / 1e8);
+      let low = n - high * 1e8;
+      if (low < 0) (high -= 1), (low += 1e8);
+      else if (low >= 1e8) (high += 1), (low -= 1e8);
+      p = writeDigits(b, p, high, 0);
+      p = writeDigits(b, p, low, 8);
+    }
     this.pos = p;
   }
 
@@ -62,4 +96,18 @@ export class LineSink {
     b[p++] = QUOTE;
     this.pos = p;
   }
+}
+
+/** Writes the digits of 0 <= n < 2^31 at p, zero-padded to width; returns the position after them. */
+function writeDigits(b: Buffer, p: number, n: number, width: number): number {
+  let length = 1;
+  for (let t = n; t >= 10; t = (t / 10) | 0) length++;
+  if (length < width) length = width;
+  let q = p + length;
+  for (let i = 0; i < length; i++) {
+    const next = (n / 10) | 0;
+    b[--q] = ZERO + n - next * 10;
+    n = next;
+  }
+  return p + length;
 }

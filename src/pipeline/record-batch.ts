@@ -41,23 +41,25 @@ export interface BatchResult {
 function appendValue(sink: LineSink, v: unknown): void {
   if (v === undefined || v === null) sink.ascii('null');
   else if (typeof v === 'string') sink.jsonString(v);
-  else if (typeof v === 'number') sink.ascii(String(v));
+  else if (typeof v === 'number') sink.number(v);
   else sink.utf8(JSON.stringify(v));
 }
 
 /**
  * Serialises a valid record onto the table's columns (extra fields dropped, absent ones null) as
- * one line of JSON, "\n" included. The function is generated per table so that each column is a
- * named property read, which V8 caches per record shape; a loop over the column names made every
- * read a keyed lookup.
+ * one line of JSON, "\n" included. The function is generated per table: each column is a named
+ * property read, which V8 caches per record shape (a loop over the names made every read a keyed
+ * lookup), and the column's key is written as constant bytes.
  */
 export function recordSerializer(table: TableDef): (r: Record<string, unknown>, sink: LineSink) => void {
-  const isAscii = (t: string) => !/[^\x00-\x7f]/.test(t);
-  const lines = table.columns.map((c, i) => {
-    const prefix = (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':';
-    return `sink.${isAscii(prefix) ? 'ascii' : 'utf8'}(${JSON.stringify(prefix)}); value(sink, r[${JSON.stringify(c.name)}]);`;
-  });
-  const body = `${lines.join('\n')}\nsink.ascii('}\\n');`;
+  const constant = (text: string) => {
+    const bytes = [...Buffer.from(text)];
+    return `sink.room(${bytes.length}); b = sink.buf; p = sink.pos; ${bytes.map((c, i) => `b[p + ${i}] = ${c};`).join(' ')} sink.pos = p + ${bytes.length};`;
+  };
+  const lines = table.columns.map(
+    (c, i) => `${constant((i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':')}\nvalue(sink, r[${JSON.stringify(c.name)}]);`,
+  );
+  const body = `let b, p;\n${lines.join('\n')}\n${constant('}\n')}`;
   return new Function('value', `return function serialize(r, sink) {\n${body}\n};`)(appendValue) as (r: Record<string, unknown>, sink: LineSink) => void;
 }
 

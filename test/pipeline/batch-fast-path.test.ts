@@ -135,6 +135,19 @@ describe('BatchValidator fast path', () => {
     }
   });
 
+  it('LineSink writes String(v) for any number and JSON.stringify(s) for any string', () => {
+    const numbers = fc.oneof(fc.maxSafeInteger(), fc.integer(), fc.double(), fc.constantFrom(-0, 1e8, 1e8 - 1, 1e8 + 1, 2 ** 31, -(2 ** 31), 2 ** 53, 1e21));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(numbers, fc.string({ unit: 'binary' }), fc.string())), (values) => {
+        const sink = new LineSink(8);
+        for (const v of values) typeof v === 'number' ? sink.number(v) : sink.jsonString(v);
+        const expected = values.map((v) => (typeof v === 'number' ? String(v) : JSON.stringify(v))).join('');
+        expect(Buffer.from(sink.bytes).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('column names that need escaping are projected under their own name', () => {
     const [first] = catalog.datasets[0].table.columns;
     const table = { ...catalog.datasets[0].table, columns: [{ ...first, name: 'a"b\\c' }, { ...first, name: "it's" }, { ...first, name: 'né' }] };
