@@ -79,3 +79,15 @@ describe('record contracts (quality-rules/schemas)', () => {
     });
   }
 });
+
+describe('remembered formats (email, uuid)', () => {
+  it('a value gets the same verdict and reasons the second time, when it is looked up', () => {
+    const c = contract('customer');
+    const bad = line({ ...customer, email: 'not-an-email', serialNumber: 'abc' });
+    const good = line(customer);
+    const first = [c.checkLine(bad), c.checkLine(good)];
+    expect([c.checkLine(bad), c.checkLine(good)]).toEqual(first);
+    expect(first[0]).toEqual({ ok: false, reasons: ['field email is not a valid email', 'field serialNumber is not a valid uuid'] });
+    expect(first[1].ok).toBe(true);
+  });
+});
