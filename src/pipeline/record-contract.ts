@@ -35,7 +35,7 @@ const REMEMBERED_FORMATS = ['email', 'uuid'];
 /** Distinct values remembered per format; beyond them, values are checked each time. */
 const REMEMBERED_VALUES = 10_000;
 
-/** The format's own regular expression, whose verdict for a value seen before is looked up (~20 ns, not ~100). */
+/** The format's own regular expression, whose verdict for a value seen before is looked up (a hash lookup costs about half of the email expression). */
 function rememberedFormat(pattern: RegExp): (value: string) => boolean {
   const seen = new Map<string, boolean>();
   return (value) => {
