@@ -6,6 +6,7 @@ import { loadCatalog, type LandingDataset } from '../../src/catalog/registry';
 import { LineSink } from '../../src/pipeline/line-sink';
 import { BatchValidator, recordSerializer } from '../../src/pipeline/record-batch';
 import { RecordContract } from '../../src/pipeline/record-contract';
+import { SAMPLE_CUSTOMER } from '../support/sample-records';
 
 const catalog = loadCatalog();
 
@@ -48,15 +49,7 @@ function recordOf(ds: LandingDataset): fc.Arbitrary<Record<string, unknown>> {
 /** A valid-looking record: the columns the schema requires, with values of the right shape. */
 function plausibleOf(ds: LandingDataset): fc.Arbitrary<Record<string, unknown>> {
   const sample: Record<string, Record<string, unknown>> = {
-    customer: {
-      customerName: 'Santosh Clayton',
-      email: 'Santosh.Clayton@test.com',
-      phone: '8015551212',
-      birthDay: '1399-01-01',
-      serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c',
-      registrationDate: 1655564376361,
-      lastUpdateDate: 1655564376361,
-    },
+    customer: SAMPLE_CUSTOMER,
     accelerometer: { user: 'a@b.co', timestamp: 1655564444103, x: 1, y: -1, z: 0 },
     step_trainer: { sensorReadingTime: 1655564444103, serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', distanceFromObject: 200 },
   };

@@ -1,6 +1,7 @@
 // Contract cases as data: each a record line and the reasons it is quarantined for (none = valid).
 import { loadCatalog } from '../../src/catalog/registry';
 import { RecordContract } from '../../src/pipeline/record-contract';
+import { SAMPLE_CUSTOMER } from '../support/sample-records';
 
 const catalog = loadCatalog();
 const contract = (dataset: string) => {
@@ -8,15 +9,7 @@ const contract = (dataset: string) => {
   return new RecordContract(ds.dataset, ds.schema);
 };
 
-const customer = {
-  customerName: 'Santosh Clayton',
-  email: 'Santosh.Clayton@test.com',
-  phone: '8015551212',
-  birthDay: '1399-01-01',
-  serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c',
-  registrationDate: 1655564376361,
-  lastUpdateDate: 1655564376361,
-};
+const customer = SAMPLE_CUSTOMER;
 const line = (o: object) => JSON.stringify(o);
 
 const cases: { description: string; dataset: string; line: string; reasons: (string | RegExp)[] }[] = [
