@@ -29,6 +29,13 @@ export class LineSink {
     this.buf = grown;
   }
 
+  /** Appends bytes [start, end) of src. */
+  copy(src: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    this.buf.set(src.subarray(start, end), this.pos);
+    this.pos += end - start;
+  }
+
   /** Appends a string known to be ASCII (a number's text, JSON punctuation, an ASCII key). */
   ascii(s: string): void {
     const n = s.length;

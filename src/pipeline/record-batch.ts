@@ -1,8 +1,10 @@
 // Checks a batch of landing lines (raw bytes, whole lines only) against a record contract. Pure and
 // synchronous: the validator runs it inline or in worker threads, batch by batch.
 import type { TableDef } from '../catalog/registry';
+import { JSON_SCHEMA_TYPE } from '../catalog/column-types';
+import { compileLineAcceptor, type LineAcceptor } from './line-acceptor';
 import { LineSink } from './line-sink';
-import { RecordContract } from './record-contract';
+import { contractFormat, RecordContract } from './record-contract';
 
 export interface LineBatch {
   /** Position of the batch in its dataset, to write results in landing order. */
@@ -29,7 +31,11 @@ export interface QuarantineRecord {
 
 export interface BatchResult {
   readonly seq: number;
-  /** Valid records re-serialised onto the DDL's columns as UTF-8, one per line, each ended by "\n". */
+  /**
+   * Valid records as UTF-8, one per line, each ended by "\n": the line as it arrived when the
+   * acceptor took it, else the record re-serialised onto the DDL's columns. DuckDB reads the same
+   * values from either.
+   */
   readonly validLines: Uint8Array;
   readonly valid: number;
   readonly read: number;
@@ -66,37 +72,58 @@ export function recordSerializer(table: TableDef): (r: Record<string, unknown>, 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
+/**
+ * The contract's line acceptor, when DuckDB reads from an accepted line what it reads from the
+ * line's projection: every property is a DDL column whose type takes the property's JSON type.
+ */
+function acceptorFor(schema: Record<string, unknown>, table: TableDef): LineAcceptor | undefined {
+  const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
+  for (const [name, p] of Object.entries(properties)) {
+    const column = table.columns.find((c) => c.name === name);
+    if (!column || JSON_SCHEMA_TYPE[column.type] !== p.type) return undefined;
+  }
+  const built = compileLineAcceptor(schema, contractFormat);
+  return 'acceptor' in built ? built.acceptor : undefined;
+}
+
 export class BatchValidator {
   private readonly contract: RecordContract;
   private readonly serialize: (r: Record<string, unknown>, sink: LineSink) => void;
-  private readonly strict = new TextDecoder('utf-8', { fatal: true });
+  /** Decodes lines the acceptor left; a BOM inside the batch stays, as it would in one decode of it. */
+  private readonly strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  /** Undefined when the contract has no acceptor: every line then goes through JSON.parse and ajv. */
+  readonly accept: LineAcceptor | undefined;
 
   constructor(
     readonly dataset: string,
     schema: Record<string, unknown>,
     table: TableDef,
+    options: { readonly acceptor?: boolean } = {},
   ) {
     this.contract = new RecordContract(dataset, schema);
     this.serialize = recordSerializer(table);
+    this.accept = options.acceptor === false ? undefined : acceptorFor(schema, table);
   }
 
   check(batch: LineBatch): BatchResult {
-    const { bytes } = batch;
-    // Projections are about as long as the lines: one allocation for most batches.
-    const valid = new LineSink(bytes.length + 1024);
+    const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    const body = batch.fileStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const accept = this.accept;
+    // Created when a line is not taken as it arrived: until then the valid lines are a run of body.
+    let sink: LineSink | undefined;
+    let runStart = 0; // start of the run of accepted lines not yet copied to the sink
     let validCount = 0;
     const quarantine: QuarantineRecord[] = [];
     let read = 0;
     let blankLines = 0;
-    const body = batch.fileStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-    const checkText = (text: string, lineNo: number) => {
+
+    const checkText = (text: string, lineNo: number, out: LineSink) => {
       if (text.length && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
       if (text.trim() === '') {
         blankLines++;
         return;
       }
       read++;
-      // Most records are valid: parse and check them here, and leave the reasons to checkLine.
       let value: unknown;
       let parsed = true;
       try {
@@ -105,34 +132,32 @@ export class BatchValidator {
         parsed = false;
       }
       if (parsed && this.contract.accepts(value)) {
-        this.serialize(value, valid);
+        this.serialize(value, out);
         validCount++;
         return;
       }
+      // Only failures are described: checkLine gives their reasons.
       const v = parsed ? this.contract.checkValue(value) : this.contract.checkLine(text);
       if (v.ok) {
-        this.serialize(v.record, valid);
+        this.serialize(v.record, out);
         validCount++;
       } else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes: Buffer.byteLength(text) });
     };
-    let whole: string | undefined;
-    try {
-      // One decode for the batch; only a batch with invalid UTF-8 is decoded line by line.
-      whole = this.strict.decode(body);
-    } catch {
-      whole = undefined;
-    }
-    if (whole !== undefined) {
-      const lines = whole.split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      for (let i = 0; i < lines.length; i++) checkText(lines[i], batch.firstLine + i);
-    } else {
-      let lineNo = batch.firstLine;
-      let start = 0;
-      while (start < body.length) {
-        let end = body.indexOf(NEWLINE, start);
-        const next = end < 0 ? body.length : end + 1;
-        if (end < 0) end = body.length;
+
+    let lineNo = batch.firstLine;
+    let start = 0;
+    while (start < body.length) {
+      let end = body.indexOf(NEWLINE, start);
+      const next = end < 0 ? body.length : end + 1;
+      if (end < 0) end = body.length;
+      if (accept && accept(body, start, end)) {
+        read++;
+        validCount++;
+      } else {
+        // The accepted lines before this one keep their bytes; this one is decided by ajv.
+        sink ??= new LineSink(body.length + 1024);
+        if (start > runStart) sink.copy(body, runStart, start);
+        runStart = next;
         const raw = body.subarray(start, end);
         let text: string | undefined;
         try {
@@ -142,14 +167,27 @@ export class BatchValidator {
           const size = raw.length && raw[raw.length - 1] === CR ? raw.length - 1 : raw.length;
           quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: ['line is not valid UTF-8'], bytes: size });
         }
-        if (text !== undefined) checkText(text, lineNo);
-        lineNo++;
-        start = next;
+        if (text !== undefined) checkText(text, lineNo, sink);
       }
+      lineNo++;
+      start = next;
+    }
+
+    // Accepted lines are kept as they arrived, each ended by "\n" (a file's last line may lack it).
+    let validLines: Uint8Array;
+    const endsLine = body.length > 0 && body[body.length - 1] === NEWLINE;
+    if (!sink && (runStart === body.length || endsLine)) validLines = body.subarray(runStart);
+    else {
+      sink ??= new LineSink(body.length - runStart + 1);
+      if (body.length > runStart) {
+        sink.copy(body, runStart, body.length);
+        if (!endsLine) sink.ascii('\n');
+      }
+      validLines = sink.bytes;
     }
     return {
       seq: batch.seq,
-      validLines: valid.bytes,
+      validLines,
       valid: validCount,
       read,
       blankLines,

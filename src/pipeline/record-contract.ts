@@ -65,6 +65,22 @@ function contractAjv(): Ajv2020 {
   return sharedAjv;
 }
 
+/**
+ * The check this thread's contract ajv runs for a string format, or undefined when the format is
+ * unknown, asynchronous or not one for strings.
+ */
+export function contractFormat(name: string): ((value: string) => boolean) | undefined {
+  const f = contractAjv().formats[name];
+  if (f === undefined || f === true) return undefined;
+  // addFormat turns strings into RegExps; ajv tests a RegExp and calls a function.
+  if (f instanceof RegExp) return (s) => f.test(s);
+  if (typeof f === 'function') return f as (value: string) => boolean;
+  if (typeof f !== 'object' || f.async || (f.type !== undefined && f.type !== 'string')) return undefined;
+  const v = f.validate;
+  if (v instanceof RegExp) return (s) => v.test(s);
+  return typeof v === 'function' ? (v as (value: string) => boolean) : undefined;
+}
+
 export class RecordContract {
   private readonly validate: ValidateFunction;
 
