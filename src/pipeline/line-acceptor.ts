@@ -30,6 +30,10 @@ const NINE = 0x39;
 const SPACE = 0x20;
 const TAB = 0x09;
 
+/** 1 for the ASCII bytes a string may hold as they are: all but control characters, quote and backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7f; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+
 /** Digits at most in a plain number: below 2^53 as an integer, exact as a decimal (Clinger's fast path). */
 export const MAX_PLAIN_DIGITS = 15;
 
@@ -145,19 +149,32 @@ function buildAcceptor(props: readonly PropertyCheck[], requiredMask: number): L
       i++;
     } else {
       for (;;) {
-        // "key": only plain ASCII keys of the contract, each once.
+        // "key": only plain ASCII keys of the contract, each once. Keys usually come in the
+        // contract's order, so the next property's name is compared in place first.
         if (i >= end || b[i] !== QUOTE) return false;
         const keyStart = ++i;
-        while (i < end && b[i] !== QUOTE) {
-          const c = b[i];
-          if (c < 0x20 || c === BACKSLASH || c > 0x7e) return false;
-          i++;
+        let index = -1;
+        if (guess < props.length) {
+          const name = props[guess].name;
+          const n = name.length;
+          if (keyStart + n < end && b[keyStart + n] === QUOTE) {
+            let k = 0;
+            while (k < n && name[k] === b[keyStart + k]) k++;
+            if (k === n) {
+              index = guess;
+              i = keyStart + n + 1;
+            }
+          }
         }
-        if (i >= end) return false;
-        const keyLength = i - keyStart;
-        i++;
-        let index = guess < props.length && sameKey(props[guess], b, keyStart, keyLength) ? guess : -1;
         if (index < 0) {
+          while (i < end && b[i] !== QUOTE) {
+            const c = b[i];
+            if (c < 0x20 || c === BACKSLASH || c > 0x7e) return false;
+            i++;
+          }
+          if (i >= end) return false;
+          const keyLength = i - keyStart;
+          i++;
           for (let q = 0; q < props.length; q++) {
             if (sameKey(props[q], b, keyStart, keyLength)) {
               index = q;
@@ -181,13 +198,15 @@ function buildAcceptor(props: readonly PropertyCheck[], requiredMask: number): L
           if (b[i] !== QUOTE) return false;
           const s = ++i;
           let ascii = true;
-          while (i < end && b[i] !== QUOTE) {
+          for (;;) {
+            while (i < end && PLAIN[b[i]] === 1) i++;
+            if (i >= end) return false;
             const c = b[i];
+            if (c === QUOTE) break;
             if (c < 0x20 || c === BACKSLASH) return false;
-            if (c > 0x7f) ascii = false;
+            ascii = false; // above 0x7f
             i++;
           }
-          if (i >= end) return false;
           const e = i++;
           let length = e - s;
           if (!ascii) {

@@ -38,6 +38,8 @@ export interface BatchResult {
    */
   readonly validLines: Uint8Array;
   readonly valid: number;
+  /** Lines kept byte for byte as they arrived (0 when a byte-order mark was dropped from the batch). */
+  readonly asArrived: number;
   readonly read: number;
   readonly blankLines: number;
   readonly quarantine: readonly QuarantineRecord[];
@@ -113,6 +115,7 @@ export class BatchValidator {
     let sink: LineSink | undefined;
     let runStart = 0; // start of the run of accepted lines not yet copied to the sink
     let validCount = 0;
+    let asArrived = 0;
     const quarantine: QuarantineRecord[] = [];
     let read = 0;
     let blankLines = 0;
@@ -153,6 +156,7 @@ export class BatchValidator {
       if (accept && accept(body, start, end)) {
         read++;
         validCount++;
+        asArrived++;
       } else {
         // The accepted lines before this one keep their bytes; this one is decided by ajv.
         sink ??= new LineSink(body.length + 1024);
@@ -189,6 +193,7 @@ export class BatchValidator {
       seq: batch.seq,
       validLines,
       valid: validCount,
+      asArrived: body === bytes ? asArrived : 0,
       read,
       blankLines,
       quarantine,

@@ -15,6 +15,8 @@ import { faultPoint } from './fault-point';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
+import { listDatasetFiles } from './landing-files';
+import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
 import { RuleFileError } from '../gates/rule-file';
 
@@ -169,6 +171,14 @@ function readManifest(file: string): RunManifest | undefined {
   }
 }
 
+/** What loading a dataset straight from its landing files gave. */
+interface EarlyLoad {
+  readonly files: readonly string[];
+  readonly rows: number;
+}
+
+const sameFiles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((f, i) => f === b[i]);
+
 /** Columns a SELECT returns, via DESCRIBE. */
 async function describe(engine: DuckDbEngine, sql: string): Promise<string[]> {
   const r = await engine.query(`DESCRIBE ${sql}`);
@@ -273,25 +283,55 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
       // DuckDB loads a dataset's valid records while the next dataset is validated; loads run one
       // after another, in dataset order, so tables are recorded in the same order as before.
       let loaded: Promise<void> = Promise.resolve();
-      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation) => {
+      const readValid = (d: (typeof catalog.datasets)[number], files: readonly string[]) => {
         const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
+        return `SELECT * FROM read_json([${files.map(quoteLiteral).join(', ')}], format = 'newline_delimited', columns = {${columns}})`;
+      };
+      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation, early?: Promise<EarlyLoad | undefined>) => {
         const dir = layout.tableRunDir('landing', d.table.name, runId);
-        const files = v.validFiles.length ? `[${v.validFiles.map(quoteLiteral).join(', ')}]` : undefined;
-        const rows = await writeTable(
-          eng,
-          dir,
-          files
-            ? `SELECT * FROM read_json(${files}, format = 'newline_delimited', columns = {${columns}})`
-            : `SELECT ${d.table.columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
-        );
+        // The early load stands when every landing line was kept as it arrived: the table it read
+        // from the landing files is then the one the valid records make.
+        const e = await early;
+        const kept = e !== undefined && v.asArrived === v.read && v.valid === v.read && v.blankLines === 0 && sameFiles(e.files, v.filePaths) && e.rows === v.valid;
+        const rows = kept
+          ? e.rows
+          : await writeTable(
+              eng,
+              dir,
+              v.validFiles.length
+                ? readValid(d, v.validFiles)
+                : `SELECT ${d.table.columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
+            );
         if (rows !== v.valid) throw new AccountingError(`${d.dataset}: ${v.valid} valid records but ${rows} rows loaded`);
         await exposeAs(eng, d.table.name, dir);
         record(d.table, rows, dir);
+      };
+      /**
+       * Loads a dataset straight from its landing files while its lines are being checked, on the
+       * other core. Landing files are usually clean, and then this is the table; otherwise (a line
+       * not kept as it arrived, a failed read, a file listed differently) load() writes it again
+       * from the valid records. Compressed files are always loaded from the valid records.
+       */
+      const loadEarly = (d: (typeof catalog.datasets)[number]): Promise<EarlyLoad | undefined> | undefined => {
+        const files = listDatasetFiles(landing, d.dataset).files.map((f) => f.path);
+        if (!files.length || files.some(isGzip)) return undefined;
+        const dir = layout.tableRunDir('landing', d.table.name, runId);
+        const early = loaded.then(() =>
+          writeTable(eng, dir, readValid(d, files)).then(
+            (rows) => ({ files, rows }),
+            () => undefined,
+          ),
+        );
+        // A failure before it (an earlier load) is thrown where `loaded` is awaited.
+        early.catch(() => undefined);
+        loaded = early.then(() => undefined);
+        return early;
       };
       try {
         for (const d of catalog.datasets) {
           const quarantineFile = layout.quarantineFile(d.dataset, runId);
           mkdirSync(join(quarantineFile, '..'), { recursive: true });
+          const early = loadEarly(d);
           const v = await validateDataset(d, {
             landingRoot: landing,
             validPrefix: join(work, `${d.dataset}.valid`),
@@ -301,7 +341,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
           });
           before += v.bytes;
           results.push(v);
-          loaded = loaded.then(() => load(d, v));
+          loaded = loaded.then(() => load(d, v, early));
           // Handled here so that a failed load does not go unhandled while the next dataset is read;
           // it is thrown below.
           loaded.catch(() => undefined);

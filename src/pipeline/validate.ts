@@ -14,12 +14,16 @@ export type { QuarantineRecord } from './record-batch';
 export interface DatasetValidation {
   readonly dataset: string;
   readonly files: number;
+  /** The landing files checked, in the order they were read. */
+  readonly filePaths: readonly string[];
   readonly bytes: number;
   readonly ignoredFiles: readonly IgnoredFile[];
   /** Non-blank lines: each one is a record that must end valid or quarantined. */
   readonly read: number;
   readonly blankLines: number;
   readonly valid: number;
+  /** Valid records kept byte for byte as they arrived: all of them when it equals read and no line was blank. */
+  readonly asArrived: number;
   readonly quarantined: number;
   /** Quarantine reasons, grouped, with how many records gave each. */
   readonly reasons: Readonly<Record<string, number>>;
@@ -56,7 +60,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   const valid = inline ? new NdjsonWriter(`${options.validPrefix}.jsonl`) : undefined;
   const quarantine = new NdjsonWriter(options.quarantineFile);
   const reasons: Record<string, number> = {};
-  const totals = { read: 0, blankLines: 0, valid: 0, quarantined: 0 };
+  const totals = { read: 0, blankLines: 0, valid: 0, asArrived: 0, quarantined: 0 };
 
   // Results are written strictly in batch order, whichever worker finishes first.
   const results = new Map<number, BatchResult>();
@@ -74,6 +78,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       totals.read += r.read;
       totals.blankLines += r.blankLines;
       totals.valid += r.valid;
+      totals.asArrived += r.asArrived;
       totals.quarantined += r.quarantine.length;
       if (r.validLines.length) await valid!.writeBytes(r.validLines);
       for (const q of r.quarantine) {
@@ -105,6 +110,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
           seq: -1,
           validLines: new Uint8Array(0),
           valid: 0,
+          asArrived: 0,
           read: 1,
           blankLines: 0,
           quarantine: [{ dataset: ds.dataset, file: file.name, line, reasons: [`line is ${bytes} bytes, over the limit of ${maxLine} bytes`], bytes }],
@@ -132,6 +138,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   return {
     dataset: ds.dataset,
     files: files.length,
+    filePaths: files.map((f) => f.path),
     bytes: files.reduce((n, f) => n + f.bytes, 0),
     ignoredFiles: ignored,
     ...totals,

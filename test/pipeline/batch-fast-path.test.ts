@@ -47,6 +47,7 @@ describe('BatchValidator fast path', () => {
             const valid: string[] = [];
             const quarantine: object[] = [];
             let blankLines = 0;
+            let asArrived = 0;
             cases.forEach(([arrived, cr], i) => {
               // The batch starts its file: a byte-order mark there is not part of the line.
               const l = i === 0 ? arrived.replace(/^\ufeff/, '') : arrived;
@@ -57,6 +58,7 @@ describe('BatchValidator fast path', () => {
               if (batchValidator.accept!(raw, 0, raw.length)) {
                 expect(v.ok).toBe(true);
                 accepted++;
+                asArrived++;
                 valid.push(l);
               } else if (v.ok) valid.push(project(v.record));
               else quarantine.push({ dataset: ds.dataset, file: 'f.json', line: 3 + i, reasons: v.reasons, record: l, bytes: Buffer.byteLength(l) });
@@ -67,6 +69,8 @@ describe('BatchValidator fast path', () => {
               seq: 7,
               validLines: validText,
               valid: valid.length,
+              // A batch whose byte-order mark was dropped keeps nothing exactly as it arrived.
+              asArrived: text.startsWith('\ufeff') ? 0 : asArrived,
               read: cases.length - blankLines,
               blankLines,
               quarantine,

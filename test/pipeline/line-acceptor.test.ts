@@ -54,6 +54,8 @@ describe('line acceptor: accelerometer lines', () => {
     { description: 'a trailing comma (DuckDB reads it, JSON.parse does not)', line: '{"user":"a@b.co","timestamp":1,"x":1,"y":2,"z":3,}', taken: false },
     { description: 'NaN (DuckDB reads it, JSON.parse does not)', line: '{"user":"a@b.co","timestamp":1,"x":NaN,"y":2,"z":3}', taken: false },
     { description: 'a repeated key (JSON.parse keeps the last, DuckDB the first)', line: '{"user":"a@b.co","timestamp":1,"x":1,"y":2,"z":3,"x":4}', taken: false },
+    { description: 'a key that starts like the next one', line: '{"users":"a@b.co","timestamp":1,"x":1,"y":2,"z":3}', taken: false },
+    { description: 'a key that is the start of the next one', line: '{"use":"a@b.co","timestamp":1,"x":1,"y":2,"z":3}', taken: false },
     { description: 'a key outside the contract', line: '{"user":"a@b.co","timestamp":1,"x":1,"y":2,"z":3,"extra":1}', taken: false },
     { description: 'an escaped key', line: '{"\\u0075ser":"a@b.co","timestamp":1,"x":1,"y":2,"z":3}', taken: false },
     { description: 'an escape in a value', line: '{"user":"a\\u0040b.co","timestamp":1,"x":1,"y":2,"z":3}', taken: false },
@@ -104,6 +106,7 @@ describe('line acceptor: customer lines', () => {
 
   it('takes a customer with consent fields or without them', () => {
     expect(takes(accept, line({}))).toBe(true);
+    expect(takes(accept, line({ customerName: 'DEL \u007f is no control character in JSON' }))).toBe(true);
     expect(takes(accept, line({ shareWithResearchAsOfDate: 1655564376361 }))).toBe(true);
   });
 
