@@ -15,7 +15,7 @@ import { faultPoint } from './fault-point';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
-import { listDatasetFiles } from './landing-files';
+import { listDatasetFiles, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
 import { RuleFileError } from '../gates/rule-file';
@@ -171,14 +171,6 @@ function readManifest(file: string): RunManifest | undefined {
   }
 }
 
-/** What loading a dataset straight from its landing files gave. */
-interface EarlyLoad {
-  readonly files: readonly string[];
-  readonly rows: number;
-}
-
-const sameFiles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((f, i) => f === b[i]);
-
 /** Columns a SELECT returns, via DESCRIBE. */
 async function describe(engine: DuckDbEngine, sql: string): Promise<string[]> {
   const r = await engine.query(`DESCRIBE ${sql}`);
@@ -287,14 +279,14 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
         return `SELECT * FROM read_json([${files.map(quoteLiteral).join(', ')}], format = 'newline_delimited', columns = {${columns}})`;
       };
-      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation, early?: Promise<EarlyLoad | undefined>) => {
+      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation, early?: Promise<number | undefined>) => {
         const dir = layout.tableRunDir('landing', d.table.name, runId);
         // The early load stands when every landing line was kept as it arrived: the table it read
         // from the landing files is then the one the valid records make.
-        const e = await early;
-        const kept = e !== undefined && v.asArrived === v.read && v.valid === v.read && v.blankLines === 0 && sameFiles(e.files, v.filePaths) && e.rows === v.valid;
+        const earlyRows = await early;
+        const kept = earlyRows !== undefined && v.asArrived === v.read && v.valid === v.read && v.blankLines === 0 && earlyRows === v.valid;
         const rows = kept
-          ? e.rows
+          ? earlyRows
           : await writeTable(
               eng,
               dir,
@@ -309,19 +301,16 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
       /**
        * Loads a dataset straight from its landing files while its lines are being checked, on the
        * other core. Landing files are usually clean, and then this is the table; otherwise (a line
-       * not kept as it arrived, a failed read, a file listed differently) load() writes it again
-       * from the valid records. Compressed files are always loaded from the valid records.
+       * not kept as it arrived, a failed read) load() writes it again from the valid records. It
+       * reads the files validation reads, from the same listing. Compressed files are always loaded
+       * from the valid records.
        */
-      const loadEarly = (d: (typeof catalog.datasets)[number]): Promise<EarlyLoad | undefined> | undefined => {
-        const files = listDatasetFiles(landing, d.dataset).files.map((f) => f.path);
+      const loadEarly = (d: (typeof catalog.datasets)[number], listing: DatasetFiles): Promise<number | undefined> | undefined => {
+        const files = listing.files.map((f) => f.path);
         if (!files.length || files.some(isGzip)) return undefined;
         const dir = layout.tableRunDir('landing', d.table.name, runId);
-        const early = loaded.then(() =>
-          writeTable(eng, dir, readValid(d, files)).then(
-            (rows) => ({ files, rows }),
-            () => undefined,
-          ),
-        );
+        // A failed read (a line DuckDB cannot parse) only means the table is written again.
+        const early = loaded.then(() => writeTable(eng, dir, readValid(d, files)).catch((): undefined => undefined));
         // A failure before it (an earlier load) is thrown where `loaded` is awaited.
         early.catch(() => undefined);
         loaded = early.then(() => undefined);
@@ -331,9 +320,11 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         for (const d of catalog.datasets) {
           const quarantineFile = layout.quarantineFile(d.dataset, runId);
           mkdirSync(join(quarantineFile, '..'), { recursive: true });
-          const early = loadEarly(d);
+          const listing = listDatasetFiles(landing, d.dataset);
+          const early = loadEarly(d, listing);
           const v = await validateDataset(d, {
             landingRoot: landing,
+            listing,
             validPrefix: join(work, `${d.dataset}.valid`),
             quarantineFile,
             pool,

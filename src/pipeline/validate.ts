@@ -3,7 +3,7 @@
 // Files are streamed in batches of whole lines; batches are checked inline or by a worker pool and
 // written back in landing order, so memory stays bounded whatever the file size.
 import type { LandingDataset } from '../catalog/registry';
-import { listDatasetFiles, type IgnoredFile } from './landing-files';
+import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing-files';
 import { DEFAULT_MAX_LINE_BYTES, lineBatches, openLandingStream } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
@@ -14,8 +14,6 @@ export type { QuarantineRecord } from './record-batch';
 export interface DatasetValidation {
   readonly dataset: string;
   readonly files: number;
-  /** The landing files checked, in the order they were read. */
-  readonly filePaths: readonly string[];
   readonly bytes: number;
   readonly ignoredFiles: readonly IgnoredFile[];
   /** Non-blank lines: each one is a record that must end valid or quarantined. */
@@ -34,6 +32,8 @@ export interface DatasetValidation {
 
 export interface ValidateOptions {
   readonly landingRoot: string;
+  /** The dataset's landing files, when the caller has listed them already. @default listed here */
+  readonly listing?: DatasetFiles;
   /** Valid records go to `<validPrefix>.jsonl` (or `<validPrefix>.<worker>.jsonl` with a pool). */
   readonly validPrefix: string;
   readonly quarantineFile: string;
@@ -53,7 +53,7 @@ export function reasonKey(reason: string): string {
 }
 
 export async function validateDataset(ds: LandingDataset, options: ValidateOptions): Promise<DatasetValidation> {
-  const { files, ignored } = listDatasetFiles(options.landingRoot, ds.dataset);
+  const { files, ignored } = options.listing ?? listDatasetFiles(options.landingRoot, ds.dataset);
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const batchBytes = options.batchBytes ?? 1 << 20;
   const inline = options.pool ? undefined : new BatchValidator(ds.dataset, ds.schema, ds.table);
@@ -138,7 +138,6 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   return {
     dataset: ds.dataset,
     files: files.length,
-    filePaths: files.map((f) => f.path),
     bytes: files.reduce((n, f) => n + f.bytes, 0),
     ignoredFiles: ignored,
     ...totals,
