@@ -5,6 +5,10 @@
 // kept as it arrived. Every other line (escapes, exponents, unknown or repeated keys, nested values,
 // "-0", more than 15 digits, CR, BOM...) is left to JSON.parse and ajv, which decide it.
 import { isUtf8 } from 'node:buffer';
+import * as bytes from './bytes';
+
+// Module-local copies: hot loops read a constant, not the module's export on each byte.
+const { BACKSLASH, CLOSE_BRACE, COLON, COMMA, DOT, MINUS, NINE, OPEN_BRACE, QUOTE, SPACE, TAB, ZERO } = bytes;
 
 /** Whether the bytes [start, end) of a line (no newline) certainly meet the contract. */
 export type LineAcceptor = (line: Buffer, start: number, end: number) => boolean;
@@ -17,18 +21,6 @@ export type AcceptorBuild =
   /** The schema uses something the acceptor does not decide: every line goes to ajv. */
   | { readonly unsupported: string };
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN = 0x7b;
-const CLOSE = 0x7d;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const SPACE = 0x20;
-const TAB = 0x09;
 
 /** 1 for the ASCII bytes a string may hold as they are: all but control characters, quote and backslash. */
 const PLAIN = new Uint8Array(256);
@@ -139,13 +131,13 @@ function buildAcceptor(props: readonly PropertyCheck[], requiredMask: number): L
   return (b, start, end) => {
     let i = start;
     while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
-    if (i >= end || b[i] !== OPEN) return false;
+    if (i >= end || b[i] !== OPEN_BRACE) return false;
     i++;
     while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
     let seen = 0;
     // Keys usually come in the contract's order: the next one is tried first.
     let guess = 0;
-    if (i < end && b[i] === CLOSE) {
+    if (i < end && b[i] === CLOSE_BRACE) {
       i++;
     } else {
       for (;;) {
@@ -265,7 +257,7 @@ function buildAcceptor(props: readonly PropertyCheck[], requiredMask: number): L
           while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
           continue;
         }
-        if (b[i] !== CLOSE) return false;
+        if (b[i] !== CLOSE_BRACE) return false;
         i++;
         break;
       }

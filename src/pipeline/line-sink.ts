@@ -1,10 +1,9 @@
 // A growable byte buffer that valid records are projected into as UTF-8 NDJSON: writing bytes
 // directly skips building a string per record, joining them, and encoding the whole again.
+import * as bytes from './bytes';
 
-const QUOTE = 0x22;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const BACKSLASH = 0x5c;
+// Module-local copies: hot loops read a constant, not the module's export on each byte.
+const { BACKSLASH, MINUS, QUOTE, ZERO } = bytes;
 
 export class LineSink {
   /** The bytes; generated serializers write fixed parts here directly, after room(). */

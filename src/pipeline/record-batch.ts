@@ -3,8 +3,12 @@
 import type { TableDef } from '../catalog/registry';
 import { JSON_SCHEMA_TYPE } from '../catalog/column-types';
 import { compileLineAcceptor, type LineAcceptor } from './line-acceptor';
+import * as bytes from './bytes';
 import { LineSink } from './line-sink';
 import { contractFormat, RecordContract } from './record-contract';
+
+// Module-local copies: hot loops read a constant, not the module's export on each byte.
+const { CR, NEWLINE } = bytes;
 
 export interface LineBatch {
   /** Position of the batch in its dataset, to write results in landing order. */
@@ -70,9 +74,6 @@ export function recordSerializer(table: TableDef): (r: Record<string, unknown>, 
   const body = `let b, p;\n${lines.join('\n')}\n${constant('}\n')}`;
   return new Function('value', `return function serialize(r, sink) {\n${body}\n};`)(appendValue) as (r: Record<string, unknown>, sink: LineSink) => void;
 }
-
-const NEWLINE = 0x0a;
-const CR = 0x0d;
 
 /**
  * The contract's line acceptor, when DuckDB reads from an accepted line what it reads from the
