@@ -1,5 +1,6 @@
 // Cuts a landing file (NDJSON, optionally gzip-compressed) into batches of whole lines, in bounded
 // memory: a line over the size limit is reported by number and size, never held.
+import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -10,6 +11,9 @@ import type { LineBatch } from './record-batch';
 const { NEWLINE } = bytes;
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** Bytes read past a batch's size, so that a read ends a batch with whole lines to spare. */
+const READ_SLACK = 64 * 1024;
 
 export function isGzip(file: string): boolean {
   return file.toLowerCase().endsWith('.gz');
@@ -23,101 +27,159 @@ export function openLandingStream(file: string): Readable {
   return raw.pipe(gunzip);
 }
 
+/** Where lines are read from: bytes into a buffer the reader owns. */
+export interface ByteSource {
+  /** Reads at most `length` bytes into `buffer` at `offset`; 0 at the end. */
+  read(buffer: Buffer, offset: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A stream's chunks, copied into the reader's buffer (S3 bodies, gunzip). */
+export function streamSource(stream: Readable): ByteSource {
+  const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let chunk: Buffer | undefined;
+  let pos = 0;
+  return {
+    async read(buffer, offset, length) {
+      while (!chunk || pos >= chunk.length) {
+        const next = await chunks.next();
+        if (next.done) return 0;
+        chunk = next.value;
+        pos = 0;
+      }
+      const n = Math.min(length, chunk.length - pos);
+      chunk.copy(buffer, offset, pos, pos + n);
+      pos += n;
+      return n;
+    },
+    async close() {
+      await chunks.return?.();
+    },
+  };
+}
+
+/** A landing file: a plain file is read straight into the batches' memory, a .gz one through gunzip. */
+export async function fileSource(file: string): Promise<ByteSource> {
+  if (isGzip(file)) return streamSource(openLandingStream(file));
+  const handle = await open(file, 'r');
+  return {
+    read: async (buffer, offset, length) => (await handle.read(buffer, offset, length, null)).bytesRead,
+    close: () => handle.close(),
+  };
+}
 
 /**
- * Cuts a file's byte stream into batches of whole lines. A line longer than maxLineBytes is not
- * kept: it is reported through `oversized` with its line number and size, and the lines around it
- * go on in batches of their own.
+ * Cuts a file's bytes into batches of whole lines, each at least `batchBytes` long except the
+ * file's last. Each batch owns its memory from offset 0 (it can be moved to a worker thread), and
+ * its lines are read into it once: only the start of the line that crosses a batch's end is copied.
+ * A line longer than maxLineBytes is not kept: it is reported through `oversized` with its line
+ * number and size, and the lines around it go on in batches of their own.
  */
 export async function* lineBatches(
-  stream: Readable,
+  input: Readable | ByteSource,
   /** Name of the file, as batches and reports give it. */
   name: string,
   batchBytes: number,
   maxLineBytes: number,
   oversized: (line: number, bytes: number) => void,
 ): AsyncGenerator<Omit<LineBatch, 'seq'>> {
-  let line = 1; // number of the line being read
-  let carry: Buffer[] = []; // start of the current line, from earlier chunks
-  let carryBytes = 0;
-  let skipping = -1; // bytes of the current oversized line seen so far; -1 when not skipping
-  let pending: Buffer[] = []; // whole lines waiting to be a batch
-  let pendingBytes = 0;
-  let pendingFirst = 1;
+  const source = typeof (input as Readable).pipe === 'function' ? streamSource(input as Readable) : (input as ByteSource);
+  const capacity = Math.max(1, batchBytes) + READ_SLACK;
+  let buf = Buffer.allocUnsafeSlow(capacity);
+  let fill = 0; // bytes read into buf
+  let scanned = 0; // bytes of buf searched for newlines
+  let start = 0; // first byte of the lines not yet in a batch
+  let firstLine = 1; // number of the line at start
+  let lineStart = 0; // first byte of the line being read
+  let line = 1; // its number
   let fileStart = true;
+  /** A read started before the last batch was handed over, into the buffer that follows it. */
+  let ahead: Promise<number> | undefined;
 
-  const take = (piece: Buffer, firstLine: number) => {
-    if (!pendingBytes) pendingFirst = firstLine;
-    pending.push(piece);
-    pendingBytes += piece.length;
-  };
-  const batch = (): Omit<LineBatch, 'seq'> | undefined => {
-    if (!pendingBytes) return undefined;
-    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-    const b = { file: name, firstLine: pendingFirst, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileStart };
+  /** The lines [start, end) of `from` as a batch. */
+  const batchOf = (from: Buffer, end: number): Omit<LineBatch, 'seq'> => {
+    const b = { file: name, firstLine, bytes: new Uint8Array(from.buffer, from.byteOffset + start, end - start), fileStart };
     fileStart = false;
-    pending = [];
-    pendingBytes = 0;
+    return b;
+  };
+  /**
+   * Ends the batch at `end` and moves the bytes from `keep` on into a fresh buffer of at least
+   * `size` bytes: the batch's buffer is the consumer's from then on.
+   */
+  const cut = (end: number, keep: number, size = capacity) => {
+    const old = buf;
+    const rest = fill - keep;
+    buf = Buffer.allocUnsafeSlow(Math.max(size, rest + READ_SLACK));
+    old.copy(buf, 0, keep, fill);
+    const b = end > start ? batchOf(old, end) : undefined;
+    fill = rest;
+    scanned -= keep;
+    lineStart -= keep;
+    start = 0;
     return b;
   };
 
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let pos = 0;
-    let runStart = 0; // start of the run of whole, acceptable lines in this chunk
-    let runFirst = line;
+  try {
     for (;;) {
-      const nl = chunk.indexOf(NEWLINE, pos);
-      if (nl < 0) break;
-      const length = (skipping >= 0 ? skipping : carryBytes) + (nl - pos);
-      if (skipping >= 0 || length > maxLineBytes) {
-        // Lines before the oversized one keep their order: emit them first.
-        if (pos > runStart) take(Buffer.from(chunk.subarray(runStart, pos)), runFirst);
-        const b = batch();
+      // Whole lines in what was read; a line over the limit is left out and reported.
+      // (Searched through a view: past `fill` the buffer holds stale bytes.)
+      let read = buf.subarray(0, fill);
+      for (let nl = read.indexOf(NEWLINE, scanned); nl !== -1; nl = read.indexOf(NEWLINE, nl + 1)) {
+        if (nl - lineStart > maxLineBytes) {
+          const length = nl - lineStart;
+          const b = cut(lineStart, nl + 1);
+          if (b) yield b;
+          oversized(line, length);
+          fileStart = false;
+          firstLine = line + 1;
+          read = buf.subarray(0, fill);
+          nl = -1; // the buffer is a new one: search it from its start
+        }
+        line++;
+        lineStart = nl + 1;
+      }
+      scanned = fill;
+      if (fill - lineStart > maxLineBytes) {
+        // The line being read is over the limit already: its bytes are counted, not kept.
+        let skipped = fill - lineStart;
+        const b = cut(lineStart, fill);
         if (b) yield b;
-        oversized(line, length);
         fileStart = false;
-        skipping = -1;
-        carry = [];
-        carryBytes = 0;
-        runStart = nl + 1;
-        runFirst = line + 1;
-      } else if (carryBytes) {
-        // The line began in an earlier chunk: it is the run's first line.
-        carry.push(chunk.subarray(pos, nl + 1));
-        take(Buffer.concat(carry), line);
-        carry = [];
-        carryBytes = 0;
-        runStart = nl + 1;
-        runFirst = line + 1;
+        let found = -1;
+        let got = 0;
+        while (found < 0 && (got = await source.read(buf, 0, buf.length)) > 0) {
+          found = buf.subarray(0, got).indexOf(NEWLINE);
+          skipped += found < 0 ? got : found;
+        }
+        oversized(line, skipped);
+        if (found < 0) return;
+        buf.copyWithin(0, found + 1, got);
+        fill = got - found - 1;
+        scanned = start = lineStart = 0;
+        firstLine = ++line;
+        continue;
       }
-      line++;
-      pos = nl + 1;
-    }
-    if (pos > runStart) take(Buffer.from(chunk.subarray(runStart, pos)), runFirst);
-    if (pos < chunk.length) {
-      const rest = chunk.length - pos;
-      if (skipping >= 0) skipping += rest;
-      else if (carryBytes + rest > maxLineBytes) {
-        skipping = carryBytes + rest;
-        carry = [];
-        carryBytes = 0;
-      } else {
-        carry.push(Buffer.from(chunk.subarray(pos)));
-        carryBytes += rest;
+      if (lineStart - start >= batchBytes || fill === buf.length) {
+        // A batch's worth of whole lines, or a full buffer: the line being read moves to a new
+        // buffer, twice its size when that line alone filled this one.
+        const b = cut(lineStart, lineStart, Math.max(capacity, 2 * (fill - lineStart)));
+        if (b) {
+          firstLine = line;
+          // The next read goes on while the batch is checked.
+          ahead = source.read(buf, fill, buf.length - fill);
+          // Until it is awaited below, its failure is not unhandled.
+          ahead.catch(() => undefined);
+          yield b;
+        }
       }
+      const n = await (ahead ?? source.read(buf, fill, buf.length - fill));
+      ahead = undefined;
+      if (n === 0) break;
+      fill += n;
     }
-    if (pendingBytes >= batchBytes) {
-      const b = batch();
-      if (b) yield b;
-    }
+    if (fill > start) yield batchOf(buf, fill);
+  } finally {
+    await ahead?.catch(() => undefined);
+    await source.close();
   }
-  if (skipping >= 0) {
-    const b = batch();
-    if (b) yield b;
-    oversized(line, skipping);
-    return;
-  }
-  if (carryBytes) take(Buffer.concat(carry), line);
-  const b = batch();
-  if (b) yield b;
 }

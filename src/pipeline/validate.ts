@@ -4,7 +4,7 @@
 // written back in landing order, so memory stays bounded whatever the file size.
 import type { LandingDataset } from '../catalog/registry';
 import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing-files';
-import { DEFAULT_MAX_LINE_BYTES, lineBatches, openLandingStream } from './line-reader';
+import { DEFAULT_MAX_LINE_BYTES, fileSource, lineBatches } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
@@ -115,7 +115,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
           blankLines: 0,
           quarantine: [{ dataset: ds.dataset, file: file.name, line, reasons: [`line is ${bytes} bytes, over the limit of ${maxLine} bytes`], bytes }],
         });
-      for await (const batch of lineBatches(openLandingStream(file.path), file.name, batchBytes, maxLine, oversized)) {
+      for await (const batch of lineBatches(await fileSource(file.path), file.name, batchBytes, maxLine, oversized)) {
         // An oversized line found before this batch takes its place in the order first.
         for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
         bytesDone += batch.bytes.length;

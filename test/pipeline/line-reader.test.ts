@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
+import { fileSource, lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
 import { BatchValidator } from '../../src/pipeline/record-batch';
 import { loadCatalog } from '../../src/catalog/registry';
 import { tempDir, writeFiles } from '../support/tmp';
@@ -65,6 +65,45 @@ describe('lineBatches', () => {
 
   it('yields nothing for an empty file', async () => {
     expect((await frame(Buffer.alloc(0))).batches).toEqual([]);
+  });
+
+  it('reads a plain file straight into batches that each own their memory, unchanged by the reads after them', async () => {
+    const dir = tempDir();
+    // Lines of varied lengths (one of 3,000 bytes, longer than the small batches), no final newline.
+    const lines = Array.from({ length: 400 }, (_, i) => (i === 123 ? 'z'.repeat(3000) : reading(i) + ' '.repeat(i % 37)));
+    const text = lines.join('\n');
+    writeFiles(dir, { 'a.json': text });
+    for (const batchBytes of [1, 100, 4096, 1 << 20]) {
+      const batches = [];
+      for await (const b of lineBatches(await fileSource(join(dir, 'a.json')), 'a.json', batchBytes, 1 << 20, () => {})) batches.push(b);
+      // Read only after every batch was made: a read into memory a batch still uses would show here.
+      expect(batches.map((b) => Buffer.from(b.bytes).toString()).join('')).toBe(text);
+      expect(new Set(batches.map((b) => b.bytes.buffer)).size).toBe(batches.length);
+      expect(batches.every((b) => b.bytes.byteOffset === 0)).toBe(true);
+      // Each batch starts at the line its number says, and only the first starts the file.
+      for (const b of batches) expect(Buffer.from(b.bytes).toString().split('\n')[0]).toBe(lines[b.firstLine - 1]);
+      expect(batches.map((b) => b.fileStart)).toEqual(batches.map((_, i) => i === 0));
+      if (batchBytes === 100) expect(batches.every((b, i) => i === batches.length - 1 || b.bytes.length >= 100)).toBe(true);
+      if (batchBytes === 1 << 20) expect(batches).toHaveLength(1);
+    }
+  });
+
+  it('reports an oversized line of a plain file and keeps the lines around it', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'a.json': `${reading(1)}\n${'x'.repeat(70_000)}\n${reading(3)}\n${'y'.repeat(2000)}` });
+    const oversized: [number, number][] = [];
+    const out = [];
+    for await (const b of lineBatches(await fileSource(join(dir, 'a.json')), 'a.json', 64, 1000, (l, n) => oversized.push([l, n]))) {
+      out.push([b.firstLine, Buffer.from(b.bytes).toString()]);
+    }
+    expect(oversized).toEqual([
+      [2, 70_000],
+      [4, 2000],
+    ]);
+    expect(out).toEqual([
+      [1, `${reading(1)}\n`],
+      [3, `${reading(3)}\n`],
+    ]);
   });
 
   it('reads gzip-compressed files through gunzip', async () => {
