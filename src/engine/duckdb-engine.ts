@@ -56,10 +56,13 @@ export class DuckDbEngine implements QueryEngine {
     return { columns, rows };
   }
 
-  /** Runs a statement for its effect (DDL, COPY); counted like a query. */
-  async run(sql: string): Promise<void> {
+  /**
+   * Runs a statement for its effect (DDL, COPY); counted like a query. Returns the rows it changed:
+   * for a COPY, the rows it wrote.
+   */
+  async run(sql: string): Promise<number> {
     this.queries++;
-    await this.connection.run(sql);
+    return (await this.connection.run(sql)).rowsChanged;
   }
 
   stats(): EngineStats {
