@@ -21,3 +21,20 @@ describe('landing DDL and JSON Schemas agree', () => {
     });
   }
 });
+
+describe('accounting SQL and landing DDL agree', () => {
+  for (const ds of catalog.datasets) {
+    // An exact duplicate is a record equal in every column: the accounting compares whole records,
+    // with DISTINCT * or by grouping the landing table by every column (else a new column would
+    // make different records duplicates).
+    it(`${ds.dataset}: the accounting tells duplicates apart by every DDL column`, () => {
+      const sql = ds.accountingSql.replace(/--[^\n]*\n/g, '\n');
+      const grouped = /GROUP BY\s+(\w+\.\w+(?:,\s*\w+\.\w+)*)/i.exec(sql);
+      if (grouped) {
+        expect(grouped[1].split(',').map((c) => c.trim().replace(/^\w+\./, '')).sort()).toEqual(ds.table.columns.map((c) => c.name).sort());
+      } else {
+        expect(sql).toMatch(new RegExp(`SELECT DISTINCT \\* FROM ${ds.table.name}\\b`));
+      }
+    });
+  }
+});
