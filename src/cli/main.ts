@@ -120,7 +120,7 @@ export function buildProgram(): Command {
     .option('--lake <dir>', 'lake folder (catalog.duckdb, data, runs)', DEFAULT_LAKE)
     .option('--json', 'print the run manifest as JSON on stdout')
     .option('--report-dir <dir>', 'also copy report.json, report.md and junit.xml here')
-    .option('--validation-workers <n>', 'worker threads checking records (0: main thread; default: one per core from 32 MiB of landing data)', (v) => nonNegativeInt(v))
+    .option('--validation-workers <n>', 'worker threads checking records (0: main thread; default: the cores beyond two, from 32 MiB of landing data)', (v) => nonNegativeInt(v))
     .addOption(new Option('--no-progress', 'no progress bars even on a terminal'))
     .action(async (o) => {
       process.exitCode = await runCommand(o);

@@ -59,7 +59,7 @@ export interface RunOptions {
   readonly memoryLimit?: string;
   /**
    * Worker threads that check landing records; 0 checks them on the main thread.
-   * @default one per core (at most 4) when the landing data holds at least 32 MiB, else 0
+   * @default the cores beyond two (at most 4) when the landing data holds at least 32 MiB, else 0
    */
   readonly validationWorkers?: number;
   /** Keep the scratch folder (validated NDJSON) after the run. @default false */

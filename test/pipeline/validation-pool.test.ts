@@ -3,7 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { validateDataset } from '../../src/pipeline/validate';
-import { ValidationPool } from '../../src/pipeline/validation-pool';
+import { defaultWorkerCount, ValidationPool } from '../../src/pipeline/validation-pool';
 import { tempDir } from '../support/tmp';
 
 const catalog = loadCatalog();
@@ -32,4 +32,8 @@ it('a pool of two workers finds the same valid records and writes the same quara
   } finally {
     await pool.close();
   }
+});
+
+it('by default leaves two cores to the main thread and DuckDB, and uses at most four workers', () => {
+  expect([1, 2, 3, 4, 6, 8, 64].map((cores) => defaultWorkerCount(cores))).toEqual([0, 0, 1, 2, 4, 4, 4]);
 });
