@@ -4,7 +4,8 @@
 // written back in landing order, so memory stays bounded whatever the file size.
 import type { LandingDataset } from '../catalog/registry';
 import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing-files';
-import { DEFAULT_MAX_LINE_BYTES, fileSource, lineBatches } from './line-reader';
+import { createReadStream } from 'node:fs';
+import { DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
@@ -25,7 +26,12 @@ export interface DatasetValidation {
   readonly quarantined: number;
   /** Quarantine reasons, grouped, with how many records gave each. */
   readonly reasons: Readonly<Record<string, number>>;
-  /** NDJSON files of the valid records, projected onto the DDL columns (one per worker). */
+  /**
+   * NDJSON files that together hold exactly the valid records. Checked on this thread: in landing
+   * order, each landing file whose every line was kept as it arrived (it is its own valid records,
+   * and nothing of it is written), and files written with the valid records of the others. With a
+   * pool: one written file per worker.
+   */
   readonly validFiles: readonly string[];
   readonly quarantineFile: string;
 }
@@ -34,7 +40,7 @@ export interface ValidateOptions {
   readonly landingRoot: string;
   /** The dataset's landing files, when the caller has listed them already. @default listed here */
   readonly listing?: DatasetFiles;
-  /** Valid records go to `<validPrefix>.jsonl` (or `<validPrefix>.<worker>.jsonl` with a pool). */
+  /** Valid records are written to `<validPrefix>.<n>.jsonl` (n: part, or worker with a pool). */
   readonly validPrefix: string;
   readonly quarantineFile: string;
   /** Lines longer than this are quarantined by size, never held in memory. @default 16 MiB */
@@ -52,12 +58,56 @@ export function reasonKey(reason: string): string {
   return reason.startsWith('malformed JSON') ? 'malformed JSON' : reason.replace(/ \d+ bytes, over/, ' N bytes, over');
 }
 
+/**
+ * The valid records of a dataset checked on this thread, in landing order. A landing file whose
+ * every line is kept as it arrived is listed as it is; the valid records of the other files are
+ * written to parts, a new one after each listed file.
+ */
+class ValidRecords {
+  readonly sources: string[] = [];
+  private part?: NdjsonWriter;
+  private parts = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  async write(lines: Uint8Array): Promise<void> {
+    if (!this.part) {
+      this.part = new NdjsonWriter(`${this.prefix}.${this.parts++}.jsonl`);
+      this.sources.push(this.part.path);
+    }
+    await this.part.writeBytes(lines);
+  }
+
+  /** Writes the first `bytes` bytes of a landing file: whole lines that were kept as they arrived. */
+  async writeStart(file: string, bytes: number): Promise<void> {
+    if (bytes === 0) return;
+    for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) await this.write(chunk as Buffer);
+  }
+
+  async listFile(file: string): Promise<void> {
+    await this.close();
+    this.sources.push(file);
+  }
+
+  async close(): Promise<void> {
+    await this.part?.close();
+    this.part = undefined;
+  }
+}
+
+/** A batch whose every line was kept as it arrived (no byte-order mark, blank line or quarantine). */
+const keptAsArrived = (r: BatchResult) => r.quarantine.length === 0 && r.blankLines === 0 && r.asArrived === r.read && r.valid === r.read;
+
 export async function validateDataset(ds: LandingDataset, options: ValidateOptions): Promise<DatasetValidation> {
   const { files, ignored } = options.listing ?? listDatasetFiles(options.landingRoot, ds.dataset);
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const batchBytes = options.batchBytes ?? 1 << 20;
   const inline = options.pool ? undefined : new BatchValidator(ds.dataset, ds.schema, ds.table);
-  const valid = inline ? new NdjsonWriter(`${options.validPrefix}.jsonl`) : undefined;
+  const valid = inline ? new ValidRecords(options.validPrefix) : undefined;
+  // The landing file being read (inline): whether all its lines so far were kept as they arrived
+  // (compressed files are always written out), and how many of its bytes those lines are.
+  let current = { path: '', asArrived: false, bytes: 0 };
+  const batchLengths = new Map<number, number>();
   const quarantine = new NdjsonWriter(options.quarantineFile);
   const reasons: Record<string, number> = {};
   const totals = { read: 0, blankLines: 0, valid: 0, asArrived: 0, quarantined: 0 };
@@ -80,7 +130,18 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       totals.valid += r.valid;
       totals.asArrived += r.asArrived;
       totals.quarantined += r.quarantine.length;
-      if (r.validLines.length) await valid!.writeBytes(r.validLines);
+      const length = batchLengths.get(r.seq) ?? 0;
+      batchLengths.delete(r.seq);
+      if (valid && current.asArrived && keptAsArrived(r)) {
+        current.bytes += length;
+      } else {
+        if (valid && current.asArrived) {
+          // The first line of the file not kept as it arrived: the lines before it are written now.
+          current.asArrived = false;
+          await valid.writeStart(current.path, current.bytes);
+        }
+        if (r.validLines.length) await valid!.write(r.validLines);
+      }
       for (const q of r.quarantine) {
         for (const reason of q.reasons) reasons[reasonKey(reason)] = (reasons[reasonKey(reason)] ?? 0) + 1;
         await quarantine.writeJson(q);
@@ -89,6 +150,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   };
   const submit = async (batch: LineBatch) => {
     if (inline) {
+      batchLengths.set(batch.seq, batch.bytes.length);
       results.set(batch.seq, inline.check(batch));
     } else {
       const p = options.pool!.check(ds.dataset, batch, options.validPrefix).then((r) => {
@@ -104,6 +166,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
 
   try {
     for (const file of files) {
+      current = { path: file.path, asArrived: !isGzip(file.path), bytes: 0 };
       const oversizedResults: BatchResult[] = [];
       const oversized = (line: number, bytes: number) =>
         oversizedResults.push({
@@ -124,6 +187,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       }
       for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
       await drain();
+      if (valid && current.asArrived && current.bytes > 0) await valid.listFile(file.path);
       options.onProgress?.(bytesDone);
     }
     // The workers go on from one file to the next: only the dataset's end waits for every batch.
@@ -134,7 +198,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
     await valid?.close();
     await quarantine.close();
   }
-  const validFiles = valid ? [valid.path] : await options.pool!.closeFiles(options.validPrefix);
+  const validFiles = valid ? valid.sources : await options.pool!.closeFiles(options.validPrefix);
   return {
     dataset: ds.dataset,
     files: files.length,
