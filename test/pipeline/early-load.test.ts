@@ -3,7 +3,8 @@
 // differently (an integer beyond 2^53, a negative zero) make the run load the valid records.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPipeline } from '../../src/pipeline/runner';
+import { DuckDbEngine } from '../../src/engine/duckdb-engine';
+import { loadThreads, runPipeline } from '../../src/pipeline/runner';
 import { queryLake } from '../support/lake';
 import { tempDir } from '../support/tmp';
 
@@ -37,4 +38,27 @@ it('a dataset with a line not kept as it arrived is loaded from what validation 
     { timestamp: 1655564999003, x: '1.0', y: '2.0' },
     { timestamp: '9007199254740992', x: '1.0', y: '2.0' },
   ]);
+});
+
+describe("DuckDB's threads while records are checked", () => {
+  it('are the cores the check leaves, at least one', () => {
+    expect([1, 2, 4, 8].map((cores) => loadThreads(cores, 0))).toEqual([1, 1, 3, 7]);
+    expect([1, 2, 4, 8].map((cores) => loadThreads(cores, 2))).toEqual([1, 1, 2, 6]);
+  });
+
+  it('are all of DuckDB\'s own again once validation is over', async () => {
+    const fresh = await DuckDbEngine.open();
+    const own = (await fresh.query(`SELECT current_setting('threads') AS n`)).rows[0].n;
+    await fresh.close();
+    const seen: unknown[] = [];
+    await runPipeline({
+      landing: FIXTURE,
+      lake: tempDir(),
+      audit: async ({ engine }) => {
+        seen.push((await engine.query(`SELECT current_setting('threads') AS n`)).rows[0].n);
+        return { passed: true, problems: [] };
+      },
+    });
+    expect(seen).toEqual([own, own]);
+  });
 });
