@@ -69,6 +69,37 @@ export async function fileSource(file: string): Promise<ByteSource> {
 }
 
 /**
+ * Batch memory that its reader's consumer hands back once a batch is done with, so that reading
+ * does not allocate (and page in, and collect) a new megabyte for every batch.
+ */
+export class BatchMemory {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(
+    /** Bytes of each buffer: batches need at most this much unless a line is longer. */
+    readonly size: number,
+    private readonly keep = 4,
+  ) {}
+
+  /** A buffer of at least `bytes` bytes, from offset 0. */
+  take(bytes: number): Buffer {
+    const reused = bytes <= this.size ? this.free.pop() : undefined;
+    return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(Math.max(bytes, this.size));
+  }
+
+  /** Hands back a batch's memory: nothing may use it any more. */
+  give(batch: Uint8Array): void {
+    const buffer = batch.buffer as ArrayBuffer;
+    if (buffer.byteLength === this.size && this.free.length < this.keep && !this.free.includes(buffer)) this.free.push(buffer);
+  }
+}
+
+/** The batch memory lineBatches reads `batchBytes` batches into. */
+export function batchMemory(batchBytes: number): BatchMemory {
+  return new BatchMemory(Math.max(1, batchBytes) + READ_SLACK);
+}
+
+/**
  * Cuts a file's bytes into batches of whole lines, each at least `batchBytes` long except the
  * file's last. Each batch owns its memory from offset 0 (it can be moved to a worker thread), and
  * its lines are read into it once: only the start of the line that crosses a batch's end is copied.
@@ -82,10 +113,12 @@ export async function* lineBatches(
   batchBytes: number,
   maxLineBytes: number,
   oversized: (line: number, bytes: number) => void,
+  /** Where batch buffers come from; the consumer may hand them back. @default new memory each time */
+  memory: BatchMemory = batchMemory(batchBytes),
 ): AsyncGenerator<Omit<LineBatch, 'seq'>> {
   const source = typeof (input as Readable).pipe === 'function' ? streamSource(input as Readable) : (input as ByteSource);
   const capacity = Math.max(1, batchBytes) + READ_SLACK;
-  let buf = Buffer.allocUnsafeSlow(capacity);
+  let buf = memory.take(capacity);
   let fill = 0; // bytes read into buf
   let scanned = 0; // bytes of buf searched for newlines
   let start = 0; // first byte of the lines not yet in a batch
@@ -109,7 +142,7 @@ export async function* lineBatches(
   const cut = (end: number, keep: number, size = capacity) => {
     const old = buf;
     const rest = fill - keep;
-    buf = Buffer.allocUnsafeSlow(Math.max(size, rest + READ_SLACK));
+    buf = memory.take(Math.max(size, rest + READ_SLACK));
     old.copy(buf, 0, keep, fill);
     const b = end > start ? batchOf(old, end) : undefined;
     fill = rest;

@@ -5,7 +5,7 @@
 import type { LandingDataset } from '../catalog/registry';
 import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing-files';
 import { createReadStream } from 'node:fs';
-import { DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches } from './line-reader';
+import { batchMemory, DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
@@ -107,7 +107,9 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   // The landing file being read (inline): whether all its lines so far were kept as they arrived
   // (compressed files are always written out), and how many of its bytes those lines are.
   let current = { path: '', asArrived: false, bytes: 0 };
-  const batchLengths = new Map<number, number>();
+  // The batches checked on this thread, until written; the memory of those not written is reused.
+  const checked = new Map<number, Uint8Array>();
+  const memory = batchMemory(batchBytes);
   const quarantine = new NdjsonWriter(options.quarantineFile);
   const reasons: Record<string, number> = {};
   const totals = { read: 0, blankLines: 0, valid: 0, asArrived: 0, quarantined: 0 };
@@ -130,10 +132,12 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       totals.valid += r.valid;
       totals.asArrived += r.asArrived;
       totals.quarantined += r.quarantine.length;
-      const length = batchLengths.get(r.seq) ?? 0;
-      batchLengths.delete(r.seq);
+      const batch = checked.get(r.seq);
+      checked.delete(r.seq);
       if (valid && current.asArrived && keptAsArrived(r)) {
-        current.bytes += length;
+        current.bytes += batch?.length ?? 0;
+        // Nothing refers to it any more: its valid lines are the file's own, not written.
+        if (batch) memory.give(batch);
       } else {
         if (valid && current.asArrived) {
           // The first line of the file not kept as it arrived: the lines before it are written now.
@@ -150,7 +154,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   };
   const submit = async (batch: LineBatch) => {
     if (inline) {
-      batchLengths.set(batch.seq, batch.bytes.length);
+      checked.set(batch.seq, batch.bytes);
       results.set(batch.seq, inline.check(batch));
     } else {
       const p = options.pool!.check(ds.dataset, batch, options.validPrefix).then((r) => {
@@ -178,7 +182,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
           blankLines: 0,
           quarantine: [{ dataset: ds.dataset, file: file.name, line, reasons: [`line is ${bytes} bytes, over the limit of ${maxLine} bytes`], bytes }],
         });
-      for await (const batch of lineBatches(await fileSource(file.path), file.name, batchBytes, maxLine, oversized)) {
+      for await (const batch of lineBatches(await fileSource(file.path), file.name, batchBytes, maxLine, oversized, inline ? memory : undefined)) {
         // An oversized line found before this batch takes its place in the order first.
         for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
         bytesDone += batch.bytes.length;

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { fileSource, lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
+import { batchMemory, fileSource, lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
 import { BatchValidator } from '../../src/pipeline/record-batch';
 import { loadCatalog } from '../../src/catalog/registry';
 import { tempDir, writeFiles } from '../support/tmp';
@@ -86,6 +86,31 @@ describe('lineBatches', () => {
       if (batchBytes === 100) expect(batches.every((b, i) => i === batches.length - 1 || b.bytes.length >= 100)).toBe(true);
       if (batchBytes === 1 << 20) expect(batches).toHaveLength(1);
     }
+  });
+
+  it('reads into memory handed back, and never into the memory of a batch still held', async () => {
+    const dir = tempDir();
+    // About 16 reads of 64 KiB (a batch's memory is its size and 64 KiB to read ahead).
+    const text = Array.from({ length: 20_000 }, (_, i) => reading(i)).join('\n') + '\n';
+    writeFiles(dir, { 'a.json': text });
+    const memory = batchMemory(512);
+    const held: { bytes: Uint8Array; text: string }[] = [];
+    const seen: string[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let n = 0;
+    for await (const b of lineBatches(await fileSource(join(dir, 'a.json')), 'a.json', 512, 1 << 20, () => {}, memory)) {
+      const t = Buffer.from(b.bytes).toString();
+      seen.push(t);
+      buffers.add(b.bytes.buffer);
+      // Every third batch is held to the end; the others are handed back at once.
+      if (n++ % 3 === 0) held.push({ bytes: b.bytes, text: t });
+      else memory.give(b.bytes);
+    }
+    expect(seen.join('')).toBe(text);
+    for (const h of held) expect(Buffer.from(h.bytes).toString()).toBe(h.text);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(buffers.size).toBeLessThan(seen.length);
+    expect(buffers.size).toBeGreaterThan(held.length);
   });
 
   it('reports an oversized line of a plain file and keeps the lines around it', async () => {
