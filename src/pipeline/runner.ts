@@ -125,20 +125,14 @@ function prepareLake(layout: LakeLayout): void {
   }
 }
 
-/** Loads the rules and parses each one's SQL, so a syntax error stops the run before any work. */
-async function checkedGateSetup(catalog: Catalog): Promise<GateSetup> {
-  const setup = loadGateSetup(catalog);
-  const parser = await DuckDbEngine.open();
-  try {
-    for (const r of setup.rules) {
-      try {
-        await parser.connection.extractStatements(r.sql);
-      } catch (e) {
-        throw new RuleFileError(r.file, r.sqlLine, `SQL does not parse: ${(e as Error).message.replace(/^Failed to extract statements: /, '').split('\n')[0]}`);
-      }
+/** Parses each rule's SQL, so a syntax error stops the run before any work. */
+async function checkRuleSql(setup: GateSetup, parser: DuckDbEngine): Promise<GateSetup> {
+  for (const r of setup.rules) {
+    try {
+      await parser.connection.extractStatements(r.sql);
+    } catch (e) {
+      throw new RuleFileError(r.file, r.sqlLine, `SQL does not parse: ${(e as Error).message.replace(/^Failed to extract statements: /, '').split('\n')[0]}`);
     }
-  } finally {
-    await parser.close();
   }
   return setup;
 }
@@ -216,23 +210,36 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   // only. They start first, so that they load while the gate is parsed and the lake opened.
   const workers = options.validationWorkers ?? (total >= POOL_THRESHOLD_BYTES ? defaultWorkerCount() : 0);
   const pool = workers > 0 ? new ValidationPool(catalog.root, workers) : undefined;
+  // The run's engine starts (on DuckDB's side) while the rules are read, and parses them; its spill
+  // folder is set once the run has one.
+  const opening = DuckDbEngine.open({ memoryLimit: options.memoryLimit });
+  opening.catch(() => undefined);
+  let engine: DuckDbEngine | undefined;
   let audit: Auditor;
   let runId: string;
   let lock: RunLock;
   let recovered: ReturnType<typeof RunLock.acquire>['recovered'];
+  let published: Awaited<ReturnType<LakeCatalog['published']>>;
+  const lakeCatalog = new LakeCatalog(layout);
   try {
-    audit = options.audit ?? gateAuditor(await checkedGateSetup(catalog));
+    const setup = options.audit ? undefined : loadGateSetup(catalog);
+    engine = await opening;
+    audit = options.audit ?? gateAuditor(await checkRuleSql(setup!, engine));
     prepareLake(layout);
     runId = options.runId ?? newRunId();
     ({ lock, recovered } = RunLock.acquire(layout.lockFile, runId));
+    try {
+      published = await lakeCatalog.published();
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
   } catch (e) {
     await pool?.close();
+    await (engine ?? (await opening.catch(() => undefined)))?.close();
     throw e;
   }
-  const lakeCatalog = new LakeCatalog(layout);
-  let engine: DuckDbEngine | undefined;
   const manifestFile = join(layout.runDir(runId), 'manifest.json');
-  const published = await lakeCatalog.published();
   const previousRows = new Map(published.map((p) => [p.table, p]));
   const manifest: RunManifest = {
     runId,
@@ -260,8 +267,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
 
     const work = layout.workDir(runId);
     mkdirSync(work, { recursive: true });
-    engine = await DuckDbEngine.open({ tempDirectory: join(work, 'spill'), memoryLimit: options.memoryLimit });
     const eng = engine;
+    await eng.run(`SET temp_directory = ${quoteLiteral(join(work, 'spill'))}`);
     const timed = async <T>(phase: (typeof PHASES)[number], fn: () => Promise<T>): Promise<T> => {
       emit({ kind: 'phase', phase });
       await faultPoint(phase, layout.root);

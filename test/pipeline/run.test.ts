@@ -1,6 +1,6 @@
 // The local pipeline end to end on hand-written STEDI files whose outcome was worked out by hand
 // (test/fixtures/stedi-small/README.md).
-import { cpSync, existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline/runner';
 import { LakeCatalog } from '../../src/pipeline/lake-catalog';
@@ -148,5 +148,16 @@ describe('a failing gate blocks promotion', () => {
     );
     expect(await queryLake(lake, 'SELECT count(*) AS n FROM curated.machine_learning_curated')).toEqual([{ n: 3 }]);
     await expect(catalog.rollback('20990101T000000000Z-000000')).rejects.toThrow(/no run 20990101T000000000Z-000000/);
+  });
+});
+
+describe('a lake catalog that cannot be read', () => {
+  it('stops the run before any work and leaves the lake unlocked', async () => {
+    const lake = tempDir();
+    const layout = new LakeLayout(lake);
+    writeFileSync(layout.catalogFile, 'not a DuckDB database file, '.repeat(200));
+    await expect(runPipeline({ landing: FIXTURE, lake })).rejects.toThrow();
+    expect(existsSync(layout.lockFile)).toBe(false);
+    expect(existsSync(layout.runsDir)).toBe(false);
   });
 });
