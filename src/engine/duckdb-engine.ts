@@ -11,6 +11,8 @@ export interface DuckDbEngineOptions {
   readonly tempDirectory?: string;
   /** DuckDB's memory limit, e.g. `2GB`. @default DuckDB's own (80% of RAM) */
   readonly memoryLimit?: string;
+  /** Statements that may run at once (one connection each). @default 2 */
+  readonly parallel?: number;
 }
 
 /** Turns a DuckDB JS value into the engine-neutral SqlValue. */
@@ -27,12 +29,25 @@ export function normaliseValue(v: unknown): SqlValue {
 export class DuckDbEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
   private queries = 0;
+  /** Connections not running a statement; more are opened, up to `parallel`, when none is. */
+  private readonly idle: DuckDBConnection[];
+  private readonly opened: DuckDBConnection[];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private connections = 1;
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    /** The connection, for the pipeline's own statements (COPY, views). */
+    /** The first connection (statements that need no other, such as parsing). */
     readonly connection: DuckDBConnection,
-  ) {}
+    /**
+     * Statements that may run at once, each on its own connection to the same database; views
+     * and settings are the database's, so every connection sees them.
+     */
+    readonly parallel: number,
+  ) {
+    this.idle = [connection];
+    this.opened = [connection];
+  }
 
   static async open(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
     const config: Record<string, string> = {};
@@ -41,12 +56,31 @@ export class DuckDbEngine implements QueryEngine {
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
     const connection = await instance.connect();
-    return new DuckDbEngine(instance, connection);
+    return new DuckDbEngine(instance, connection, Math.max(1, options.parallel ?? 2));
+  }
+
+  /** Runs `fn` on a connection of its own, waiting for one when `parallel` are busy. */
+  private async on<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    let c = this.idle.pop();
+    if (!c && this.connections < this.parallel) {
+      // Counted before it exists: callers arriving meanwhile must not open one more.
+      this.connections++;
+      c = await this.instance.connect();
+      this.opened.push(c);
+    }
+    c ??= await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn(c);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(c);
+      else this.idle.push(c);
+    }
   }
 
   async query(sql: string): Promise<QueryResult> {
     this.queries++;
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.on((c) => c.runAndReadAll(sql));
     const columns = reader.columnNames();
     const rows = reader.getRowObjectsJS().map((r) => {
       const out: Record<string, SqlValue> = {};
@@ -62,7 +96,7 @@ export class DuckDbEngine implements QueryEngine {
    */
   async run(sql: string): Promise<number> {
     this.queries++;
-    return (await this.connection.run(sql)).rowsChanged;
+    return (await this.on((c) => c.run(sql))).rowsChanged;
   }
 
   stats(): EngineStats {
@@ -70,7 +104,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async close(): Promise<void> {
-    this.connection.closeSync();
+    for (const c of this.opened) c.closeSync();
     this.instance.closeSync();
   }
 }

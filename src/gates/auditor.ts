@@ -30,6 +30,7 @@ export function gateAuditor(setup: GateSetup): Auditor {
       rules: setup.rules,
       config: setup.config,
       facts: ctx.manifest,
+      parallel: ctx.engine.parallel,
     });
     ctx.manifest.gates[ctx.zone] = gate;
     return { passed: gate.passed, problems: gate.rules.filter((r) => r.blocking).map(blockingMessage) };

@@ -73,6 +73,17 @@ export interface GateInput {
   readonly resolve?: TableResolver;
   /** Run counts for the built-in checks; without them the built-ins are skipped (`stedi gate` on a lake). */
   readonly facts?: RunFacts;
+  /** Queries sent at once (the engine must take them). Results do not depend on it. @default 1 */
+  readonly parallel?: number;
+}
+
+/** Runs the tasks with at most `limit` at once; resolves when all are done. */
+async function inParallel(tasks: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), tasks.length) }, lane));
 }
 
 const ROWS = '__rows';
@@ -162,7 +173,8 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
   // Predicate rules: one scan per table counts every rule's failing rows at once.
   const byTable = new Map<string, Rule[]>();
   for (const r of rules) if (r.predicate) byTable.set(r.predicate.table, [...(byTable.get(r.predicate.table) ?? []), r]);
-  for (const [table, group] of byTable) {
+  const tasks: (() => Promise<void>)[] = [];
+  for (const [table, group] of byTable) tasks.push(async () => {
     const sums = group.map(
       (r, i) => `SUM(CASE WHEN (${requalify(r.predicate!.where, [r.predicate!.alias ?? table, table])}) THEN 1 ELSE 0 END) AS ${quoteIdent(`r${i}`)}`,
     );
@@ -173,7 +185,7 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
     } catch {
       // One bad predicate must not hide the others: evaluate the group rule by rule.
       for (const r of group) results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'predicate'));
-      continue;
+      return;
     }
     const checked = num(row[ROWS]);
     for (const [i, r] of group.entries()) {
@@ -192,10 +204,11 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
       }
       results.set(r.name, judge(ruleInfo(r, 'predicate'), failing, checked, columns, sample));
     }
-  }
+  });
 
   // Set rules: one query each returns the failing count and the first rows.
-  for (const r of rules) if (!r.predicate) results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'set'));
+  for (const r of rules) if (!r.predicate) tasks.push(async () => void results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'set')));
+  await inParallel(tasks, input.parallel ?? 1);
 
   const ordered = rules.map((r) => results.get(r.name)!);
   if (input.facts) ordered.push(...builtins(zone, config, input.facts));

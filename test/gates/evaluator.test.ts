@@ -110,4 +110,23 @@ describe('evaluateGate', () => {
       await engine.close();
     }
   });
+  it('gives the same result with queries sent several at once as one at a time', async () => {
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null, birthDay: '1399-01-01' }));
+    tables.customer_landing.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null, birthDay: '1399-01-01' }));
+    const bad = { ...rules.find((r) => r.name === 'customer_birthday_plausible')!, name: 'broken', predicate: undefined, sql: 'SELECT * FROM customer_trusted c WHERE c.no_such_column = 1' };
+    const all = [...rules, bad];
+    const engine = await DuckDbEngine.open({ parallel: 3 });
+    try {
+      await createTables(engine, catalog, tables);
+      for (const zone of ['trusted', 'curated'] as const) {
+        const one = await evaluateGate({ engine, zone, rules: all, config });
+        const several = await evaluateGate({ engine, zone, rules: all, config, parallel: 3 });
+        expect(several).toEqual(one);
+        if (zone === 'trusted') expect(failed(one).map(([name]) => name)).toEqual(expect.arrayContaining(['consent_customer_trusted', 'customer_birthday_plausible', 'broken']));
+      }
+    } finally {
+      await engine.close();
+    }
+  });
 });
