@@ -10,7 +10,14 @@ import { DuckDbEngine } from '../src/engine/duckdb-engine';
 import { quoteIdent, quoteLiteral } from '../src/engine/engine';
 import { runPipeline } from '../src/pipeline/runner';
 
+/** CPU time of the whole process (every thread: DuckDB's, workers') since `from`, in ms. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1000;
+};
+
 async function floor(landing: string, out: string) {
+  const cpu0 = process.cpuUsage();
   const catalog = loadCatalog();
   const engine = await DuckDbEngine.open({ tempDirectory: join(out, 'spill') });
   const phases: { phase: string; ms: number }[] = [];
@@ -38,14 +45,16 @@ async function floor(landing: string, out: string) {
   } finally {
     await engine.close();
   }
-  return { ms: performance.now() - t0, phases };
+  return { ms: performance.now() - t0, cpuMs: cpuSince(cpu0), phases };
 }
 
 async function full(landing: string, lake: string, workers: number) {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const m = await runPipeline({ landing, lake, validationWorkers: workers });
   return {
     ms: performance.now() - t0,
+    cpuMs: cpuSince(cpu0),
     phases: m.phases,
     status: m.status,
     records: Object.values(m.datasets).reduce((n, d) => n + d.read, 0),
