@@ -94,9 +94,12 @@ export class BatchMemory {
   }
 }
 
+/** Bytes of the buffer a batch of `batchBytes` is read into: the batch, and room to read past it. */
+const batchCapacity = (batchBytes: number) => Math.max(1, batchBytes) + READ_SLACK;
+
 /** The batch memory lineBatches reads `batchBytes` batches into. */
 export function batchMemory(batchBytes: number): BatchMemory {
-  return new BatchMemory(Math.max(1, batchBytes) + READ_SLACK);
+  return new BatchMemory(batchCapacity(batchBytes));
 }
 
 /**
@@ -117,7 +120,7 @@ export async function* lineBatches(
   memory: BatchMemory = batchMemory(batchBytes),
 ): AsyncGenerator<Omit<LineBatch, 'seq'>> {
   const source = typeof (input as Readable).pipe === 'function' ? streamSource(input as Readable) : (input as ByteSource);
-  const capacity = Math.max(1, batchBytes) + READ_SLACK;
+  const capacity = batchCapacity(batchBytes);
   let buf = memory.take(capacity);
   let fill = 0; // bytes read into buf
   let scanned = 0; // bytes of buf searched for newlines
