@@ -7,6 +7,7 @@ import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing
 import { createReadStream } from 'node:fs';
 import { batchMemory, DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
+import { readableByName } from '../engine/duckdb-file-names';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
 
@@ -170,7 +171,8 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
 
   try {
     for (const file of files) {
-      current = { path: file.path, asArrived: !isGzip(file.path), bytes: 0 };
+      // A file DuckDB cannot be handed by name (see duckdb-file-names) has its records written out too.
+      current = { path: file.path, asArrived: !isGzip(file.path) && readableByName(file.path), bytes: 0 };
       const oversizedResults: BatchResult[] = [];
       const oversized = (line: number, bytes: number) =>
         oversizedResults.push({
