@@ -420,6 +420,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
             quarantineFile,
             pool,
             onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
+            readableInPlace: readableByName,
           });
           before += v.bytes;
           results.push(v);

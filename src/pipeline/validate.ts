@@ -7,7 +7,6 @@ import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing
 import { createReadStream } from 'node:fs';
 import { batchMemory, DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
-import { readableByName } from '../engine/duckdb-file-names';
 import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
 
@@ -52,6 +51,8 @@ export interface ValidateOptions {
   readonly pool?: ValidationPool;
   /** Called after each batch with the landing bytes read so far. */
   readonly onProgress?: (bytesDone: number) => void;
+  /** Whether the engine can read a landing file where it is; others have their valid records written out. @default every file */
+  readonly readableInPlace?: (path: string) => boolean;
 }
 
 /** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
@@ -171,8 +172,8 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
 
   try {
     for (const file of files) {
-      // A file DuckDB cannot be handed by name (see duckdb-file-names) has its records written out too.
-      current = { path: file.path, asArrived: !isGzip(file.path) && readableByName(file.path), bytes: 0 };
+      // A file the engine cannot read in place has its records written out too.
+      current = { path: file.path, asArrived: !isGzip(file.path) && (options.readableInPlace?.(file.path) ?? true), bytes: 0 };
       const oversizedResults: BatchResult[] = [];
       const oversized = (line: number, bytes: number) =>
         oversizedResults.push({
