@@ -128,6 +128,29 @@ describe('runs read the landing files that were validated, and nothing else', ()
     expect(await queryLake(lake, `SELECT count(*) AS n FROM landing.customer_landing WHERE customerName = 'Not A Record'`)).toEqual([{ n: 0 }]);
   });
 
+  it('a symlinked folder inside a dataset folder is listed as ignored and never read', async () => {
+    const landing = tempDir();
+    cpSync(FIXTURE, landing, { recursive: true });
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'more.json'), everyoneConsents());
+    symlinkSync(elsewhere, join(landing, 'customer', 'linked [1]'), 'dir');
+    const m = await runPipeline({ landing, lake: tempDir() });
+    expect(m.datasets.customer.ignoredFiles).toEqual([{ name: join('customer', 'linked [1]'), reason: 'not a regular file' }]);
+    expect([m.status, rowsOf(m)]).toEqual(['published', FIXTURE_ROWS]);
+  });
+
+  it('with validation workers too: drop[1] beside drop1 in a lake [v2]', async () => {
+    const parent = tempDir();
+    const landing = join(parent, 'drop[1]');
+    cpSync(FIXTURE, landing, { recursive: true });
+    cpSync(FIXTURE, join(parent, 'drop1'), { recursive: true });
+    writeFileSync(join(parent, 'drop1', 'customer', 'customer-1691348231425.json'), everyoneConsents());
+    const lake = join(tempDir(), 'lake [v2]');
+    const m = await runPipeline({ landing, lake, validationWorkers: 2 });
+    expect([m.status, rowsOf(m)]).toEqual(['published', FIXTURE_ROWS]);
+    expect((await queryLake(lake, 'SELECT email FROM trusted.customer_trusted ORDER BY email')).map((r) => r.email)).toEqual(CONSENTING);
+  });
+
   it('a landing file whose path DuckDB cannot name (a backslash and a bracket) is loaded from its checked records', async () => {
     const landing = tempDir();
     cpSync(FIXTURE, landing, { recursive: true });
