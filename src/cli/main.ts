@@ -8,12 +8,12 @@ import { DEFAULT_MARKDOWN_OPTIONS, renderMarkdown } from '../report/report-markd
 import { diffReports, renderDeltaMarkdown } from '../report/report-delta';
 import { SingleBar, Presets } from 'cli-progress';
 import { runPipeline, RunConfigError, type RunEvent } from '../pipeline/runner';
-import { LakeCatalog, LakeNotFoundError, RollbackError } from '../pipeline/lake-catalog';
+import { LakeCatalog, LakeNotFoundError, openLakeEngine, RollbackError } from '../pipeline/lake-catalog';
+import { CatalogBusyError } from '../pipeline/catalog-busy';
 import { LakeLayout } from '../pipeline/lake-layout';
 import { LakeBusyError } from '../pipeline/run-lock';
 import { CatalogError } from '../catalog/registry';
 import { DdlError } from '../catalog/ddl';
-import { DuckDbEngine } from '../engine/duckdb-engine';
 import { runSummary } from './run-summary';
 import { registerGenerateCommands } from './generate-command';
 import { GenerateOptionsError } from '../generator/generate-options';
@@ -39,6 +39,10 @@ export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
 const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError];
+
+/** Tells a terminal that a command waits for a catalog another process holds. */
+const waitNotice = (holder: { program: string; pid: number } | undefined, ms: number) =>
+  process.stderr.write(`stedi: the lake catalog is held by ${holder ? `${holder.program} (pid ${holder.pid})` : 'another process'}; waiting up to ${Math.round(ms / 1000)} s\n`);
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -134,7 +138,7 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const layout = new LakeLayout(o.lake);
       if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-      const tables = await new LakeCatalog(layout).published();
+      const tables = await new LakeCatalog(layout, { onWait: waitNotice }).published();
       if (o.json) process.stdout.write(JSON.stringify(tables, null, 2) + '\n');
       else {
         process.stdout.write(
@@ -156,7 +160,7 @@ export function buildProgram(): Command {
     .action(async (sql: string, o) => {
       const layout = new LakeLayout(o.lake);
       if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-      const engine = await DuckDbEngine.open({ path: layout.catalogFile, readOnly: true });
+      const engine = await openLakeEngine(layout, { doing: 'run the query', onWait: waitNotice });
       try {
         const r = await engine.query(sql);
         const shown = r.rows.slice(0, o.maxRows);
@@ -197,7 +201,7 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const lock = RunLock.acquire(new LakeLayout(o.lake).lockFile, `rollback-to-${o.to}`).lock;
       try {
-        const versions = await new LakeCatalog(new LakeLayout(o.lake)).rollback(o.to);
+        const versions = await new LakeCatalog(new LakeLayout(o.lake), { onWait: waitNotice }).rollback(o.to);
         process.stdout.write(`restored ${versions.length} tables to run ${o.to}\n`);
       } finally {
         lock.release();
@@ -212,7 +216,7 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const layout = new LakeLayout(o.lake);
       if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-      const runs = (await new LakeCatalog(layout).runs()).map(({ manifest, ...r }) => r);
+      const runs = (await new LakeCatalog(layout, { onWait: waitNotice }).runs()).map(({ manifest, ...r }) => r);
       process.stdout.write(
         o.json ? JSON.stringify(runs, null, 2) + '\n' : textTable(['run', 'status', 'finished'], runs.map((r) => [r.runId, r.status, r.finishedAt])) + '\n',
       );
@@ -312,7 +316,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT.usage;
     }
     const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
-    if (err instanceof LakeBusyError) {
+    if (err instanceof LakeBusyError || err instanceof CatalogBusyError) {
       process.stderr.write(`stedi: ${err.message}\n`);
       return EXIT.busy;
     }

@@ -1,9 +1,8 @@
 // `stedi gate` on a local lake: evaluates every rule on the published (or staged) tables.
 import { existsSync } from 'node:fs';
 import { BUILT_ZONES, type Catalog } from '../catalog/registry';
-import { DuckDbEngine } from '../engine/duckdb-engine';
 import { quoteIdent, type QueryEngine, type TableResolver } from '../engine/engine';
-import { LakeNotFoundError, STAGING_SCHEMA } from '../pipeline/lake-catalog';
+import { LakeNotFoundError, openLakeEngine, STAGING_SCHEMA } from '../pipeline/lake-catalog';
 import type { LakeLayout } from '../pipeline/lake-layout';
 import { evaluateGate, type GateResult } from './evaluator';
 import type { GateSetup } from './auditor';
@@ -25,7 +24,7 @@ export interface LakeGateResult {
 
 export async function gateLocalLake(layout: LakeLayout, catalog: Catalog, setup: GateSetup, staged: boolean): Promise<LakeGateResult> {
   if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-  const engine = await DuckDbEngine.open({ path: layout.catalogFile, readOnly: true });
+  const engine = await openLakeEngine(layout, { doing: 'evaluate the rules' });
   try {
     const schemaOf = (t: string) => (staged ? STAGING_SCHEMA : catalog.tables.get(t)!.zone);
     const present = new Set(

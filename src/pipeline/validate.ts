@@ -51,6 +51,8 @@ export interface ValidateOptions {
   readonly pool?: ValidationPool;
   /** Called after each batch with the landing bytes read so far. */
   readonly onProgress?: (bytesDone: number) => void;
+  /** Whether the engine can read a landing file where it is; others have their valid records written out. @default every file */
+  readonly readableInPlace?: (path: string) => boolean;
 }
 
 /** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
@@ -170,7 +172,8 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
 
   try {
     for (const file of files) {
-      current = { path: file.path, asArrived: !isGzip(file.path), bytes: 0 };
+      // A file the engine cannot read in place has its records written out too.
+      current = { path: file.path, asArrived: !isGzip(file.path) && (options.readableInPlace?.(file.path) ?? true), bytes: 0 };
       const oversizedResults: BatchResult[] = [];
       const oversized = (line: number, bytes: number) =>
         oversizedResults.push({
