@@ -30,6 +30,27 @@ function typeOf(v: unknown): string {
 
 let sharedAjv: Ajv2020 | undefined;
 
+/** The name of the format for dates as the fulfilment website writes them. */
+export const YEAR_MONTH_DAY_FORMAT = 'year-month-day';
+const YEAR_MONTH_DAY = /^([0-9]{1,4})-([0-9]{2})-([0-9]{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A day of the (proleptic Gregorian) calendar written year-month-day with a year of 1 to 4 digits:
+ * the website writes years below 1000 without leading zeros (`993-01-01`), which `format: date`
+ * (RFC 3339: four digits) refuses although it is the producer's own form.
+ */
+export function isYearMonthDay(value: string): boolean {
+  const m = YEAR_MONTH_DAY.exec(value);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
 /** Formats whose values repeat from line to line: a reading names one of a few thousand users or devices. */
 const REMEMBERED_FORMATS = ['email', 'uuid'];
 /** Distinct values remembered per format; beyond them, values are checked each time. */
@@ -57,6 +78,7 @@ function contractAjv(): Ajv2020 {
     // addUsedSchema off: contracts are compiled again with the same $id (tests, a reloaded catalog).
     sharedAjv = new Ajv2020({ strict: true, allErrors: true, addUsedSchema: false });
     addFormats(sharedAjv);
+    sharedAjv.addFormat(YEAR_MONTH_DAY_FORMAT, { type: 'string', validate: isYearMonthDay });
     for (const name of REMEMBERED_FORMATS) {
       const format = sharedAjv.formats[name];
       if (format instanceof RegExp) sharedAjv.addFormat(name, rememberedFormat(format));

@@ -54,6 +54,16 @@ describe('evaluateGate', () => {
     expect(g.scans.customer_trusted).toBe(3);
   });
 
+  it('customer_birthday_plausible counts three-digit years (which sort after 1900 as text) and years before 1900, as warnings', async () => {
+    const tables = cleanTables();
+    for (const [email, birthDay] of [['a@x.com', '993-01-01'], ['b@x.com', '7-03-04'], ['c@x.com', '1899-12-31'], ['d@x.com', '1900-01-01'], ['e@x.com', '2001-05-05']]) {
+      tables.customer_trusted.push(customer(email, SERIAL_A, { birthDay }));
+    }
+    const g = await gate(tables, 'trusted', rules.filter((r) => r.name === 'customer_birthday_plausible'));
+    const [birthday] = g.rules;
+    expect([birthday.status, birthday.blocking, birthday.failing, birthday.sample.map((s) => s.birthDay).sort()]).toEqual(['fail', false, 3, ['1899-12-31', '7-03-04', '993-01-01']]);
+  });
+
   it('a rule that cannot be evaluated blocks the gate (fail closed) without hiding the other rules', async () => {
     const bad = { ...rules.find((r) => r.name === 'customer_birthday_plausible')!, name: 'broken', severity: 'warn' as const, predicate: { table: 'customer_trusted', alias: 'c', where: 'c.no_such_column = 1' }, sql: 'SELECT * FROM customer_trusted c WHERE c.no_such_column = 1' };
     const others = rules.filter((r) => r.predicate?.table === 'customer_trusted');

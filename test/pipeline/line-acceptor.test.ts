@@ -121,6 +121,8 @@ describe('line acceptor: customer lines', () => {
   it('runs the formats and patterns of the contract', () => {
     expect(takes(accept, line({ birthDay: '2023-02-29' }))).toBe(false);
     expect(takes(accept, line({ birthDay: '2024-02-29' }))).toBe(true);
+    expect(takes(accept, line({ birthDay: '993-01-01' }))).toBe(true);
+    expect(takes(accept, line({ birthDay: '993-02-29' }))).toBe(false);
     expect(takes(accept, line({ serialNumber: 'not-a-uuid' }))).toBe(false);
     expect(takes(accept, line({ phone: '801-555-1212' }))).toBe(false);
     expect(takes(accept, line({ email: 'José@test.com' }))).toBe(false);

@@ -16,6 +16,18 @@ const cases: { description: string; dataset: string; line: string; reasons: (str
   { description: 'a customer without consent fields (absent, not null)', dataset: 'customer', line: line(customer), reasons: [] },
   { description: 'a customer with research consent', dataset: 'customer', line: line({ ...customer, shareWithResearchAsOfDate: 1 }), reasons: [] },
   { description: 'an implausible but well-formed birthday is the producer\'s data', dataset: 'customer', line: line(customer), reasons: [] },
+  ...['993-01-01', '983-12-31', '1000-01-01', '7-03-04', '0993-01-01', '2024-02-29', '2000-02-29'].map((birthDay) => ({
+    description: `the website's birthday ${birthDay} (a year of 1 to 4 digits, a day of the calendar)`,
+    dataset: 'customer',
+    line: line({ ...customer, birthDay }),
+    reasons: [],
+  })),
+  ...['2023-02-29', '1900-02-29', '993-04-31', '1990-13-01', '1990-00-10', '1990-01-00', '1990-1-01', '12345-01-01', '-993-01-01', '993-01-01T00:00:00Z', ''].map((birthDay) => ({
+    description: `no birthday: ${JSON.stringify(birthDay)}`,
+    dataset: 'customer',
+    line: line({ ...customer, birthDay }),
+    reasons: ['field birthDay is not a valid year-month-day'],
+  })),
   { description: 'extra fields are allowed (producers add fields)', dataset: 'customer', line: line({ ...customer, loyalty: 'gold' }), reasons: [] },
   {
     description: 'consent given as null breaks the contract (absent means not given)',
