@@ -6,6 +6,7 @@ import { compileLineAcceptor, type LineAcceptor } from './line-acceptor';
 import * as bytes from './bytes';
 import { LineSink } from './line-sink';
 import { contractFormat, RecordContract } from './record-contract';
+import { boundedSchema, type ValueLimit } from './loadable-values';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
 const { CR, NEWLINE } = bytes;
@@ -77,15 +78,17 @@ export function recordSerializer(table: TableDef): (r: Record<string, unknown>, 
 
 /**
  * The contract's line acceptor, when DuckDB reads from an accepted line what it reads from the
- * line's projection: every property is a DDL column whose type takes the property's JSON type.
+ * line's projection: every property is a DDL column whose type takes the property's JSON type. It
+ * is compiled with the integer bounds of the contract's limits, so that it takes no line the
+ * contract would quarantine (its strings are valid UTF-8 without escapes: no lone surrogate).
  */
-function acceptorFor(schema: Record<string, unknown>, table: TableDef): LineAcceptor | undefined {
+function acceptorFor(schema: Record<string, unknown>, table: TableDef, limits: readonly ValueLimit[]): LineAcceptor | undefined {
   const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
   for (const [name, p] of Object.entries(properties)) {
     const column = table.columns.find((c) => c.name === name);
     if (!column || JSON_SCHEMA_TYPE[column.type] !== p.type) return undefined;
   }
-  const built = compileLineAcceptor(schema, contractFormat);
+  const built = compileLineAcceptor(boundedSchema(schema, limits), contractFormat);
   return 'acceptor' in built ? built.acceptor : undefined;
 }
 
@@ -103,9 +106,9 @@ export class BatchValidator {
     table: TableDef,
     options: { readonly acceptor?: boolean } = {},
   ) {
-    this.contract = new RecordContract(dataset, schema);
+    this.contract = new RecordContract(dataset, schema, table);
     this.serialize = recordSerializer(table);
-    this.accept = options.acceptor === false ? undefined : acceptorFor(schema, table);
+    this.accept = options.acceptor === false ? undefined : acceptorFor(schema, table, this.contract.limits);
   }
 
   check(batch: LineBatch): BatchResult {

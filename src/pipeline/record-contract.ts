@@ -2,6 +2,8 @@
 // Used by the local runner and bundled into the validator Lambda; it must not import DuckDB.
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { TableDef } from '../catalog/registry';
+import { limitReasons, loadableLimits, type ValueLimit } from './loadable-values';
 
 export type Verdict =
   | { readonly ok: true; readonly record: Record<string, unknown> }
@@ -24,6 +26,8 @@ export function describeError(e: ErrorObject): string {
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
+  // JSON.parse reads a number beyond the doubles (1e400) as Infinity, which ajv refuses as a number.
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number beyond the range of a double';
   if (Array.isArray(v)) return 'array';
   return typeof v;
 }
@@ -103,17 +107,33 @@ export function contractFormat(name: string): ((value: string) => boolean) | und
   return typeof v === 'function' ? (v as (value: string) => boolean) : undefined;
 }
 
+/**
+ * A landing dataset's contract: its JSON Schema, and the limits that make every record it accepts
+ * load with the values JSON.parse read (loadable-values.ts): integers a double holds exactly and
+ * the DDL column's type holds, strings of valid Unicode.
+ */
 export class RecordContract {
   private readonly validate: ValidateFunction;
+  /** The limits of the values, checked after the schema. */
+  readonly limits: readonly ValueLimit[];
 
   constructor(
     readonly dataset: string,
     schema: Record<string, unknown>,
+    /** The landing table the records load into: its DDL types bound the integers. */
+    table: TableDef,
   ) {
     const ajv = contractAjv();
     this.validate = ajv.compile(schema);
     // The contract keeps its function; the instance need not keep every schema it was given.
     ajv.removeSchema(schema);
+    this.limits = loadableLimits(schema, table);
+  }
+
+  /** Whether every value of a record that passed the schema is one its column holds. */
+  private withinLimits(record: Record<string, unknown>): boolean {
+    for (const l of this.limits) if (!l.holds(record[l.property])) return false;
+    return true;
   }
 
   /**
@@ -121,17 +141,22 @@ export class RecordContract {
    * building one (batch validation calls this for every record and checkValue for failures only).
    */
   accepts(value: unknown): value is Record<string, unknown> {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && this.validate(value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && this.validate(value) && this.withinLimits(value as Record<string, unknown>);
   }
 
   /** Checks an already parsed value. */
   checkValue(value: unknown): Verdict {
     if (typeOf(value) !== 'object') return { ok: false, reasons: [`record must be a JSON object, got ${typeOf(value)}`] };
-    if (this.validate(value)) return { ok: true, record: value as Record<string, unknown> };
-    const reasons = (this.validate.errors ?? []).map((e) => {
-      const got = e.keyword === 'type' ? ` (got ${typeOf(pointerGet(value, e.instancePath))})` : '';
-      return describeError(e) + got;
-    });
+    const record = value as Record<string, unknown>;
+    const schemaOk = this.validate(value);
+    const reasons = schemaOk
+      ? []
+      : (this.validate.errors ?? []).map((e) => {
+          const got = e.keyword === 'type' ? ` (got ${typeOf(pointerGet(value, e.instancePath))})` : '';
+          return describeError(e) + got;
+        });
+    reasons.push(...limitReasons(this.limits, record));
+    if (!reasons.length) return { ok: true, record };
     return { ok: false, reasons: [...new Set(reasons)] };
   }
 

@@ -333,6 +333,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         // A failure before it (an earlier load) is thrown where `loaded` is awaited.
         early.catch(() => undefined);
         loaded = early.then(() => undefined);
+        // Until the next load is chained to it after validation, its failure must not go unhandled.
+        loaded.catch(() => undefined);
         return early;
       };
       try {

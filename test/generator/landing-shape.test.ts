@@ -52,7 +52,7 @@ describe('generated landing data has the STEDI shape', () => {
 
   it('writes only lines that pass the record contracts when no defect is asked for', () => {
     for (const ds of loadCatalog().datasets) {
-      const contract = new RecordContract(ds.dataset, ds.schema);
+      const contract = new RecordContract(ds.dataset, ds.schema, ds.table);
       const lines = linesOf(g.dir, ds.dataset as (typeof LANDING_DATASETS)[number]);
       const failures = lines.filter((l) => !contract.checkLine(l.text).ok);
       expect(failures).toEqual([]);

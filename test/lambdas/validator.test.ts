@@ -1,7 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createValidator, objectId } from '../../src/lambdas/validator';
+import { loadCatalog } from '../../src/catalog/registry';
+import { validateDataset } from '../../src/pipeline/validate';
+import { tempDir } from '../support/tmp';
 import { body, readAll, testCatalog } from './lambda-fixtures';
 
 const s3Mock = mockClient(S3Client);
@@ -125,6 +130,41 @@ describe('validator Lambda', () => {
       reason: 'not a record file (expected .json, .jsonl, .ndjson, optionally .gz)',
     });
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
+  it('quarantines the records a local run quarantines, for the same reasons (hostile records)', async () => {
+    const reading = (t: string, user = '"ada@example.com"', x = '1.0') => `{"user":${user},"timestamp":${t},"x":${x},"y":2,"z":3}`;
+    const bytes = Buffer.from(
+      [
+        reading('1655564444103'),
+        reading('20000000000000000000'),
+        reading('1e19'),
+        reading('9223372036854775807'),
+        reading('9007199254740991'),
+        reading('9007199254740992'),
+        reading('1', '"ada\\ud800@example.com"'),
+        reading('1', '"\\udfff"'),
+        reading('2', '"ada@example.com"', '1e400'),
+        reading('3', '"ada@example.com"', '-0.0'),
+      ].join('\n') + '\n',
+    );
+    const key = 'accelerometer/hostile.json';
+    landing(key, bytes);
+    const lambda = await validate({ bucket: 'landing', key, runId: RUN });
+    const lambdaQuarantine = stored[`quarantine/accelerometer/run_id=${RUN}/${objectId(key)}.jsonl`].toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+
+    const root = tempDir();
+    mkdirSync(join(root, 'accelerometer'));
+    writeFileSync(join(root, key), bytes);
+    const ds = loadCatalog().datasets.find((d) => d.dataset === 'accelerometer')!;
+    const local = await validateDataset(ds, { landingRoot: root, validPrefix: join(root, 'valid'), quarantineFile: join(root, 'q.jsonl') });
+    const localQuarantine = readFileSync(join(root, 'q.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+
+    expect([lambda.read, lambda.valid, lambda.quarantined]).toEqual([10, 3, 7]);
+    expect([local.read, local.valid, local.quarantined]).toEqual([lambda.read, lambda.valid, lambda.quarantined]);
+    expect(lambda.reasons).toEqual(local.reasons);
+    expect(lambdaQuarantine.map((q) => [q.line, q.reasons])).toEqual(localQuarantine.map((q) => [q.line, q.reasons]));
+    expect(lambdaQuarantine.map((q) => q.line)).toEqual([2, 3, 4, 6, 7, 8, 9]);
   });
 
   it('refuses a run id that could escape its run folder', async () => {

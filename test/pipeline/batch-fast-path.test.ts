@@ -30,7 +30,7 @@ describe('BatchValidator fast path', () => {
     it(`${ds.dataset}: each line gets the verdict and reasons of checkLine, and is kept as it arrived or projected`, () => {
       const batchValidator = new BatchValidator(ds.dataset, ds.schema, ds.table);
       expect(batchValidator.accept).toBeDefined();
-      const contract = new RecordContract(ds.dataset, ds.schema);
+      const contract = new RecordContract(ds.dataset, ds.schema, ds.table);
       const project = loopSerializer(ds);
       let accepted = 0;
       fc.assert(
@@ -85,7 +85,7 @@ describe('BatchValidator fast path', () => {
 
     it(`${ds.dataset}: without the acceptor every valid line is projected, as before it existed`, () => {
       const plain = new BatchValidator(ds.dataset, ds.schema, ds.table, { acceptor: false });
-      const contract = new RecordContract(ds.dataset, ds.schema);
+      const contract = new RecordContract(ds.dataset, ds.schema, ds.table);
       const project = loopSerializer(ds);
       fc.assert(
         fc.property(fc.array(lineOf(ds).map(asUtf8), { minLength: 1, maxLength: 20 }), (lines) => {

@@ -33,7 +33,7 @@ const READING = '{"user":"Santosh.Clayton@test.com","timestamp":1655564444103,"x
 
 describe('line acceptor: accelerometer lines', () => {
   const accept = acceptorOf(dataset('accelerometer'));
-  const contract = new RecordContract('accelerometer', dataset('accelerometer').schema);
+  const contract = new RecordContract('accelerometer', dataset('accelerometer').schema, dataset('accelerometer').table);
   const cases: { description: string; line: string | Buffer; taken: boolean }[] = [
     { description: 'a reading as the phone app writes it', line: READING, taken: true },
     { description: 'keys in another order', line: '{"x":1,"y":2,"z":3,"timestamp":0,"user":"a@b.co"}', taken: true },
@@ -155,7 +155,7 @@ describe('line acceptor: what it takes meets the contract', () => {
   for (const ds of catalog.datasets) {
     it(`${ds.dataset}: any line it takes passes checkLine`, () => {
       const accept = acceptorOf(ds);
-      const contract = new RecordContract(ds.dataset, ds.schema);
+      const contract = new RecordContract(ds.dataset, ds.schema, ds.table);
       fc.assert(
         fc.property(lineOf(ds).map(asUtf8), (line) => {
           if (takes(accept, line)) expect(contract.checkLine(line)).toMatchObject({ ok: true });

@@ -26,7 +26,8 @@ export function recordOf(ds: LandingDataset): fc.Arbitrary<Record<string, unknow
     .map(([r, extra]) => (extra ? { ...r, [extra[0]]: extra[1] } : r));
 }
 
-const SAMPLES: Record<string, Record<string, unknown>> = {
+/** A valid record of each dataset. */
+export const SAMPLES: Record<string, Record<string, unknown>> = {
   customer: SAMPLE_CUSTOMER,
   accelerometer: { user: 'a@b.co', timestamp: 1655564444103, x: 1, y: -1, z: 0 },
   step_trainer: { sensorReadingTime: 1655564444103, serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', distanceFromObject: 200 },

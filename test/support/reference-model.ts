@@ -104,7 +104,7 @@ let contracts: readonly Contract[] | undefined;
 function landingContracts(): readonly Contract[] {
   contracts ??= loadCatalog().datasets.map((ds) => ({
     dataset: ds.dataset,
-    contract: new RecordContract(ds.dataset, ds.schema),
+    contract: new RecordContract(ds.dataset, ds.schema, ds.table),
     columns: ds.table.columns.map((c) => c.name),
   }));
   return contracts;
