@@ -73,7 +73,9 @@ function byRecency(a: Row, b: Row): number {
     compare(a.serialNumber, b.serialNumber, 'last') ||
     compare(a.customerName, b.customerName, 'last') ||
     compare(a.phone, b.phone, 'last') ||
-    compare(a.birthDay, b.birthDay, 'last')
+    compare(a.birthDay, b.birthDay, 'last') ||
+    compare(a.shareWithPublicAsOfDate, b.shareWithPublicAsOfDate, 'first') ||
+    compare(a.shareWithFriendsAsOfDate, b.shareWithFriendsAsOfDate, 'first')
   );
 }
 
