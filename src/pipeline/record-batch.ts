@@ -50,6 +50,13 @@ export interface BatchResult {
   readonly quarantine: readonly QuarantineRecord[];
 }
 
+/**
+ * A blank line: JSON whitespace only (space, tab, a carriage return). Other white space (U+00A0,
+ * form feed, U+2028, a byte-order mark inside a file) is no JSON whitespace: such a line is a
+ * record, and JSON.parse quarantines it.
+ */
+const JSON_BLANK = /^[ \t\r]*$/;
+
 /** Appends one value as the projection writes it: JSON, with absent and null both null. */
 function appendValue(sink: LineSink, v: unknown): void {
   if (v === undefined || v === null) sink.ascii('null');
@@ -126,7 +133,7 @@ export class BatchValidator {
 
     const checkText = (text: string, lineNo: number, out: LineSink) => {
       if (text.length && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-      if (text.trim() === '') {
+      if (JSON_BLANK.test(text)) {
         blankLines++;
         return;
       }

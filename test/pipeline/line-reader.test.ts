@@ -158,4 +158,11 @@ describe('BatchValidator decoding', () => {
     const r = check(Buffer.from(`\n  \n${reading(1)}\n\t\n`));
     expect([r.read, r.blankLines, r.valid]).toEqual([1, 3, 1]);
   });
+
+  it('counts only JSON whitespace as blank: other white space, a form feed or a byte-order mark inside a file is a record, quarantined', () => {
+    const others = ['\u00a0', '\f', '\u2028', '\u2029', '\v', '\ufeff', '\u3000', ' \u00a0 ', '\u0085'];
+    const r = check(Buffer.from(`${reading(1)}\n \t \r\n${others.join('\n')}\n\t\n`));
+    expect([r.read, r.blankLines, r.valid]).toEqual([1 + others.length, 2, 1]);
+    expect(r.quarantine.map((q) => [q.line, q.record, q.reasons.map((x) => x.replace(/:[\s\S]*/, ''))])).toEqual(others.map((o, i) => [3 + i, o, ['malformed JSON']]));
+  });
 });
