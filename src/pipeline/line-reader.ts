@@ -1,5 +1,6 @@
 // Cuts a landing file (NDJSON, optionally gzip-compressed) into batches of whole lines, in bounded
-// memory: a line over the size limit is reported by number and size, never held.
+// memory: a line over the size limit is reported by number and size, never held. A line ends at
+// "\n", "\r\n" or a lone "\r" (some exporters write old Mac line ends).
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -8,7 +9,7 @@ import * as bytes from './bytes';
 import type { LineBatch } from './record-batch';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
-const { NEWLINE } = bytes;
+const { CR, NEWLINE } = bytes;
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -131,10 +132,35 @@ export async function* lineBatches(
   let fileStart = true;
   /** A read started before the last batch was handed over, into the buffer that follows it. */
   let ahead: Promise<number> | undefined;
+  /**
+   * Bytes of buf whose carriage returns are decided: each lone one was turned into "\n" in place
+   * (the same length, so nothing moves). A "\r" that ends what was read waits for the next byte.
+   */
+  let decided = 0;
+  /** A lone "\r" was turned into "\n": from then on the file's batches are not as they arrived. */
+  let crLineEnds = false;
+  /** The line before was cut at a "\r" that ended a read: a "\n" read next belongs to it. */
+  let dropNewline = false;
+
+  /** Decides the carriage returns of buf[decided, fill); at the end of the file a last "\r" is lone. */
+  const decideCrs = (atEnd: boolean) => {
+    const view = buf.subarray(0, fill);
+    for (let cr = view.indexOf(CR, decided); cr !== -1; cr = view.indexOf(CR, cr + 1)) {
+      if (cr + 1 === fill && !atEnd) {
+        decided = cr;
+        return;
+      }
+      if (buf[cr + 1] !== NEWLINE || cr + 1 === fill) {
+        buf[cr] = NEWLINE;
+        crLineEnds = true;
+      }
+    }
+    decided = fill;
+  };
 
   /** The lines [start, end) of `from` as a batch. */
   const batchOf = (from: Buffer, end: number): Omit<LineBatch, 'seq'> => {
-    const b = { file: name, firstLine, bytes: new Uint8Array(from.buffer, from.byteOffset + start, end - start), fileStart };
+    const b = { file: name, firstLine, bytes: new Uint8Array(from.buffer, from.byteOffset + start, end - start), fileStart, ...(crLineEnds ? { crLineEnds } : {}) };
     fileStart = false;
     return b;
   };
@@ -150,6 +176,7 @@ export async function* lineBatches(
     const b = end > start ? batchOf(old, end) : undefined;
     fill = rest;
     scanned -= keep;
+    decided = Math.max(0, decided - keep);
     lineStart -= keep;
     start = 0;
     return b;
@@ -157,41 +184,61 @@ export async function* lineBatches(
 
   try {
     for (;;) {
+      if (dropNewline && fill > 0) {
+        // The "\n" of a "\r\n" whose "\r" ended the line skipped before: no line of its own.
+        if (buf[0] === NEWLINE) scanned = start = lineStart = 1;
+        dropNewline = false;
+      }
+      decideCrs(false);
       // Whole lines in what was read; a line over the limit is left out and reported.
-      // (Searched through a view: past `fill` the buffer holds stale bytes.)
-      let read = buf.subarray(0, fill);
+      // (Searched through a view: past `decided` a "\r" may still become a line end, and past
+      // `fill` the buffer holds stale bytes.)
+      let read = buf.subarray(0, decided);
       for (let nl = read.indexOf(NEWLINE, scanned); nl !== -1; nl = read.indexOf(NEWLINE, nl + 1)) {
-        if (nl - lineStart > maxLineBytes) {
-          const length = nl - lineStart;
+        // The line's size without its line end (the "\r" of a "\r\n" is part of neither).
+        const length = nl - lineStart - (nl > lineStart && buf[nl - 1] === CR ? 1 : 0);
+        if (length > maxLineBytes) {
           const b = cut(lineStart, nl + 1);
           if (b) yield b;
           oversized(line, length);
           fileStart = false;
           firstLine = line + 1;
-          read = buf.subarray(0, fill);
+          read = buf.subarray(0, decided);
           nl = -1; // the buffer is a new one: search it from its start
         }
         line++;
         lineStart = nl + 1;
       }
-      scanned = fill;
-      if (fill - lineStart > maxLineBytes) {
-        // The line being read is over the limit already: its bytes are counted, not kept.
-        let skipped = fill - lineStart;
+      scanned = decided;
+      if (decided - lineStart > maxLineBytes) {
+        // The line being read is over the limit already: its bytes are counted, not kept. A "\r"
+        // that ends what was read ends the line (alone or with the "\n" that may follow).
+        const endsAtCr = decided < fill;
+        let skipped = decided - lineStart;
         const b = cut(lineStart, fill);
         if (b) yield b;
         fileStart = false;
-        let found = -1;
+        let resume = -1; // where the next line starts in what was read last
         let got = 0;
-        while (found < 0 && (got = await source.read(buf, 0, buf.length)) > 0) {
-          found = buf.subarray(0, got).indexOf(NEWLINE);
-          skipped += found < 0 ? got : found;
+        if (endsAtCr) dropNewline = true;
+        while (!endsAtCr && resume < 0 && (got = await source.read(buf, 0, buf.length)) > 0) {
+          const chunk = buf.subarray(0, got);
+          const nl = chunk.indexOf(NEWLINE);
+          const cr = chunk.subarray(0, nl < 0 ? got : nl).indexOf(CR);
+          const end = cr >= 0 ? cr : nl;
+          skipped += end < 0 ? got : end;
+          if (end < 0) continue;
+          resume = end + 1;
+          if (cr >= 0 && resume < got && buf[resume] === NEWLINE) resume++;
+          else if (cr >= 0 && resume === got) dropNewline = true;
         }
         oversized(line, skipped);
-        if (found < 0) return;
-        buf.copyWithin(0, found + 1, got);
-        fill = got - found - 1;
-        scanned = start = lineStart = 0;
+        if (!endsAtCr && resume < 0) return;
+        if (!endsAtCr) {
+          buf.copyWithin(0, resume, got);
+          fill = got - resume;
+        }
+        scanned = start = lineStart = decided = 0;
         firstLine = ++line;
         continue;
       }
@@ -213,6 +260,7 @@ export async function* lineBatches(
       if (n === 0) break;
       fill += n;
     }
+    decideCrs(true);
     if (fill > start) yield batchOf(buf, fill);
   } finally {
     await ahead?.catch(() => undefined);

@@ -22,6 +22,11 @@ export interface LineBatch {
   readonly bytes: Uint8Array;
   /** The batch starts the file: a UTF-8 byte-order mark there is dropped. */
   readonly fileStart: boolean;
+  /**
+   * Lone "\r" line ends of the file were turned into "\n" in this batch or before it: its lines
+   * are not byte for byte as they arrived. @default false
+   */
+  readonly crLineEnds?: boolean;
 }
 
 export interface QuarantineRecord {
@@ -43,7 +48,7 @@ export interface BatchResult {
    */
   readonly validLines: Uint8Array;
   readonly valid: number;
-  /** Lines kept byte for byte as they arrived (0 when a byte-order mark was dropped from the batch). */
+  /** Lines kept byte for byte as they arrived (0 when a byte-order mark was dropped or a lone CR turned into LF). */
   readonly asArrived: number;
   readonly read: number;
   readonly blankLines: number;
@@ -204,7 +209,7 @@ export class BatchValidator {
       seq: batch.seq,
       validLines,
       valid: validCount,
-      asArrived: body === bytes ? asArrived : 0,
+      asArrived: body === bytes && !batch.crLineEnds ? asArrived : 0,
       read,
       blankLines,
       quarantine,

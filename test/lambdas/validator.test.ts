@@ -167,6 +167,16 @@ describe('validator Lambda', () => {
     expect(lambdaQuarantine.map((q) => q.line)).toEqual([2, 3, 4, 6, 7, 8, 9]);
   });
 
+  it('ends lines at a lone CR, as the local run does (a file written with old Mac line ends)', async () => {
+    const key = 'step_trainer/cr.json';
+    const lines = [1, 2, 3].map((i) => JSON.stringify({ sensorReadingTime: 1655564444000 + i, serialNumber: '2a5c2f7e-6a4c-4f8e-9d7a-0e1f2a3b4c5d', distanceFromObject: 200 + i }));
+    landing(key, lines.join('\r') + '\r\u00a0\r');
+    const result = await validate({ bucket: 'landing', key, runId: RUN });
+    expect([result.read, result.valid, result.quarantined, result.blankLines, result.reasons]).toEqual([4, 3, 1, 0, { 'malformed JSON': 1 }]);
+    const out = gunzipSync(stored[`trusted/validated/step_trainer_landing/run_id=${RUN}/${objectId(key)}.json.gz`]).toString('utf8');
+    expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).distanceFromObject)).toEqual([201, 202, 203]);
+  });
+
   it('refuses a run id that could escape its run folder', async () => {
     await expect(validate({ bucket: 'landing', key: 'customer/a.json', runId: '../published' })).rejects.toThrow(
       'runId must be 1-64 letters, digits or "-" (got "../published")',

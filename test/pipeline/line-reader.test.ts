@@ -1,4 +1,5 @@
 // Framing of landing files into batches of whole lines, and decoding of each line.
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -137,6 +138,54 @@ describe('lineBatches', () => {
     const out = [];
     for await (const b of lineBatches(openLandingStream(join(dir, 'a.json.gz')), 'a.json.gz', 1 << 20, 1 << 20, () => {})) out.push(Buffer.from(b.bytes).toString());
     expect(out).toEqual([`${reading(1)}\n${reading(2)}\n`]);
+  });
+});
+
+describe('line ends: "\\n", "\\r\\n" and a lone "\\r"', () => {
+  /** The lines of a text as a reader that knows all three line ends sees them (the reference). */
+  function referenceLines(text: string): string[] {
+    const lines = text.split(/\r\n|\r|\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  }
+
+  it('end a line wherever they fall in the chunks and batches, oversized lines included', async () => {
+    const line = fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', 'é', ' '), maxLength: 30 });
+    const end = fc.constantFrom('\n', '\r\n', '\r');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(line, end), { maxLength: 25 }),
+        fc.option(line, { nil: undefined }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 4, max: 24 }),
+        async (lines, last, chunk, batchBytes, maxLineBytes) => {
+          const text = lines.map(([l, e]) => l + e).join('') + (last ?? '');
+          const want = referenceLines(text).map((l, i) => ({ line: i + 1, text: l }));
+          const { batches, oversized } = await frame(Buffer.from(text), { chunk, batchBytes, maxLineBytes });
+          expect(oversized).toEqual(want.filter((l) => Buffer.byteLength(l.text) > maxLineBytes).map((l) => [l.line, Buffer.byteLength(l.text)]));
+          const got = batches.flatMap((b) => {
+            const t = Buffer.from(b.bytes).toString('utf8');
+            const ls = t.split('\n');
+            if (ls[ls.length - 1] === '') ls.pop();
+            return ls.map((l, i) => ({ line: b.firstLine + i, text: l.replace(/\r$/, '') }));
+          });
+          expect(got).toEqual(want.filter((l) => Buffer.byteLength(l.text) <= maxLineBytes));
+          // A batch not marked comes byte for byte from the text; a lone "\r" is always marked.
+          for (const b of batches) if (!b.crLineEnds) expect(text.includes(Buffer.from(b.bytes).toString('utf8'))).toBe(true);
+          if (!/\r(?!\n)/.test(text)) expect(batches.filter((b) => b.crLineEnds)).toEqual([]);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a file of CR-only line ends is read line by line, its valid records written, not kept as they arrived', async () => {
+    const text = [1, 2, 3, 4].map(reading).join('\r') + '\r';
+    const { batches } = await frame(Buffer.from(text), { chunk: 5 });
+    const r = validator.check({ seq: 0, ...batches[0] });
+    expect([batches.length, r.read, r.valid, r.asArrived, r.quarantine]).toEqual([1, 4, 4, 0, []]);
+    expect(Buffer.from(r.validLines).toString()).toBe([1, 2, 3, 4].map((t) => reading(t) + '\n').join(''));
   });
 });
 
