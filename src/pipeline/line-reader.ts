@@ -7,11 +7,27 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import * as bytes from './bytes';
 import type { LineBatch } from './record-batch';
+import { previewOf } from './line-preview';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
 const { CR, NEWLINE } = bytes;
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** A line that is reported instead of read: its number, size, why, and how it starts. */
+export interface UnreadableLine {
+  readonly line: number;
+  /** Bytes of the line (without its line end) that were seen. */
+  readonly bytes: number;
+  readonly reason: string;
+  /** The line's start (line-preview.ts). */
+  readonly preview: string;
+}
+
+/** A line over the size limit, as it is reported. */
+function oversized(line: number, bytes: number, limit: number, preview: string): UnreadableLine {
+  return { line, bytes, reason: `line is ${bytes} bytes, over the limit of ${limit} bytes`, preview };
+}
 
 /** Bytes read past a batch's size, so that a read ends a batch with whole lines to spare. */
 const READ_SLACK = 64 * 1024;
@@ -107,8 +123,8 @@ export function batchMemory(batchBytes: number): BatchMemory {
  * Cuts a file's bytes into batches of whole lines, each at least `batchBytes` long except the
  * file's last. Each batch owns its memory from offset 0 (it can be moved to a worker thread), and
  * its lines are read into it once: only the start of the line that crosses a batch's end is copied.
- * A line longer than maxLineBytes is not kept: it is reported through `oversized` with its line
- * number and size, and the lines around it go on in batches of their own.
+ * A line longer than maxLineBytes is not kept: it is reported through `unreadable` with its line
+ * number, size and start, and the lines around it go on in batches of their own.
  */
 export async function* lineBatches(
   input: Readable | ByteSource,
@@ -116,7 +132,7 @@ export async function* lineBatches(
   name: string,
   batchBytes: number,
   maxLineBytes: number,
-  oversized: (line: number, bytes: number) => void,
+  unreadable: (line: UnreadableLine) => void,
   /** Where batch buffers come from; the consumer may hand them back. @default new memory each time */
   memory: BatchMemory = batchMemory(batchBytes),
 ): AsyncGenerator<Omit<LineBatch, 'seq'>> {
@@ -198,9 +214,10 @@ export async function* lineBatches(
         // The line's size without its line end (the "\r" of a "\r\n" is part of neither).
         const length = nl - lineStart - (nl > lineStart && buf[nl - 1] === CR ? 1 : 0);
         if (length > maxLineBytes) {
+          const preview = previewOf(buf.subarray(lineStart, lineStart + length));
           const b = cut(lineStart, nl + 1);
           if (b) yield b;
-          oversized(line, length);
+          unreadable(oversized(line, length, maxLineBytes, preview));
           fileStart = false;
           firstLine = line + 1;
           read = buf.subarray(0, decided);
@@ -215,6 +232,7 @@ export async function* lineBatches(
         // that ends what was read ends the line (alone or with the "\n" that may follow).
         const endsAtCr = decided < fill;
         let skipped = decided - lineStart;
+        const preview = previewOf(buf.subarray(lineStart, decided));
         const b = cut(lineStart, fill);
         if (b) yield b;
         fileStart = false;
@@ -232,7 +250,7 @@ export async function* lineBatches(
           if (cr >= 0 && resume < got && buf[resume] === NEWLINE) resume++;
           else if (cr >= 0 && resume === got) dropNewline = true;
         }
-        oversized(line, skipped);
+        unreadable(oversized(line, skipped, maxLineBytes, preview));
         if (!endsAtCr && resume < 0) return;
         if (!endsAtCr) {
           buf.copyWithin(0, resume, got);

@@ -7,6 +7,8 @@ import * as bytes from './bytes';
 import { LineSink } from './line-sink';
 import { contractFormat, RecordContract } from './record-contract';
 import { boundedSchema, type ValueLimit } from './loadable-values';
+import type { UnreadableLine } from './line-reader';
+import { previewOf } from './line-preview';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
 const { CR, NEWLINE } = bytes;
@@ -34,9 +36,17 @@ export interface QuarantineRecord {
   readonly file: string;
   readonly line: number;
   readonly reasons: readonly string[];
-  /** The line as it arrived (absent when it was too large or not UTF-8). */
+  /** The line as it arrived (absent when it was too large, not UTF-8 or cut short). */
   readonly record?: string;
+  /** The start of the line when `record` is absent (at most 1 KiB, line-preview.ts). */
+  readonly preview?: string;
+  /** Bytes of the line, without its line end. */
   readonly bytes: number;
+}
+
+/** The quarantine record of a line the reader could not read (line-reader.ts). */
+export function unreadableRecord(dataset: string, file: string, u: UnreadableLine): QuarantineRecord {
+  return { dataset, file, line: u.line, reasons: [u.reason], preview: u.preview, bytes: u.bytes };
 }
 
 export interface BatchResult {
@@ -51,6 +61,8 @@ export interface BatchResult {
   /** Lines kept byte for byte as they arrived (0 when a byte-order mark was dropped or a lone CR turned into LF). */
   readonly asArrived: number;
   readonly read: number;
+  /** Bytes of the lines read (records, without line ends): what the quarantine's byte share is of. */
+  readonly recordBytes: number;
   readonly blankLines: number;
   readonly quarantine: readonly QuarantineRecord[];
 }
@@ -134,15 +146,16 @@ export class BatchValidator {
     let asArrived = 0;
     const quarantine: QuarantineRecord[] = [];
     let read = 0;
+    let recordBytes = 0;
     let blankLines = 0;
 
-    const checkText = (text: string, lineNo: number, out: LineSink) => {
-      if (text.length && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    const checkText = (text: string, bytes: number, lineNo: number, out: LineSink) => {
       if (JSON_BLANK.test(text)) {
         blankLines++;
         return;
       }
       read++;
+      recordBytes += bytes;
       let value: unknown;
       let parsed = true;
       try {
@@ -160,7 +173,7 @@ export class BatchValidator {
       if (v.ok) {
         this.serialize(v.record, out);
         validCount++;
-      } else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes: Buffer.byteLength(text) });
+      } else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes });
     };
 
     let lineNo = batch.firstLine;
@@ -171,6 +184,7 @@ export class BatchValidator {
       if (end < 0) end = body.length;
       if (accept && accept(body, start, end)) {
         read++;
+        recordBytes += end - start;
         validCount++;
         asArrived++;
       } else {
@@ -178,16 +192,17 @@ export class BatchValidator {
         sink ??= new LineSink(body.length + 1024);
         if (start > runStart) sink.copy(body, runStart, start);
         runStart = next;
-        const raw = body.subarray(start, end);
+        // Without the CR of a CRLF line end.
+        const raw = body.subarray(start, end > start && body[end - 1] === CR ? end - 1 : end);
         let text: string | undefined;
         try {
           text = this.strict.decode(raw);
         } catch {
           read++;
-          const size = raw.length && raw[raw.length - 1] === CR ? raw.length - 1 : raw.length;
-          quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: ['line is not valid UTF-8'], bytes: size });
+          recordBytes += raw.length;
+          quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: ['line is not valid UTF-8'], preview: previewOf(raw), bytes: raw.length });
         }
-        if (text !== undefined) checkText(text, lineNo, sink);
+        if (text !== undefined) checkText(text, raw.length, lineNo, sink);
       }
       lineNo++;
       start = next;
@@ -211,6 +226,7 @@ export class BatchValidator {
       valid: validCount,
       asArrived: body === bytes && !batch.crLineEnds ? asArrived : 0,
       read,
+      recordBytes,
       blankLines,
       quarantine,
     };

@@ -54,7 +54,7 @@ const cases = readdirSync(__dirname, { withFileTypes: true })
 
 describe('bad-input corpus', () => {
   it('holds the cases the issue lists', () => {
-    expect(cases.length).toBe(18);
+    expect(cases.length).toBe(19);
   });
 
   for (const name of cases) {
@@ -87,7 +87,10 @@ describe('bad-input corpus', () => {
     expect([manifest.status, acc.read, acc.valid, acc.quarantined]).toEqual(['blocked', 11, 10, 1]);
     expect(acc.quarantineReasons).toEqual({ 'line is N bytes, over the limit of 16777216 bytes': 1 });
     const [q] = quarantined(manifest);
-    expect(q).toEqual({ dataset: 'accelerometer', file: 'accelerometer/accelerometer-huge.json', line: 1, reasons: [`line is ${bytes} bytes, over the limit of 16777216 bytes`], bytes });
+    // The line is not kept; its first kilobyte is, to recognise it by.
+    expect(q).toEqual({ dataset: 'accelerometer', file: 'accelerometer/accelerometer-huge.json', line: 1, reasons: [`line is ${bytes} bytes, over the limit of 16777216 bytes`], preview: line.slice(0, 1024), bytes });
+    expect(manifest.datasets.accelerometer).toMatchObject({ quarantinedBytes: bytes });
+    expect(manifest.gates.trusted!.rules.filter((r) => r.blocking).map((r) => r.name)).toEqual(['quarantine_share_accelerometer', 'quarantine_bytes_accelerometer']);
     expectAccountingAddsUp(manifest);
   });
 });

@@ -120,6 +120,31 @@ describe('evaluateGate', () => {
       await engine.close();
     }
   });
+  it('built-in checks: the byte share blocks one enormous bad line that the record share lets through', async () => {
+    const engine = await DuckDbEngine.open();
+    try {
+      const facts = {
+        datasets: {
+          // A file of 12,600 readings without line ends: one record of 1 MB among 100,000 records.
+          accelerometer: { read: 100_000, quarantined: 1, quarantineReasons: { 'malformed JSON': 1 }, recordBytes: 8_000_000, quarantinedBytes: 1_000_000 },
+          customer: { read: 100, quarantined: 0, quarantineReasons: {}, recordBytes: 20_000, quarantinedBytes: 0 },
+        },
+        tables: {},
+      };
+      const t = await evaluateGate({ engine, zone: 'trusted', rules: [], config, facts });
+      expect(t.rules.map((r) => [r.name, r.failing, r.allowed, r.checked, r.status, r.blocking])).toEqual([
+        ['quarantine_share_accelerometer', 1, 1000, 100_000, 'pass', false],
+        ['quarantine_bytes_accelerometer', 1_000_000, 80_000, 8_000_000, 'fail', true],
+        ['quarantine_share_customer', 0, 1, 100, 'pass', false],
+        ['quarantine_bytes_customer', 0, 200, 20_000, 'pass', false],
+      ]);
+      expect(t.rules[1].sample).toEqual([{ quarantined_bytes: 1_000_000, record_bytes: 8_000_000, quarantined_records: 1 }]);
+      expect(t.passed).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('gives the same result with queries sent several at once as one at a time', async () => {
     const tables = cleanTables();
     tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null, birthDay: '1399-01-01' }));

@@ -65,8 +65,11 @@ describe('validator Lambda', () => {
       status: 'validated',
       bytes: Buffer.byteLength(text),
       read: 5,
+      // Without the byte-order mark, the six line ends, the CR of the CRLF and the blank line's spaces.
+      recordBytes: Buffer.byteLength(text) - 3 - 6 - 1 - 3,
       valid: 2,
       quarantined: 3,
+      quarantinedBytes: Buffer.byteLength(customer('bad-email')) + Buffer.byteLength('{"customerName": "Trunc') + 5,
       blankLines: 2,
       reasons: { 'field email is not a valid email': 1, 'malformed JSON': 1, 'record must be a JSON object, got array': 1 },
       validObject: `s3://trusted/validated/customer_landing/run_id=${RUN}/${id}.json.gz`,

@@ -48,10 +48,12 @@ describe('BatchValidator fast path', () => {
             const quarantine: object[] = [];
             let blankLines = 0;
             let asArrived = 0;
+            let recordBytes = 0;
             cases.forEach(([arrived, cr], i) => {
               // The batch starts its file: a byte-order mark there is not part of the line.
               const l = i === 0 ? arrived.replace(/^\ufeff/, '') : arrived;
               if (isJsonBlank(l)) return void blankLines++;
+              recordBytes += Buffer.byteLength(l);
               const v = contract.checkLine(l);
               const raw = Buffer.from(l + (cr ? '\r' : ''));
               // Lines the acceptor takes are kept byte for byte; it may only take valid ones.
@@ -72,6 +74,7 @@ describe('BatchValidator fast path', () => {
               // A batch whose byte-order mark was dropped keeps nothing exactly as it arrived.
               asArrived: text.startsWith('\ufeff') ? 0 : asArrived,
               read: cases.length - blankLines,
+              recordBytes,
               blankLines,
               quarantine,
             });

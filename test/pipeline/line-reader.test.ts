@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { batchMemory, fileSource, lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
 import { BatchValidator } from '../../src/pipeline/record-batch';
+import { PREVIEW_BYTES, previewOf } from '../../src/pipeline/line-preview';
 import { loadCatalog } from '../../src/catalog/registry';
 import { tempDir, writeFiles } from '../support/tmp';
 
@@ -18,11 +19,15 @@ async function frame(bytes: Buffer, opts: { chunk?: number; batchBytes?: number;
   const pieces: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunk) pieces.push(bytes.subarray(i, i + chunk));
   const oversized: [number, number][] = [];
+  const previews: string[] = [];
   const batches = [];
-  for await (const b of lineBatches(Readable.from(pieces), 'f.json', opts.batchBytes ?? 1 << 20, opts.maxLineBytes ?? 1 << 20, (l, n) => oversized.push([l, n]))) {
+  for await (const b of lineBatches(Readable.from(pieces), 'f.json', opts.batchBytes ?? 1 << 20, opts.maxLineBytes ?? 1 << 20, (u) => {
+    oversized.push([u.line, u.bytes]);
+    previews.push(u.preview);
+  })) {
     batches.push(b);
   }
-  return { batches, oversized };
+  return { batches, oversized, previews };
 }
 
 describe('lineBatches', () => {
@@ -45,8 +50,10 @@ describe('lineBatches', () => {
   it('reports a line over the limit by number and size without holding it, at any chunk boundary', async () => {
     const big = 'x'.repeat(5000);
     for (const chunk of [3, 64, 4999, 5001, 1 << 20]) {
-      const { batches, oversized } = await frame(Buffer.from(`${reading(1)}\n${big}\n${reading(3)}\n`), { chunk, maxLineBytes: 1000 });
+      const { batches, oversized, previews } = await frame(Buffer.from(`${reading(1)}\n${big}\n${reading(3)}\n`), { chunk, maxLineBytes: 1000 });
       expect(oversized).toEqual([[2, 5000]]);
+      // Its start, as much of the first kilobyte as was read when it passed the limit.
+      expect(previews.map((p) => [big.startsWith(p), p.length >= 1001 && p.length <= PREVIEW_BYTES])).toEqual([[true, true]]);
       const lines = batches.flatMap((b) => Buffer.from(b.bytes).toString().split('\n').filter(Boolean));
       expect(lines).toEqual([reading(1), reading(3)]);
       expect(batches.find((b) => Buffer.from(b.bytes).toString().startsWith(reading(3)))!.firstLine).toBe(3);
@@ -119,7 +126,7 @@ describe('lineBatches', () => {
     writeFiles(dir, { 'a.json': `${reading(1)}\n${'x'.repeat(70_000)}\n${reading(3)}\n${'y'.repeat(2000)}` });
     const oversized: [number, number][] = [];
     const out = [];
-    for await (const b of lineBatches(await fileSource(join(dir, 'a.json')), 'a.json', 64, 1000, (l, n) => oversized.push([l, n]))) {
+    for await (const b of lineBatches(await fileSource(join(dir, 'a.json')), 'a.json', 64, 1000, (u) => oversized.push([u.line, u.bytes]))) {
       out.push([b.firstLine, Buffer.from(b.bytes).toString()]);
     }
     expect(oversized).toEqual([
@@ -189,6 +196,16 @@ describe('line ends: "\\n", "\\r\\n" and a lone "\\r"', () => {
   });
 });
 
+describe('previews of lines quarantine cannot keep', () => {
+  it('show at most 1 KiB, cut before a character that would not fit whole', () => {
+    expect(PREVIEW_BYTES).toBe(1024);
+    expect(previewOf(Buffer.from('é'.repeat(600)))).toBe('é'.repeat(512));
+    expect(previewOf(Buffer.from('a' + 'é'.repeat(600)))).toBe('a' + 'é'.repeat(511));
+    expect(previewOf(Buffer.from('short é'))).toBe('short é');
+    expect(previewOf(Buffer.from([0x61, 0xff, 0x62]))).toBe('a\ufffdb');
+  });
+});
+
 describe('BatchValidator decoding', () => {
   const check = (bytes: Buffer, fileStart = true) => validator.check({ seq: 0, file: 'f.json', firstLine: 1, bytes, fileStart });
 
@@ -200,7 +217,7 @@ describe('BatchValidator decoding', () => {
   it('quarantines the one line of invalid UTF-8 in a batch and keeps the others', () => {
     const r = check(Buffer.concat([Buffer.from(`${reading(1)}\n{"user":"`), Buffer.from([0xc3, 0x28]), Buffer.from(`"}\n${reading(3)}\n`)]));
     expect([r.read, r.valid]).toEqual([3, 2]);
-    expect(r.quarantine).toEqual([{ dataset: 'accelerometer', file: 'f.json', line: 2, reasons: ['line is not valid UTF-8'], bytes: 13 }]);
+    expect(r.quarantine).toEqual([{ dataset: 'accelerometer', file: 'f.json', line: 2, reasons: ['line is not valid UTF-8'], preview: '{"user":"\ufffd("}', bytes: 13 }]);
   });
 
   it('counts blank and whitespace-only lines apart from records', () => {
