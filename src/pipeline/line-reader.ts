@@ -3,7 +3,7 @@
 // "\n", "\r\n" or a lone "\r" (some exporters write old Mac line ends).
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import * as bytes from './bytes';
 import type { LineBatch } from './record-batch';
@@ -24,6 +24,16 @@ export interface UnreadableLine {
   readonly preview: string;
 }
 
+/**
+ * Errors of damaged compressed data (zlib's codes): a cut upload ("unexpected end of file"), a
+ * corrupt block or checksum, a file that is no gzip at all. Reading errors of the file itself stay
+ * errors of the run.
+ */
+const DAMAGED_DATA_CODES = new Set(['Z_BUF_ERROR', 'Z_DATA_ERROR', 'Z_NEED_DICT']);
+function isDamagedData(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && DAMAGED_DATA_CODES.has((e as { code?: unknown }).code as string);
+}
+
 /** A line over the size limit, as it is reported. */
 function oversized(line: number, bytes: number, limit: number, preview: string): UnreadableLine {
   return { line, bytes, reason: `line is ${bytes} bytes, over the limit of ${limit} bytes`, preview };
@@ -34,14 +44,6 @@ const READ_SLACK = 64 * 1024;
 
 export function isGzip(file: string): boolean {
   return file.toLowerCase().endsWith('.gz');
-}
-
-export function openLandingStream(file: string): Readable {
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (!isGzip(file)) return raw;
-  const gunzip = createGunzip();
-  raw.on('error', (e) => gunzip.destroy(e));
-  return raw.pipe(gunzip);
 }
 
 /** Where lines are read from: bytes into a buffer the reader owns. */
@@ -75,9 +77,71 @@ export function streamSource(stream: Readable): ByteSource {
   };
 }
 
+/**
+ * The decompressed bytes of a gzip stream (a .gz file, an S3 body). Every byte gunzip can decode
+ * comes before its error: the input's end is flushed (Z_SYNC_FLUSH) before it is ended, and what
+ * gunzip holds is read even once it failed, so a cut upload gives the same lines before the cut
+ * however its bytes arrived. Then read() throws gunzip's error (a damaged-data code, line-reader
+ * turns it into a quarantined line); an error of the input itself is thrown as it is.
+ */
+export function gunzipSource(compressed: Readable): ByteSource {
+  const gunzip = createGunzip();
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  gunzip.on('readable', notify);
+  gunzip.on('end', () => {
+    ended = true;
+    notify();
+  });
+  gunzip.on('error', (e) => {
+    failure ??= e;
+    notify();
+  });
+  gunzip.on('drain', () => compressed.resume());
+  compressed.on('data', (c: Buffer) => {
+    if (!gunzip.write(c)) compressed.pause();
+  });
+  compressed.on('end', () => gunzip.flush(zlibConstants.Z_SYNC_FLUSH, () => gunzip.end()));
+  compressed.on('error', (e) => {
+    failure = e;
+    gunzip.destroy();
+    notify();
+  });
+  let chunk: Buffer | null = null;
+  let pos = 0;
+  return {
+    async read(buffer, offset, length) {
+      for (;;) {
+        if (chunk && pos < chunk.length) {
+          const n = Math.min(length, chunk.length - pos);
+          chunk.copy(buffer, offset, pos, pos + n);
+          pos += n;
+          return n;
+        }
+        chunk = gunzip.read() as Buffer | null;
+        pos = 0;
+        if (chunk !== null) continue;
+        if (failure) throw failure;
+        if (ended) return 0;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async close() {
+      compressed.destroy();
+      gunzip.destroy();
+    },
+  };
+}
+
 /** A landing file: a plain file is read straight into the batches' memory, a .gz one through gunzip. */
 export async function fileSource(file: string): Promise<ByteSource> {
-  if (isGzip(file)) return streamSource(openLandingStream(file));
+  if (isGzip(file)) return gunzipSource(createReadStream(file, { highWaterMark: 1 << 20 }));
   const handle = await open(file, 'r');
   return {
     read: async (buffer, offset, length) => (await handle.read(buffer, offset, length, null)).bytesRead,
@@ -124,7 +188,9 @@ export function batchMemory(batchBytes: number): BatchMemory {
  * file's last. Each batch owns its memory from offset 0 (it can be moved to a worker thread), and
  * its lines are read into it once: only the start of the line that crosses a batch's end is copied.
  * A line longer than maxLineBytes is not kept: it is reported through `unreadable` with its line
- * number, size and start, and the lines around it go on in batches of their own.
+ * number, size and start, and the lines around it go on in batches of their own. Compressed data
+ * that breaks off (a cut upload) ends the file: the lines before are read, and the line it breaks
+ * off in is reported through `unreadable` for the rest.
  */
 export async function* lineBatches(
   input: Readable | ByteSource,
@@ -157,6 +223,16 @@ export async function* lineBatches(
   let crLineEnds = false;
   /** The line before was cut at a "\r" that ended a read: a "\n" read next belongs to it. */
   let dropNewline = false;
+  /** Why the rest of the file cannot be read (damaged compressed data): the reading ends there. */
+  let damage: string | undefined;
+
+  /** Reads from the source; damaged data ends the file, and the reason is kept. */
+  const readSource = (into: Buffer, offset: number, length: number): Promise<number> =>
+    source.read(into, offset, length).catch((e: unknown) => {
+      if (!isDamagedData(e)) throw e;
+      damage = (e as Error).message;
+      return 0;
+    });
 
   /** Decides the carriage returns of buf[decided, fill); at the end of the file a last "\r" is lone. */
   const decideCrs = (atEnd: boolean) => {
@@ -239,7 +315,7 @@ export async function* lineBatches(
         let resume = -1; // where the next line starts in what was read last
         let got = 0;
         if (endsAtCr) dropNewline = true;
-        while (!endsAtCr && resume < 0 && (got = await source.read(buf, 0, buf.length)) > 0) {
+        while (!endsAtCr && resume < 0 && (got = await readSource(buf, 0, buf.length)) > 0) {
           const chunk = buf.subarray(0, got);
           const nl = chunk.indexOf(NEWLINE);
           const cr = chunk.subarray(0, nl < 0 ? got : nl).indexOf(CR);
@@ -251,7 +327,12 @@ export async function* lineBatches(
           else if (cr >= 0 && resume === got) dropNewline = true;
         }
         unreadable(oversized(line, skipped, maxLineBytes, preview));
-        if (!endsAtCr && resume < 0) return;
+        if (!endsAtCr && resume < 0) {
+          // The end of the file (or of what can be read of it) came first.
+          fill = scanned = start = lineStart = decided = 0;
+          line++;
+          break;
+        }
         if (!endsAtCr) {
           buf.copyWithin(0, resume, got);
           fill = got - resume;
@@ -267,19 +348,33 @@ export async function* lineBatches(
         if (b) {
           firstLine = line;
           // The next read goes on while the batch is checked.
-          ahead = source.read(buf, fill, buf.length - fill);
+          ahead = readSource(buf, fill, buf.length - fill);
           // Until it is awaited below, its failure is not unhandled.
           ahead.catch(() => undefined);
           yield b;
         }
       }
-      const n = await (ahead ?? source.read(buf, fill, buf.length - fill));
+      const n = await (ahead ?? readSource(buf, fill, buf.length - fill));
       ahead = undefined;
       if (n === 0) break;
       fill += n;
     }
     decideCrs(true);
-    if (fill > start) yield batchOf(buf, fill);
+    if (damage === undefined) {
+      if (fill > start) yield batchOf(buf, fill);
+      return;
+    }
+    // The data breaks off: the whole lines before are read, the line it breaks off in is lost with
+    // whatever followed, and is reported in their place.
+    const rest = buf.subarray(0, fill);
+    for (let nl = rest.indexOf(NEWLINE, scanned); nl !== -1; nl = rest.indexOf(NEWLINE, nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    if (lineStart > start) yield batchOf(buf, lineStart);
+    const lost = buf.subarray(lineStart, fill);
+    const where = lost.length ? 'inside this line' : 'before this line';
+    unreadable({ line, bytes: lost.length, reason: `the gzip data is cut short or damaged ${where} (${damage}): the rest of the file cannot be read`, preview: previewOf(lost) });
   } finally {
     await ahead?.catch(() => undefined);
     await source.close();

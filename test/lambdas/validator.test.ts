@@ -180,6 +180,29 @@ describe('validator Lambda', () => {
     expect(out.trimEnd().split('\n').map((l) => JSON.parse(l).distanceFromObject)).toEqual([201, 202, 203]);
   });
 
+  it('a gzip object cut short: keeps the lines before the cut and quarantines the rest as the local run does', async () => {
+    const key = 'step_trainer/2024/01/02/stream-cut.json.gz';
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ sensorReadingTime: 1655564444000 + i, serialNumber: '2a5c2f7e-6a4c-4f8e-9d7a-0e1f2a3b4c5d', distanceFromObject: 200 + i }));
+    const whole = gzipSync(lines.join('\n') + '\n');
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.7));
+    landing(key, cut);
+    const lambda = await validate({ bucket: 'landing', key, runId: RUN });
+    const [q] = stored[`quarantine/step_trainer/run_id=${RUN}/${objectId(key)}.jsonl`].toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+
+    const root = tempDir();
+    mkdirSync(join(root, 'step_trainer', '2024', '01', '02'), { recursive: true });
+    writeFileSync(join(root, key), cut);
+    const ds = loadCatalog().datasets.find((d) => d.dataset === 'step_trainer')!;
+    const local = await validateDataset(ds, { landingRoot: root, validPrefix: join(root, 'valid'), quarantineFile: join(root, 'q.jsonl') });
+    const [localQ] = readFileSync(join(root, 'q.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+
+    expect([lambda.status, lambda.quarantined, lambda.read]).toEqual(['validated', 1, lambda.valid + 1]);
+    expect(lambda.valid).toBeGreaterThan(0);
+    expect([local.read, local.valid, local.quarantined, local.reasons]).toEqual([lambda.read, lambda.valid, lambda.quarantined, lambda.reasons]);
+    expect(q).toEqual(localQ);
+    expect([q.file, q.line, q.reasons]).toEqual([key, lambda.valid + 1, [expect.stringMatching(/^the gzip data is cut short or damaged (inside|before) this line \(unexpected end of file\)/)]]);
+  });
+
   it('refuses a run id that could escape its run folder', async () => {
     await expect(validate({ bucket: 'landing', key: 'customer/a.json', runId: '../published' })).rejects.toThrow(
       'runId must be 1-64 letters, digits or "-" (got "../published")',

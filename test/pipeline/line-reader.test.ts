@@ -1,9 +1,9 @@
 // Framing of landing files into batches of whole lines, and decoding of each line.
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { batchMemory, fileSource, lineBatches, openLandingStream } from '../../src/pipeline/line-reader';
+import { batchMemory, fileSource, gunzipSource, lineBatches } from '../../src/pipeline/line-reader';
 import { BatchValidator } from '../../src/pipeline/record-batch';
 import { PREVIEW_BYTES, previewOf } from '../../src/pipeline/line-preview';
 import { loadCatalog } from '../../src/catalog/registry';
@@ -143,8 +143,76 @@ describe('lineBatches', () => {
     const dir = tempDir();
     writeFiles(dir, { 'a.json.gz': gzipSync(`${reading(1)}\n${reading(2)}\n`) });
     const out = [];
-    for await (const b of lineBatches(openLandingStream(join(dir, 'a.json.gz')), 'a.json.gz', 1 << 20, 1 << 20, () => {})) out.push(Buffer.from(b.bytes).toString());
+    for await (const b of lineBatches(await fileSource(join(dir, 'a.json.gz')), 'a.json.gz', 1 << 20, 1 << 20, () => {})) out.push(Buffer.from(b.bytes).toString());
     expect(out).toEqual([`${reading(1)}\n${reading(2)}\n`]);
+  });
+});
+
+describe('damaged gzip files', () => {
+  /** Reads a .gz file as a run does, collecting the lines (numbered) and what could not be read. */
+  async function readGz(bytes: Buffer, batchBytes = 256) {
+    const dir = tempDir();
+    writeFiles(dir, { 'a.json.gz': bytes });
+    const lines: [number, string][] = [];
+    const lost: { line: number; bytes: number; reason: string; preview: string }[] = [];
+    for await (const b of lineBatches(await fileSource(join(dir, 'a.json.gz')), 'a.json.gz', batchBytes, 1 << 20, (u) => lost.push(u))) {
+      Buffer.from(b.bytes).toString().split('\n').filter(Boolean).forEach((l, i) => lines.push([b.firstLine + i, l]));
+    }
+    return { lines, lost };
+  }
+
+  const text = Array.from({ length: 60 }, (_, i) => reading(1655564444000 + i)).join('\n') + '\n';
+  const whole = gzipSync(text);
+
+  it('a cut upload: the lines before the cut are read, the line it falls in is reported with the rest, at every cut', async () => {
+    const all = text.split('\n').slice(0, -1);
+    // Every cut from inside the header to just before the trailer (the last 8 bytes hold only the checksum and size).
+    for (let cut = 1; cut < whole.length - 8; cut += 7) {
+      const { lines, lost } = await readGz(whole.subarray(0, cut));
+      expect(lines).toEqual(all.slice(0, lines.length).map((l, i) => [i + 1, l]));
+      expect(lost).toHaveLength(1);
+      const [u] = lost;
+      expect(u.line).toBe(lines.length + 1);
+      expect(all[lines.length].startsWith(u.preview)).toBe(true);
+      expect(u.bytes).toBe(Buffer.byteLength(u.preview));
+      expect(u.reason).toBe(`the gzip data is cut short or damaged ${u.bytes ? 'inside' : 'before'} this line (unexpected end of file): the rest of the file cannot be read`);
+    }
+  });
+
+  it('a cut upload gives every line zlib can decode before the cut, however its bytes arrive (an S3 body in small chunks)', async () => {
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.7));
+    // The oracle: all zlib decodes of the cut data when asked not to fail on its end.
+    const decodable = gunzipSync(cut, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString();
+    const decodedLines = decodable.split('\n').slice(0, -1);
+    for (const chunk of [1, 7, 100, 1 << 20]) {
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < cut.length; i += chunk) pieces.push(cut.subarray(i, i + chunk));
+      const lines: string[] = [];
+      const lost: number[] = [];
+      for await (const b of lineBatches(gunzipSource(Readable.from(pieces)), 'a.json.gz', 64, 1 << 20, (u) => lost.push(u.line, u.bytes))) {
+        lines.push(...Buffer.from(b.bytes).toString().split('\n').filter(Boolean));
+      }
+      expect([chunk, lines, lost]).toEqual([chunk, decodedLines, [decodedLines.length + 1, Buffer.byteLength(decodable.slice(decodable.lastIndexOf('\n') + 1))]]);
+    }
+  });
+
+  it('a wrong checksum: the lines gunzip gave before it found the damage are read, the rest reported', async () => {
+    const bad = Buffer.from(whole);
+    bad[bad.length - 8] ^= 0xff;
+    const { lines, lost } = await readGz(bad);
+    // gunzip checks the sum at the end of the data it holds, and gives none of that data then.
+    expect(lines).toEqual(text.split('\n').slice(0, lines.length).map((l, i) => [i + 1, l]));
+    expect(lost).toEqual([{ line: lines.length + 1, bytes: 0, preview: '', reason: 'the gzip data is cut short or damaged before this line (incorrect data check): the rest of the file cannot be read' }]);
+  });
+
+  it('a file named .gz that is no gzip at all', async () => {
+    const { lines, lost } = await readGz(Buffer.from(text));
+    expect([lines, lost]).toEqual([[], [{ line: 1, bytes: 0, preview: '', reason: 'the gzip data is cut short or damaged before this line (incorrect header check): the rest of the file cannot be read' }]]);
+  });
+
+  it('an error of the source itself is no damaged data: it stays an error', async () => {
+    const failing = new Readable({ read() { this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })); } });
+    await expect((async () => { for await (const _ of lineBatches(failing, 'a.json', 256, 1 << 20, () => {})) void _; })()).rejects.toThrow('EIO: i/o error, read');
   });
 });
 
