@@ -55,6 +55,8 @@ export interface RunManifest {
   finishedAt?: string;
   /** Run that was published before this one started. */
   readonly previousRunId?: string;
+  /** Entries of the landing folder beside the dataset folders: never read (absent in manifests of older runs). */
+  readonly ignoredLanding?: readonly IgnoredFile[];
   readonly datasets: Record<string, DatasetAccounting>;
   readonly tables: Record<string, TableResult>;
   readonly phases: PhaseTiming[];

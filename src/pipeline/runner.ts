@@ -16,7 +16,7 @@ import { faultPoint } from './fault-point';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
-import { listDatasetFiles, type DatasetFiles } from './landing-files';
+import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
 import { RuleFileError } from '../gates/rule-file';
@@ -205,6 +205,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
+  // Nothing beside the dataset folders is read: what is there is listed in the manifest.
+  const ignoredLanding = listIgnoredLanding(landing, catalog.datasets.map((d) => d.dataset));
   const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
   // Workers cost a start-up each (loading the catalog, compiling the contracts): worth it on big inputs
   // only. They start first, so that they load while the gate is parsed and the lake opened.
@@ -248,6 +250,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     lake: layout.root,
     startedAt: now().toISOString(),
     ...(published.length ? { previousRunId: published[0].runId } : {}),
+    ignoredLanding,
     datasets: {},
     tables: {},
     phases: [],

@@ -1,10 +1,11 @@
 // The bad-input corpus: each folder under test/corpus/ holds landing files added to the
 // stedi-small fixture and the outcome they must have. Every case ends published or blocked with a
 // named rule, never a crash, and its accounting adds up.
-import { cpSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline/runner';
 import type { RunManifest } from '../../src/pipeline/manifest';
+import { runSummary } from '../../src/cli/run-summary';
 import { tempDir } from '../support/tmp';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'stedi-small');
@@ -18,12 +19,16 @@ interface Expected {
   tables?: Record<string, number>;
   quarantine?: { file: string; line: number }[];
   ignored?: string[];
+  /** Entries beside the dataset folders, with why they were not read. */
+  ignoredLanding?: { name: string; reason: string }[];
 }
 
 async function runCase(extra: (landing: string) => void) {
   const landing = tempDir();
   const lake = tempDir();
   cpSync(FIXTURE, landing, { recursive: true });
+  // The fixture's README describes it; it is no landing data (a run would list it as not read).
+  rmSync(join(landing, 'README.md'));
   extra(landing);
   const manifest = await runPipeline({ landing, lake });
   return { manifest, lake };
@@ -54,7 +59,7 @@ const cases = readdirSync(__dirname, { withFileTypes: true })
 
 describe('bad-input corpus', () => {
   it('holds the cases the issue lists', () => {
-    expect(cases.length).toBe(20);
+    expect(cases.length).toBe(21);
   });
 
   for (const name of cases) {
@@ -75,9 +80,23 @@ describe('bad-input corpus', () => {
       }
       if (expected.quarantine) expect(quarantined(manifest).map((q) => ({ file: q.file, line: q.line }))).toEqual(expected.quarantine);
       if (expected.ignored) expect(Object.values(manifest.datasets).flatMap((d) => d.ignoredFiles.map((f) => f.name)).sort()).toEqual(expected.ignored);
+      expect(manifest.ignoredLanding).toEqual(expected.ignoredLanding ?? []);
       expectAccountingAddsUp(manifest);
     });
   }
+
+  it('unknown-folder: what was not read is listed in the run summary, report.json and report.md too', async () => {
+    const { manifest, lake } = await runCase((landing) => cpSync(join(__dirname, 'unknown-folder', 'landing'), landing, { recursive: true }));
+    const summary = runSummary(manifest);
+    expect(summary).toContain('  ignored step_trainers/: not a dataset folder (expected accelerometer/, customer/, step_trainer/): 2 files, ');
+    expect(summary).toContain('  ignored README.txt: not in a dataset folder');
+    const dir = join(lake, 'runs', manifest.runId);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.ignoredLanding.map((e: { name: string }) => e.name)).toEqual(['README.txt', 'step_trainers/']);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('### Not read');
+    expect(md).toMatch(/\| step\\_trainers\/ \| not a dataset folder \(expected accelerometer\/, customer\/, step\\_trainer\/\): 2 files, [\d,]+ bytes, not read \|/);
+  });
 
   it('huge-line: a single line of 20 MB is quarantined by size without being held, and the run goes on', async () => {
     const line = `{"user":"Santosh.Clayton@test.com","timestamp":1655564444300,"x":1.0,"y":1.0,"z":1.0,"pad":"${'x'.repeat(20 * 1024 * 1024)}"}`;
