@@ -15,6 +15,8 @@ interface Expected {
   status: 'published' | 'blocked';
   blocking: string[];
   warnings?: string[];
+  /** Failing rows or records of named rules. */
+  failing?: Record<string, number>;
   datasets?: Record<string, { files: number; read: number; valid: number; quarantined: number; blankLines: number; reasons: Record<string, number>; outcomes: Record<string, number> }>;
   tables?: Record<string, number>;
   quarantine?: { file: string; line: number }[];
@@ -59,7 +61,7 @@ const cases = readdirSync(__dirname, { withFileTypes: true })
 
 describe('bad-input corpus', () => {
   it('holds the cases the issue lists', () => {
-    expect(cases.length).toBe(21);
+    expect(cases.length).toBe(23);
   });
 
   for (const name of cases) {
@@ -70,6 +72,7 @@ describe('bad-input corpus', () => {
       const rules = Object.values(manifest.gates).flatMap((g) => g!.rules);
       expect(rules.filter((r) => r.blocking).map((r) => r.name)).toEqual(expected.blocking);
       if (expected.warnings) expect(rules.filter((r) => r.severity === 'warn' && r.status !== 'pass').map((r) => r.name)).toEqual(expected.warnings);
+      for (const [name, n] of Object.entries(expected.failing ?? {})) expect([name, rules.find((r) => r.name === name)?.failing]).toEqual([name, n]);
       for (const [ds, want] of Object.entries(expected.datasets ?? {})) {
         const got = manifest.datasets[ds];
         expect({ ds, files: got.files, read: got.read, valid: got.valid, quarantined: got.quarantined, blankLines: got.blankLines, reasons: got.quarantineReasons, outcomes: got.outcomes }).toEqual({ ds, ...want });
