@@ -11,10 +11,13 @@ import type { DdlType } from '../catalog/ddl';
  */
 export const EXACT_INTEGER = Number.MAX_SAFE_INTEGER;
 
-/** The integers each integer DDL type holds; BIGINT holds more than a double does exactly. */
+/**
+ * The integers of each integer DDL type that a landing value can carry exactly: all of INT; of
+ * BIGINT (up to 2^63 - 1) only those JSON.parse reads exactly.
+ */
 export const INTEGER_TYPE_RANGE: Readonly<Partial<Record<DdlType, readonly [number, number]>>> = {
   INT: [-2147483648, 2147483647],
-  BIGINT: [-(2 ** 63), 2 ** 63 - 1],
+  BIGINT: [-EXACT_INTEGER, EXACT_INTEGER],
 };
 
 /** One check on a property's value. */
@@ -63,7 +66,7 @@ export function loadableLimits(schema: Record<string, unknown>, table: TableDef)
     }
     if (p.type !== 'integer') continue;
     const column = table.columns.find((c) => c.name === property);
-    const [typeMin, typeMax] = (column && INTEGER_TYPE_RANGE[column.type]) || [-Infinity, Infinity];
+    const [typeMin, typeMax] = (column && INTEGER_TYPE_RANGE[column.type]) || [-EXACT_INTEGER, EXACT_INTEGER];
     const min = Math.max(typeMin, -EXACT_INTEGER);
     const max = Math.min(typeMax, EXACT_INTEGER);
     const [low, high] = schemaBounds(p);
