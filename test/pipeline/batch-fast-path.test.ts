@@ -38,8 +38,10 @@ describe('BatchValidator fast path', () => {
           fc.array(fc.tuple(lineOf(ds).map(asUtf8), fc.boolean()), { minLength: 1, maxLength: 30 }),
           fc.boolean(),
           (arrivedCases, finalNewline) => {
-            // Without a final newline, an empty last line is no line at all.
-            const [lastLine, lastCr] = arrivedCases[arrivedCases.length - 1];
+            // Without a final newline, an empty last line is no line at all (a file's first line is
+            // empty too when it holds only the byte-order mark, which is no part of it).
+            const [lastArrived, lastCr] = arrivedCases[arrivedCases.length - 1];
+            const lastLine = arrivedCases.length === 1 ? lastArrived.replace(/^\ufeff/, '') : lastArrived;
             const cases = finalNewline || lastLine !== '' || lastCr ? arrivedCases : arrivedCases.slice(0, -1);
             const text = arrivedCases.map(([l, cr]) => l + (cr ? '\r' : '')).join('\n') + (finalNewline ? '\n' : '');
             const got = batchValidator.check({ seq: 7, file: 'f.json', firstLine: 3, bytes: Buffer.from(text), fileStart: true });
