@@ -29,7 +29,7 @@ export function runSummary(m: RunManifest): string {
         .map(([o, n]) => `${name}: ${n.toLocaleString('en-US')} ${o.replace(/_/g, ' ')}`),
     )
     .join('; ');
-  const ignored = Object.values(m.datasets).flatMap((d) => d.ignoredFiles.map((f) => `  ignored ${f.name}: ${f.reason}`));
+  const ignored = [...(m.ignoredLanding ?? []), ...Object.values(m.datasets).flatMap((d) => d.ignoredFiles)].map((f) => `  ignored ${f.name}: ${f.reason}`);
   const tables = textTable(
     ['zone', 'table', 'rows', 'previous'],
     Object.entries(m.tables).map(([name, t]) => [t.zone, name, t.rows, t.previousRows]),

@@ -52,6 +52,9 @@ export interface RunFacts {
         readonly read: number;
         readonly quarantined: number;
         readonly quarantineReasons: Readonly<Record<string, number>>;
+        /** For the byte share: bytes of the records read and of those quarantined (absent: not checked). */
+        readonly recordBytes?: number;
+        readonly quarantinedBytes?: number;
         /** For the accounting check: valid records, where they went, and the trusted table's rows. */
         readonly valid?: number;
         readonly outcomes?: Readonly<Record<string, number>>;
@@ -288,6 +291,28 @@ function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleRes
           d.quarantined > 0 ? sample : [],
         ),
       );
+      if (d.recordBytes !== undefined && d.quarantinedBytes !== undefined) {
+        // One enormous bad line (a whole file without line ends, a line over the size limit) is
+        // one record: the byte share keeps it from hiding below the record share.
+        out.push(
+          judge(
+            {
+              name: `quarantine_bytes_${dataset}`,
+              kind: 'quarantine',
+              description: `at most ${(share * 100).toFixed(2)}% of the bytes of ${dataset} landing records may break the record contract (quality-rules/schemas/${dataset}.schema.json)`,
+              severity: 'error',
+              zone,
+              tables: [`${dataset}_landing`],
+              file: 'quality-rules/gate-config.json',
+              tolerance: { share },
+            },
+            d.quarantinedBytes,
+            d.recordBytes,
+            d.quarantinedBytes > 0 ? ['quarantined_bytes', 'record_bytes', 'quarantined_records'] : [],
+            d.quarantinedBytes > 0 ? [{ quarantined_bytes: d.quarantinedBytes, record_bytes: d.recordBytes, quarantined_records: d.quarantined }] : [],
+          ),
+        );
+      }
       const accounting = accountingCheck(zone, dataset, d);
       if (accounting) out.push(accounting);
     }

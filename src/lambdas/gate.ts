@@ -58,7 +58,10 @@ export interface GateOptions {
 
 /** The validator results of a Distributed Map run, summed per dataset. */
 export interface ValidationTotals {
-  readonly datasets: Record<string, { read: number; valid: number; quarantined: number; reasons: Record<string, number>; files: number }>;
+  readonly datasets: Record<
+    string,
+    { read: number; recordBytes: number; valid: number; quarantined: number; quarantinedBytes: number; reasons: Record<string, number>; files: number }
+  >;
   readonly ignored: { key: string; reason: string }[];
 }
 
@@ -91,7 +94,7 @@ export async function readValidation(s3: S3Client, where: MapResultLocation, cat
     );
   }
   const totals: ValidationTotals = { datasets: {}, ignored: [] };
-  for (const d of catalog.datasets) totals.datasets[d.dataset] = { read: 0, valid: 0, quarantined: 0, reasons: {}, files: 0 };
+  for (const d of catalog.datasets) totals.datasets[d.dataset] = { read: 0, recordBytes: 0, valid: 0, quarantined: 0, quarantinedBytes: 0, reasons: {}, files: 0 };
   for (const file of files.SUCCEEDED ?? []) {
     const executions = await readJson<{ Output?: string }[]>(s3, where.Bucket, file.Key);
     for (const e of executions) {
@@ -104,8 +107,10 @@ export async function readValidation(s3: S3Client, where: MapResultLocation, cat
       const t = totals.datasets[r.dataset];
       t.files++;
       t.read += r.read;
+      t.recordBytes += r.recordBytes ?? 0;
       t.valid += r.valid;
       t.quarantined += r.quarantined;
+      t.quarantinedBytes += r.quarantinedBytes ?? 0;
       for (const [reason, n] of Object.entries(r.reasons)) t.reasons[reason] = (t.reasons[reason] ?? 0) + n;
     }
   }
@@ -143,6 +148,8 @@ export function createGate(options: GateOptions): (event: GateEvent) => Promise<
         read: v.read,
         quarantined: v.quarantined,
         quarantineReasons: v.reasons,
+        recordBytes: v.recordBytes,
+        quarantinedBytes: v.quarantinedBytes,
         valid: v.valid,
         outcomes,
         ...(d.trustedTable ? { trustedTable: d.trustedTable, trustedRows: await count(engine, ref(staging, d.trustedTable)) } : {}),

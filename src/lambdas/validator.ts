@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BatchValidator, type QuarantineRecord } from '../pipeline/record-batch';
-import { DEFAULT_MAX_LINE_BYTES, isGzip, lineBatches } from '../pipeline/line-reader';
+import { BatchValidator, unreadableRecord, type QuarantineRecord } from '../pipeline/record-batch';
+import { DEFAULT_MAX_LINE_BYTES, gunzipSource, isGzip, lineBatches } from '../pipeline/line-reader';
 import { isRecordFile, RECORD_FILE_ENDINGS } from '../pipeline/landing-files';
 import { reasonKey } from '../pipeline/validate';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
@@ -36,8 +36,12 @@ export interface ValidateObjectResult {
   readonly bytes: number;
   /** Non-blank lines: read = valid + quarantined. */
   readonly read: number;
+  /** Bytes of those lines (decompressed, without line ends). */
+  readonly recordBytes: number;
   readonly valid: number;
   readonly quarantined: number;
+  /** Bytes of the quarantined lines. */
+  readonly quarantinedBytes: number;
   readonly blankLines: number;
   /** Quarantine reasons, grouped (as the local run manifest groups them), with their counts. */
   readonly reasons: Readonly<Record<string, number>>;
@@ -92,7 +96,7 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
     const key = event.key;
     const first = key.split('/')[0];
     const ds = key.includes('/') ? options.catalog.datasets.find((d) => d.dataset === first) : undefined;
-    const empty = { key, bytes: 0, read: 0, valid: 0, quarantined: 0, blankLines: 0, reasons: {} };
+    const empty = { key, bytes: 0, read: 0, recordBytes: 0, valid: 0, quarantined: 0, quarantinedBytes: 0, blankLines: 0, reasons: {} };
     if (!ds) {
       return { ...empty, dataset: null, status: 'ignored', reason: `not under a dataset folder (${options.catalog.datasets.map((d) => `${d.dataset}/`).join(', ')})` };
     }
@@ -111,18 +115,15 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
 
       const object = await options.s3.send(new GetObjectCommand({ Bucket: event.bucket, Key: key }));
       const raw = object.Body as Readable;
-      let body: Readable = raw;
-      if (isGzip(key)) {
-        const gunzip = createGunzip();
-        raw.on('error', (e) => gunzip.destroy(e));
-        body = raw.pipe(gunzip);
-      }
+      // Through gunzipSource, as the local run reads .gz files: a cut object gives the same lines.
+      const body = isGzip(key) ? gunzipSource(raw) : raw;
 
-      const totals = { read: 0, valid: 0, quarantined: 0, blankLines: 0 };
+      const totals = { read: 0, recordBytes: 0, valid: 0, quarantined: 0, quarantinedBytes: 0, blankLines: 0 };
       const reasons: Record<string, number> = {};
       const quarantine = async (records: readonly QuarantineRecord[]) => {
         for (const q of records) {
           totals.quarantined++;
+          totals.quarantinedBytes += q.bytes;
           for (const r of q.reasons) reasons[reasonKey(r)] = (reasons[reasonKey(r)] ?? 0) + 1;
           await write(quarantineOut, JSON.stringify(q) + '\n');
         }
@@ -131,21 +132,23 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
       const oversized: QuarantineRecord[] = [];
       const validator = validatorFor(ds.dataset);
       let seq = 0;
-      for await (const batch of lineBatches(body, key, options.batchBytes ?? 1 << 20, maxLine, (line, size) =>
-        oversized.push({ dataset: ds.dataset, file: key, line, reasons: [`line is ${size} bytes, over the limit of ${maxLine} bytes`], bytes: size }),
-      )) {
+      const unreadable = async (records: QuarantineRecord[]) => {
+        totals.read += records.length;
+        for (const q of records) totals.recordBytes += q.bytes;
+        await quarantine(records);
+      };
+      for await (const batch of lineBatches(body, key, options.batchBytes ?? 1 << 20, maxLine, (u) => oversized.push(unreadableRecord(ds.dataset, key, u)))) {
         // An oversized line found before this batch comes first, as in the landing file.
-        totals.read += oversized.length;
-        await quarantine(oversized.splice(0));
+        await unreadable(oversized.splice(0));
         const r = validator.check({ ...batch, seq: seq++ });
         totals.read += r.read;
+        totals.recordBytes += r.recordBytes;
         totals.valid += r.valid;
         totals.blankLines += r.blankLines;
         if (r.validLines.length) await write(gzip, r.validLines);
         await quarantine(r.quarantine);
       }
-      totals.read += oversized.length;
-      await quarantine(oversized.splice(0));
+      await unreadable(oversized.splice(0));
       gzip.end();
       await validWritten;
       await finish(quarantineOut);

@@ -18,7 +18,7 @@ import { faultPoint } from './fault-point';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
-import { listDatasetFiles, type DatasetFiles } from './landing-files';
+import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
 import { RuleFileError } from '../gates/rule-file';
@@ -264,6 +264,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
+  // Nothing beside the dataset folders is read: what is there is listed in the manifest.
+  const ignoredLanding = listIgnoredLanding(landing, catalog.datasets.map((d) => d.dataset));
   const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
   // Workers cost a start-up each (loading the catalog, compiling the contracts): worth it on big inputs
   // only. They start first, so that they load while the gate is parsed and the lake opened.
@@ -313,6 +315,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     lake: layout.root,
     startedAt: now().toISOString(),
     ...(published.length ? { previousRunId: published[0].runId } : {}),
+    ignoredLanding,
     datasets: {},
     tables: {},
     phases: [],
@@ -405,6 +408,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         // A failure before it (an earlier load) is thrown where `loaded` is awaited.
         early.catch(() => undefined);
         loaded = early.then(() => undefined);
+        // Until the next load is chained to it after validation, its failure must not go unhandled.
+        loaded.catch(() => undefined);
         return early;
       };
       try {
@@ -549,9 +554,11 @@ async function account(
     bytes: v.bytes,
     ignoredFiles: v.ignoredFiles,
     read: v.read,
+    recordBytes: v.recordBytes,
     blankLines: v.blankLines,
     valid: v.valid,
     quarantined: v.quarantined,
+    quarantinedBytes: v.quarantinedBytes,
     quarantineLocation: layout.quarantineFile(v.dataset, runId),
     quarantineReasons: reasons,
     outcomes,

@@ -239,6 +239,18 @@ function landingSection(report: RunReport, w: CellWriter): MarkdownSection {
   return { head, items, join: '\n', omitted: 0, unit: 'datasets' };
 }
 
+/** What the run did not read: entries beside the dataset folders, files that are no record files. */
+function notReadSection(report: RunReport, w: CellWriter): MarkdownSection {
+  const entries = [...(report.ignoredLanding ?? []), ...report.datasets.flatMap((d) => d.ignoredFiles)];
+  return {
+    head: ['### Not read', 'In the landing folder but never read:', '', ...w.header(['entry', 'why'])],
+    items: entries.map((e) => w.row([w.text(e.name), w.text(e.reason)])),
+    join: '\n',
+    omitted: 0,
+    unit: 'entries',
+  };
+}
+
 function reasonsSection(report: RunReport, o: Required<MarkdownOptions>, w: CellWriter): MarkdownSection {
   const items: string[] = [];
   for (const d of report.datasets) {
@@ -309,6 +321,7 @@ export function renderMarkdown(report: RunReport, options: MarkdownOptions = {})
     rulesSection(report, o, w),
     ...(report.gates.length ? [failingRowsSection(report, o, w)] : []),
     landingSection(report, w),
+    ...(report.ignoredLanding?.length || report.datasets.some((d) => d.ignoredFiles.length) ? [notReadSection(report, w)] : []),
     reasonsSection(report, o, w),
     tablesSection(report, o, w),
     ...(report.gates.length ? [gatesSection(report, w)] : []),

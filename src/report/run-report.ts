@@ -146,6 +146,8 @@ export interface RunReport {
   readonly summary: ReportSummary;
   /** Gates that ran, in gate order (trusted, curated); a blocked trusted gate means no curated gate. */
   readonly gates: readonly ReportGate[];
+  /** Entries of the landing folder beside the dataset folders, never read, with why (absent for older runs). */
+  readonly ignoredLanding?: readonly { readonly name: string; readonly reason: string }[];
   /** Landing accounting per dataset, in manifest order. */
   readonly datasets: readonly ReportDataset[];
   /** Row counts per table, in zone order. */
@@ -267,6 +269,7 @@ export function buildReport(manifest: RunManifest, options: BuildReportOptions =
       blocking: rules.filter((r) => r.blocking).length,
     },
     gates,
+    ...(manifest.ignoredLanding ? { ignoredLanding: manifest.ignoredLanding.map((f) => ({ name: f.name, reason: f.reason })) } : {}),
     datasets,
     tables,
   };

@@ -54,6 +54,16 @@ describe('evaluateGate', () => {
     expect(g.scans.customer_trusted).toBe(3);
   });
 
+  it('customer_birthday_plausible counts three-digit years (which sort after 1900 as text) and years before 1900, as warnings', async () => {
+    const tables = cleanTables();
+    for (const [email, birthDay] of [['a@x.com', '993-01-01'], ['b@x.com', '7-03-04'], ['c@x.com', '1899-12-31'], ['d@x.com', '1900-01-01'], ['e@x.com', '2001-05-05']]) {
+      tables.customer_trusted.push(customer(email, SERIAL_A, { birthDay }));
+    }
+    const g = await gate(tables, 'trusted', rules.filter((r) => r.name === 'customer_birthday_plausible'));
+    const [birthday] = g.rules;
+    expect([birthday.status, birthday.blocking, birthday.failing, birthday.sample.map((s) => s.birthDay).sort()]).toEqual(['fail', false, 3, ['1899-12-31', '7-03-04', '993-01-01']]);
+  });
+
   it('a rule that cannot be evaluated blocks the gate (fail closed) without hiding the other rules', async () => {
     const bad = { ...rules.find((r) => r.name === 'customer_birthday_plausible')!, name: 'broken', severity: 'warn' as const, predicate: { table: 'customer_trusted', alias: 'c', where: 'c.no_such_column = 1' }, sql: 'SELECT * FROM customer_trusted c WHERE c.no_such_column = 1' };
     const others = rules.filter((r) => r.predicate?.table === 'customer_trusted');
@@ -110,6 +120,31 @@ describe('evaluateGate', () => {
       await engine.close();
     }
   });
+  it('built-in checks: the byte share blocks one enormous bad line that the record share lets through', async () => {
+    const engine = await DuckDbEngine.open();
+    try {
+      const facts = {
+        datasets: {
+          // A file of 12,600 readings without line ends: one record of 1 MB among 100,000 records.
+          accelerometer: { read: 100_000, quarantined: 1, quarantineReasons: { 'malformed JSON': 1 }, recordBytes: 8_000_000, quarantinedBytes: 1_000_000 },
+          customer: { read: 100, quarantined: 0, quarantineReasons: {}, recordBytes: 20_000, quarantinedBytes: 0 },
+        },
+        tables: {},
+      };
+      const t = await evaluateGate({ engine, zone: 'trusted', rules: [], config, facts });
+      expect(t.rules.map((r) => [r.name, r.failing, r.allowed, r.checked, r.status, r.blocking])).toEqual([
+        ['quarantine_share_accelerometer', 1, 1000, 100_000, 'pass', false],
+        ['quarantine_bytes_accelerometer', 1_000_000, 80_000, 8_000_000, 'fail', true],
+        ['quarantine_share_customer', 0, 1, 100, 'pass', false],
+        ['quarantine_bytes_customer', 0, 200, 20_000, 'pass', false],
+      ]);
+      expect(t.rules[1].sample).toEqual([{ quarantined_bytes: 1_000_000, record_bytes: 8_000_000, quarantined_records: 1 }]);
+      expect(t.passed).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('gives the same result with queries sent several at once as one at a time', async () => {
     const tables = cleanTables();
     tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null, birthDay: '1399-01-01' }));

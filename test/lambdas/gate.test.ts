@@ -51,7 +51,7 @@ function mapResults(results: Partial<ValidateObjectResult>[], failed = 0) {
 }
 
 const cleanValidation = () =>
-  catalog.datasets.map((d) => ({ key: `${d.dataset}/a.json`, dataset: d.dataset, read: 2, valid: 2, quarantined: 0 }));
+  catalog.datasets.map((d) => ({ key: `${d.dataset}/a.json`, dataset: d.dataset, read: 2, recordBytes: 200, valid: 2, quarantined: 0, quarantinedBytes: 0 }));
 
 async function setUp(rows = cleanTables(), published = cleanTables()) {
   s3Mock.reset();
@@ -101,6 +101,8 @@ describe('gate Lambda', () => {
       read: 2,
       quarantined: 0,
       quarantineReasons: {},
+      recordBytes: 200,
+      quarantinedBytes: 0,
       valid: 2,
       outcomes: { trusted: 2 },
       trustedTable: 'customer_trusted',
@@ -117,13 +119,14 @@ describe('gate Lambda', () => {
   it('blocks at the trusted gate when a dataset quarantines more than its threshold', async () => {
     const gate = await setUp();
     const validation = cleanValidation().map((v) =>
-      v.dataset === 'customer' ? { ...v, read: 4, quarantined: 2, reasons: { 'missing required field email': 2 } } : v,
+      v.dataset === 'customer' ? { ...v, read: 4, recordBytes: 400, quarantined: 2, quarantinedBytes: 200, reasons: { 'missing required field email': 2 } } : v,
     );
     const outcome = await gate({ runId: RUN, zone: 'trusted', validation: mapResults(validation) });
 
     expect(outcome.passed).toBe(false);
     expect(outcome.blocking).toEqual([
       'rule quarantine_share_customer failed: 2 failing (allowed 0): at most 1.00% of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json) [quality-rules/gate-config.json]',
+      'rule quarantine_bytes_customer failed: 200 failing (allowed 4): at most 1.00% of the bytes of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json) [quality-rules/gate-config.json]',
     ]);
   });
 

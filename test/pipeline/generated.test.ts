@@ -73,10 +73,10 @@ describe('each defect the rules target blocks the run and leaves the published t
     expect(sorted(accounting(m))).toEqual(sorted(bad.expected.datasets));
   });
 
-  it('malformed lines over the quarantine threshold: quarantine_share_<dataset>, with file and line of each', async () => {
+  it('malformed lines over the quarantine threshold: quarantine_share_<dataset> and quarantine_bytes_<dataset>, with file and line of each', async () => {
     const { m, bad, unchanged } = await blockedAfterCleanRun({ malformedLines: 3, wrongTypes: 3 });
     expect([m.status, unchanged]).toEqual(['blocked', true]);
-    expect(m.problems.map((p) => p.split(':')[0])).toEqual(['rule quarantine_share_customer failed']);
+    expect(m.problems.map((p) => p.split(':')[0])).toEqual(['rule quarantine_share_customer failed', 'rule quarantine_bytes_customer failed']);
     expect(sorted(accounting(m))).toEqual(sorted(bad.expected.datasets));
     expect(Object.values(m.datasets).reduce((n, d) => n + d.quarantined, 0)).toBe(6);
   });

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { RecordContract } from '../../src/pipeline/record-contract';
+import { isJsonBlank } from './landing-lines';
 import type { ExpectedOutcome } from '../../src/generator/expected-outcome';
 
 type Value = string | number | null;
@@ -40,7 +41,7 @@ function readLanding(dir: string, contract: RecordContract, columns: readonly st
   for (const file of filesUnder(dir)) {
     for (const raw of readFileSync(file, 'utf8').split('\n')) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (line.trim() === '') continue;
+      if (isJsonBlank(line)) continue;
       read++;
       const verdict = contract.checkLine(line);
       if (!verdict.ok) {
@@ -73,7 +74,9 @@ function byRecency(a: Row, b: Row): number {
     compare(a.serialNumber, b.serialNumber, 'last') ||
     compare(a.customerName, b.customerName, 'last') ||
     compare(a.phone, b.phone, 'last') ||
-    compare(a.birthDay, b.birthDay, 'last')
+    compare(a.birthDay, b.birthDay, 'last') ||
+    compare(a.shareWithPublicAsOfDate, b.shareWithPublicAsOfDate, 'first') ||
+    compare(a.shareWithFriendsAsOfDate, b.shareWithFriendsAsOfDate, 'first')
   );
 }
 
@@ -104,7 +107,7 @@ let contracts: readonly Contract[] | undefined;
 function landingContracts(): readonly Contract[] {
   contracts ??= loadCatalog().datasets.map((ds) => ({
     dataset: ds.dataset,
-    contract: new RecordContract(ds.dataset, ds.schema),
+    contract: new RecordContract(ds.dataset, ds.schema, ds.table),
     columns: ds.table.columns.map((c) => c.name),
   }));
   return contracts;
