@@ -58,10 +58,12 @@ export class AthenaStandIn {
   private connection?: DuckDBConnection;
   private instance?: DuckDBInstance;
   private readonly scans: TableScans;
+  /** The views as last pointed, and the catalog and bucket generations they were pointed at. */
+  private views?: { readonly at: string; readonly bytes: Map<string, number> };
 
   constructor(
     private readonly glue: GlueCatalogStandIn,
-    s3: LocalS3,
+    private readonly s3: LocalS3,
     private readonly workgroups: readonly DeclaredWorkgroup[],
     private readonly region: string,
   ) {
@@ -212,6 +214,8 @@ export class AthenaStandIn {
 
   /** Points one view per Glue table at the files its location holds now; returns their sizes. */
   private async refreshViews(c: DuckDBConnection): Promise<Map<string, number>> {
+    const at = `${this.glue.generation}:${this.s3.generation}`;
+    if (this.views?.at === at) return this.views.bytes;
     const bytes = new Map<string, number>();
     for (const db of this.glue.databases()) await c.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(db)}`);
     for (const t of this.glue.tables()) {
@@ -219,6 +223,7 @@ export class AthenaStandIn {
       await c.run(`CREATE OR REPLACE VIEW ${quoteIdent(t.DatabaseName!)}.${quoteIdent(t.Name!)} AS ${sql}`);
       bytes.set(`${t.DatabaseName}.${t.Name}`, files.bytes);
     }
+    this.views = { at, bytes };
     return bytes;
   }
 

@@ -101,6 +101,8 @@ export class GlueCatalogStandIn {
   private readonly failures: InjectedUpdateFailure[] = [];
   /** Every UpdateTable applied since this stand-in was opened, in order. */
   readonly updates: TableUpdate[] = [];
+  /** Grows with every change, so readers can tell that nothing changed since they looked. */
+  generation = 0;
 
   constructor(
     /** The JSON file the catalog lives in. */
@@ -196,6 +198,7 @@ export class GlueCatalogStandIn {
   }
 
   private save(): void {
+    this.generation++;
     mkdirSync(dirname(this.file), { recursive: true });
     const partial = `${this.file}.partial`;
     writeFileSync(partial, JSON.stringify(this.state, null, 2));

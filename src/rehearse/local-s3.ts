@@ -35,6 +35,9 @@ export function parseLocation(uri: string): { bucket: string; prefix: string } {
 }
 
 export class LocalS3 {
+  /** Grows with every write and delete, so readers can tell that nothing changed since they looked. */
+  generation = 0;
+
   /** @param root the folder that holds one folder per bucket */
   constructor(readonly root: string) {}
 
@@ -44,6 +47,7 @@ export class LocalS3 {
 
   createBucket(bucket: string): void {
     mkdirSync(this.bucketDir(bucket), { recursive: true });
+    this.generation++;
   }
 
   hasBucket(bucket: string): boolean {
@@ -78,6 +82,7 @@ export class LocalS3 {
     const partial = join(dirname(file), `.partial-${randomUUID()}`);
     writeFileSync(partial, body);
     renameSync(partial, file);
+    this.generation++;
     return this.head(bucket, key);
   }
 
@@ -88,6 +93,7 @@ export class LocalS3 {
 
   delete(bucket: string, key: string): void {
     rmSync(this.fileOf(bucket, key), { force: true });
+    this.generation++;
   }
 
   /** Every object whose key starts with `prefix`, in key order (ListObjectsV2 lists in UTF-8 binary order). */
@@ -102,7 +108,7 @@ export class LocalS3 {
         const stat = statSync(path);
         const key = `${keyPrefix}${name}`;
         if (stat.isDirectory()) {
-          if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix) || key.startsWith(prefix)) walk(path, `${key}/`);
+          if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix)) walk(path, `${key}/`);
         } else if (key.startsWith(prefix)) {
           out.push({ bucket, key, size: stat.size, lastModified: stat.mtime, file: path });
         }
@@ -115,6 +121,7 @@ export class LocalS3 {
   /** Removes every object under `prefix` (Spark's overwrite of its output folder). */
   deletePrefix(bucket: string, prefix: string): void {
     for (const o of this.list(bucket, prefix)) rmSync(o.file, { force: true });
+    this.generation++;
   }
 
   /** S3's ETag of a single-part upload: the MD5 of the bytes, quoted. */

@@ -24,7 +24,7 @@ export interface ChildExecution {
   OutputDetails?: { readonly Included: true };
   Error?: string;
   Cause?: string;
-  readonly StartDate: number;
+  StartDate: number;
   StopDate?: number;
   readonly RedriveCount: 0;
   RedriveStatus?: string;
@@ -108,6 +108,7 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
       while (next < units.length && !exceeded(failed)) {
         const i = next++;
         const child = executions[i];
+        child.StartDate = Date.now();
         const run = processor.run(units[i] as never, {
           overrides: options.overrides(),
           context: { Execution: { Id: child.ExecutionArn, Name: child.Name, RoleArn: options.roleArn, RedriveCount: 0 }, StateMachine: { Id: child.StateMachineArn, Name: `${options.stateMachine.name}/${label}` } },

@@ -34,7 +34,7 @@ export const REHEARSAL_LIMITS = [
   'KMS: nothing is encrypted and no key policy is checked',
   'Spark: the Glue jobs run their SQL on DuckDB, not Spark 3.5 on Glue 5 (dialect, readers, workers, job timeout)',
   'Athena: the gate\'s SQL runs on DuckDB, not Trino; data scanned is estimated from the files of the tables a query names',
-  'Lambda: the deployed packages run on the local Node.js in worker threads, not the nodejs22.x runtime; memory and /tmp sizes are not enforced',
+  'Lambda: the deployed packages run on the local Node.js in worker threads, not the nodejs22.x runtime; memory only bounds the JavaScript heap, /tmp size is not enforced',
   'Step Functions: the interpreter times out a Task without TimeoutSeconds after 60 s (AWS waits 99999999 s); $$.State and $$.Task are absent from the context object',
   'S3: no versions, object metadata, lifecycle rules, access logs or bucket policies; landing objects can be deleted',
   'EventBridge Scheduler, Firehose, CloudWatch Logs and X-Ray are not run; SNS messages are written to a file, not delivered',
@@ -62,6 +62,8 @@ export interface RehearsedState {
   error?: string;
   cause?: string;
   retries?: number;
+  /** Milliseconds from entering the state to leaving it. */
+  ms?: number;
   /** The Map Run of a Distributed Map: child executions and the states they entered. */
   mapRun?: { executions: number; succeeded: number; failed: number; states: Record<string, { entered: number; failed: number }>; results?: string };
 }
@@ -113,7 +115,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     throw new RehearsalConfigError(`--work (${options.work}) and --landing (${options.landing}) must not contain each other`);
   }
 
-  const lakehouse = await loadSynthesizedLakehouse(options.environment, { outDir: options.outDir, synthesize: options.synthesize });
+  const lakehouse = await loadSynthesizedLakehouse(options.environment, { outDir: options.outDir, synthesize: options.synthesize, synthDir: join(work, 'synth') });
   const translation = translateDefinition(lakehouse.stateMachine.definition);
   const landingBucket = new ResourceNames(loadEnvironment(options.environment)).bucket('landing');
   if (!lakehouse.buckets.includes(landingBucket)) throw new RehearsalConfigError(`${lakehouse.file}: the stack declares no landing bucket ${landingBucket}`);
@@ -208,8 +210,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       context: context as never,
     });
     const typeOf = typesByName(lakehouse.stateMachine.definition);
+    const entered = new Map<RehearsedState, number>();
     const events = (async () => {
-      for await (const e of run.eventLogs as AsyncGenerator<InterpreterEvent>) record(states, e, typeOf);
+      for await (const e of run.eventLogs as AsyncGenerator<InterpreterEvent>) record(states, entered, e, typeOf);
     })();
     try {
       outcome = { status: 'SUCCEEDED', output: (await run.result) as Json };
@@ -281,19 +284,21 @@ function typesByName(definition: { States: Record<string, { Type: string; [k: st
 }
 
 /** Folds one interpreter event into the list of states entered. */
-function record(states: RehearsedState[], e: InterpreterEvent, typeOf: Map<string, string>): void {
+function record(states: RehearsedState[], entered: Map<RehearsedState, number>, e: InterpreterEvent, typeOf: Map<string, string>): void {
   if (!('state' in e) || !e.state || ('index' in e && e.index !== undefined)) return;
   const name = e.state.name;
   const last = [...states].reverse().find((s) => s.name === name);
   switch (e.type) {
     case 'StateEntered':
       states.push({ name, type: typeOf.get(name) ?? e.state.type, status: 'entered' });
+      entered.set(states[states.length - 1], e.timestamp);
       break;
     case 'StateExited':
       if (last && last.status !== 'caught') last.status = 'succeeded';
+      if (last) last.ms = e.timestamp - (entered.get(last) ?? e.timestamp);
       break;
     case 'StateFailed':
-      if (last) Object.assign(last, { status: 'failed', error: e.Error, cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause) });
+      if (last) Object.assign(last, { status: 'failed', error: e.Error, cause: typeof e.Cause === 'string' ? e.Cause : JSON.stringify(e.Cause), ms: e.timestamp - (entered.get(last) ?? e.timestamp) });
       break;
     case 'StateRetried':
       if (last) Object.assign(last, { status: 'entered', retries: (last.retries ?? 0) + 1 });

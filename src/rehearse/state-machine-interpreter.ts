@@ -83,6 +83,8 @@ export function interpreter(): Interpreter {
 /** One entry of an execution's event log (docs/execution-event-logs.md of the interpreter). */
 export interface InterpreterEvent {
   readonly type: string;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
   readonly state?: { readonly name: string; readonly type: string };
   /** Set on the events of a Map iteration the interpreter forwards to its parent. */
   readonly index?: number;

@@ -4,7 +4,7 @@
 // databases and tables, the buckets and the objects uploaded into them, the alert topics, the Athena
 // workgroups and the input the schedule starts the pipeline with. Everything the rehearsal runs
 // comes from here, so that it runs what would be deployed, not what the code meant to deploy.
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { EnvironmentName } from '../../config/environments/environment-config';
@@ -65,6 +65,8 @@ export interface LoadLakehouseOptions {
   readonly outDir?: string;
   /** Synthesize the app now instead of reading a synth output. @default false */
   readonly synthesize?: boolean;
+  /** Where a synthesis writes (replaced each time). @default a new temporary folder */
+  readonly synthDir?: string;
 }
 
 const DEFAULT_OUT = 'cdktf.out';
@@ -72,8 +74,9 @@ const DEFAULT_OUT = 'cdktf.out';
 /** How ReferenceResolver leaves a reference it cannot know before apply: `{type.name.attr}`. */
 const UNRESOLVED = /\{(?:[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_]+|local\.[A-Za-z0-9_-]+|(?:var|data)\.[^{}]+)\}/;
 
-/** The folders whose files the synthesized Terraform is made from. */
+/** The folders whose files the synthesized Terraform is made from (the CLI and the rehearsal never enter it). */
 const SOURCE_FOLDERS = ['main.ts', 'stacks', 'src', 'glue', 'ddl', 'quality-rules', 'config'];
+const NOT_SYNTHESIZED = ['src/cli', 'src/rehearse', 'src/report', 'src/generator'];
 
 export async function loadSynthesizedLakehouse(environment: EnvironmentName, options: LoadLakehouseOptions = {}): Promise<SynthesizedLakehouse> {
   const catalog = loadCatalog();
@@ -83,7 +86,7 @@ export async function loadSynthesizedLakehouse(environment: EnvironmentName, opt
   let out = options.outDir ?? DEFAULT_OUT;
   let origin: SynthesizedLakehouse['origin'] = 'read';
   if (options.synthesize || (options.outDir === undefined && !existsSync(stackFile(out)))) {
-    out = await synthesizeApp(env);
+    out = synthesizeApp(env, options.synthDir);
     origin = 'synthesized';
   } else if (!existsSync(stackFile(out))) {
     throw new SynthesizedLakehouseError(`${stackFile(out)}: no synthesized stack ${stack}; run \`npm run synth\`, or rehearse with --synth`);
@@ -98,11 +101,17 @@ export async function loadSynthesizedLakehouse(environment: EnvironmentName, opt
 }
 
 /** Synthesizes the app for one environment into a temporary folder (no credentials needed). */
-async function synthesizeApp(env: ReturnType<typeof loadEnvironment>): Promise<string> {
+function synthesizeApp(env: ReturnType<typeof loadEnvironment>, into?: string): string {
   process.env.CHECKPOINT_DISABLE = '1';
-  const { App } = await import('cdktf');
-  const { buildLakehouseApp } = await import('../../stacks/lakehouse-app');
-  const outdir = mkdtempSync(join(tmpdir(), 'stedi-rehearsal-synth-'));
+  // Loaded only to synthesize (require, not import(): the CLI runs through tsx's CommonJS loader).
+  const { App } = require('cdktf') as typeof import('cdktf');
+  const { buildLakehouseApp } = require('../../stacks/lakehouse-app') as typeof import('../../stacks/lakehouse-app');
+  let outdir: string;
+  if (into) {
+    rmSync(into, { recursive: true, force: true });
+    mkdirSync(into, { recursive: true });
+    outdir = into;
+  } else outdir = mkdtempSync(join(tmpdir(), 'stedi-rehearsal-synth-'));
   const app = new App({ outdir });
   buildLakehouseApp(app, { environments: [env], catalog: loadCatalog(), bundleDir: join(outdir, '.bundles') });
   app.synth();
@@ -114,6 +123,7 @@ function newerThan(mtimeMs: number): string[] {
   const walk = (path: string) => {
     const s = statSync(path);
     if (s.isDirectory()) {
+      if (NOT_SYNTHESIZED.includes(relative(PROJECT_ROOT, path).split('\\').join('/'))) return;
       for (const name of readdirSync(path)) if (name !== 'node_modules' && !name.startsWith('.')) walk(join(path, name));
     } else if (s.mtimeMs > mtimeMs) newer.push(relative(PROJECT_ROOT, path));
   };
