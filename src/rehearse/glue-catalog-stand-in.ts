@@ -128,7 +128,7 @@ export class GlueCatalogStandIn {
       const declared = structuredClone(d.table);
       if (existing) {
         for (const attribute of d.ignoreChanges) keepIgnored(attribute, existing, declared);
-        const changed = JSON.stringify(comparable(existing)) !== JSON.stringify(comparable(declared));
+        const changed = canonical(comparable(existing)) !== canonical(comparable(declared));
         next[k] = changed
           ? { ...declared, VersionId: String(Number(existing.VersionId) + 1), CreateTime: existing.CreateTime, UpdateTime: now as unknown as Date }
           : existing;
@@ -204,6 +204,13 @@ export class GlueCatalogStandIn {
     writeFileSync(partial, JSON.stringify(this.state, null, 2));
     renameSync(partial, this.file);
   }
+}
+
+/** JSON with every object's keys sorted: two tables compare equal whatever order their fields came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 }
 
 /** A table without the attributes Glue sets itself, for telling whether Terraform changed it. */
