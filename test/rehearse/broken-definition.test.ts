@@ -13,18 +13,27 @@ import { entered, landingSet, synthOut } from './rehearsal-fixtures';
 
 const STACK = 'stedi-dev-lakehouse';
 
-/** A copy of the synth output whose dev state machine definition `change` edited. */
-function brokenSynth(change: (d: AslDefinition) => void): { out: string; definition: AslDefinition } {
+/** A copy of the synth output whose dev stack `change` edited (as parsed JSON). */
+function editedSynth(change: (stack: any) => void): string {
   const out = join(tempDir('stedi-broken-synth-'), 'cdktf.out');
   cpSync(synthOut(), out, { recursive: true });
   const file = join(out, 'stacks', STACK, 'cdk.tf.json');
   const json = JSON.parse(readFileSync(file, 'utf8'));
-  const machines = json.resource.aws_sfn_state_machine;
-  const name = Object.keys(machines)[0];
-  const definition = JSON.parse(machines[name].definition) as AslDefinition;
-  change(definition);
-  machines[name].definition = JSON.stringify(definition, null, 2);
+  change(json);
   writeFileSync(file, JSON.stringify(json, null, 2));
+  return out;
+}
+
+/** A copy of the synth output whose dev state machine definition `change` edited. */
+function brokenSynth(change: (d: AslDefinition) => void): { out: string; definition: AslDefinition } {
+  let definition!: AslDefinition;
+  const out = editedSynth((json) => {
+    const machines = json.resource.aws_sfn_state_machine;
+    const name = Object.keys(machines)[0];
+    definition = JSON.parse(machines[name].definition) as AslDefinition;
+    change(definition);
+    machines[name].definition = JSON.stringify(definition, null, 2);
+  });
   return { out, definition };
 }
 
@@ -68,5 +77,18 @@ describe('a rehearsal catches what the graph test cannot', () => {
     expect([last.name, last.status, last.cause]).toEqual([STATE.audit('trusted'), 'failed', "Path expression '$.validation.ResultWriterDetail' does not point to a value"]);
     expect(r.lambdaInvocations['stedi-dev-gate']).toBeUndefined();
     expect(entered(r)).not.toContain(STATE.build('customer_curated'));
+  });
+
+  it('a gate Lambda whose environment names a staging database the stack does not create: the wiring is rehearsed too', async () => {
+    const out = editedSynth((json) => {
+      const gate = Object.values(json.resource.aws_lambda_function as Record<string, any>).find((f) => f.function_name === 'stedi-dev-gate');
+      const databases = JSON.parse(gate.environment.variables.STEDI_DATABASES);
+      gate.environment.variables.STEDI_DATABASES = JSON.stringify({ ...databases, staging: `${databases.staging}_old` });
+    });
+    const r = await rehearse({ environment: 'dev', landing: (await landingSet(4)).dir, work: tempDir('stedi-rehearsal-work-'), outDir: out });
+    expect([r.status, r.error]).toEqual(['FAILED', 'RunFailed']);
+    const audit = r.states.find((s) => s.name === STATE.audit('trusted'))!;
+    expect([audit.status, audit.error, JSON.parse(audit.cause!).errorMessage]).toEqual(['caught', 'EntityNotFoundException', 'Database stedi_dev_staging_old not found.']);
+    expect(entered(r).slice(-2)).toEqual([STATE.notifyFailure, STATE.failed]);
   });
 });

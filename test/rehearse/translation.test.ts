@@ -15,6 +15,7 @@ import { RehearsalConfigError } from '../../src/rehearse/rehearsal-config-error'
 import { awsStringSplit, interpreter } from '../../src/rehearse/state-machine-interpreter';
 import type { AslDefinition, AslState } from '../../src/rehearse/synthesized-lakehouse';
 import { bindTasks, type BoundServices } from '../../src/rehearse/task-bindings';
+import { loadSynthesizedLakehouse } from '../../src/rehearse/synthesized-lakehouse';
 import { AWS_RUN_ID_PATTERN } from '../../src/lambdas/run-layout';
 import { STATE } from '../../stacks/orchestration/pipeline-definition';
 import { tempDir } from '../support/tmp';
@@ -85,6 +86,23 @@ describe('the translation of the synthesized definition', () => {
       `  - ${STATE.validate}: Retry on States.TaskFailed (it would match differently once the Map runs as a Task)`,
       `  - ${STATE.publish}: HeartbeatSeconds (the interpreter implements JSONPath states without variables, heartbeats or credentials)`,
     ]);
+  });
+});
+
+describe('the synthesized lakehouse', () => {
+  it('is synthesized first when asked, and then holds the same definition as npm run synth writes', async () => {
+    const into = join(tempDir(), 'synth');
+    const l = await loadSynthesizedLakehouse('dev', { synthesize: true, synthDir: into });
+    expect([l.origin, l.file]).toEqual(['synthesized', join(into, 'stacks', 'stedi-dev-lakehouse', 'cdk.tf.json')]);
+    expect(l.stateMachine.definition).toEqual(synthesizedDefinition('dev'));
+    // Every Lambda with the variables the stack sets, every Glue job with its script's arguments.
+    expect(l.functions.map((f) => [f.name, Object.keys(f.environment).sort()])).toEqual([
+      ['stedi-dev-gate', ['STEDI_ARTIFACTS_BUCKET', 'STEDI_ATHENA_WORKGROUP', 'STEDI_CURATED_BUCKET', 'STEDI_DATABASES', 'STEDI_TRUSTED_BUCKET']],
+      ['stedi-dev-publish', ['STEDI_ARTIFACTS_BUCKET', 'STEDI_CURATED_BUCKET', 'STEDI_DATABASES', 'STEDI_TRUSTED_BUCKET']],
+      ['stedi-dev-validator', ['STEDI_QUARANTINE_BUCKET', 'STEDI_TRUSTED_BUCKET']],
+    ]);
+    for (const j of l.jobs) expect(Object.keys(j.defaultArguments)).toEqual(expect.arrayContaining(['--table', '--sql_location', '--inputs', '--output_location', '--output_columns']));
+    expect(l.executionInput).toBe('{}');
   });
 });
 
