@@ -125,7 +125,7 @@ function newerThan(mtimeMs: number): string[] {
     if (s.isDirectory()) {
       if (NOT_SYNTHESIZED.includes(relative(PROJECT_ROOT, path).split('\\').join('/'))) return;
       for (const name of readdirSync(path)) if (name !== 'node_modules' && !name.startsWith('.')) walk(join(path, name));
-    } else if (s.mtimeMs > mtimeMs) newer.push(relative(PROJECT_ROOT, path));
+    } else if (s.mtimeMs > mtimeMs && !path.endsWith('.md')) newer.push(relative(PROJECT_ROOT, path));
   };
   for (const f of SOURCE_FOLDERS) if (existsSync(join(PROJECT_ROOT, f))) walk(join(PROJECT_ROOT, f));
   return newer.sort();
