@@ -135,75 +135,77 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     return { ...f, taskRoot };
   });
 
-  const athena = new AthenaStandIn(glue, s3, lakehouse.workgroups, lakehouse.region);
-  const endpoint = new AwsEndpoint({ s3, glue, athena });
-  const url = await endpoint.start();
-  const noConfig = join(work, 'lambda', 'no-shared-aws-config');
-  const lambdas = new LambdaSandboxes(
-    functions,
-    {
-      AWS_ENDPOINT_URL: url,
-      AWS_REGION: lakehouse.region,
-      AWS_DEFAULT_REGION: lakehouse.region,
-      // Placeholders: the clients sign with them; nothing here can reach AWS.
-      AWS_ACCESS_KEY_ID: 'REHEARSALPLACEHOLDER',
-      AWS_SECRET_ACCESS_KEY: 'rehearsal-placeholder-not-a-secret',
-      AWS_SESSION_TOKEN: 'rehearsal-placeholder',
-      AWS_CONFIG_FILE: noConfig,
-      AWS_SHARED_CREDENTIALS_FILE: noConfig,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PATH: process.env.PATH ?? '',
-      TMPDIR: join(work, 'lambda', 'tmp'),
-    },
-    join(work, 'logs', 'lambda'),
-  );
-  mkdirSync(join(work, 'lambda', 'tmp'), { recursive: true });
-  const glueJobs = new GlueJobStandIn(lakehouse.jobs, s3, join(work, 'logs', 'glue'));
-  const topics = new AlertTopicsStandIn(lakehouse.topics, join(work, 'sns'));
-  const executions = new ExecutionsStandIn(join(work, 'states', `${lakehouse.stateMachine.name}.json`), lakehouse.stateMachine.arn);
-
-  const name = `rehearsal-${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
-  const executionArn = `arn:aws:states:${lakehouse.region}:${lakehouse.account}:execution:${lakehouse.stateMachine.name}:${name}`;
-  const context: ExecutionContext = {
-    Execution: { Id: executionArn, Name: name, RoleArn: lakehouse.stateMachine.roleArn, RedriveCount: 0 },
-    StateMachine: { Id: lakehouse.stateMachine.arn, Name: lakehouse.stateMachine.name },
-  };
-  const mapRuns: MapRunRecord[] = [];
-  let handlers: Record<string, (input: Json) => Promise<Json>> = {};
-  const mapRunFor = (m: TranslatedMap) =>
-    createMapRun({
-      map: m,
-      s3,
-      region: lakehouse.region,
-      account: lakehouse.account,
-      stateMachine: lakehouse.stateMachine,
-      roleArn: lakehouse.stateMachine.roleArn,
-      context,
-      overrides: () => ({ taskResourceLocalHandlers: handlers }),
-      onRecord: (r) => mapRuns.push(r),
-    });
-  const { handlers: bound, bindings } = bindTasks(translation.definition, translation.maps, {
-    lambdas,
-    glueJobs,
-    topics,
-    executions,
-    mapRun: (state) => mapRunFor(translation.maps.find((m) => m.name === state)!),
-  });
-  handlers = bound;
-
   let machine;
   try {
     machine = stateMachine(translation.definition, true);
     for (const m of translation.maps) stateMachine(m.processor, true);
   } catch (e) {
-    await Promise.all([lambdas.close(), endpoint.stop(), athena.close()]);
     throw new RehearsalConfigError(`the local interpreter refuses the synthesized definition (${lakehouse.file}): ${(e as Error).message}`);
   }
 
-  const states: RehearsedState[] = [];
-  let outcome: { status: 'SUCCEEDED' | 'FAILED'; error?: string; cause?: string; output?: Json };
-  let tables: Record<string, PublishedTable> = {};
+  const athena = new AthenaStandIn(glue, s3, lakehouse.workgroups, lakehouse.region);
+  const endpoint = new AwsEndpoint({ s3, glue, athena });
+  let lambdas: LambdaSandboxes | undefined;
+  // Whatever happens from here on, the endpoint, the sandboxes and DuckDB are shut: a listening
+  // endpoint would keep the process alive.
+  let result: RehearsalResult;
   try {
+    const url = await endpoint.start();
+    const noConfig = join(work, 'lambda', 'no-shared-aws-config');
+    lambdas = new LambdaSandboxes(
+      functions,
+      {
+        AWS_ENDPOINT_URL: url,
+        AWS_REGION: lakehouse.region,
+        AWS_DEFAULT_REGION: lakehouse.region,
+        // Placeholders: the clients sign with them; nothing here can reach AWS.
+        AWS_ACCESS_KEY_ID: 'REHEARSALPLACEHOLDER',
+        AWS_SECRET_ACCESS_KEY: 'rehearsal-placeholder-not-a-secret',
+        AWS_SESSION_TOKEN: 'rehearsal-placeholder',
+        AWS_CONFIG_FILE: noConfig,
+        AWS_SHARED_CREDENTIALS_FILE: noConfig,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        PATH: process.env.PATH ?? '',
+        TMPDIR: join(work, 'lambda', 'tmp'),
+      },
+      join(work, 'logs', 'lambda'),
+    );
+    mkdirSync(join(work, 'lambda', 'tmp'), { recursive: true });
+    const glueJobs = new GlueJobStandIn(lakehouse.jobs, s3, join(work, 'logs', 'glue'));
+    const topics = new AlertTopicsStandIn(lakehouse.topics, join(work, 'sns'));
+    const executions = new ExecutionsStandIn(join(work, 'states', `${lakehouse.stateMachine.name}.json`), lakehouse.stateMachine.arn);
+
+    const name = `rehearsal-${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
+    const executionArn = `arn:aws:states:${lakehouse.region}:${lakehouse.account}:execution:${lakehouse.stateMachine.name}:${name}`;
+    const context: ExecutionContext = {
+      Execution: { Id: executionArn, Name: name, RoleArn: lakehouse.stateMachine.roleArn, RedriveCount: 0 },
+      StateMachine: { Id: lakehouse.stateMachine.arn, Name: lakehouse.stateMachine.name },
+    };
+    const mapRuns: MapRunRecord[] = [];
+    let handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    const mapRunFor = (m: TranslatedMap) =>
+      createMapRun({
+        map: m,
+        s3,
+        region: lakehouse.region,
+        account: lakehouse.account,
+        stateMachine: lakehouse.stateMachine,
+        roleArn: lakehouse.stateMachine.roleArn,
+        context,
+        overrides: () => ({ taskResourceLocalHandlers: handlers }),
+        onRecord: (r) => mapRuns.push(r),
+      });
+    const { handlers: bound, bindings } = bindTasks(translation.definition, translation.maps, {
+      lambdas,
+      glueJobs,
+      topics,
+      executions,
+      mapRun: (state) => mapRunFor(translation.maps.find((m) => m.name === state)!),
+    });
+    handlers = bound;
+
+    const states: RehearsedState[] = [];
+    let outcome: { status: 'SUCCEEDED' | 'FAILED'; error?: string; cause?: string; output?: Json };
     executions.start({ executionArn, name, startDate: Date.now() });
     const run = machine.run(JSON.parse(lakehouse.executionInput) as never, {
       overrides: { taskResourceLocalHandlers: handlers },
@@ -222,33 +224,34 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     await events;
     executions.finish(executionArn, outcome.status);
     attachMapRuns(states, mapRuns);
-    tables = await publishedTables(lakehouse, glue, athena);
+    const tables = await publishedTables(lakehouse, glue, athena);
+
+    const runId = runIdOf(glueJobs.runs);
+    result = {
+      status: outcome.status,
+      ...(outcome.error ? { error: outcome.error, cause: outcome.cause } : {}),
+      environment: options.environment,
+      stateMachine: lakehouse.stateMachine.arn,
+      execution: executionArn,
+      definition: { file: lakehouse.file, origin: lakehouse.origin, newerSources: lakehouse.newerSources, translated: translation.maps.map((m) => m.name) },
+      ...(runId ? { runId } : {}),
+      states,
+      tables,
+      alerts: topics.published,
+      bindings,
+      glueJobRuns: glueJobs.runs,
+      catalogUpdates: glue.updates,
+      lambdaInvocations: Object.fromEntries(lambdas.invocations),
+      awsCalls: countCalls(endpoint.calls),
+      unsupportedCalls: endpoint.unsupported(),
+      work,
+      limits: [...REHEARSAL_LIMITS],
+    };
   } finally {
-    await Promise.all([lambdas.close(), endpoint.stop()]);
+    await Promise.all([lambdas?.close(), endpoint.stop()]);
     await athena.close();
   }
-
-  const runId = runIdOf(glueJobs.runs);
-  const result: RehearsalResult = {
-    status: outcome.status,
-    ...(outcome.error ? { error: outcome.error, cause: outcome.cause } : {}),
-    environment: options.environment,
-    stateMachine: lakehouse.stateMachine.arn,
-    execution: executionArn,
-    definition: { file: lakehouse.file, origin: lakehouse.origin, newerSources: lakehouse.newerSources, translated: translation.maps.map((m) => m.name) },
-    ...(runId ? { runId } : {}),
-    states,
-    tables,
-    alerts: topics.published,
-    bindings,
-    glueJobRuns: glueJobs.runs,
-    catalogUpdates: glue.updates,
-    lambdaInvocations: Object.fromEntries(lambdas.invocations),
-    awsCalls: countCalls(endpoint.calls),
-    unsupportedCalls: endpoint.unsupported(),
-    work,
-    limits: [...REHEARSAL_LIMITS],
-  };
+  const name = result.execution.slice(result.execution.lastIndexOf(':') + 1);
   mkdirSync(join(work, 'executions'), { recursive: true });
   writeFileSync(join(work, 'executions', `${name}.json`), JSON.stringify(result, null, 2));
   return result;
