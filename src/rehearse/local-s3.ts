@@ -2,7 +2,7 @@
 // It keeps bytes, sizes, modification times and MD5 ETags; it has no versions, no object metadata
 // (content type, encoding), no encryption and no access control: every caller may do everything.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -42,7 +42,7 @@ export class LocalS3 {
   constructor(readonly root: string) {}
 
   buckets(): string[] {
-    return existsSync(this.root) ? readdirSync(this.root).filter((b) => statSync(join(this.root, b)).isDirectory()).sort() : [];
+    return existsSync(this.root) ? readdirSync(this.root).filter((b) => !b.startsWith('.') && statSync(join(this.root, b)).isDirectory()).sort() : [];
   }
 
   createBucket(bucket: string): void {
@@ -79,16 +79,25 @@ export class LocalS3 {
   put(bucket: string, key: string, body: Buffer | string): LocalObject {
     const file = this.fileOf(bucket, key);
     mkdirSync(dirname(file), { recursive: true });
-    const partial = join(dirname(file), `.partial-${randomUUID()}`);
+    // Written beside the buckets (no bucket name starts with a dot), then moved into place.
+    const partial = join(this.root, '.partial', randomUUID());
+    mkdirSync(dirname(partial), { recursive: true });
     writeFileSync(partial, body);
     renameSync(partial, file);
     this.generation++;
     return this.head(bucket, key);
   }
 
-  /** Copies a file in as an object (deploying assets, delivering landing files). */
+  /** Copies a file in as an object (deploying assets, delivering landing files), without holding it in memory. */
   putFile(bucket: string, key: string, source: string): LocalObject {
-    return this.put(bucket, key, readFileSync(source));
+    const file = this.fileOf(bucket, key);
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = join(this.root, '.partial', randomUUID());
+    mkdirSync(dirname(partial), { recursive: true });
+    copyFileSync(source, partial);
+    renameSync(partial, file);
+    this.generation++;
+    return this.head(bucket, key);
   }
 
   delete(bucket: string, key: string): void {
@@ -103,7 +112,6 @@ export class LocalS3 {
     const out: LocalObject[] = [];
     const walk = (d: string, keyPrefix: string) => {
       for (const name of readdirSync(d)) {
-        if (name.startsWith('.partial-')) continue;
         const path = join(d, name);
         const stat = statSync(path);
         const key = `${keyPrefix}${name}`;
@@ -146,9 +154,16 @@ export class LocalS3 {
     if (!this.hasBucket(bucket)) throw new LocalS3Error('NoSuchBucket', `The specified bucket does not exist: ${bucket}`, 404);
     if (Buffer.byteLength(key) > 1024) throw new LocalS3Error('KeyTooLongError', `key longer than 1024 bytes: ${key.slice(0, 60)}...`, 400);
     const segments = key.split('/');
-    if (!key || key.includes('\0') || segments.some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.partial-')) || (sep !== '/' && key.includes(sep))) {
-      throw new LocalS3Error('InvalidArgument', `the local S3 stand-in cannot store the key ${JSON.stringify(key)} as a file (empty, "." or ".." segment)`, 400);
-    }
+    const why = !key
+      ? 'an empty key'
+      : key.includes('\0')
+        ? 'a NUL character'
+        : segments.some((x) => x === '' || x === '.' || x === '..')
+          ? 'an empty, "." or ".." segment'
+          : sep !== '/' && key.includes(sep)
+            ? `the path separator ${sep}`
+            : undefined;
+    if (why) throw new LocalS3Error('InvalidArgument', `the local S3 stand-in cannot keep the key ${JSON.stringify(key)} as a file: it holds ${why}`, 400);
     return join(dir, ...segments);
   }
 }

@@ -20,7 +20,7 @@ import { GlueCatalogStandIn, type InjectedUpdateFailure, type TableUpdate } from
 import { GlueJobStandIn, type JobRun } from './glue-job-stand-in';
 import { unpackLambdaPackage } from './lambda-package';
 import { LambdaSandboxes } from './lambda-sandboxes';
-import { LocalS3 } from './local-s3';
+import { LocalS3, LocalS3Error } from './local-s3';
 import { createMapRun, type MapRunRecord } from './map-run';
 import { RehearsalConfigError } from './rehearsal-config-error';
 import { executionFailure, stateMachine, type ExecutionContext, type InterpreterEvent, type Json } from './state-machine-interpreter';
@@ -265,11 +265,21 @@ function deliverLanding(s3: LocalS3, bucket: string, landing: string): void {
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) s3.putFile(bucket, relative(landing, path).split(sep).join('/'), path);
+      // A link is delivered as what it points at, as a copy to S3 would upload it.
+      const kind = entry.isSymbolicLink() ? statSync(path) : entry;
+      if (kind.isDirectory()) walk(path);
+      else if (kind.isFile()) {
+        const key = relative(landing, path).split(sep).join('/');
+        try {
+          s3.putFile(bucket, key, path);
+        } catch (e) {
+          // The stand-in refuses a key it cannot hold rather than storing it under another name.
+          if (e instanceof LocalS3Error) throw new RehearsalConfigError(`${path}: cannot be delivered into the landing bucket: ${e.message}`);
+          throw e;
+        }
+      }
     }
   };
-  // Each file goes through the stand-in, which refuses a key it cannot hold rather than renaming it.
   walk(landing);
 }
 

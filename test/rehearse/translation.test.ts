@@ -197,7 +197,8 @@ describe('the local stand-ins refuse what S3 would', () => {
       expect(() => s3.put('stedi-dev-landing-111111111111', key, 'x')).toThrow(LocalS3Error);
     }
     s3.put('stedi-dev-landing-111111111111', 'customer/ä [1] *.json', 'x');
-    expect(s3.list('stedi-dev-landing-111111111111').map((o) => o.key)).toEqual(['customer/ä [1] *.json']);
+    s3.put('stedi-dev-landing-111111111111', 'customer/.partial-1.json', 'y');
+    expect(s3.list('stedi-dev-landing-111111111111').map((o) => o.key)).toEqual(['customer/.partial-1.json', 'customer/ä [1] *.json']);
   });
 
   it('ListExecutions counts a rehearsal whose process is gone as aborted, not running', () => {
