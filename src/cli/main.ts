@@ -32,13 +32,15 @@ import { RuleFileError } from '../gates/rule-file';
 import { GateConfigError } from '../gates/gate-config';
 import { RunLock } from '../pipeline/run-lock';
 import { textTable } from './text-table';
+import { registerRehearseCommand } from './rehearse-command';
+import { RehearsalConfigError } from '../rehearse/rehearsal-config-error';
 
 /** Exit statuses: the contract scripts and CI rely on. */
 export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } as const;
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError, RehearsalConfigError];
 
 /** Tells a terminal that a command waits for a catalog another process holds. */
 const waitNotice = (holder: { program: string; pid: number } | undefined, ms: number) =>
@@ -274,6 +276,7 @@ export function buildProgram(): Command {
   registerGenerateCommands(program, {
     run: (landing, lake, json, reportDir) => runCommand({ landing, lake, json, reportDir }),
   });
+  registerRehearseCommand(program, { landing: DEFAULT_LANDING, exit: EXIT });
 
   return program;
 }
