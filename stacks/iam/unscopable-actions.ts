@@ -6,10 +6,13 @@
 import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS } from './lake-formation-actions';
 
 export const UNSCOPABLE_ACTIONS = [
+  'ec2:DescribeAccountAttributes',
+  'ec2:DescribeNetworkInterfaces',
   'glue:CreateSecurityConfiguration',
   'glue:DeleteSecurityConfiguration',
   'glue:GetSecurityConfiguration',
   'glue:GetSecurityConfigurations',
+  'iam:ListRoles',
   'kms:CreateKey',
   'kms:ListAliases',
   ...LAKE_FORMATION_ADMIN_ACTIONS,

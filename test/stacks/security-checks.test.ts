@@ -126,11 +126,8 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
     const a = variant(app, DEV_BOOT, (j) => statements(j, 'plan-storage-document')[0].actions.push('s3:PutBucketPolicy'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may s3:PutBucketPolicy`]);
   });
-  it('6: a plan role that may decrypt anything, not only through Glue', () => {
-    const a = variant(app, DEV_BOOT, (j) => {
-      const st = statements(j, 'plan-catalog-document').find((x: any) => x.sid === 'ReadEncryptedCatalog');
-      st.condition = st.condition.filter((c: any) => c.variable !== 'kms:ViaService');
-    });
+  it('6: a plan role that may decrypt through IAM (the key policy lets it decrypt through Glue only)', () => {
+    const a = variant(app, DEV_BOOT, (j) => statements(j, 'plan-catalog-document')[0].actions.push('kms:Decrypt'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may kms:Decrypt`]);
   });
   it('5: one role trusted for plan and apply runs', () => {
@@ -341,6 +338,22 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
       delete s.actions;
     });
     expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV_BOOT} aws_iam_policy.terraform-cloud-trust_deploy-catalog_EA5886FD ManageEnvironmentCatalog: allows NotAction (everything but a list)`]);
+  });
+  it('6: a whole service in the deploy role on Resource "*" (its service-wide statements are held to its own environment\'s ARNs)', () => {
+    const a = variant(app, DEV_BOOT, (j) => (statements(j, 'deploy-compute-document').find((x: any) => x.sid === 'ManageEnvironmentFunctions').resources = ['*']));
+    const policy = Object.keys(synth.stack(DEV_BOOT).json.resource!.aws_iam_policy).find((k) => k.includes('deploy-compute'))!;
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([
+      `${DEV_BOOT} aws_iam_policy.${policy} ManageEnvironmentFunctions: allows "lambda:*" on resources outside its environment`,
+      `${DEV_BOOT} aws_iam_policy.${policy} ManageEnvironmentFunctions: grants lambda:* on Resource "*"`,
+    ]);
+    const b = variant(app, DEV_BOOT, (j) => statements(j, 'deploy-compute-document').find((x: any) => x.sid === 'ManageEnvironmentFunctions').resources.push('arn:aws:lambda:eu-west-1:333333333333:function:anything'));
+    expect(problems('IamPoliciesWithoutWildcards', b)).toHaveLength(1);
+  });
+  it('7: a whole service in the plan role, even on the environment\'s ARNs', () => {
+    const a = variant(app, DEV_BOOT, (j) => (statements(j, 'plan-compute-document')[0].actions = ['lambda:*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([
+      `${DEV_BOOT} ${Object.keys(synth.stack(DEV_BOOT).json.resource!.aws_iam_policy).map((k) => `aws_iam_policy.${k}`).find((k) => k.includes('plan-compute'))} ManageEnvironmentFunctions: allows "lambda:*"`,
+    ]);
   });
   it('5: a trust anyone may use', () => {
     const a = variant(app, DEV, (j) => (statements(j, 'validator_role_trust')[0].principals = [{ type: 'AWS', identifiers: ['*'] }]));
