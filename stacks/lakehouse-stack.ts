@@ -13,7 +13,6 @@ import { configureStateBackend } from './environment/state-backend';
 import { LandingIngestion } from './ingestion/landing-ingestion';
 import { LAKEHOUSE_FUNCTION_SIZES, type LakehouseStackProps } from './lakehouse-stack-props';
 import { PipelineAlerts } from './observability/pipeline-alerts';
-import { DeadLetterQueue } from './orchestration/dead-letter-queue';
 import { bundleLambdas } from './orchestration/lambda-bundle';
 import { PipelineFunction } from './orchestration/pipeline-function';
 import { PipelineSchedule } from './orchestration/pipeline-schedule';
@@ -73,12 +72,11 @@ export class LakehouseStack extends TerraformStack {
       logRetentionDays: logDays,
     });
     this.alerts = new PipelineAlerts(this, 'alerts', { names, key: this.key, emails: env.notifications.emails });
-    const deadLetterQueue = new DeadLetterQueue(this, 'dead-letters', { names, key: this.key });
 
     const bundles = bundleLambdas(props.lambdaCatalog, props.bundleDir);
     const buckets = this.storage.buckets;
     const databases = JSON.stringify(Object.fromEntries(DATABASE_ZONES.map((z) => [z, names.database(z)])));
-    const common = { names, key: this.key, deadLetterQueue, logRetentionDays: logDays, timeoutSeconds: env.thresholds.lambdaTimeoutSeconds };
+    const common = { names, key: this.key, logRetentionDays: logDays, timeoutSeconds: env.thresholds.lambdaTimeoutSeconds };
     const useKey = { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], resources: [this.key.key.arn] };
     const builtTables = catalog.transforms.map((t) => t.table);
 

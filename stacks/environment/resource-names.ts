@@ -138,14 +138,6 @@ export class ResourceNames {
     return `arn:aws:sns:${this.region}:${this.account}:${this.alertsTopic}`;
   }
 
-  get deadLetterQueue(): string {
-    return `${this.prefix}-lambda-dead-letters`;
-  }
-
-  get deadLetterQueueArn(): string {
-    return `arn:aws:sqs:${this.region}:${this.account}:${this.deadLetterQueue}`;
-  }
-
   deliveryStream(dataset: string): string {
     return `${this.prefix}-${dataset.replace(/_/g, '-')}-stream`;
   }

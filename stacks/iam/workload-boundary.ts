@@ -43,7 +43,6 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
       resources: [`arn:aws:states:${r}:${a}:stateMachine:${p}-*`, `arn:aws:states:${r}:${a}:execution:${p}-*:*`],
     },
     { sid: 'EnvironmentAlerts', actions: ['sns:Publish'], resources: [`arn:aws:sns:${r}:${a}:${p}-*`] },
-    { sid: 'EnvironmentDeadLetters', actions: ['sqs:SendMessage'], resources: [`arn:aws:sqs:${r}:${a}:${p}-*`] },
     { sid: 'EnvironmentStreams', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [`arn:aws:firehose:${r}:${a}:deliverystream/${p}-*`] },
     {
       sid: 'EnvironmentLogs',

@@ -1,5 +1,5 @@
 // The environment's customer-managed KMS key: every bucket (but the access-log bucket), the Glue
-// catalog, Glue job output, logs, the dead-letter queue and the alert topic are encrypted with it.
+// catalog, Glue job output, logs, Lambda settings and the alert topic are encrypted with it.
 // Rotation is on and the key policy is explicit: the account delegates use to IAM policies (no
 // `*` principal), CloudWatch Logs may use it only for this environment's log groups, and the
 // deploy and plan roles are named in it directly. Their access to the key is a property of the key

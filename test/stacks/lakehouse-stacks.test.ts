@@ -332,10 +332,11 @@ describe('lakehouse: orchestration and ingestion', () => {
     });
   });
 
-  it('announces failed and blocked runs on an encrypted topic; dead letters go to an encrypted queue', () => {
+  it('announces failed and blocked runs on an encrypted topic; no dead-letter queue, since nothing invokes a pipeline Lambda asynchronously', () => {
     expect(all(DEV, 'aws_sns_topic')[0]).toMatchObject({ name: 'stedi-dev-pipeline-alerts', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}' });
     expect(all(DEV, 'aws_sns_topic_subscription')[0]).toMatchObject({ protocol: 'email', endpoint: 'stedi-dev-alerts@example.com' });
-    expect(all(DEV, 'aws_sqs_queue')[0]).toMatchObject({ name: 'stedi-dev-lambda-dead-letters', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}', message_retention_seconds: 1209600 });
+    expect(all(DEV, 'aws_sqs_queue')).toEqual([]);
+    for (const f of all(DEV, 'aws_lambda_function')) expect(f.dead_letter_config).toBeUndefined();
   });
 });
 

@@ -259,25 +259,39 @@ describe('KmsKeysRotatedWithExplicitPolicy: rotation and an explicit key policy 
   });
 });
 
-describe('LambdasHardened: tracing, dead-letter target, reserved concurrency, current runtime, scoped invoke permissions', () => {
-  it('1: a function without tracing, dead letters or reserved concurrency on an old runtime', () => {
+describe('LambdasHardened: tracing, dead-letter target where invoked asynchronously, reserved concurrency, current runtime, scoped invoke permissions', () => {
+  it('1: a function without tracing or reserved concurrency on an old runtime', () => {
     const a = variant(app, DEV, (j) => {
       const f = pick(j, 'aws_lambda_function', 'gate');
       f.tracing_config.mode = 'PassThrough';
-      delete f.dead_letter_config;
       f.reserved_concurrent_executions = -1;
       f.runtime = 'nodejs16.x';
     });
     expect(problems('LambdasHardened', a)).toEqual([
       `${DEV} aws_lambda_function.gate_function_CAB2AFBE: does not trace actively`,
-      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: has no dead-letter target`,
       `${DEV} aws_lambda_function.gate_function_CAB2AFBE: reserves no concurrency (-1)`,
       `${DEV} aws_lambda_function.gate_function_CAB2AFBE: runtime nodejs16.x is not current (nodejs22.x, nodejs24.x, python3.12, python3.13)`,
     ]);
   });
-  it('2: an invoke permission without source_arn', () => {
+  it('2: an invoke permission without source_arn (and the service it lets in invokes asynchronously)', () => {
     const a = variant(app, DEV, (j) => (j.resource.aws_lambda_permission = { open: { action: 'lambda:InvokeFunction', function_name: 'stedi-dev-gate', principal: 'events.amazonaws.com' } }));
-    expect(problems('LambdasHardened', a)).toEqual([`${DEV} aws_lambda_permission.open: lets events.amazonaws.com invoke without a source_arn`]);
+    expect(problems('LambdasHardened', a)).toEqual([
+      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: is invoked asynchronously by aws_lambda_permission.open (events.amazonaws.com) but has no dead-letter target`,
+      `${DEV} aws_lambda_permission.open: lets events.amazonaws.com invoke without a source_arn`,
+    ]);
+  });
+  it('3: the state machine invoking a function asynchronously (InvocationType Event): its failures would vanish without a dead-letter target', () => {
+    const a = variant(app, DEV, (j) => {
+      const m = pick(j, 'aws_sfn_state_machine', 'pipeline');
+      const definition = JSON.parse(m.definition);
+      definition.States.Publish.Parameters.InvocationType = 'Event';
+      m.definition = JSON.stringify(definition);
+    });
+    expect(problems('LambdasHardened', a)).toEqual([
+      `${DEV} aws_lambda_function.publish_function_E99AEF50: is invoked asynchronously by aws_sfn_state_machine.pipeline_state-machine_6E330561 (InvocationType Event) but has no dead-letter target`,
+    ]);
+    const b = variant(a, DEV, (j) => (pick(j, 'aws_lambda_function', 'publish').dead_letter_config = { target_arn: 'arn:aws:sqs:eu-west-1:111111111111:stedi-dev-dead-letters' }));
+    expect(problems('LambdasHardened', b)).toEqual([]);
   });
 });
 
