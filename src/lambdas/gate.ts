@@ -25,8 +25,11 @@ export interface MapResultLocation {
 export interface GateEvent {
   readonly runId: string;
   readonly zone: BuiltZone;
-  /** The validator Map's results: required by the trusted gate (quarantine share, accounting). */
-  readonly validation?: MapResultLocation;
+  /**
+   * Where the validator Maps wrote their results (one Map per dataset): required by the trusted
+   * gate (quarantine share, accounting). A single location is read as a list of one.
+   */
+  readonly validation?: MapResultLocation | readonly MapResultLocation[];
 }
 
 export interface GateOutcome {
@@ -80,23 +83,32 @@ async function readJson<T>(s3: S3Client, bucket: string, key: string): Promise<T
   return JSON.parse(await out.Body!.transformToString('utf8')) as T;
 }
 
-/** Sums the validator outputs the Map's ResultWriter stored; a failed or pending item is an error (records unaccounted for). */
-export async function readValidation(s3: S3Client, where: MapResultLocation, catalog: LambdaCatalog): Promise<ValidationTotals> {
-  const manifest = await readJson<MapResultManifest>(s3, where.Bucket, where.Key);
-  const files = manifest.ResultFiles ?? {};
-  const unfinished = Object.entries(files).filter(([status, list]) => status !== 'SUCCEEDED' && list.length > 0);
-  if (unfinished.length) {
-    throw new GateInputError(
-      `validation of this run did not finish for every landing object (${unfinished.map(([s, l]) => `${s}: ${l.length} result file(s)`).join(', ')} in ${s3Uri(where.Bucket, where.Key)}); their records are unaccounted for`,
-    );
+/**
+ * Sums the validator outputs the Maps' ResultWriters stored (one manifest per Map); a failed or
+ * pending item is an error (records unaccounted for).
+ */
+export async function readValidation(s3: S3Client, where: MapResultLocation | readonly MapResultLocation[], catalog: LambdaCatalog): Promise<ValidationTotals> {
+  const locations: readonly MapResultLocation[] = 'Key' in where ? [where as MapResultLocation] : (where as readonly MapResultLocation[]);
+  if (!locations.length) throw new GateInputError('the validation results list no Map result (event.validation is empty)');
+  const results: { Bucket: string; Key: string }[] = [];
+  for (const loc of locations) {
+    const manifest = await readJson<MapResultManifest>(s3, loc.Bucket, loc.Key);
+    const files = manifest.ResultFiles ?? {};
+    const unfinished = Object.entries(files).filter(([status, list]) => status !== 'SUCCEEDED' && list.length > 0);
+    if (unfinished.length) {
+      throw new GateInputError(
+        `validation of this run did not finish for every landing object (${unfinished.map(([s, l]) => `${s}: ${l.length} result file(s)`).join(', ')} in ${s3Uri(loc.Bucket, loc.Key)}); their records are unaccounted for`,
+      );
+    }
+    for (const f of files.SUCCEEDED ?? []) results.push({ Bucket: loc.Bucket, Key: f.Key });
   }
   const totals: ValidationTotals = { datasets: {}, ignored: [] };
   for (const d of catalog.datasets) totals.datasets[d.dataset] = { read: 0, valid: 0, quarantined: 0, reasons: {}, files: 0 };
-  for (const file of files.SUCCEEDED ?? []) {
-    const executions = await readJson<{ Output?: string }[]>(s3, where.Bucket, file.Key);
+  for (const file of results) {
+    const executions = await readJson<{ Output?: string }[]>(s3, file.Bucket, file.Key);
     for (const e of executions) {
       const r = JSON.parse(e.Output ?? 'null') as ValidateObjectResult | null;
-      if (!r) throw new GateInputError(`a validator result in ${s3Uri(where.Bucket, file.Key)} has no output`);
+      if (!r) throw new GateInputError(`a validator result in ${s3Uri(file.Bucket, file.Key)} has no output`);
       if (r.status === 'ignored' || r.dataset === null) {
         totals.ignored.push({ key: r.key, reason: r.reason ?? 'ignored' });
         continue;

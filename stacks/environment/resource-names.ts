@@ -117,9 +117,9 @@ export class ResourceNames {
     return `arn:aws:states:${this.region}:${this.account}:stateMachine:${this.stateMachine}`;
   }
 
-  /** Executions of the state machine (the Distributed Map's child executions included). */
-  get executionsArn(): string {
-    return `arn:aws:states:${this.region}:${this.account}:execution:${this.stateMachine}:*`;
+  /** The child executions a Distributed Map with this Label starts: `execution:<machine>/<label>:<id>`. */
+  mapChildExecutionsArn(label: string): string {
+    return `arn:aws:states:${this.region}:${this.account}:execution:${this.stateMachine}/${label}:*`;
   }
 
   get workgroup(): string {

@@ -33,22 +33,26 @@ afterEach(() => {
   glue?.restore();
 });
 
-/** Validator outputs as the Map's ResultWriter stores them: a manifest and SUCCEEDED_n.json files. */
-function mapResults(results: Partial<ValidateObjectResult>[], failed = 0) {
-  objects['stedi-dev-artifacts/runs/validation/map-1/manifest.json'] = JSON.stringify({
+/** Validator outputs as a Map's ResultWriter stores them: a manifest and SUCCEEDED_n.json files. */
+function mapResults(results: Partial<ValidateObjectResult>[], failed = 0, map = 'map-1') {
+  objects[`stedi-dev-artifacts/runs/validation/${map}/manifest.json`] = JSON.stringify({
     DestinationBucket: 'stedi-dev-artifacts',
-    MapRunArn: 'arn:aws:states:eu-west-1:111111111111:mapRun:stedi-dev-pipeline/ValidateLanding:map-1',
+    MapRunArn: `arn:aws:states:eu-west-1:111111111111:mapRun:stedi-dev-pipeline/validate-customer:${map}`,
     ResultFiles: {
-      FAILED: Array.from({ length: failed }, (_, i) => ({ Key: `runs/validation/map-1/FAILED_${i}.json`, Size: 10 })),
+      FAILED: Array.from({ length: failed }, (_, i) => ({ Key: `runs/validation/${map}/FAILED_${i}.json`, Size: 10 })),
       PENDING: [],
-      SUCCEEDED: [{ Key: 'runs/validation/map-1/SUCCEEDED_0.json', Size: 100 }],
+      SUCCEEDED: [{ Key: `runs/validation/${map}/SUCCEEDED_0.json`, Size: 100 }],
     },
   });
-  objects['stedi-dev-artifacts/runs/validation/map-1/SUCCEEDED_0.json'] = JSON.stringify(
+  objects[`stedi-dev-artifacts/runs/validation/${map}/SUCCEEDED_0.json`] = JSON.stringify(
     results.map((r) => ({ Status: 'SUCCEEDED', Output: JSON.stringify({ status: 'validated', reasons: {}, blankLines: 0, bytes: 1, ...r }) })),
   );
-  return { Bucket: 'stedi-dev-artifacts', Key: 'runs/validation/map-1/manifest.json' };
+  return { Bucket: 'stedi-dev-artifacts', Key: `runs/validation/${map}/manifest.json` };
 }
+
+/** One Map per dataset, as the state machine runs them: the gate gets every Map's result location. */
+const perDatasetMaps = (results: Partial<ValidateObjectResult>[], failedIn?: string) =>
+  catalog.datasets.map((d) => mapResults(results.filter((r) => r.dataset === d.dataset), d.dataset === failedIn ? 1 : 0, `map-${d.dataset}`));
 
 const cleanValidation = () =>
   catalog.datasets.map((d) => ({ key: `${d.dataset}/a.json`, dataset: d.dataset, read: 2, valid: 2, quarantined: 0 }));
@@ -151,6 +155,22 @@ describe('gate Lambda', () => {
     expect(outcome.passed).toBe(false);
     expect(outcome.blocking).toContain(
       'rule volume_customer_curated failed: 1 failing (allowed 0): customer_curated may not shrink by more than 50% against the last published run [quality-rules/gate-config.json]',
+    );
+  });
+
+  it('sums the results of every dataset\'s Map (the state machine validates each dataset with its own Map)', async () => {
+    const gate = await setUp();
+    const validation = [...cleanValidation(), { key: 'customer/b.json', dataset: 'customer', read: 3, valid: 1, quarantined: 2, reasons: { 'missing required field email': 2 } }];
+    const outcome = await gate({ runId: RUN, zone: 'trusted', validation: perDatasetMaps(validation) });
+    const report = JSON.parse(objects[`stedi-dev-artifacts/runs/${RUN}/gate-trusted.json`]);
+    expect(Object.fromEntries(Object.entries(report.facts.datasets).map(([d, f]: [string, any]) => [d, [f.read, f.valid, f.quarantined]]))).toEqual({
+      customer: [5, 3, 2],
+      accelerometer: [2, 2, 0],
+      step_trainer: [2, 2, 0],
+    });
+    expect(outcome.blocking.some((b) => b.startsWith('rule quarantine_share_customer failed: 2 failing'))).toBe(true);
+    await expect(gate({ runId: RUN, zone: 'trusted', validation: perDatasetMaps(cleanValidation(), 'step_trainer') })).rejects.toThrow(
+      'validation of this run did not finish for every landing object (FAILED: 1 result file(s) in s3://stedi-dev-artifacts/runs/validation/map-step_trainer/manifest.json)',
     );
   });
 
