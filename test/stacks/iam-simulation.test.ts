@@ -79,6 +79,26 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     );
   });
 
+  it('producers may upload large files in parts to their own dataset folders, decrypting the key only through S3 (SSE-KMS multipart)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const producer = role(env, `stedi-${env}-lake-ingestion`);
+      const n = names(env);
+      const file = `${n.bucketArn('landing')}/customer/customer-1691348231425.json`;
+      // The key as the synthesized policies name it (its id is known only after apply).
+      const key = `arn:aws:kms:${n.region}:${n.account}:key/${resources(synth.stack(`stedi-${env}-lakehouse`), 'aws_kms_key')[0].name}`;
+      // CreateMultipartUpload, UploadPart, CompleteMultipartUpload are s3:PutObject; then abort and list parts.
+      for (const action of ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']) {
+        expect(`${action} ${await decide(producer, { action, resource: file, resourcePolicy: landingPolicy[env] })}`).toBe(`${action} Allowed`);
+      }
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+        expect(`${action} ${await decide(producer, { action, resource: key, resourcePolicy: keyPolicy[env], context: { 'kms:ViaService': `s3.${n.region}.amazonaws.com` } })}`).toBe(`${action} Allowed`);
+      }
+      expect(await decide(producer, { action: 'kms:Decrypt', resource: key, resourcePolicy: keyPolicy[env], context: { 'kms:ViaService': `glue.${n.region}.amazonaws.com` } })).toBe('ImplicitlyDenied');
+      expect(await decide(producer, { action: 's3:GetObject', resource: file, resourcePolicy: landingPolicy[env] })).toBe('ImplicitlyDenied');
+      expect(await decide(producer, { action: 's3:AbortMultipartUpload', resource: `${n.bucketArn('landing')}/step_trainer/x.json`, resourcePolicy: landingPolicy[env] })).toBe('ImplicitlyDenied');
+    }
+  });
+
   it('no role of one environment is granted anything on the other environment\'s resources (identity policies alone decide)', async () => {
     // The resource is treated as if it were in the caller's account, so that only the caller's
     // identity policies decide: a cross-account deny would otherwise hide a policy naming the other environment.
