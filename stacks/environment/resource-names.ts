@@ -163,24 +163,31 @@ export class ResourceNames {
     return `${this.prefix}-transforms`;
   }
 
+  /** The Glue jobs' --custom-logGroup-prefix: every group they write is under it. */
+  get glueLogGroupPrefix(): string {
+    return `/aws-glue/jobs/${this.prefix}-transforms`;
+  }
+
   get keyAlias(): string {
     return `alias/${this.prefix}-data-lake`;
   }
 
   /** Log groups, by what writes them. */
-  logGroup(kind: 'lambda' | 'states' | 'glue-output' | 'glue-error' | 'glue-continuous' | 'firehose', name = ''): string {
+  logGroup(kind: 'lambda' | 'states' | 'glue-output' | 'glue-error' | 'firehose', name = ''): string {
     switch (kind) {
       case 'lambda':
         return `/aws/lambda/${this.fn(name)}`;
       case 'states':
         return `/aws/vendedlogs/states/${this.stateMachine}`;
-      // Glue writes job logs under the security configuration's name when one encrypts them.
+      // Glue 5.0 writes a job's stdout/stderr to <prefix>/output and its system, Spark and Glue
+      // logger logs to <prefix>/error, the prefix set by --custom-logGroup-prefix ("Logging for
+      // AWS Glue jobs"); a security configuration that encrypts CloudWatch logs suffixes the group
+      // with its name, as Glue names every encrypted log group (JobRun.LogGroupName,
+      // <group>-<security configuration> for continuous logs before 5.0).
       case 'glue-output':
-        return `/aws-glue/jobs/${this.glueSecurityConfiguration}-role/${this.lakeRole('transform')}/output`;
+        return `${this.glueLogGroupPrefix}/output-${this.glueSecurityConfiguration}`;
       case 'glue-error':
-        return `/aws-glue/jobs/${this.glueSecurityConfiguration}-role/${this.lakeRole('transform')}/error`;
-      case 'glue-continuous':
-        return `/aws-glue/jobs/${this.prefix}-transforms`;
+        return `${this.glueLogGroupPrefix}/error-${this.glueSecurityConfiguration}`;
       case 'firehose':
         return `/aws/kinesisfirehose/${this.deliveryStream(name)}`;
     }

@@ -54,8 +54,7 @@ export class TransformJobs extends Construct {
         jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: key.key.arn },
       },
     });
-    const continuousLogs = names.logGroup('glue-continuous');
-    this.logGroups = (['glue-output', 'glue-error', 'glue-continuous'] as const).map(
+    this.logGroups = (['glue-output', 'glue-error'] as const).map(
       (kind) => new EncryptedLogGroup(this, `logs-${kind}`, { name: names.logGroup(kind), key: key.key, retentionDays: props.logRetentionDays }),
     );
 
@@ -88,9 +87,11 @@ export class TransformJobs extends Construct {
       })),
       { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [key.key.arn] },
       {
+        // Every group under the jobs' prefix: the two created above, and whatever name Glue gives a
+        // group there, so that no log is lost if it names one differently (stacks/README.md, First apply).
         sid: 'WriteJobLogs',
         actions: ['logs:AssociateKmsKey', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: this.logGroups.flatMap((g) => [names.logGroupArn(g.name), `${names.logGroupArn(g.name)}:*`]),
+        resources: [names.logGroupArn(`${names.glueLogGroupPrefix}/*`), `${names.logGroupArn(`${names.glueLogGroupPrefix}/*`)}:*`],
       },
       {
         sid: 'PublishJobMetrics',
@@ -144,8 +145,9 @@ export class TransformJobs extends Construct {
         defaultArguments: {
           '--job-language': 'python',
           '--enable-metrics': 'true',
-          '--enable-continuous-cloudwatch-log': 'true',
-          '--continuous-log-logGroup': continuousLogs,
+          // Glue 5.0 logs in real time without --enable-continuous-cloudwatch-log (a Glue 4.0-era
+          // argument, "Enabling continuous logging for AWS Glue 4.0 and earlier jobs").
+          '--custom-logGroup-prefix': names.glueLogGroupPrefix,
           '--job-bookmark-option': 'job-bookmark-disable',
           '--TempDir': `s3://${artifacts.name}/${GLUE_TEMP_PREFIX}`,
           '--table': t.table.name,

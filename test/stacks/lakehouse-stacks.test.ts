@@ -10,7 +10,7 @@ import { loadCatalog } from '../../src/catalog/registry';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules } from '../../src/gates/rule-file';
 import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
-import { renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
+import { policyOf, renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
 import { LakehouseStack } from '../../stacks/lakehouse-stack';
 import { synthesize, type Synthesized } from './synthesized';
 import { referencedAddresses } from '../../src/governance/terraform-json';
@@ -246,6 +246,28 @@ describe('lakehouse: processing', () => {
         job_bookmarks_encryption: { job_bookmarks_encryption_mode: 'CSE-KMS', kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' },
       },
     });
+  });
+
+  it('logs the Glue 5.0 way: --custom-logGroup-prefix, no 4.0 continuous-logging arguments, encrypted groups under that prefix with the security configuration\'s suffix', () => {
+    const jobs = all(PROD, 'aws_glue_job');
+    for (const j of jobs) {
+      const args = j.default_arguments as Record<string, string>;
+      expect(args['--custom-logGroup-prefix']).toBe('/aws-glue/jobs/stedi-prod-transforms');
+      expect(Object.keys(args).filter((k) => /continuous/.test(k))).toEqual([]);
+    }
+    const groups = all(PROD, 'aws_cloudwatch_log_group').filter((g) => String(g.name).startsWith('/aws-glue/'));
+    expect(groups.map((g) => [g.name, g.kms_key_id, g.retention_in_days]).sort()).toEqual([
+      ['/aws-glue/jobs/stedi-prod-transforms/error-stedi-prod-transforms', '${aws_kms_key.key_F64E54E4.arn}', 365],
+      ['/aws-glue/jobs/stedi-prod-transforms/output-stedi-prod-transforms', '${aws_kms_key.key_F64E54E4.arn}', 365],
+    ]);
+    // The job role writes every group under the prefix (the ones above, or any Glue names there), nothing else.
+    const stack = synth.stack(PROD);
+    const policy = resources(stack, 'aws_iam_role_policy').find((r) => r.name.startsWith('transforms_role'))!;
+    const logs = policyOf(stack, policy.body.policy).Statement.find((x) => x.Sid === 'WriteJobLogs')!;
+    expect(logs.Resource).toEqual([
+      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws-glue/jobs/stedi-prod-transforms/*',
+      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws-glue/jobs/stedi-prod-transforms/*:*',
+    ]);
   });
 
   it('hands each job its transform\'s SQL, its inputs at the run\'s folders and the DDL\'s columns', () => {
