@@ -10,6 +10,8 @@ import { LakeCatalog } from './catalog/lake-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
 import { DATABASE_ZONES, ResourceNames } from './environment/resource-names';
 import { configureStateBackend } from './environment/state-backend';
+import { ExistingPrincipals } from './environment/existing-principals';
+import { lakehousePrincipals } from './environment/existing-principals-props';
 import { LandingIngestion } from './ingestion/landing-ingestion';
 import { LAKEHOUSE_FUNCTION_SIZES, type LakehouseStackProps } from './lakehouse-stack-props';
 import { PipelineAlerts } from './observability/pipeline-alerts';
@@ -49,6 +51,7 @@ export class LakehouseStack extends TerraformStack {
     configureAwsProvider(this, { env, stackName, ...(env.terraformCloud ? {} : { assumeRoleArn: names.deployRoleArn }) });
     configureStateBackend(this, env, stackName);
 
+    new ExistingPrincipals(this, 'existing-principals', { env, principals: lakehousePrincipals(env) });
     const retention = env.retention;
     const logDays = retention.logDays;
     this.key = new DataLakeKey(this, 'key', { names });

@@ -143,7 +143,7 @@ export function deployStatements(names: ResourceNames): Record<PermissionDomain,
       { sid: 'ReadBoundary', actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'], resources: [names.boundaryPolicyArn], planActions: ['iam:GetPolicy', 'iam:GetPolicyVersion'] },
       // The lookups that make a plan fail early when a principal named in the config is missing
       // (stacks/environment/existing-principals.ts).
-      { sid: 'FindPrincipals', actions: ['iam:ListRoles'], resources: ['*'], planActions: ['iam:ListRoles'] },
+      { sid: 'FindPrincipals', actions: ['iam:ListRoles', 'iam:ListUsers'], resources: ['*'], planActions: ['iam:ListRoles', 'iam:ListUsers'] },
       { sid: 'KnowOwnAccount', actions: ['sts:GetCallerIdentity'], resources: ['*'], planActions: ['sts:GetCallerIdentity'] },
       // pike lists these for the Athena workgroup, Lambda functions and log streams; describes only.
       { sid: 'DescribeAccount', actions: ['ec2:DescribeAccountAttributes', 'ec2:DescribeNetworkInterfaces'], resources: ['*'], planActions: ['ec2:DescribeAccountAttributes', 'ec2:DescribeNetworkInterfaces'] },

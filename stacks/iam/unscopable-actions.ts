@@ -13,6 +13,7 @@ export const UNSCOPABLE_ACTIONS = [
   'glue:GetSecurityConfiguration',
   'glue:GetSecurityConfigurations',
   'iam:ListRoles',
+  'iam:ListUsers',
   'kms:CreateKey',
   'kms:ListAliases',
   ...LAKE_FORMATION_ADMIN_ACTIONS,

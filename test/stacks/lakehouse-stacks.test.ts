@@ -362,6 +362,50 @@ describe('lakehouse: orchestration and ingestion', () => {
   });
 });
 
+describe('principals the stacks name but do not create', () => {
+  /** The ARN each lookup of a stack stands for, with the message its postcondition gives. */
+  const lookups = (stack: string) =>
+    Object.values({ ...(synth.stack(stack).json.data?.aws_iam_roles ?? {}), ...(synth.stack(stack).json.data?.aws_iam_users ?? {}) }).map((d: any) => ({
+      name: String(d.name_regex).replace(/^\^|\$$/g, '').replace(/\\(.)/g, '$1'),
+      path: String(d.path_prefix),
+      condition: d.lifecycle.postcondition[0].condition,
+      message: d.lifecycle.postcondition[0].error_message,
+    }));
+
+  it('looks up each one while planning, so that a missing one stops the plan with its role, config file and field', () => {
+    expect(lookups(DEV).find((l) => l.name === 'stedi-dev-website-export')).toEqual({
+      name: 'stedi-dev-website-export',
+      path: '/',
+      condition: '${length(self.names) == 1}',
+      message:
+        'config/environments/dev.ts /principals/producers/0: IAM role arn:aws:iam::111111111111:role/stedi-dev-website-export does not exist in account 111111111111. Create it, or remove it from the config, before planning this stack.',
+    });
+    expect(lookups('stedi-dev-bootstrap').map((l) => l.message)).toEqual([
+      'config/environments/dev.ts /deploy/operatorPrincipalArns/0: IAM role arn:aws:iam::111111111111:role/stedi-dev-operator does not exist in account 111111111111. Create it, or remove it from the config, before planning this stack.',
+    ]);
+  });
+
+  it('every principal a trust policy, grant or data lake setting names is created by the environment\'s stacks or looked up', () => {
+    for (const env of synth.environments) {
+      const stacks = [`stedi-${env.name}-bootstrap`, `stedi-${env.name}-lakehouse`].map((n) => synth.stack(n));
+      const account = env.account.id;
+      const known = new Set<string>([`arn:aws:iam::${account}:root`]);
+      for (const st of stacks) for (const r of resources(st, 'aws_iam_role')) known.add(`arn:aws:iam::${account}:role/${r.body.name}`);
+      for (const st of stacks) for (const l of lookups(st.name)) known.add(`arn:aws:iam::${account}:role${l.path}${l.name}`);
+      const named = new Set<string>();
+      for (const st of stacks) {
+        for (const r of resources(st, 'aws_iam_role')) {
+          for (const s of policyOf(st, r.body.assume_role_policy).Statement) for (const p of (s.Principal as Record<string, string[]>).AWS ?? []) named.add(p);
+        }
+        for (const g of resources(st, 'aws_lakeformation_permissions')) named.add(String(g.body.principal));
+        for (const x of resources(st, 'aws_lakeformation_data_lake_settings')) for (const p of [...((x.body.admins as string[]) ?? []), ...((x.body.read_only_admins as string[]) ?? [])]) named.add(p);
+      }
+      expect(named.size).toBeGreaterThan(8);
+      expect([...named].filter((p) => !known.has(p))).toEqual([]);
+    }
+  });
+});
+
 describe('dev and prod', () => {
   it('share no bucket, role, key alias, database or principal', () => {
     const names = (stacks: string[], type: string, attr: string) => new Set(stacks.flatMap((s) => all(s, type).map((r) => String(r[attr]))));
