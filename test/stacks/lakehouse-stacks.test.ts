@@ -362,6 +362,17 @@ describe('lakehouse: orchestration and ingestion', () => {
   });
 });
 
+describe('Lake Formation registration role', () => {
+  it('trusts Lake Formation the way the Lake Formation guide documents, without aws:SourceAccount (a condition on a key Lake Formation does not send would fail every GetDataAccess)', () => {
+    for (const stack of [DEV, PROD]) {
+      const role = all(stack, 'aws_iam_role').find((r) => String(r.name).endsWith('-lake-registration'))!;
+      expect(docOf(stack, role.assume_role_policy).Statement).toEqual([
+        { Sid: 'AssumedBy', Effect: 'Allow', Action: ['sts:AssumeRole'], Principal: { Service: ['lakeformation.amazonaws.com'] } },
+      ]);
+    }
+  });
+});
+
 describe('principals the stacks name but do not create', () => {
   /** The ARN each lookup of a stack stands for, with the message its postcondition gives. */
   const lookups = (stack: string) =>
