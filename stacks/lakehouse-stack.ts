@@ -4,7 +4,7 @@
 // of stacks/governance/ take the buckets, databases, tables and roles from here).
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { RUN_RECORDS_PREFIX, VALIDATED_PREFIX } from '../src/lambdas/run-layout';
+import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix, VALIDATED_PREFIX } from '../src/lambdas/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
 import { LakeCatalog } from './catalog/lake-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
@@ -150,7 +150,8 @@ export class LakehouseStack extends TerraformStack {
         // this role, after checking its grants (the gate persona of config/grants/<env>.json).
         { sid: 'ReadThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS], resources: ['*'] },
         { sid: 'ReadValidationResults', actions: ['s3:GetObject'], resources: [names.objectsArn('artifacts', `${VALIDATION_RESULTS_PREFIX}/`)] },
-        { sid: 'WriteGateReports', actions: ['s3:PutObject'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
+        // Written with the expiry tag, which S3 authorizes as s3:PutObjectTagging.
+        { sid: 'WriteGateReports', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
         useKey,
       ],
     });
@@ -179,6 +180,20 @@ export class LakehouseStack extends TerraformStack {
           ],
         },
         { sid: 'RecordPublishes', actions: ['s3:GetObject', 's3:PutObject'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
+        // Marking superseded runs for lifecycle (src/lambdas/superseded-runs.ts): folder and object
+        // names, and a tag on each object; never an object's content.
+        ...(['trusted', 'curated'] as const).map((zone) => {
+          const tables = builtTables.filter((t) => t.zone === zone);
+          return {
+            sid: `ListRunFolders${zone === 'trusted' ? 'Trusted' : 'Curated'}`,
+            actions: ['s3:ListBucket'],
+            resources: [buckets[zone].arn],
+            conditions: [{ test: 'StringLike', variable: 's3:prefix', values: tables.flatMap((t) => [tablePrefix(t.name), `${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`]) }],
+          };
+        }),
+        { sid: 'MarkSupersededRunFolders', actions: ['s3:PutObjectTagging'], resources: builtTables.map((t) => `${buckets[t.zone as 'trusted' | 'curated'].arn}/${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`) },
+        { sid: 'ListRunRecords', actions: ['s3:ListBucket'], resources: [buckets.artifacts.arn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: [RUN_RECORDS_PREFIX] }] },
+        { sid: 'MarkSupersededPublishRecords', actions: ['s3:PutObjectTagging'], resources: [`${buckets.artifacts.arn}/${RUN_RECORDS_PREFIX}*/${PUBLISH_RECORD}`] },
         useKey,
       ],
     });

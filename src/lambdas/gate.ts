@@ -13,7 +13,7 @@ import { evaluateGate, type GateResult, type RunFacts } from '../gates/evaluator
 import { pointTable, readTable } from './glue-table-location';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import { checkRunId, EXPIRY_TAGGING, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
 import type { ValidateObjectResult } from './validator';
 
 /** Where the Distributed Map wrote its results (its ResultWriterDetails). */
@@ -212,6 +212,8 @@ export function createGate(options: GateOptions): (event: GateEvent) => Promise<
         Key: key,
         Body: JSON.stringify({ runId, zone, passed: gate.passed, blocking, facts, ignoredObjects: validation?.ignored ?? [], gate }, null, 2),
         ContentType: 'application/json',
+        // A report outlives its run by the retention days, then lifecycle deletes it.
+        Tagging: EXPIRY_TAGGING,
       }),
     );
     const stats = engine.stats();

@@ -22,6 +22,7 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
         's3:ListBucketMultipartUploads',
         's3:ListMultipartUploadParts',
         's3:PutObject',
+        's3:PutObjectTagging',
       ],
       resources: [`arn:aws:s3:::${p}-*`, `arn:aws:s3:::${p}-*/*`],
     },

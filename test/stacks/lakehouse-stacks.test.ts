@@ -151,25 +151,39 @@ describe('lakehouse: storage', () => {
     expect(all(PROD, 'aws_s3_bucket').every((b) => b.force_destroy === false)).toBe(true);
   });
 
-  it('keeps landing forever and expires run folders, quarantine, results and logs after the configured days', () => {
+  it('keeps landing forever; expires only superseded run folders (tagged by publish), quarantine, results and logs after the configured days', () => {
     const rules = (stack: string, purpose: string) =>
-      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as Block[]).map((r) => ({
-        id: r.id,
-        expire: (r.expiration as Block[] | undefined)?.[0]?.days,
-        noncurrent: (r.noncurrent_version_expiration as Block[] | undefined)?.[0]?.noncurrent_days,
-        prefix: (r.filter as Block[])[0].prefix,
-      }));
-    const abort = { id: 'abort-incomplete-uploads', expire: undefined, noncurrent: undefined, prefix: '' };
+      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as Block[]).map((r) => {
+        const filter = (r.filter as Block[])[0];
+        const and = (filter.and as Block[] | undefined)?.[0];
+        return {
+          id: r.id,
+          expire: (r.expiration as Block[] | undefined)?.[0]?.days,
+          noncurrent: (r.noncurrent_version_expiration as Block[] | undefined)?.[0]?.noncurrent_days,
+          prefix: filter.prefix ?? and?.prefix,
+          tag: (filter.tag as Block[] | undefined)?.[0] ?? and?.tags,
+        };
+      });
+    const abort = { id: 'abort-incomplete-uploads', expire: undefined, noncurrent: undefined, prefix: '', tag: undefined };
+    const superseded = (days: number, noncurrent: number) => [
+      { id: 'expire-superseded-run-folders', expire: days, noncurrent: undefined, prefix: undefined, tag: { key: 'stedi-lifecycle', value: 'superseded' } },
+      { id: 'expire-old-versions', expire: undefined, noncurrent, prefix: '', tag: undefined },
+    ];
     expect(rules(PROD, 'landing')).toEqual([abort]);
-    expect(rules(PROD, 'trusted')).toEqual([abort, { id: 'expire-run-folders', expire: 90, noncurrent: 30, prefix: '' }]);
-    expect(rules(DEV, 'curated')).toEqual([abort, { id: 'expire-run-folders', expire: 14, noncurrent: 7, prefix: '' }]);
+    expect(rules(PROD, 'trusted')).toEqual([abort, ...superseded(90, 30), { id: 'expire-validated-records', expire: 90, noncurrent: undefined, prefix: 'validated/', tag: undefined }]);
+    expect(rules(DEV, 'curated')).toEqual([abort, ...superseded(14, 7)]);
+    // No rule of a data bucket expires by age what lies outside validated/: a live table's folder is never older than allowed.
+    for (const purpose of ['trusted', 'curated']) {
+      for (const r of rules(PROD, purpose)) if (r.expire !== undefined && r.tag === undefined) expect(`${purpose} ${r.id} ${r.prefix}`).toBe(`${purpose} ${r.id} validated/`);
+    }
     expect(rules(DEV, 'artifacts')).toEqual([
       abort,
-      { id: 'expire-old-versions', expire: undefined, noncurrent: 7, prefix: '' },
-      { id: 'expire-run-records', expire: 14, noncurrent: undefined, prefix: 'runs/' },
-      { id: 'expire-glue-temp', expire: 2, noncurrent: undefined, prefix: 'glue-temp/' },
+      { id: 'expire-old-versions', expire: undefined, noncurrent: 7, prefix: '', tag: undefined },
+      { id: 'expire-run-records', expire: 14, noncurrent: undefined, prefix: 'runs/', tag: { 'stedi-lifecycle': 'superseded' } },
+      { id: 'expire-validation-results', expire: 14, noncurrent: undefined, prefix: 'runs/validation/', tag: undefined },
+      { id: 'expire-glue-temp', expire: 2, noncurrent: undefined, prefix: 'glue-temp/', tag: undefined },
     ]);
-    expect(rules(PROD, 'quarantine')[1]).toEqual({ id: 'expire-quarantine', expire: 365, noncurrent: 30, prefix: '' });
+    expect(rules(PROD, 'quarantine')[1]).toEqual({ id: 'expire-quarantine', expire: 365, noncurrent: 30, prefix: '', tag: undefined });
   });
 
   it('encrypts with one rotating customer-managed key per environment, the log bucket with SSE-S3', () => {
