@@ -4,7 +4,7 @@
 // of stacks/governance/ take the buckets, databases, tables and roles from here).
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix, VALIDATED_PREFIX } from '../src/lambdas/run-layout';
+import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/lambdas/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
 import { LakeCatalog } from './catalog/lake-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
@@ -24,7 +24,7 @@ import { QueryWorkgroup } from './processing/query-workgroup';
 import { TransformJobs } from './processing/transform-jobs';
 import { DataLakeKey } from './storage/data-lake-key';
 import { DataLakeStorage } from './storage/data-lake-storage';
-import { LAKE_FORMATION_DATA_ACCESS } from './iam/lake-formation-actions';
+import { LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './iam/lake-formation-actions';
 
 export class LakehouseStack extends TerraformStack {
   readonly names: ResourceNames;
@@ -82,6 +82,7 @@ export class LakehouseStack extends TerraformStack {
     const common = { names, key: this.key, logRetentionDays: logDays, timeoutSeconds: env.thresholds.lambdaTimeoutSeconds };
     const useKey = { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], resources: [this.key.key.arn] };
     const builtTables = catalog.transforms.map((t) => t.table);
+    const landingTables = catalog.datasets.map((d) => d.table.name);
 
     const validator = new PipelineFunction(this, 'validator', {
       ...common,
@@ -91,12 +92,24 @@ export class LakehouseStack extends TerraformStack {
       memoryMiB: env.thresholds.validatorMemoryMiB,
       ephemeralStorageMiB: LAKEHOUSE_FUNCTION_SIZES.validatorEphemeralStorageMiB,
       reservedConcurrency: env.thresholds.validatorConcurrency,
-      environment: { [LAMBDA_ENV.trustedBucket]: buckets.trusted.name, [LAMBDA_ENV.quarantineBucket]: buckets.quarantine.name },
+      environment: {
+        [LAMBDA_ENV.trustedBucket]: buckets.trusted.name,
+        [LAMBDA_ENV.quarantineBucket]: buckets.quarantine.name,
+        [LAMBDA_ENV.databases]: databases,
+        [LAMBDA_ENV.accountId]: names.account,
+      },
       statements: [
-        { sid: 'ReadLandingObjects', actions: ['s3:GetObject'], resources: catalog.datasets.map((d) => names.objectsArn('landing', `${d.dataset}/`)) },
-        { sid: 'WriteValidatedRecords', actions: ['s3:PutObject'], resources: [names.objectsArn('trusted', VALIDATED_PREFIX)] },
+        // Landing objects and the run's validated records through Lake Formation only: credentials
+        // vended for the dataset's landing table (SELECT) and its staging copy (INSERT).
+        { sid: 'ReachTablesThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS], resources: ['*'] },
+        {
+          sid: 'DescribeLandingTables',
+          actions: ['glue:GetTable'],
+          resources: [names.glueCatalogArn, names.glueDatabaseArn('landing'), names.glueDatabaseArn('staging'), ...landingTables.flatMap((t) => [names.glueTableArn('landing', t), names.glueTableArn('staging', t)])],
+        },
+        // Quarantine is not a Lake Formation table: invalid lines with file, line and reasons.
         { sid: 'WriteQuarantine', actions: ['s3:PutObject'], resources: [names.objectsArn('quarantine')] },
-        useKey,
+        { sid: 'EncryptQuarantine', actions: ['kms:GenerateDataKey'], resources: [this.key.key.arn], conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${names.region}.amazonaws.com`] }] },
       ],
     });
 
@@ -130,12 +143,6 @@ export class LakehouseStack extends TerraformStack {
           actions: ['glue:UpdateTable'],
           resources: [names.glueCatalogArn, names.glueDatabaseArn('staging'), names.glueTableArn('staging')],
         },
-        {
-          sid: 'ReadRunData',
-          actions: ['s3:GetObject'],
-          resources: [names.objectsArn('trusted'), names.objectsArn('curated')],
-        },
-        { sid: 'ListRunData', actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [buckets.trusted.arn, buckets.curated.arn] },
         {
           sid: 'WriteQueryResults',
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],

@@ -2,6 +2,9 @@
 // uses. It points the staging database's tables at the run's folders, gathers the run's facts
 // (validation counts from the Distributed Map's results, accounting, row counts), evaluates the
 // zone's rules, writes the full report to the run's records and returns whether the run may go on.
+// Invoked with `action: 'stage'` before validation, it points every staging table at the run's
+// folders: the validator and the Glue jobs then read and write the run's data through those
+// tables, under Lake Formation, never through paths.
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -124,6 +127,39 @@ export async function readValidation(s3: S3Client, where: MapResultLocation | re
   return totals;
 }
 
+/** `{ runId, action: 'stage' }`: point every staging table at the run's folders before anything reads or writes them. */
+export interface StageEvent {
+  readonly runId: string;
+  readonly action: 'stage';
+}
+
+export interface StageOutcome {
+  readonly runId: string;
+  /** The staging tables now at the run, as `database.table`. */
+  readonly staged: readonly string[];
+}
+
+/** Points each staging table of the zones up to `zone` (landing, then trusted, then curated) at the run's folder. */
+async function stageTables(options: Pick<GateOptions, 'glue' | 'catalog' | 'buckets' | 'databases'>, runId: string, zone: BuiltZone): Promise<string[]> {
+  const staging = options.databases.staging;
+  const upTo = ZONE_ORDER.indexOf(zone);
+  const staged: string[] = [];
+  for (const t of options.catalog.tables.filter((x) => ZONE_ORDER.indexOf(x.zone) <= upTo)) {
+    const current = await readTable(options.glue, staging, t.name);
+    await pointTable(options.glue, current, tableRunLocation(t, runId, options.buckets), runId);
+    staged.push(`${staging}.${t.name}`);
+  }
+  return staged;
+}
+
+/** The Stage step: every staging table at the run's folders, so that writes go through the tables (Lake Formation) from the first one on. */
+export function createStager(options: Pick<GateOptions, 'glue' | 'catalog' | 'buckets' | 'databases'>): (event: StageEvent) => Promise<StageOutcome> {
+  return async (event) => {
+    const runId = checkRunId(event.runId);
+    return { runId, staged: await stageTables(options, runId, 'curated') };
+  };
+}
+
 const count = async (engine: QueryEngine, ref: string) => Number((await engine.query(`SELECT COUNT(*) AS n FROM ${ref}`)).rows[0].n);
 
 export function createGate(options: GateOptions): (event: GateEvent) => Promise<GateOutcome> {
@@ -132,14 +168,8 @@ export function createGate(options: GateOptions): (event: GateEvent) => Promise<
   const ref = (db: string, table: string) => `${quoteIdent(db)}.${quoteIdent(table)}`;
   const resolve: TableResolver = (t) => (catalog.tables.some((x) => x.name === t) ? ref(staging, t) : undefined);
 
-  /** Points each staging table of the zones built so far at the run's folder. */
-  const stage = async (runId: string, zone: BuiltZone) => {
-    const upTo = ZONE_ORDER.indexOf(zone);
-    for (const t of catalog.tables.filter((x) => ZONE_ORDER.indexOf(x.zone) <= upTo)) {
-      const current = await readTable(options.glue, staging, t.name);
-      await pointTable(options.glue, current, tableRunLocation(t, runId, options.buckets), runId);
-    }
-  };
+  /** Points each staging table of the zones built so far at the run's folder (again: a gate may run alone). */
+  const stage = (runId: string, zone: BuiltZone) => stageTables(options, runId, zone);
 
   const trustedFacts = async (engine: QueryEngine, validation: ValidationTotals): Promise<RunFacts> => {
     const datasets: Record<string, RunFacts['datasets'][string]> = {};
@@ -233,18 +263,21 @@ function hash(text: string): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-let handle: ((event: GateEvent) => Promise<GateOutcome>) | undefined;
+let handle: { audit: (event: GateEvent) => Promise<GateOutcome>; stage: (event: StageEvent) => Promise<StageOutcome> } | undefined;
 
-export async function handler(event: GateEvent): Promise<GateOutcome> {
-  handle ??= createGate({
-    s3: new S3Client({}),
-    glue: new GlueClient({}),
-    athena: new AthenaClient({}),
-    catalog: embeddedCatalog(),
-    buckets: { trusted: requireEnv(LAMBDA_ENV.trustedBucket), curated: requireEnv(LAMBDA_ENV.curatedBucket) },
-    artifactsBucket: requireEnv(LAMBDA_ENV.artifactsBucket),
-    databases: JSON.parse(requireEnv(LAMBDA_ENV.databases)) as Record<string, string>,
-    workgroup: requireEnv(LAMBDA_ENV.workgroup),
-  });
-  return handle(event);
+export async function handler(event: GateEvent | StageEvent): Promise<GateOutcome | StageOutcome> {
+  if (!handle) {
+    const options: GateOptions = {
+      s3: new S3Client({}),
+      glue: new GlueClient({}),
+      athena: new AthenaClient({}),
+      catalog: embeddedCatalog(),
+      buckets: { trusted: requireEnv(LAMBDA_ENV.trustedBucket), curated: requireEnv(LAMBDA_ENV.curatedBucket) },
+      artifactsBucket: requireEnv(LAMBDA_ENV.artifactsBucket),
+      databases: JSON.parse(requireEnv(LAMBDA_ENV.databases)) as Record<string, string>,
+      workgroup: requireEnv(LAMBDA_ENV.workgroup),
+    };
+    handle = { audit: createGate(options), stage: createStager(options) };
+  }
+  return 'action' in event && event.action === 'stage' ? handle.stage(event) : handle.audit(event as GateEvent);
 }

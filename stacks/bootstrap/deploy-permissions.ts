@@ -13,7 +13,7 @@ import { BUCKET_PURPOSES, type ResourceNames } from '../environment/resource-nam
 import { DEFAULT_TAG_KEYS } from '../environment/environment-provider-props';
 import type { PolicyStatement } from '../iam/policy-document';
 import { REGISTRATION_ROLE_PURPOSE } from '../governance/lake-registration-role-props';
-import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS } from '../iam/lake-formation-actions';
+import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from '../iam/lake-formation-actions';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
 import { GLUE_ASSETS_PREFIX } from '../../src/lambdas/run-layout';
 
@@ -48,6 +48,7 @@ export const PIPELINE_RUN_ACTIONS = [
   'firehose:PutRecordBatch',
   'glue:StartJobRun',
   LAKE_FORMATION_DATA_ACCESS,
+  LAKE_FORMATION_TABLE_CREDENTIALS,
   'lambda:InvokeAsync',
   'lambda:InvokeFunction',
   'states:StartExecution',

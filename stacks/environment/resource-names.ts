@@ -100,6 +100,11 @@ export class ResourceNames {
     return `arn:aws:glue:${this.region}:${this.account}:catalog`;
   }
 
+  /** The database Spark on the Glue catalog looks up when it starts. */
+  get glueDefaultDatabaseArn(): string {
+    return `arn:aws:glue:${this.region}:${this.account}:database/default`;
+  }
+
   glueDatabaseArn(zone: DatabaseZone): string {
     return `arn:aws:glue:${this.region}:${this.account}:database/${this.database(zone)}`;
   }

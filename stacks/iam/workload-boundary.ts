@@ -5,7 +5,7 @@
 import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from './policy-document';
 import { UNSCOPABLE_ACTIONS } from './unscopable-actions';
-import { LAKE_FORMATION_DATA_ACCESS } from './lake-formation-actions';
+import { LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './lake-formation-actions';
 
 export function workloadBoundaryStatements(names: ResourceNames): PolicyStatement[] {
   const { region: r, account: a, prefix: p } = names;
@@ -30,7 +30,7 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
     {
       sid: 'EnvironmentCatalogAndJobs',
       actions: ['glue:BatchStopJobRun', 'glue:GetDatabase', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables', 'glue:StartJobRun', 'glue:UpdateTable'],
-      resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`, `arn:aws:glue:${r}:${a}:job/${p}-*`],
+      resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`, `arn:aws:glue:${r}:${a}:job/${p}-*`, names.glueDefaultDatabaseArn],
     },
     {
       sid: 'EnvironmentQueries',
@@ -57,9 +57,10 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
       resources: ['*'],
     },
     {
-      // Athena asks Lake Formation for credentials to a registered location on the caller's behalf.
+      // Athena and the Glue jobs ask Lake Formation for credentials to a registered location on the
+      // caller's behalf; the validator asks for a table's credentials itself.
       sid: 'LakeFormationCredentials',
-      actions: [LAKE_FORMATION_DATA_ACCESS],
+      actions: [LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS],
       resources: ['*'],
     },
     {

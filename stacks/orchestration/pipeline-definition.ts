@@ -1,5 +1,6 @@
 // The Amazon States Language definition of the pipeline (write, audit, publish), built from the
-// catalog's transforms: name the run, refuse to overlap another run, validate every landing
+// catalog's transforms: name the run, refuse to overlap another run, point the staging tables at
+// the run's folders (what the validator and the Glue jobs then write through), validate every landing
 // object (a Distributed Map per dataset, in parallel, each listing only its dataset's folder),
 // build trusted, audit trusted, build curated (staged), audit curated, publish; a failing gate or
 // step notifies the alert topic and fails the execution.
@@ -42,6 +43,7 @@ export const STATE = {
   listRuns: 'List running executions',
   overlapping: 'Another run in progress?',
   refuseOverlap: 'Refuse to overlap',
+  stage: "Stage the run's tables",
   validate: 'Validate landing objects',
   validateDataset: (dataset: string) => `Validate ${dataset}`,
   validateObject: (dataset: string) => `Validate one ${dataset} object`,
@@ -261,7 +263,19 @@ export function pipelineDefinition(p: PipelineDefinitionProps): AslDefinition {
   states[STATE.overlapping] = {
     Type: 'Choice',
     Choices: [{ Variable: '$.concurrency.running[1]', IsPresent: true, Next: STATE.refuseOverlap }],
-    Default: STATE.validate,
+    Default: STATE.stage,
+  };
+  // Every staging table at the run's folders before the first write: the validator and the Glue
+  // jobs read and write the run's data through these tables, so that Lake Formation decides.
+  states[STATE.stage] = {
+    Type: 'Task',
+    Comment: 'Points every staging table (landing, trusted, curated) at the run\'s folders',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: p.gateArn, Payload: { 'runId.$': '$.runId', action: 'stage' } },
+    ResultPath: null,
+    Retry: lambdaRetry,
+    Catch: catchAll,
+    Next: STATE.validate,
   };
   states[STATE.refuseOverlap] = { Type: 'Fail', Error: 'RunInProgress', Cause: 'Another execution of the pipeline is running; this one did nothing.' };
 

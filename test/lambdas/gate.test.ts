@@ -3,8 +3,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadCatalog } from '../../src/catalog/registry';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
-import { createGate, GateInputError } from '../../src/lambdas/gate';
-import { RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
+import { createGate, createStager, GateInputError } from '../../src/lambdas/gate';
+import { EXPIRY_TAGGING, RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
 import type { ValidateObjectResult } from '../../src/lambdas/validator';
 import { createAthenaFake, type AthenaFake } from '../support/athena-fake';
 import { cleanTables, createTables, SERIAL_A } from '../support/tables';
@@ -172,6 +172,33 @@ describe('gate Lambda', () => {
     await expect(gate({ runId: RUN, zone: 'trusted', validation: perDatasetMaps(cleanValidation(), 'step_trainer') })).rejects.toThrow(
       'validation of this run did not finish for every landing object (FAILED: 1 result file(s) in s3://stedi-dev-artifacts/runs/validation/map-step_trainer/manifest.json)',
     );
+  });
+
+  it('stages a run before anything is written: every staging table at the run\'s folder, with the run recorded', async () => {
+    await setUp();
+    const stage = createStager({ glue: glue.client, catalog, buckets: { trusted: 'stedi-dev-trusted', curated: 'stedi-dev-curated' }, databases });
+    const outcome = await stage({ runId: RUN, action: 'stage' });
+    expect(outcome.staged).toEqual(catalog.tables.map((t) => `${databases.staging}.${t.name}`));
+    expect(Object.fromEntries(catalog.tables.map((t) => [t.name, glue.location(databases.staging, t.name)]))).toEqual({
+      accelerometer_landing: `s3://stedi-dev-trusted/validated/accelerometer_landing/run_id=${RUN}/`,
+      customer_landing: `s3://stedi-dev-trusted/validated/customer_landing/run_id=${RUN}/`,
+      step_trainer_landing: `s3://stedi-dev-trusted/validated/step_trainer_landing/run_id=${RUN}/`,
+      accelerometer_trusted: `s3://stedi-dev-trusted/accelerometer_trusted/run_id=${RUN}/`,
+      customer_trusted: `s3://stedi-dev-trusted/customer_trusted/run_id=${RUN}/`,
+      step_trainer_trusted: `s3://stedi-dev-trusted/step_trainer_trusted/run_id=${RUN}/`,
+      customer_curated: `s3://stedi-dev-curated/customer_curated/run_id=${RUN}/`,
+      machine_learning_curated: `s3://stedi-dev-curated/machine_learning_curated/run_id=${RUN}/`,
+    });
+    for (const t of catalog.tables) expect(glue.tables.get(`${databases.staging}.${t.name}`)!.Parameters![RUN_ID_PARAMETER]).toBe(RUN);
+    await expect(stage({ runId: '../published', action: 'stage' })).rejects.toThrow('runId must be 1-64 letters, digits or "-"');
+  });
+
+  it('writes its report with the expiry tag, so lifecycle removes it after the retention days', async () => {
+    const gate = await setUp();
+    await gate({ runId: RUN, zone: 'trusted', validation: mapResults(cleanValidation()) });
+    const put = s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === `runs/${RUN}/gate-trusted.json`)!;
+    expect(put.args[0].input.Tagging).toBe(EXPIRY_TAGGING);
+    expect(EXPIRY_TAGGING).toBe('stedi-lifecycle=superseded');
   });
 
   it('refuses to judge a run whose validation left landing objects unaccounted for', async () => {

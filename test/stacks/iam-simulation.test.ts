@@ -245,12 +245,67 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     }
   });
 
-  it('only the gate may ask Lake Formation for data credentials (Athena over registered locations)', async () => {
-    const allowed = [];
+  it('only the workloads that reach tables through Lake Formation may ask it for data credentials: the gate (Athena), the transforms (Glue full-table access), the validator (table credentials)', async () => {
+    const allowed: string[] = [];
     for (const r of roles) {
-      if ((await decide(r, { action: 'lakeformation:GetDataAccess', resource: '*' })) === 'Allowed') allowed.push(r.name);
+      for (const action of ['lakeformation:GetDataAccess', 'lakeformation:GetTemporaryGlueTableCredentials']) {
+        if ((await decide(r, { action, resource: '*' })) === 'Allowed') allowed.push(`${r.name} ${action.split(':')[1]}`);
+      }
     }
-    expect(allowed.sort()).toEqual(['stedi-dev-lake-gate', 'stedi-prod-lake-gate']);
+    expect(allowed.sort()).toEqual(
+      ['dev', 'prod']
+        .flatMap((e) => [`stedi-${e}-lake-gate GetDataAccess`, `stedi-${e}-lake-transform GetDataAccess`, `stedi-${e}-lake-validator GetDataAccess`, `stedi-${e}-lake-validator GetTemporaryGlueTableCredentials`])
+        .sort(),
+    );
+  });
+
+  it('no workload role reaches zone data through IAM alone: object contents only by the ingestion writers, names and tags only on the listed paths', async () => {
+    const RUN = '20240102T030405123Z-0a1b2c3d';
+    const content: string[] = [];
+    const metadata: string[] = [];
+    for (const r of roles.filter((x) => x.boundary && !x.name.endsWith('-lake-registration'))) {
+      const n = names(r.env);
+      const objects = [
+        ['landing', 'customer/customer-1691348231425.json'],
+        ['landing', 'step_trainer/2024/01/02/stream-1.json.gz'],
+        ['landing', '_errors/step_trainer/processing-failed/2024/01/02/x.json.gz'],
+        ['trusted', `validated/customer_landing/run_id=${RUN}/0123456789abcdef.json.gz`],
+        ['trusted', `customer_trusted/run_id=${RUN}/part-00000.snappy.parquet`],
+        ['curated', `machine_learning_curated/run_id=${RUN}/part-00000.snappy.parquet`],
+        ['curated', 'customer_curated/unpublished/x'],
+      ] as const;
+      for (const [zone, key] of objects) {
+        const resource = `${n.bucketArn(zone)}/${key}`;
+        const resourcePolicy = zone === 'landing' ? landingPolicy[r.env] : undefined;
+        for (const action of ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject']) {
+          if ((await decide(r, { action, resource, ...(resourcePolicy ? { resourcePolicy } : {}) })) === 'Allowed') content.push(`${r.name} ${action} ${zone}/${key.split('/')[0]}`);
+        }
+        if ((await decide(r, { action: 's3:PutObjectTagging', resource, ...(resourcePolicy ? { resourcePolicy } : {}) })) === 'Allowed') metadata.push(`${r.name} tag ${zone}/${key.split('/').slice(0, 2).join('/')}`);
+      }
+      for (const [zone, prefix] of [['landing', 'customer/'], ['landing', ''], ['trusted', 'customer_trusted/'], ['trusted', 'validated/'], ['curated', 'customer_curated/']] as const) {
+        if ((await decide(r, { action: 's3:ListBucket', resource: n.bucketArn(zone), context: { 's3:prefix': prefix } })) === 'Allowed') metadata.push(`${r.name} list ${zone}/${prefix}`);
+      }
+    }
+    expect(content.sort()).toEqual(
+      ['dev', 'prod']
+        .flatMap((e) => [`stedi-${e}-lake-ingestion s3:PutObject landing/customer`, `stedi-${e}-lake-delivery s3:PutObject landing/step_trainer`, `stedi-${e}-lake-delivery s3:PutObject landing/_errors`])
+        .sort(),
+    );
+    expect(metadata.sort()).toEqual(
+      ['dev', 'prod']
+        .flatMap((e) => [
+          // Firehose finds its bucket; the Distributed Maps list each dataset folder's names.
+          `stedi-${e}-lake-delivery list landing/customer/`,
+          `stedi-${e}-lake-delivery list landing/`,
+          `stedi-${e}-lake-orchestrator list landing/customer/`,
+          // Publish lists the built tables' run folders and tags the superseded ones.
+          `stedi-${e}-lake-publish list trusted/customer_trusted/`,
+          `stedi-${e}-lake-publish list curated/customer_curated/`,
+          `stedi-${e}-lake-publish tag trusted/customer_trusted/run_id=${RUN}`,
+          `stedi-${e}-lake-publish tag curated/machine_learning_curated/run_id=${RUN}`,
+        ])
+        .sort(),
+    );
   });
 
   it('the deploy role may create lakehouse roles only with the boundary attached, and never lift it', async () => {

@@ -284,16 +284,31 @@ describe('lakehouse: processing', () => {
     ]);
   });
 
-  it('hands each job its transform\'s SQL, its inputs at the run\'s folders and the DDL\'s columns', () => {
+  it('hands each job its transform\'s SQL, its input and output tables (the run\'s staging copies) and the DDL\'s columns', () => {
     const j = all(DEV, 'aws_glue_job').find((x) => x.name === 'stedi-dev-machine-learning-curated')!;
     const args = j.default_arguments as Record<string, string>;
     expect(args['--table']).toBe('machine_learning_curated');
-    expect(JSON.parse(args['--inputs']).map((i: { table: string; format: string; location: string }) => [i.table, i.format, i.location])).toEqual([
-      ['step_trainer_trusted', 'parquet', 's3://stedi-dev-trusted-111111111111/step_trainer_trusted/run_id={run_id}/'],
-      ['customer_curated', 'parquet', 's3://stedi-dev-curated-111111111111/customer_curated/run_id={run_id}/'],
-      ['accelerometer_trusted', 'parquet', 's3://stedi-dev-trusted-111111111111/accelerometer_trusted/run_id={run_id}/'],
+    const inputs = JSON.parse(args['--inputs']) as { table: string; database: string; columns: [string, string][] }[];
+    expect(inputs.map((i) => [i.table, i.database])).toEqual([
+      ['step_trainer_trusted', 'stedi_dev_staging'],
+      ['customer_curated', 'stedi_dev_staging'],
+      ['accelerometer_trusted', 'stedi_dev_staging'],
     ]);
-    expect(args['--output_location']).toBe('s3://stedi-dev-curated-111111111111/machine_learning_curated/run_id={run_id}/');
+    for (const i of inputs) expect(i.columns).toEqual(catalog.tables.get(i.table)!.columns.map((c) => [c.name, c.type]));
+    expect(JSON.parse(args['--output_table'])).toEqual({ database: 'stedi_dev_staging', table: 'machine_learning_curated' });
+    // No S3 path of zone data in any argument: the job reads and writes through the catalog.
+    expect(Object.entries(args).filter(([, v]) => /stedi-dev-(landing|trusted|curated)-/.test(v))).toEqual([]);
+    // Lake Formation full-table access: the Glue catalog as metastore and the credentials resolver for registered tables.
+    expect(args['--enable-glue-datacatalog']).toBe('true');
+    expect(args['--conf'].split(' --conf ')).toEqual([
+      'spark.hadoop.fs.s3.credentialsResolverClass=com.amazonaws.glue.accesscontrol.AWSLakeFormationCredentialResolver',
+      'spark.hadoop.fs.s3.useDirectoryHeaderAsFolderObject=true',
+      'spark.hadoop.fs.s3.folderObject.autoAction.disabled=true',
+      'spark.sql.catalog.skipLocationValidationOnCreateTable.enabled=true',
+      'spark.sql.catalog.createDirectoryAfterTable.enabled=true',
+      'spark.sql.catalog.dropDirectoryBeforeTable.enabled=true',
+    ]);
+    expect(args['--enable-lakeformation-fine-grained-access']).toBeUndefined();
     expect(JSON.parse(args['--output_columns'])).toEqual(catalog.tables.get('machine_learning_curated')!.columns.map((c) => [c.name, c.type]));
     expect(args['--sql_location']).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/sql\/curated\/[0-9a-f]{32}\/machine_learning_curated\.sql$/);
     const sqlObject = all(DEV, 'aws_s3_object').find((o) => args['--sql_location'].endsWith(String(o.key)))!;

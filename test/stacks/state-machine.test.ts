@@ -60,7 +60,14 @@ describe('the pipeline state machine', () => {
     expect(d.States['Another run in progress?']).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.concurrency.running[1]', IsPresent: true, Next: 'Refuse to overlap' }],
-      Default: 'Validate landing objects',
+      Default: "Stage the run's tables",
+    });
+    expect(d.States["Stage the run's tables"]).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'arn:aws:lambda:eu-west-1:111111111111:function:stedi-dev-gate', Payload: { 'runId.$': '$.runId', action: 'stage' } },
+      ResultPath: null,
+      Next: 'Validate landing objects',
     });
     const happy: string[] = [];
     for (let name: string | undefined = STATE.validate; name; ) {
