@@ -391,6 +391,18 @@ describe('lakehouse: orchestration and ingestion', () => {
   });
 });
 
+describe('stacks/README.md, First apply', () => {
+  it('names the Lambda concurrency quota each environment needs: its reservations plus the 100 Lambda keeps unreserved', () => {
+    const readme = readFileSync(join(catalog.root, 'stacks', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## First apply'), readme.indexOf('**Why the lakehouse provider'));
+    for (const stack of [DEV, PROD]) {
+      const reserved = all(stack, 'aws_lambda_function').reduce((n, f) => n + Number(f.reserved_concurrent_executions), 0);
+      const env = stack.split('-')[1];
+      expect(section).toMatch(new RegExp(`\\*\\*${reserved + 100}\\*\\* in ${env}`));
+    }
+  });
+});
+
 describe('Lake Formation registration role', () => {
   it('trusts Lake Formation the way the Lake Formation guide documents, without aws:SourceAccount (a condition on a key Lake Formation does not send would fail every GetDataAccess)', () => {
     for (const stack of [DEV, PROD]) {
