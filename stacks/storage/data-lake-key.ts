@@ -35,12 +35,13 @@ export class DataLakeKey extends Construct {
       { sid: 'PlanRoleReadsKey', principals: [{ type: 'AWS', identifiers: [names.planRoleArn] }], actions: [...KEY_READ_ACTIONS], resources: ['*'] },
       {
         // The Glue catalog is encrypted with this key, so reading a table's definition decrypts;
-        // kms:ViaService keeps the plan role from decrypting anything else.
-        sid: 'PlanRoleReadsEncryptedCatalog',
+        // so are the Lambdas' environment variables (bucket and database names, no secret), which a
+        // plan reads to compare them. kms:ViaService keeps the plan role from decrypting anything else.
+        sid: 'PlanRoleReadsEncryptedConfiguration',
         principals: [{ type: 'AWS', identifiers: [names.planRoleArn] }],
         actions: ['kms:Decrypt'],
         resources: ['*'],
-        conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${names.region}.amazonaws.com`] }],
+        conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${names.region}.amazonaws.com`, `lambda.${names.region}.amazonaws.com`] }],
       },
       {
         sid: 'CloudWatchLogsEncryptsEnvironmentLogGroups',

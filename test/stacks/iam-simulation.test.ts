@@ -217,10 +217,11 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     }
   });
 
-  it('the plan role decrypts the environment key only through Glue (to read the encrypted catalog)', async () => {
+  it('the plan role decrypts the environment key only through Glue and Lambda (the encrypted catalog and function settings)', async () => {
     const plan = role('dev', 'stedi-dev-plan');
     const key = { action: 'kms:Decrypt', resource: 'arn:aws:kms:eu-west-1:111111111111:key/key_F64E54E4', resourcePolicy: keyPolicy.dev };
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev', 'kms:ViaService': 'glue.eu-west-1.amazonaws.com' } })).toBe('Allowed');
+    expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev', 'kms:ViaService': 'lambda.eu-west-1.amazonaws.com' } })).toBe('Allowed');
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev', 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } })).toBe('ImplicitlyDenied');
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev' } })).toBe('ImplicitlyDenied');
   });
