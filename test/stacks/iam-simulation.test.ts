@@ -166,6 +166,41 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the guards deny what must never happen, whatever the service-wide statements allow', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      const other = names(env === 'dev' ? 'prod' : 'dev');
+      const denied = [
+        ['s3:DeleteBucket', n.bucketArn('landing')],
+        ['s3:DeleteObject', `${n.bucketArn('landing')}/customer/customer-1.json`],
+        ['s3:DeleteObjectVersion', `${n.bucketArn('landing')}/customer/customer-1.json`],
+        ['states:StartExecution', n.stateMachineArn],
+        ['lambda:InvokeFunction', n.functionArn('publish')],
+        ['glue:StartJobRun', n.glueJobArn('customer_trusted')],
+        ['athena:StartQueryExecution', n.workgroupArn],
+        ['firehose:PutRecord', n.deliveryStreamArn('step_trainer')],
+        ['lakeformation:GetDataAccess', '*'],
+        ['glue:PutResourcePolicy', n.glueCatalogArn],
+        ['s3:PutBucketPolicy', other.bucketArn('landing')],
+        ['iam:CreatePolicy', `arn:aws:iam::${n.account}:policy/anything`],
+      ];
+      for (const [action, resource] of denied) expect(`${action} ${await decide(deploy, { action, resource })}`).toBe(`${action} ExplicitlyDenied`);
+      // What the service-wide statements are for stays allowed.
+      for (const [action, resource] of [['s3:DeleteBucket', n.bucketArn('trusted')], ['states:UpdateStateMachine', n.stateMachineArn], ['lambda:UpdateFunctionCode', n.functionArn('publish')]]) {
+        expect(`${action} ${await decide(deploy, { action, resource })}`).toBe(`${action} Allowed`);
+      }
+      for (const [action, resource] of [
+        ['logs:GetLogEvents', `${n.logGroupArn(n.logGroup('states'))}:log-stream:x`],
+        ['states:GetExecutionHistory', `arn:aws:states:${n.region}:${n.account}:execution:${n.stateMachine}:x`],
+        ['s3:GetObject', `${n.bucketArn('trusted')}/customer_trusted/run_id=r/part-0.parquet`],
+      ]) {
+        expect(`${action} ${await decide(plan, { action, resource })}`).toBe(`${action} ExplicitlyDenied`);
+      }
+    }
+  });
+
   it('a plan may validate the state machine definition, as the provider does while it plans (state_machine.go CustomizeDiff)', async () => {
     for (const env of ['dev', 'prod']) {
       const plan = role(env, `stedi-${env}-plan`);
