@@ -29,7 +29,7 @@ function lakeFormationCell(w: WorkloadAccess, access: EffectiveAccess): string {
 function iamCell(w: WorkloadAccess): string {
   if (!w.iamZonePaths.length) return '—';
   return w.iamZonePaths
-    .map((x) => `${x.zones.join(', ')} ${keys(x.resources)}: ${x.actions.join(', ')} (${x.use}) — ${x.rule ? esc(x.rule.reason) : '**not an allowed IAM path** (src/governance/iam-paths.ts)'}`)
+    .map((x) => `${x.zones.join(', ')} ${keys(x.resources)}: ${x.actions.join(', ')} (${x.use}) — ${x.reason !== undefined ? esc(x.reason) : '**not an allowed IAM path** (src/governance/iam-paths.ts)'}`)
     .join('<br>');
 }
 

@@ -19,8 +19,8 @@ export interface IamZonePath {
   readonly use: ZoneDataUse;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
-  /** The rule of iam-paths.ts it is, when it is one. */
-  readonly rule?: IamPathRule;
+  /** Why it may: the reason of its rule in iam-paths.ts; absent when it is no allowed path. */
+  readonly reason?: string;
 }
 
 export interface OtherDataAccess {
@@ -92,7 +92,7 @@ export function workloadAccessOf(json: TerraformJson, stack: string, record: Gov
       const zones = [...new Set(resources.flatMap((r) => zonesOf(r, record.zoneLocations)))].sort((a, b) => zoneOrder(a) - zoneOrder(b));
       if (zones.length) {
         const rule = IAM_PATHS.find((x) => matchesRule(x, purpose, st, zones, actions));
-        iamZonePaths.push({ statement: st.Sid ?? '(no Sid)', zones, use: useOf(actions), actions, resources, ...(rule ? { rule } : {}) });
+        iamZonePaths.push({ statement: st.Sid ?? '(no Sid)', zones, use: useOf(actions), actions, resources, ...(rule ? { reason: rule.reason } : {}) });
       } else {
         const buckets = [...new Set(resources.map((r) => S3_ARN.exec(r)?.[1] ?? r))];
         for (const b of buckets) {

@@ -29,7 +29,7 @@ describe('workload access (which workload reaches which data by which mechanism)
   it('says, for every workload role, whether Lake Formation decides, which IAM paths to zone data it has and why, and what else it reaches', () => {
     const workloads = model(synth.stack(DEV).json as TerraformJson).workloads;
     const summary = Object.fromEntries(
-      workloads.map((w) => [w.purpose, { persona: w.persona, lakeFormation: w.lakeFormation, iam: w.iamZonePaths.map((p) => `${p.statement} ${p.use}${p.rule ? '' : ' UNLISTED'}`), other: [...new Set(w.otherData.map((o) => o.bucket))] }]),
+      workloads.map((w) => [w.purpose, { persona: w.persona, lakeFormation: w.lakeFormation, iam: w.iamZonePaths.map((p) => `${p.statement} ${p.use}${p.reason !== undefined ? '' : ' UNLISTED'}`), other: [...new Set(w.otherData.map((o) => o.bucket))] }]),
     );
     expect(summary).toEqual({
       delivery: { persona: 'ingestion', lakeFormation: false, iam: ['FindLandingBucket names', 'DeliverStreamedFiles content'], other: [] },

@@ -14,7 +14,7 @@ export const WorkloadDataThroughLakeFormation: GovernanceCheck = {
     const findings: Finding[] = [];
     for (const w of model.workloads) {
       for (const p of w.iamZonePaths) {
-        if (p.rule) continue;
+        if (p.reason !== undefined) continue;
         findings.push({ resource: w.role, detail: `statement ${p.statement} reaches ${p.zones.join(', ')} data through IAM alone: ${p.actions.join(', ')} on ${p.resources.join(', ')}` });
       }
     }
