@@ -1,5 +1,6 @@
 // Renders effective access for people (markdown, read in pull requests) and machines (JSON).
 import type { ColumnAccess, EffectiveAccess, PrincipalAccess, TableAccess } from './effective-access';
+import { renderWorkloadAccessMarkdown } from './render-workload-access';
 import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder } from './vocabulary';
 
 export type GrantsFormat = 'md' | 'json';
@@ -172,6 +173,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
     out.push('No grants.');
     out.push('');
   }
+  out.push(...renderWorkloadAccessMarkdown(access));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 

@@ -2,6 +2,10 @@
 // (the same BatchValidator and ajv RecordContract the local runner uses). Valid records, projected
 // onto the DDL's columns, go to the run's validated folder; invalid ones to the run's quarantine
 // folder with file, line and reasons. Nothing is dropped: read = valid + quarantined.
+// Lake Formation decides what it reads and writes of the zones: it reads a landing object with
+// credentials vended for the dataset's landing table (SELECT) and writes the valid records with
+// credentials vended for that table's staging copy (INSERT), which the run's Stage step pointed at
+// the run's validated folder. Quarantine is not a Lake Formation table: it writes there with its role.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -10,6 +14,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchValidator, unreadableRecord, type QuarantineRecord } from '../pipeline/record-batch';
 import { DEFAULT_MAX_LINE_BYTES, gunzipSource, isGzip, lineBatches } from '../pipeline/line-reader';
@@ -18,6 +23,7 @@ import { reasonKey } from '../pipeline/validate';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
 import { checkRunId, quarantinePrefix, runFolder, s3Uri, validatedPrefix } from './run-layout';
+import { tableCredentials } from './table-credentials';
 
 /** One item of the Distributed Map: a landing object and the run it belongs to. */
 export interface ValidateObjectEvent {
@@ -49,8 +55,19 @@ export interface ValidateObjectResult {
   readonly quarantineObject?: string;
 }
 
+/** The S3 clients the validator reaches zone data with, per dataset. */
+export interface ZoneDataAccess {
+  /** Reads the dataset's landing objects (its landing table's location). */
+  landing(dataset: string): Promise<S3Client>;
+  /** Writes the run's valid records of the dataset (its staging table, pointed at the run's validated folder). */
+  validated(dataset: string, runId: string): Promise<S3Client>;
+}
+
 export interface ValidatorOptions {
+  /** Writes quarantine (not a Lake Formation table). */
   readonly s3: S3Client;
+  /** How landing is read and validated records written. @default - `s3` for both (tests, local stand-ins) */
+  readonly zoneData?: ZoneDataAccess;
   readonly catalog: LambdaCatalog;
   readonly trustedBucket: string;
   readonly quarantineBucket: string;
@@ -113,7 +130,8 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
       validWritten.catch(() => undefined); // awaited below; this keeps an early failure from going unhandled
       const quarantineOut = createWriteStream(quarantineFile);
 
-      const object = await options.s3.send(new GetObjectCommand({ Bucket: event.bucket, Key: key }));
+      const zone = options.zoneData ?? { landing: async () => options.s3, validated: async () => options.s3 };
+      const object = await (await zone.landing(ds.dataset)).send(new GetObjectCommand({ Bucket: event.bucket, Key: key }));
       const raw = object.Body as Readable;
       // Through gunzipSource, as the local run reads .gz files: a cut object gives the same lines.
       const body = isGzip(key) ? gunzipSource(raw) : raw;
@@ -157,8 +175,8 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
       }
 
       const id = objectId(key);
-      const upload = async (bucket: string, objectKey: string, file: string, contentType: string, encoding?: string) => {
-        await options.s3.send(
+      const upload = async (s3: S3Client, bucket: string, objectKey: string, file: string, contentType: string, encoding?: string) => {
+        await s3.send(
           new PutObjectCommand({
             Bucket: bucket,
             Key: objectKey,
@@ -172,11 +190,11 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
       };
       const validObject =
         totals.valid > 0
-          ? await upload(options.trustedBucket, `${validatedPrefix(ds.table.name)}${runFolder(runId)}${id}.json.gz`, validFile, 'application/x-ndjson', 'gzip')
+          ? await upload(await zone.validated(ds.dataset, runId), options.trustedBucket, `${validatedPrefix(ds.table.name)}${runFolder(runId)}${id}.json.gz`, validFile, 'application/x-ndjson', 'gzip')
           : undefined;
       const quarantineObject =
         totals.quarantined > 0
-          ? await upload(options.quarantineBucket, `${quarantinePrefix(ds.dataset)}${runFolder(runId)}${id}.jsonl`, quarantineFile, 'application/x-ndjson')
+          ? await upload(options.s3, options.quarantineBucket, `${quarantinePrefix(ds.dataset)}${runFolder(runId)}${id}.jsonl`, quarantineFile, 'application/x-ndjson')
           : undefined;
       return {
         key,
@@ -198,11 +216,41 @@ let handle: ((event: ValidateObjectEvent) => Promise<ValidateObjectResult>) | un
 
 /** The Lambda entry point: one Distributed Map item. */
 export async function handler(event: ValidateObjectEvent): Promise<ValidateObjectResult> {
+  const catalog = embeddedCatalog();
   handle ??= createValidator({
     s3: new S3Client({}),
-    catalog: embeddedCatalog(),
+    catalog,
     trustedBucket: requireEnv(LAMBDA_ENV.trustedBucket),
     quarantineBucket: requireEnv(LAMBDA_ENV.quarantineBucket),
+    zoneData: lakeFormationZoneData(catalog, {
+      lakeFormation: new LakeFormationClient({}),
+      region: requireEnv('AWS_REGION'),
+      accountId: requireEnv(LAMBDA_ENV.accountId),
+      databases: JSON.parse(requireEnv(LAMBDA_ENV.databases)) as Record<string, string>,
+    }),
   });
   return handle(event);
+}
+
+/** Zone data through Lake Formation: the landing table to read, its staging copy to write. */
+export function lakeFormationZoneData(
+  catalog: LambdaCatalog,
+  o: { lakeFormation: LakeFormationClient; region: string; accountId: string; databases: Readonly<Record<string, string>>; s3For?: Parameters<typeof tableCredentials>[0]['s3For'] },
+): ZoneDataAccess {
+  const credentials = tableCredentials({ lakeFormation: o.lakeFormation, region: o.region, accountId: o.accountId, ...(o.s3For ? { s3For: o.s3For } : {}) });
+  const tableOf = (dataset: string) => {
+    const d = catalog.datasets.find((x) => x.dataset === dataset);
+    if (!d) throw new Error(`no landing table for dataset ${dataset}`);
+    return d.table.name;
+  };
+  const database = (zone: string) => {
+    const db = o.databases[zone];
+    if (!db) throw new Error(`no Glue database configured for zone ${zone} (${LAMBDA_ENV.databases})`);
+    return db;
+  };
+  return {
+    landing: (dataset) => credentials(database('landing'), tableOf(dataset), 'SELECT', 'published'),
+    // Scoped by run: the staging table points at the run's folder, and so do credentials vended for it.
+    validated: (dataset, runId) => credentials(database('staging'), tableOf(dataset), 'INSERT', runId),
+  };
 }
