@@ -6,9 +6,10 @@ import { CatalogError, loadCatalog } from './src/catalog/registry';
 import { describeFinding } from './stacks/checks/security-check';
 import { checkApp, synthesizedApp, writePinnedAddresses } from './stacks/checks/synthesized-app';
 import { buildLakehouseApp } from './stacks/lakehouse-app';
+import { synthLambdaCatalog } from './stacks/orchestration/synth-lambda-catalog';
 import { checkGrantsIn } from './src/governance/grants-command';
 
-function main(): void {
+async function main(): Promise<void> {
   let catalog;
   let environments;
   try {
@@ -21,8 +22,10 @@ function main(): void {
     }
     throw e;
   }
+  // The gate Lambda's catalog carries the lineage of the rules' sample columns, traced here with DuckDB.
+  const lambdaCatalog = await synthLambdaCatalog(catalog);
   const app = new App();
-  buildLakehouseApp(app, { environments, catalog });
+  buildLakehouseApp(app, { environments, catalog, lambdaCatalog });
   app.synth();
 
   // The security checks run on what was just written; a violation fails synth (and so deploy).
@@ -45,4 +48,7 @@ function main(): void {
   if (failed.length || governance.violations) process.exit(1);
 }
 
-main();
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(70);
+});

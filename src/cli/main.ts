@@ -19,26 +19,24 @@ import { registerGenerateCommands } from './generate-command';
 import { GenerateOptionsError } from '../generator/generate-options';
 import { LandingNotEmptyError } from '../generator/generator';
 import { loadCatalog } from '../catalog/registry';
-import { gateLocalLake } from '../gates/lake-gate';
-import { gateEnvironment } from '../gates/athena-gate';
+import { AwsCredentialsError } from '../gates/athena-gate';
 import { checkGrantsIn, diffGrantsBetween, GRANTS_FORMATS, GrantsCommandError, renderGrantsForEnvironment } from '../governance/grants-command';
 import { GrantsPolicyError } from '../governance/grants-policy';
 import { SynthesizedStackError } from '../governance/terraform-json';
-import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environments/environment-config';
-import { EnvironmentConfigError, loadEnvironment } from '../../config/environments/load-environment';
-import { blockingMessage, loadGateSetup } from '../gates/auditor';
-import type { GateResult } from '../gates/evaluator';
+import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
+import { EnvironmentConfigError } from '../../config/environments/load-environment';
 import { RuleFileError } from '../gates/rule-file';
 import { GateConfigError } from '../gates/gate-config';
 import { RunLock } from '../pipeline/run-lock';
 import { textTable } from './text-table';
+import { GateUsageError, registerGateCommand } from './gate-command';
 
 /** Exit statuses: the contract scripts and CI rely on. */
 export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } as const;
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError, GateUsageError, AwsCredentialsError];
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -168,26 +166,7 @@ export function buildProgram(): Command {
       }
     });
 
-  program
-    .command('gate')
-    .description('evaluate the quality rules on the published tables (or the staged tables of the last blocked run)')
-    .addOption(new Option('--engine <engine>', 'where the rules run').choices(['duckdb', 'athena']).default('duckdb'))
-    .addOption(new Option('--env <env>', 'environment whose Glue tables the athena engine audits').choices([...ENVIRONMENT_NAMES]))
-    .option('--lake <dir>', 'lake folder (duckdb engine)', DEFAULT_LAKE)
-    .option('--staged', 'audit the staged tables instead of the published ones')
-    .option('--json', 'print the gate results as JSON')
-    .action(async (o) => {
-      const catalog = loadCatalog();
-      if (o.engine === 'athena') {
-        if (!o.env) throw new UsageError(`--engine athena needs --env (${ENVIRONMENT_NAMES.join(' or ')})`);
-        const env = loadEnvironment(o.env as EnvironmentName, catalog.datasets.map((d) => d.dataset));
-        process.exitCode = printGate(await gateEnvironment(env, catalog, loadGateSetup(catalog), { staged: Boolean(o.staged) }), Boolean(o.json));
-        return;
-      }
-      const { gates, skipped } = await gateLocalLake(new LakeLayout(o.lake), catalog, loadGateSetup(catalog), Boolean(o.staged));
-      if (skipped.length) process.stderr.write(`not evaluated (their tables are not in the lake): ${skipped.join(', ')}\n`);
-      process.exitCode = printGate(gates, Boolean(o.json));
-    });
+  registerGateCommand(program, { lake: DEFAULT_LAKE });
 
   program
     .command('rollback')
@@ -272,20 +251,6 @@ export function buildProgram(): Command {
   });
 
   return program;
-}
-
-/** Prints gate results; returns the exit status (1 when a rule blocks). */
-export function printGate(results: readonly GateResult[], json: boolean): number {
-  const blocking = results.flatMap((g) => g.rules.filter((r) => r.blocking));
-  if (json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  else {
-    const rows = results.flatMap((g) => g.rules.map((r) => [g.zone, r.name, r.severity, r.status, r.failing, r.allowed]));
-    process.stdout.write(textTable(['zone', 'rule', 'severity', 'status', 'failing', 'allowed'], rows) + '\n');
-    const queries = results.reduce((n, g) => n + g.queries, 0);
-    process.stdout.write(`\n${queries} queries; ${blocking.length ? 'BLOCKED' : 'passed'}\n`);
-    for (const r of blocking) process.stdout.write(`  - ${blockingMessage(r)}\n`);
-  }
-  return blocking.length ? EXIT.blocked : EXIT.published;
 }
 
 export function nonNegativeInt(v: string): number {

@@ -112,12 +112,16 @@ describe('a failing gate blocks promotion', () => {
     const blocked = await runPipeline({ landing, lake });
 
     expect(blocked.status).toBe('blocked');
-    expect(blocked.problems).toEqual([expect.stringMatching(/^rule serial_number_shared_by_customers failed: 1 failing \(allowed 0\)/)]);
+    expect(blocked.problems).toEqual([expect.stringMatching(/^FAIL serial_number_shared_by_customers: found 1 row \(0 allowed\); expected: a step trainer serial number/)]);
     const shared = blocked.gates.trusted!.rules.find((r) => r.name === 'serial_number_shared_by_customers')!;
+    // The emails the rule derives (MIN/MAX of email) are personal data: tokens, not addresses.
     expect(shared.sample).toEqual([
-      { serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', customers: 2, first_email: 'Eve.Stone@test.com', last_email: 'Santosh.Clayton@test.com' },
+      { serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', customers: 2, first_email: expect.stringMatching(/^pii:[0-9a-f]{10}$/), last_email: expect.stringMatching(/^pii:[0-9a-f]{10}$/) },
     ]);
-    expect(blocked.gates.curated).toBeUndefined();
+    expect(shared.maskedColumns).toEqual(['first_email', 'last_email']);
+    // The curated gate never ran: its rules are listed, skipped, with why.
+    expect(blocked.gates.curated!.skipped).toBe('the trusted gate blocked the run, so the curated gate did not run');
+    expect(new Set(blocked.gates.curated!.rules.map((r) => [r.status, r.blocking].join()))).toEqual(new Set(['skip,false']));
 
     const publishedAfter = await new LakeCatalog(layout).published();
     expect(publishedAfter).toEqual(publishedBefore);

@@ -132,7 +132,10 @@ describe('renderJunit', () => {
 
   it('a failed error rule is a <failure> naming its count, with the failing rows in the body', () => {
     const c = junit(blockedManifest()).testsuite[1].testcase[2];
-    expect([c.failure?.type, c.failure?.message]).toEqual(['error', '12 failing, 0 allowed: serial_number_shared_by_customers holds']);
+    expect([c.failure?.type, c.failure?.message]).toEqual([
+      'error',
+      'FAIL serial_number_shared_by_customers: found 12 rows (0 allowed); expected: serial_number_shared_by_customers holds [quality-rules/rules/serial_number_shared_by_customers.sql]',
+    ]);
     expect(c.failure?.['#text']).toBe(
       [
         'serial_number_shared_by_customers holds',
@@ -151,7 +154,7 @@ describe('renderJunit', () => {
     const c = junit(blockedManifest()).testsuite[1].testcase[1];
     expect([c.failure, c.error]).toEqual([undefined, undefined]);
     expect(c['system-out']?.split('\n').slice(0, 2)).toEqual([
-      'WARNING: 2 failing, 0 allowed (severity warn: reported, does not block)',
+      'WARNING: found 2 rows (0 allowed) (severity warn: reported, does not block)',
       'customer_birthday_plausible holds',
     ]);
   });
@@ -172,7 +175,7 @@ describe('renderJunit', () => {
     ]);
     const xml = renderJunit(buildReport(blockedManifest()));
     expect(xml).toContain(
-      '    <properties>\n      <property name="queries" value="7"/>\n      <property name="scans.customer_trusted" value="2"/>\n      <property name="scans.customer_landing" value="1"/>\n    </properties>',
+      '    <properties>\n      <property name="queries" value="7"/>\n      <property name="scans.customer_trusted" value="2"/>\n      <property name="scans.customer_landing" value="1"/>\n      <property name="tally" value="PASS=1 WARN=1 ERROR=2 SKIP=0 TOTAL=4"/>\n    </properties>',
     );
   });
 
@@ -200,7 +203,7 @@ describe('renderJunit', () => {
     const [f, e] = doc.testsuite[1].testcase;
     const cleaned = `<b a="1">&amp; 'x' ]]> \uFFFD\uFFFD \uFFFD end`;
     expect(f.name).toBe(`r<"&'>`);
-    expect(f.failure?.message).toBe(`1 failing, 0 allowed: line1\nline2 ${cleaned}`);
+    expect(f.failure?.message).toBe(`FAIL ${f.name}: found v=${cleaned} (0 allowed); expected: line1\nline2 ${cleaned} [quality-rules/rules/${f.name}.sql]`);
     expect(f.failure?.['#text']).toContain(`  v=${cleaned}`);
     expect(e.error?.message).toBe(cleaned);
   });
