@@ -208,10 +208,10 @@ function quietRulesSection(report: Gates, o: Required<MarkdownOptions>, w: CellW
   };
 }
 
-function maskedNote(r: ReportRule, shown: readonly string[]): string | undefined {
+function maskedNote(r: ReportRule, shown: readonly string[], w: CellWriter): string | undefined {
   const masked = r.failingRows.masked.filter((c) => shown.includes(c));
   if (!masked.length) return undefined;
-  return `${masked.join(', ')} ${masked.length === 1 ? 'is' : 'are'} masked: personal data (\`pii\` in ddl/) or derived from it; equal tokens are equal values within this report`;
+  return `masked (personal data, \`pii\` in ddl/, or derived from it): ${masked.map((c) => w.text(c, 40)).join(', ')}; equal tokens are equal values within this report`;
 }
 
 function failedRuleBlock(r: ReportRule, o: Required<MarkdownOptions>, w: CellWriter): string {
@@ -232,7 +232,7 @@ function failedRuleBlock(r: ReportRule, o: Required<MarkdownOptions>, w: CellWri
   const notes: string[] = [];
   if (r.failing > rows.length) notes.push(`showing ${count(rows.length)} of ${count(r.failing)} failing rows`);
   if (columns.length > cols.length) notes.push(`${count(columns.length - cols.length)} more columns in ${o.fullReport}`);
-  const masked = maskedNote(r, cols);
+  const masked = maskedNote(r, cols, w);
   if (masked) notes.push(masked);
   if (notes.length) {
     const note = notes.join('; ');

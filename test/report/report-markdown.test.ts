@@ -118,6 +118,13 @@ describe('renderMarkdown: sections', () => {
     );
   });
 
+  it('says which columns hold tokens for personal data, their names escaped', () => {
+    const m = { ...blockedManifest(), gates: { trusted: gate('trusted', [failed({ name: 'shared', failing: 1, columns: ['first_email', 'n'], sample: [{ first_email: 'pii:0123456789', n: 2 }], maskedColumns: ['first_email'] })]) } };
+    expect(md(m)).toContain(
+      '| pii:0123456789 | 2 |\n\n_Masked (personal data, `pii` in ddl/, or derived from it): first\\_email; equal tokens are equal values within this report._',
+    );
+  });
+
   it('shows at most N failing rows: as many as the gate kept', () => {
     const sample = Array.from({ length: 10 }, (_, i) => ({ id: i }));
     const m = { ...blockedManifest(), gates: { trusted: gate('trusted', [failed({ name: 'many', failing: 500, columns: ['id'], sample })]) } };
