@@ -100,7 +100,8 @@ export function findingText(r: Finding): string {
       );
     }
     default: {
-      const allowed = r.tolerance.share !== undefined ? `${count(r.allowed)} allowed (${sharePercent(r.tolerance.share)})` : `${count(r.allowed)} allowed`;
+      const allowed =
+        r.tolerance.share !== undefined ? `${count(r.allowed)} allowed: ${sharePercent(r.tolerance.share)} of ${count(r.checked ?? 0)} rows` : `${count(r.allowed)} allowed`;
       // One row of a few columns says it best itself (customer_curated_not_empty: customers=0).
       if (r.failing === 1 && first && r.columns.length <= 2) {
         return `found ${r.columns.map((c) => `${c}=${shortValue(first[c])}`).join(', ')} (${allowed})`;

@@ -122,6 +122,13 @@ describe('a failing gate blocks promotion', () => {
     // The curated gate never ran: its rules are listed, skipped, with why.
     expect(blocked.gates.curated!.skipped).toBe('the trusted gate blocked the run, so the curated gate did not run');
     expect(new Set(blocked.gates.curated!.rules.map((r) => [r.status, r.blocking].join()))).toEqual(new Set(['skip,false']));
+    // So the blocked run's junit.xml lists every rule the published run's does (issue 16: 20 cases
+    // against 27), and the volume checks it would have made against that published run.
+    const junit = (runId: string) => readFileSync(join(lake, 'runs', runId, 'junit.xml'), 'utf8');
+    const cases = (runId: string) => [...junit(runId).matchAll(/<testcase name="([^"]+)" classname="(\w+)"/g)].map((m) => `${m[2]}.${m[1]}`);
+    expect(cases(blocked.runId)).toEqual(expect.arrayContaining(cases(good.runId)));
+    expect(cases(blocked.runId).filter((c) => !cases(good.runId).includes(c))).toEqual(['curated.volume_customer_curated', 'curated.volume_machine_learning_curated']);
+    expect((junit(blocked.runId).match(/<skipped message="the trusted gate blocked the run, so the curated gate did not run"\/>/g) ?? []).length).toBe(blocked.gates.curated!.rules.length);
 
     const publishedAfter = await new LakeCatalog(layout).published();
     expect(publishedAfter).toEqual(publishedBefore);

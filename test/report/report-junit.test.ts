@@ -3,26 +3,33 @@ import type { RunManifest } from '../../src/pipeline/manifest';
 import { buildReport } from '../../src/report/run-report';
 import { renderJunit } from '../../src/report/report-junit';
 import { blockedManifest, broken, failed, failedManifest, gate, publishedManifest, rule } from './report-fixtures';
+import { skippedGate } from '../../src/gates/evaluator';
+import { loadGateConfig } from '../../src/gates/gate-config';
+import { loadRules } from '../../src/gates/rule-file';
+import { loadCatalog } from '../../src/catalog/registry';
 
 interface Attrs {
   readonly name: string;
   readonly tests?: string;
   readonly failures?: string;
   readonly errors?: string;
+  readonly skipped?: string;
   readonly classname?: string;
+  readonly time?: string;
 }
 interface Outcome {
   readonly type?: string;
   readonly message?: string;
   readonly '#text'?: string;
 }
-interface Case extends Attrs {
+interface Case extends Omit<Attrs, 'skipped'> {
+  readonly skipped?: Outcome;
   readonly failure?: Outcome;
   readonly error?: Outcome;
   readonly 'system-out'?: string;
 }
 interface Suite extends Attrs {
-  readonly testcase: Case[];
+  readonly testcase: readonly Case[];
 }
 interface Doc {
   readonly testsuites: Attrs & { readonly testsuite: Suite[] };
@@ -65,6 +72,7 @@ const SCHEMA: Record<string, { children: string[]; attributes: string[]; require
     required: ['name'],
   },
   failure: { children: [], attributes: ['type', 'message'], required: [] },
+  skipped: { children: [], attributes: ['message'], required: [] },
   error: { children: [], attributes: ['type', 'message'], required: [] },
   'system-out': { children: [], attributes: [], required: [] },
 };
@@ -177,6 +185,24 @@ describe('renderJunit', () => {
     expect(xml).toContain(
       '    <properties>\n      <property name="queries" value="7"/>\n      <property name="scans.customer_trusted" value="2"/>\n      <property name="scans.customer_landing" value="1"/>\n      <property name="tally" value="PASS=1 WARN=1 ERROR=2 SKIP=0 TOTAL=4"/>\n    </properties>',
     );
+  });
+
+  it('a blocked run lists the rules of the gate it never reached as <skipped> with the reason, so it counts as many cases', () => {
+    const reason = 'the trusted gate blocked the run, so the curated gate did not run';
+    const curated = skippedGate('curated', loadRules(loadCatalog()), loadGateConfig(loadCatalog()), reason, [], ['customer_curated']);
+    const m = { ...blockedManifest(), gates: { ...blockedManifest().gates, curated } };
+    const xml = renderJunit(buildReport(m));
+    expect(schemaViolations(xml)).toEqual([]);
+    const doc = parse(xml);
+    const suite = doc.testsuite[2];
+    expect([suite.name, suite.tests, suite.skipped, suite.failures, suite.errors]).toEqual(['curated', String(curated.rules.length), String(curated.rules.length), '0', '0']);
+    expect(suite.testcase.map((c) => c.skipped?.message)).toEqual(curated.rules.map(() => reason));
+    expect(suite.testcase.map((c) => c.name)).toContain('volume_customer_curated');
+  });
+
+  it('each case has the time of its rule', () => {
+    const m = { ...blockedManifest(), gates: { trusted: gate('trusted', [rule({ name: 'slow', ms: 1234.5678 }), rule({ name: 'quick', ms: 0.4 })]) } };
+    expect(junit(m).testsuite[1].testcase.map((c) => c.time)).toEqual(['1.235', '0.000']);
   });
 
   it('a failed run is an <error> in the run suite, so CI never sees a green or empty report', () => {
