@@ -38,8 +38,8 @@ export interface CatalogLineage {
   readonly unannotated: readonly { readonly table: string; readonly column: string; readonly sources: readonly string[]; readonly unknown: readonly string[] }[];
 }
 
-/** The parse tree of one SELECT as DuckDB's json_serialize_sql returns it (parsed JSON). */
-export type ParseTreeOf = (sql: string) => Promise<unknown>;
+/** The parse trees of SELECTs, in order, as DuckDB's json_serialize_sql returns them (parsed JSON). */
+export type ParseTreesOf = (sqls: readonly string[]) => Promise<unknown[]>;
 
 /** True when a value may be personal data: derived from a `pii` column, or not provably free of one. */
 export function isPersonal(t: ColumnTaint): boolean {
@@ -311,9 +311,14 @@ export function traceParseTree(tree: unknown, tables: CatalogLineage['tables']):
   return traceNode(statements[0].node, root).lineage;
 }
 
+/** The lineage of SELECTs over the catalog's tables, in order. */
+export async function traceQueries(sqls: readonly string[], lineage: CatalogLineage, parseTrees: ParseTreesOf): Promise<QueryLineage[]> {
+  return (await parseTrees(sqls)).map((tree) => traceParseTree(tree, lineage.tables));
+}
+
 /** The lineage of one SELECT over the catalog's tables. */
-export async function traceQuery(sql: string, lineage: CatalogLineage, parseTree: ParseTreeOf): Promise<QueryLineage> {
-  return traceParseTree(await parseTree(sql), lineage.tables);
+export async function traceQuery(sql: string, lineage: CatalogLineage, parseTrees: ParseTreesOf): Promise<QueryLineage> {
+  return (await traceQueries([sql], lineage, parseTrees))[0];
 }
 
 const derived = new WeakMap<Catalog, Promise<CatalogLineage>>();
@@ -323,10 +328,10 @@ const derived = new WeakMap<Catalog, Promise<CatalogLineage>>();
  * them, each built table's columns traced through its transform (in build order) and joined with
  * its own annotations. Computed once per loaded catalog.
  */
-export function deriveCatalogLineage(catalog: Catalog, parseTree: ParseTreeOf): Promise<CatalogLineage> {
+export function deriveCatalogLineage(catalog: Catalog, parseTrees: ParseTreesOf): Promise<CatalogLineage> {
   let p = derived.get(catalog);
   if (!p) {
-    p = derive(catalog, parseTree);
+    p = derive(catalog, parseTrees);
     derived.set(catalog, p);
     // A failed derivation (the parser went away) is not cached.
     p.catch(() => derived.delete(catalog));
@@ -334,15 +339,17 @@ export function deriveCatalogLineage(catalog: Catalog, parseTree: ParseTreeOf): 
   return p;
 }
 
-async function derive(catalog: Catalog, parseTree: ParseTreeOf): Promise<CatalogLineage> {
+async function derive(catalog: Catalog, parseTrees: ParseTreesOf): Promise<CatalogLineage> {
   const tables: Record<string, TracedColumn[]> = {};
   const annotated = (table: string, c: { name: string; pii: boolean }): ColumnTaint => (c.pii ? { sources: [`${table}.${c.name}`], unknown: [] } : CLEAR);
   for (const t of catalog.tables.values()) {
     if (t.zone === 'landing') tables[t.name] = t.columns.map((c) => named(c.name, annotated(t.name, c)));
   }
   const unannotated: CatalogLineage['unannotated'][number][] = [];
-  for (const tr of catalog.transforms) {
-    const traced = traceParseTree(await parseTree(tr.sql.replace(/;\s*$/, '')), tables);
+  // Parsed at once; traced in build order, each transform over the tables traced before it.
+  const trees = await parseTrees(catalog.transforms.map((tr) => tr.sql.replace(/;\s*$/, '')));
+  for (const [i, tr] of catalog.transforms.entries()) {
+    const traced = traceParseTree(trees[i], tables);
     tables[tr.table.name] = tr.table.columns.map((c) => {
       // The runner selects the transform's output by column name (runner.ts typedSelect).
       const hits = 'unknown' in traced ? [] : traced.columns.filter((x) => x.name !== null && lower(x.name) === lower(c.name));

@@ -3,7 +3,7 @@
 // skipped, rule by rule, so every report lists every rule.
 import type { Auditor } from '../pipeline/runner';
 import { BUILT_ZONES, type Catalog } from '../catalog/registry';
-import { deriveCatalogLineage, type ParseTreeOf } from '../catalog/column-lineage';
+import { deriveCatalogLineage, type ParseTreesOf } from '../catalog/column-lineage';
 import type { RunManifest } from '../pipeline/manifest';
 import { evaluateGate, skippedGate, type RuleResult } from './evaluator';
 import { loadGateConfig, type GateConfig } from './gate-config';
@@ -34,9 +34,9 @@ export function loadGateSetup(catalog: Catalog): GateSetup {
 }
 
 /** The setup with the lineage of every rule's sample columns, traced through the parser given. */
-export async function withSamplePrivacy(setup: GateSetup, catalog: Catalog, parseTree: ParseTreeOf): Promise<GateSetup> {
-  const lineage = await deriveCatalogLineage(catalog, parseTree);
-  return { ...setup, privacy: await deriveSamplePrivacy(setup.rules, lineage, parseTree) };
+export async function withSamplePrivacy(setup: GateSetup, catalog: Catalog, parseTrees: ParseTreesOf): Promise<GateSetup> {
+  const lineage = await deriveCatalogLineage(catalog, parseTrees);
+  return { ...setup, privacy: await deriveSamplePrivacy(setup.rules, lineage, parseTrees) };
 }
 
 /**

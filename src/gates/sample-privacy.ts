@@ -12,7 +12,7 @@
 // phone number of an area code) in seconds; the reports have no use for that comparability. The
 // Lambda does the same with node:crypto, which needs no dependency and no DuckDB.
 import { createHmac, randomBytes } from 'node:crypto';
-import { isPersonal, traceQuery, type CatalogLineage, type ParseTreeOf, type QueryLineage } from '../catalog/column-lineage';
+import { isPersonal, traceQueries, type CatalogLineage, type ParseTreesOf, type QueryLineage } from '../catalog/column-lineage';
 import type { SqlValue } from '../engine/engine';
 import type { Rule } from './rule-file';
 
@@ -22,10 +22,9 @@ export interface SamplePrivacy {
 }
 
 /** Traces every rule's output columns; a rule the tracer cannot follow has every sample value masked. */
-export async function deriveSamplePrivacy(rules: readonly Rule[], lineage: CatalogLineage, parseTree: ParseTreeOf): Promise<SamplePrivacy> {
-  const out: Record<string, QueryLineage> = {};
-  for (const r of rules) out[r.name] = await traceQuery(r.sql, lineage, parseTree);
-  return { rules: out };
+export async function deriveSamplePrivacy(rules: readonly Rule[], lineage: CatalogLineage, parseTrees: ParseTreesOf): Promise<SamplePrivacy> {
+  const traced = await traceQueries(rules.map((r) => r.sql), lineage, parseTrees);
+  return { rules: Object.fromEntries(rules.map((r, i) => [r.name, traced[i]])) };
 }
 
 export interface MaskedSample {
