@@ -15,7 +15,8 @@ import { maskSamples, REVEAL_SAMPLES, type SampleMask, type SamplePrivacy } from
 import type { RunManifest } from '../../src/pipeline/manifest';
 import { writeReports } from '../../src/report/write-reports';
 import { showPiiRefusal } from '../../src/cli/gate-command';
-import { runStedi } from '../support/child-run';
+import { spawnSync } from 'node:child_process';
+import { runStedi, STEDI_BIN } from '../support/child-run';
 import { emptyCuratedTables, failingTables, hostileLake, sentinelIn } from '../support/hostile-tables';
 import { samplePrivacyOf } from '../support/sample-privacy';
 import { createTables } from '../support/tables';
@@ -126,6 +127,20 @@ describe('stedi gate --show-pii: a local terminal only', () => {
   it('is refused when the output is not a terminal, and allowed on one outside CI', () => {
     expect(showPiiRefusal({}, false)).toBe('--show-pii prints personal data to a terminal only, not to a pipe or a file');
     expect(showPiiRefusal({ CI: 'false' }, true)).toBeUndefined();
+  });
+
+  it('on a terminal outside CI it shows the values, and warns that it does (script(1) gives the run a terminal)', () => {
+    const { CI: _ci, GITHUB_ACTIONS: _gha, ...env } = process.env;
+    const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(STEDI_BIN)} gate --lake ${JSON.stringify(lake)} --show-pii`, '/dev/null'], {
+      env: env as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Blocked, as without --show-pii: showing the values changes nothing of the verdict.
+    expect(r.status).toBe(1);
+    const out = r.stdout;
+    expect(out).toContain('stedi: --show-pii: failing rows below hold personal data; do not paste them anywhere');
+    expect(sentinelIn(out)).toBeDefined();
   });
 
   it('stedi gate --show-pii into a pipe exits 2 with that one line, and prints no row', async () => {
