@@ -5,14 +5,19 @@
 // Invoked with `action: 'stage'` before validation, it points every staging table at the run's
 // folders: the validator and the Glue jobs then read and write the run's data through those
 // tables, under Lake Formation, never through paths.
+// Failing rows in that report hold tokens for personal data: the lineage of each rule's columns
+// was traced at synth time and embedded with the catalog (this bundle has no DuckDB to trace it),
+// and the key of the tokens is random per invocation.
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BuiltZone } from '../catalog/registry';
 import { AthenaEngine, type AthenaEngineOptions } from '../engine/athena-engine';
-import { bindTables, quoteIdent, type QueryEngine, type TableResolver } from '../engine/engine';
+import { quoteIdent, type TableResolver } from '../engine/engine';
 import { blockingMessage } from '../gates/auditor';
 import { evaluateGate, type GateResult, type RunFacts } from '../gates/evaluator';
+import { curatedFacts, trustedFacts } from '../gates/run-facts';
+import { maskSamples } from '../gates/sample-privacy';
 import { pointTable, readTable } from './glue-table-location';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
@@ -165,52 +170,15 @@ export function createStager(options: Pick<GateOptions, 'glue' | 'catalog' | 'bu
   };
 }
 
-const count = async (engine: QueryEngine, ref: string) => Number((await engine.query(`SELECT COUNT(*) AS n FROM ${ref}`)).rows[0].n);
-
 export function createGate(options: GateOptions): (event: GateEvent) => Promise<GateOutcome> {
   const { catalog, databases } = options;
   const staging = databases.staging;
   const ref = (db: string, table: string) => `${quoteIdent(db)}.${quoteIdent(table)}`;
   const resolve: TableResolver = (t) => (catalog.tables.some((x) => x.name === t) ? ref(staging, t) : undefined);
+  const factsDatasets = catalog.datasets.map((d) => ({ dataset: d.dataset, landingTable: d.table.name, accountingSql: d.accountingSql, ...(d.trustedTable ? { trustedTable: d.trustedTable } : {}) }));
 
   /** Points each staging table of the zones built so far at the run's folder (again: a gate may run alone). */
   const stage = (runId: string, zone: BuiltZone) => stageTables(options, runId, zone);
-
-  const trustedFacts = async (engine: QueryEngine, validation: ValidationTotals): Promise<RunFacts> => {
-    const datasets: Record<string, RunFacts['datasets'][string]> = {};
-    for (const d of catalog.datasets) {
-      const v = validation.datasets[d.dataset];
-      const r = await engine.query(bindTables(d.accountingSql.replace(/;\s*$/, ''), resolve));
-      const outcomes: Record<string, number> = {};
-      for (const row of r.rows) {
-        const n = Number(row.records);
-        if (n > 0) outcomes[String(row.outcome)] = (outcomes[String(row.outcome)] ?? 0) + n;
-      }
-      datasets[d.dataset] = {
-        read: v.read,
-        quarantined: v.quarantined,
-        quarantineReasons: v.reasons,
-        recordBytes: v.recordBytes,
-        quarantinedBytes: v.quarantinedBytes,
-        valid: v.valid,
-        outcomes,
-        ...(d.trustedTable ? { trustedTable: d.trustedTable, trustedRows: await count(engine, ref(staging, d.trustedTable)) } : {}),
-      };
-    }
-    return { datasets, tables: {} };
-  };
-
-  const curatedFacts = async (engine: QueryEngine): Promise<RunFacts> => {
-    const tables: Record<string, RunFacts['tables'][string]> = {};
-    for (const name of catalog.built.curated) {
-      const rows = await count(engine, ref(staging, name));
-      const published = await readTable(options.glue, databases.curated, name);
-      // A table that was never published has no previous run to compare volume with.
-      const previousRows = published.runId ? await count(engine, ref(databases.curated, name)) : undefined;
-      tables[name] = { zone: 'curated', rows, ...(previousRows !== undefined ? { previousRows } : {}) };
-    }
-    return { datasets: {}, tables };
-  };
 
   return async (event) => {
     const runId = checkRunId(event.runId);
@@ -232,12 +200,20 @@ export function createGate(options: GateOptions): (event: GateEvent) => Promise<
     let gate: GateResult;
     try {
       if (zone === 'trusted') {
-        validation = await readValidation(options.s3, event.validation!, catalog);
-        facts = await trustedFacts(engine, validation);
+        const totals = await readValidation(options.s3, event.validation!, catalog);
+        validation = totals;
+        facts = await trustedFacts(engine, factsDatasets, (d) => {
+          const v = totals.datasets[d];
+          return { read: v.read, quarantined: v.quarantined, reasons: v.reasons, valid: v.valid, recordBytes: v.recordBytes, quarantinedBytes: v.quarantinedBytes };
+        }, resolve);
       } else {
-        facts = await curatedFacts(engine);
+        facts = await curatedFacts(engine, catalog.built.curated, resolve, async (name) => {
+          const published = await readTable(options.glue, databases.curated, name);
+          // A table that was never published has no previous run to compare volume with.
+          return published.runId ? Number((await engine.query(`SELECT COUNT(*) AS n FROM ${ref(databases.curated, name)}`)).rows[0].n) : undefined;
+        });
       }
-      gate = await evaluateGate({ engine, zone, rules: catalog.rules, config: catalog.gateConfig, resolve, facts });
+      gate = await evaluateGate({ engine, zone, rules: catalog.rules, config: catalog.gateConfig, resolve, facts, samples: maskSamples(catalog.samplePrivacy) });
     } finally {
       await engine.close();
     }

@@ -20,7 +20,8 @@ import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
 import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
-import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
+import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
+import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { RuleFileError } from '../gates/rule-file';
 
 /** Phases in the order a run goes through them. */
@@ -287,10 +288,14 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     onWait: (holder, ms) =>
       emit({ kind: 'notice', message: `the lake catalog is held by ${holder ? `${holder.program} (pid ${holder.pid})` : 'another process'}; waiting up to ${Math.round(ms / 1000)} s` }),
   });
+  // The quality gate of quality-rules/ (absent when the caller brings its own audit).
+  let setup: GateSetup | undefined;
   try {
-    const setup = options.audit ? undefined : loadGateSetup(catalog);
+    setup = options.audit ? undefined : loadGateSetup(catalog);
     engine = await opening;
-    audit = options.audit ?? gateAuditor(await checkRuleSql(setup!, engine));
+    // The rules' SQL parses, and what their failing rows may show is traced from the parse trees.
+    if (setup) setup = await withSamplePrivacy(await checkRuleSql(setup, engine), catalog, duckDbParseTree(engine));
+    audit = options.audit ?? gateAuditor(setup!);
     prepareLake(layout);
     runId = options.runId ?? newRunId();
     ({ lock, recovered } = RunLock.acquire(layout.lockFile, runId));
@@ -324,6 +329,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   };
   // The manifest, then the reports made from it (report.json, report.md, junit.xml) beside it.
   const save = (final = false) => {
+    // Every rule of an audit the run never reached is listed as skipped, with why.
+    if (final && setup) recordSkippedGates(setup, catalog, manifest);
     writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
     if (final) writeReports(layout.runDir(runId), manifest);
   };

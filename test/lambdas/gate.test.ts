@@ -9,9 +9,11 @@ import type { ValidateObjectResult } from '../../src/lambdas/validator';
 import { createAthenaFake, type AthenaFake } from '../support/athena-fake';
 import { cleanTables, createTables, SERIAL_A } from '../support/tables';
 import { createGlueFake, type GlueFake } from './glue-fake';
-import { readAll, testCatalog } from './lambda-fixtures';
+import { readAll, synthTestCatalog } from './lambda-fixtures';
+import { emptyCuratedTables, failingTables, sentinelIn } from '../support/hostile-tables';
+import type { LambdaCatalog } from '../../src/lambdas/lambda-catalog';
 
-const catalog = testCatalog();
+let catalog: LambdaCatalog;
 const databases = { landing: 'stedi_dev_landing', trusted: 'stedi_dev_trusted', curated: 'stedi_dev_curated', staging: 'stedi_dev_staging' };
 const RUN = '20240102T030405123Z-0a1b2c3d';
 const PREVIOUS = '20240101T030405123Z-99999999';
@@ -24,6 +26,7 @@ let objects: Record<string, string>;
 
 beforeAll(async () => {
   duck = await DuckDbEngine.open();
+  catalog = await synthTestCatalog();
 });
 afterAll(async () => {
   await duck.close();
@@ -129,8 +132,8 @@ describe('gate Lambda', () => {
 
     expect(outcome.passed).toBe(false);
     expect(outcome.blocking).toEqual([
-      'rule quarantine_share_customer failed: 2 failing (allowed 0): at most 1.00% of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json) [quality-rules/gate-config.json]',
-      'rule quarantine_bytes_customer failed: 200 failing (allowed 4): at most 1.00% of the bytes of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json) [quality-rules/gate-config.json]',
+      'FAIL quarantine_share_customer: 2 of 4 customer_landing records quarantined (50%, allowed 1%); most often: missing required field email [quality-rules/gate-config.json]',
+      'FAIL quarantine_bytes_customer: 200 of 400 customer_landing bytes quarantined in 2 quarantined records (50%, allowed 1%) [quality-rules/gate-config.json]',
     ]);
   });
 
@@ -141,10 +144,20 @@ describe('gate Lambda', () => {
     const outcome = await gate({ runId: RUN, zone: 'curated' });
 
     expect(outcome.passed).toBe(false);
-    expect(outcome.blocking.some((b) => b.startsWith('rule machine_learning_same_customer failed'))).toBe(true);
+    expect(outcome.blocking.some((b) => b.startsWith('FAIL machine_learning_same_customer: found 2 rows'))).toBe(true);
     expect(glue.location(databases.staging, 'machine_learning_curated')).toBe(`s3://stedi-dev-curated/machine_learning_curated/run_id=${RUN}/`);
-    const report = JSON.parse(objects[`stedi-dev-artifacts/runs/${RUN}/gate-curated.json`]);
+    const text = objects[`stedi-dev-artifacts/runs/${RUN}/gate-curated.json`];
+    const report = JSON.parse(text);
     expect(report.facts.tables.customer_curated).toEqual({ zone: 'curated', rows: 2, previousRows: 2 });
+    // The report in S3 sits outside Lake Formation's column grants: the user (an email) is a token
+    // under the embedded lineage, the serial number is shown.
+    const rule = report.gate.rules.find((r: { name: string }) => r.name === 'machine_learning_same_customer');
+    expect(rule.maskedColumns).toEqual(['user']);
+    expect(rule.sample.map((r: { user: string; serialNumber: string }) => [/^pii:[0-9a-f]{10}$/.test(r.user), r.serialNumber])).toEqual([
+      [true, SERIAL_A],
+      [true, SERIAL_A],
+    ]);
+    expect(text).not.toMatch(/@x\.com/);
   });
 
   it('blocks at the curated gate when a curated table shrinks by more than the volume threshold', async () => {
@@ -156,9 +169,26 @@ describe('gate Lambda', () => {
     const outcome = await gate({ runId: RUN, zone: 'curated' });
 
     expect(outcome.passed).toBe(false);
-    expect(outcome.blocking).toContain(
-      'rule volume_customer_curated failed: 1 failing (allowed 0): customer_curated may not shrink by more than 50% against the last published run [quality-rules/gate-config.json]',
-    );
+    expect(outcome.blocking).toContain('FAIL volume_customer_curated: customer_curated went from 6 to 2 rows (−66.67%, allowed −50%) [quality-rules/gate-config.json]');
+  });
+
+  it('the report it writes to S3 holds no personal data, for every rule over tables with personal data', async () => {
+    const full = loadCatalog();
+    const personal = new Set([...full.tables.values()].filter((t) => t.columns.some((c) => c.pii)).map((t) => t.name));
+    const wanted = catalog.rules.filter((r) => r.tables.some((t) => personal.has(t))).map((r) => r.name);
+    const failing = new Set<string>();
+    for (const tables of [failingTables(), emptyCuratedTables()]) {
+      const gate = await setUp(tables, tables);
+      await gate({ runId: RUN, zone: 'trusted', validation: mapResults(cleanValidation()) });
+      await gate({ runId: RUN, zone: 'curated' });
+      for (const zone of ['trusted', 'curated']) {
+        const text = objects[`stedi-dev-artifacts/runs/${RUN}/gate-${zone}.json`];
+        expect([zone, sentinelIn(text)]).toEqual([zone, undefined]);
+        for (const r of JSON.parse(text).gate.rules) if (r.status === 'fail' && r.sample.length) failing.add(r.name);
+      }
+    }
+    // Each of them failed with rows, so each of their samples went through the mask.
+    expect(wanted.filter((r) => !failing.has(r))).toEqual([]);
   });
 
   it('sums the results of every dataset\'s Map (the state machine validates each dataset with its own Map)', async () => {
