@@ -8,6 +8,8 @@ export const SHARED_SERIAL_RULE = 'serial_number_shared_by_customers';
 
 /** The built-in check of a dataset's quarantine share, as the evaluator names it. */
 export const quarantineCheck = (dataset: string) => `quarantine_share_${dataset}`;
+/** The same share, of the bytes of the records. */
+export const quarantineBytesCheck = (dataset: string) => `quarantine_bytes_${dataset}`;
 
 export interface ExpectedVerdict {
   /** published, or blocked at the trusted gate (no injected defect blocks at the curated gate). */
@@ -26,8 +28,9 @@ export function expectedVerdict(result: Pick<GenerateResult, 'expected' | 'defec
   if (result.defects.sharedSerial) blocking.push(SHARED_SERIAL_RULE);
   // The evaluator lists the datasets in the run manifest's order: the catalog's (sorted by table name).
   for (const d of [...LANDING_DATASETS].sort()) {
-    const { read, quarantined } = result.expected.datasets[d];
+    const { read, quarantined, recordBytes, quarantinedBytes } = result.expected.datasets[d];
     if (quarantined > Math.floor(quarantineShare(d) * read)) blocking.push(quarantineCheck(d));
+    if (quarantinedBytes > Math.floor(quarantineShare(d) * recordBytes)) blocking.push(quarantineBytesCheck(d));
   }
   return { verdict: blocking.length ? 'blocked' : 'published', blockingRules: blocking };
 }

@@ -286,7 +286,7 @@ function notReadSection(report: RunReport, w: CellWriter): MarkdownSection {
   const entries = [...(report.ignoredLanding ?? []), ...report.datasets.flatMap((d) => d.ignoredFiles)];
   return {
     head: ['### Not read', 'In the landing folder but never read:', '', ...w.header(['entry', 'why'])],
-    items: entries.map((e) => w.row([w.text(e.name), w.text(e.reason)])),
+    items: entries.map((e) => w.row([w.text(e.name), w.text(e.reason, MAX_MESSAGE)])),
     join: '\n',
     omitted: 0,
     unit: 'entries',

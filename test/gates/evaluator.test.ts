@@ -67,7 +67,9 @@ describe('evaluateGate', () => {
     }
     const g = await gate(tables, 'trusted', rules.filter((r) => r.name === 'customer_birthday_plausible'));
     const [birthday] = g.rules;
-    expect([birthday.status, birthday.blocking, birthday.failing, birthday.sample.map((s) => s.birthDay).sort()]).toEqual(['fail', false, 3, ['1899-12-31', '7-03-04', '993-01-01']]);
+    // Birthdays are personal data: the failing rows show the tokens of exactly these three values.
+    const tokens = (values: string[]) => values.map((v) => maskToken(KEY, v)).sort();
+    expect([birthday.status, birthday.blocking, birthday.failing, birthday.sample.map((s) => s.birthDay).sort()]).toEqual(['fail', false, 3, tokens(['1899-12-31', '7-03-04', '993-01-01'])]);
   });
 
   it('a rule that cannot be evaluated blocks the gate (fail closed) without hiding the other rules', async () => {
@@ -101,7 +103,7 @@ describe('evaluateGate', () => {
       await createTables(engine, catalog, cleanTables());
       const facts = {
         datasets: {
-          customer: { read: 1000, quarantined: 10, quarantineReasons: { 'missing required field email': 10 } },
+          customer: { read: 1000, quarantined: 10, quarantineReasons: { 'missing required field email': 10 }, recordBytes: 100_000, quarantinedBytes: 1_000 },
           accelerometer: { read: 1000, quarantined: 11, quarantineReasons: { 'malformed JSON': 11 } },
         },
         tables: {
@@ -112,11 +114,15 @@ describe('evaluateGate', () => {
       };
       const t = await evaluateGate({ engine, zone: 'trusted', rules: [], config, facts });
       const c = await evaluateGate({ engine, zone: 'curated', rules: [], config, facts });
+      // Facts without byte counts (a manifest written before they were counted) skip the byte share, saying so.
       expect(t.rules.map((r) => [r.name, r.failing, r.allowed, r.status])).toEqual([
         ['quarantine_share_customer', 10, 10, 'pass'],
+        ['quarantine_bytes_customer', 1_000, 1_000, 'pass'],
         ['quarantine_share_accelerometer', 11, 10, 'fail'],
+        ['quarantine_bytes_accelerometer', 0, 0, 'skip'],
       ]);
-      expect(t.rules[1].sample).toEqual([{ reason: 'malformed JSON', records: 11 }]);
+      expect(t.rules[3].skipReason).toBe("the run's validation counts hold no byte counts");
+      expect(t.rules[2].sample).toEqual([{ reason: 'malformed JSON', records: 11 }]);
       expect(c.rules.map((r) => [r.name, r.failing, r.status])).toEqual([
         ['volume_customer_curated', 0, 'pass'],
         ['volume_machine_learning_curated', 1, 'fail'],

@@ -201,7 +201,9 @@ describe('gate Lambda', () => {
       accelerometer: [2, 2, 0],
       step_trainer: [2, 2, 0],
     });
-    expect(outcome.blocking.some((b) => b.startsWith('rule quarantine_share_customer failed: 2 failing'))).toBe(true);
+    expect(outcome.blocking.filter((b) => b.startsWith('FAIL quarantine_share_customer:'))).toEqual([
+      'FAIL quarantine_share_customer: 2 of 5 customer_landing records quarantined (40%, allowed 1%); most often: missing required field email [quality-rules/gate-config.json]',
+    ]);
     await expect(gate({ runId: RUN, zone: 'trusted', validation: perDatasetMaps(cleanValidation(), 'step_trainer') })).rejects.toThrow(
       'validation of this run did not finish for every landing object (FAILED: 1 result file(s) in s3://stedi-dev-artifacts/runs/validation/map-step_trainer/manifest.json)',
     );

@@ -20,7 +20,7 @@ async function generate(seed: number, defects: DefectOptions = {}, extra = {}): 
 
 function accounting(m: RunManifest) {
   return Object.fromEntries(
-    Object.entries(m.datasets).map(([d, a]) => [d, { read: a.read, valid: a.valid, quarantined: a.quarantined, outcomes: a.outcomes }]),
+    Object.entries(m.datasets).map(([d, a]) => [d, { read: a.read, valid: a.valid, quarantined: a.quarantined, recordBytes: a.recordBytes, quarantinedBytes: a.quarantinedBytes, outcomes: a.outcomes }]),
   );
 }
 const rows = (m: RunManifest) => Object.fromEntries(Object.entries(m.tables).map(([t, r]) => [t, r.rows]));

@@ -17,6 +17,9 @@ interface LandingTable {
   /** Valid records projected onto the DDL columns (absent fields are null), duplicates included. */
   readonly rows: readonly Row[];
   readonly quarantined: number;
+  /** Bytes of the non-blank lines (without their line ends) and of the quarantined ones. */
+  readonly recordBytes: number;
+  readonly quarantinedBytes: number;
   /** The distinct rows (SELECT DISTINCT *). */
   readonly distinct: readonly Row[];
 }
@@ -37,15 +40,20 @@ function filesUnder(dir: string): string[] {
 function readLanding(dir: string, contract: RecordContract, columns: readonly string[]): LandingTable {
   let read = 0;
   let quarantined = 0;
+  let recordBytes = 0;
+  let quarantinedBytes = 0;
   const rows: Row[] = [];
   for (const file of filesUnder(dir)) {
     for (const raw of readFileSync(file, 'utf8').split('\n')) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (isJsonBlank(line)) continue;
       read++;
+      const bytes = Buffer.byteLength(line, 'utf8');
+      recordBytes += bytes;
       const verdict = contract.checkLine(line);
       if (!verdict.ok) {
         quarantined++;
+        quarantinedBytes += bytes;
         continue;
       }
       rows.push(Object.fromEntries(columns.map((c) => [c, (verdict.record[c] as Value | undefined) ?? null])));
@@ -53,7 +61,7 @@ function readLanding(dir: string, contract: RecordContract, columns: readonly st
   }
   const seen = new Map<string, Row>();
   for (const r of rows) seen.set(JSON.stringify(columns.map((c) => r[c])), r);
-  return { read, rows, quarantined, distinct: [...seen.values()] };
+  return { read, rows, quarantined, recordBytes, quarantinedBytes, distinct: [...seen.values()] };
 }
 
 /** SQL's ORDER BY for one column: ascending, NULLS FIRST or LAST as asked. */
@@ -165,7 +173,7 @@ export function referenceOutcome(landing: string): ExpectedOutcome {
   const dataset = (t: LandingTable, outcomes: readonly string[]) => {
     const counted = tally(outcomes);
     if (t.rows.length > t.distinct.length) counted.duplicate = t.rows.length - t.distinct.length;
-    return { read: t.read, valid: t.rows.length, quarantined: t.quarantined, outcomes: counted };
+    return { read: t.read, valid: t.rows.length, quarantined: t.quarantined, recordBytes: t.recordBytes, quarantinedBytes: t.quarantinedBytes, outcomes: counted };
   };
   return {
     datasets: {
