@@ -6,9 +6,11 @@ import { CatalogError, loadCatalog } from './src/catalog/registry';
 import { describeFinding } from './stacks/checks/security-check';
 import { checkApp, synthesizedApp, writePinnedAddresses } from './stacks/checks/synthesized-app';
 import { buildLakehouseApp } from './stacks/lakehouse-app';
+import { synthLambdaCatalog } from './stacks/orchestration/synth-lambda-catalog';
+import { markSynthFailed, clearSynthFailed } from './stacks/checks/synth-failure';
 import { checkGrantsIn } from './src/governance/grants-command';
 
-function main(): void {
+async function main(): Promise<void> {
   let catalog;
   let environments;
   try {
@@ -21,8 +23,12 @@ function main(): void {
     }
     throw e;
   }
+  // The gate Lambda's catalog carries the lineage of the rules' sample columns, traced here with DuckDB.
+  const lambdaCatalog = await synthLambdaCatalog(catalog);
   const app = new App();
-  buildLakehouseApp(app, { environments, catalog });
+  // An earlier failed synth's marker must not outlive this synth's checks.
+  clearSynthFailed(app.outdir);
+  buildLakehouseApp(app, { environments, catalog, lambdaCatalog });
   app.synth();
 
   // The security checks run on what was just written; a violation fails synth (and so deploy).
@@ -42,7 +48,16 @@ function main(): void {
   process.stderr.write(
     `governance checks: ${governed('compliant')} compliant, ${governed('non-compliant')} non-compliant, ${governed('not-applicable')} not applicable in ${governance.outcomes.length} stacks (src/governance/checks)\n`,
   );
-  if (failed.length || governance.violations) process.exit(1);
+  if (failed.length || governance.violations) {
+    // What was written must not pass for a good synth: `cdktf deploy --skip-synth`, `stedi grants`
+    // and the CI scripts refuse an output marked failed.
+    markSynthFailed(app.outdir, [...failed.flatMap((r) => r.findings.map((f) => describeFinding(r.check, f))), ...(governance.violations ? [governance.message] : [])]);
+    process.stderr.write(`synth failed: ${app.outdir} is marked failed (${app.outdir}/SYNTH-FAILED.txt) until a synth passes its checks\n`);
+    process.exit(1);
+  }
 }
 
-main();
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(70);
+});

@@ -5,7 +5,7 @@ import type { EnvironmentConfig, EnvironmentName } from '../config/environments/
 import type { Catalog } from '../src/catalog/registry';
 import { loadGateConfig } from '../src/gates/gate-config';
 import { loadRules } from '../src/gates/rule-file';
-import { lambdaCatalog } from '../src/lambdas/lambda-catalog';
+import { lambdaCatalog, type LambdaCatalog } from '../src/lambdas/lambda-catalog';
 import { BootstrapStack } from './bootstrap/bootstrap-stack';
 import { ResourceNames } from './environment/resource-names';
 import { LakehouseStack } from './lakehouse-stack';
@@ -26,11 +26,17 @@ export interface LakehouseAppOptions {
   readonly bundleDir?: string;
   /** Grants policies to use instead of config/grants/<env>.json (tests that widen a grant). @default - the files */
   readonly grantsPolicies?: Readonly<Partial<Record<EnvironmentName, GrantsPolicy>>>;
+  /**
+   * The catalog embedded into the Lambdas, with the lineage of the rules' sample columns
+   * (orchestration/synth-lambda-catalog.ts, which main.ts uses).
+   * @default - built here without that lineage: the gate Lambda then masks every sample value
+   */
+  readonly lambdaCatalog?: LambdaCatalog;
 }
 
 export function buildLakehouseApp(app: App, options: LakehouseAppOptions): Partial<Record<EnvironmentName, EnvironmentStacks>> {
   const { catalog } = options;
-  const embedded = lambdaCatalog(catalog, loadRules(catalog), loadGateConfig(catalog));
+  const embedded = options.lambdaCatalog ?? lambdaCatalog(catalog, loadRules(catalog), loadGateConfig(catalog));
   const out: Partial<Record<EnvironmentName, EnvironmentStacks>> = {};
   for (const env of options.environments) {
     const names = new ResourceNames(env);

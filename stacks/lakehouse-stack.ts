@@ -4,16 +4,17 @@
 // of stacks/governance/ take the buckets, databases, tables and roles from here).
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { RUN_RECORDS_PREFIX, VALIDATED_PREFIX } from '../src/lambdas/run-layout';
+import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/lambdas/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
 import { LakeCatalog } from './catalog/lake-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
 import { DATABASE_ZONES, ResourceNames } from './environment/resource-names';
 import { configureStateBackend } from './environment/state-backend';
+import { ExistingPrincipals } from './environment/existing-principals';
+import { lakehousePrincipals } from './environment/existing-principals-props';
 import { LandingIngestion } from './ingestion/landing-ingestion';
 import { LAKEHOUSE_FUNCTION_SIZES, type LakehouseStackProps } from './lakehouse-stack-props';
 import { PipelineAlerts } from './observability/pipeline-alerts';
-import { DeadLetterQueue } from './orchestration/dead-letter-queue';
 import { bundleLambdas } from './orchestration/lambda-bundle';
 import { PipelineFunction } from './orchestration/pipeline-function';
 import { PipelineSchedule } from './orchestration/pipeline-schedule';
@@ -23,7 +24,7 @@ import { QueryWorkgroup } from './processing/query-workgroup';
 import { TransformJobs } from './processing/transform-jobs';
 import { DataLakeKey } from './storage/data-lake-key';
 import { DataLakeStorage } from './storage/data-lake-storage';
-import { LAKE_FORMATION_DATA_ACCESS } from './iam/lake-formation-actions';
+import { LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './iam/lake-formation-actions';
 
 export class LakehouseStack extends TerraformStack {
   readonly names: ResourceNames;
@@ -50,6 +51,7 @@ export class LakehouseStack extends TerraformStack {
     configureAwsProvider(this, { env, stackName, ...(env.terraformCloud ? {} : { assumeRoleArn: names.deployRoleArn }) });
     configureStateBackend(this, env, stackName);
 
+    new ExistingPrincipals(this, 'existing-principals', { env, principals: lakehousePrincipals(env) });
     const retention = env.retention;
     const logDays = retention.logDays;
     this.key = new DataLakeKey(this, 'key', { names });
@@ -73,14 +75,14 @@ export class LakehouseStack extends TerraformStack {
       logRetentionDays: logDays,
     });
     this.alerts = new PipelineAlerts(this, 'alerts', { names, key: this.key, emails: env.notifications.emails });
-    const deadLetterQueue = new DeadLetterQueue(this, 'dead-letters', { names, key: this.key });
 
     const bundles = bundleLambdas(props.lambdaCatalog, props.bundleDir);
     const buckets = this.storage.buckets;
     const databases = JSON.stringify(Object.fromEntries(DATABASE_ZONES.map((z) => [z, names.database(z)])));
-    const common = { names, key: this.key, deadLetterQueue, logRetentionDays: logDays, timeoutSeconds: env.thresholds.lambdaTimeoutSeconds };
+    const common = { names, key: this.key, logRetentionDays: logDays, timeoutSeconds: env.thresholds.lambdaTimeoutSeconds };
     const useKey = { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], resources: [this.key.key.arn] };
     const builtTables = catalog.transforms.map((t) => t.table);
+    const landingTables = catalog.datasets.map((d) => d.table.name);
 
     const validator = new PipelineFunction(this, 'validator', {
       ...common,
@@ -90,12 +92,24 @@ export class LakehouseStack extends TerraformStack {
       memoryMiB: env.thresholds.validatorMemoryMiB,
       ephemeralStorageMiB: LAKEHOUSE_FUNCTION_SIZES.validatorEphemeralStorageMiB,
       reservedConcurrency: env.thresholds.validatorConcurrency,
-      environment: { [LAMBDA_ENV.trustedBucket]: buckets.trusted.name, [LAMBDA_ENV.quarantineBucket]: buckets.quarantine.name },
+      environment: {
+        [LAMBDA_ENV.trustedBucket]: buckets.trusted.name,
+        [LAMBDA_ENV.quarantineBucket]: buckets.quarantine.name,
+        [LAMBDA_ENV.databases]: databases,
+        [LAMBDA_ENV.accountId]: names.account,
+      },
       statements: [
-        { sid: 'ReadLandingObjects', actions: ['s3:GetObject'], resources: catalog.datasets.map((d) => names.objectsArn('landing', `${d.dataset}/`)) },
-        { sid: 'WriteValidatedRecords', actions: ['s3:PutObject'], resources: [names.objectsArn('trusted', VALIDATED_PREFIX)] },
+        // Landing objects and the run's validated records through Lake Formation only: credentials
+        // vended for the dataset's landing table (SELECT) and its staging copy (INSERT).
+        { sid: 'ReachTablesThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS], resources: ['*'] },
+        {
+          sid: 'DescribeLandingTables',
+          actions: ['glue:GetTable'],
+          resources: [names.glueCatalogArn, names.glueDatabaseArn('landing'), names.glueDatabaseArn('staging'), ...landingTables.flatMap((t) => [names.glueTableArn('landing', t), names.glueTableArn('staging', t)])],
+        },
+        // Quarantine is not a Lake Formation table: invalid lines with file, line and reasons.
         { sid: 'WriteQuarantine', actions: ['s3:PutObject'], resources: [names.objectsArn('quarantine')] },
-        useKey,
+        { sid: 'EncryptQuarantine', actions: ['kms:GenerateDataKey'], resources: [this.key.key.arn], conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${names.region}.amazonaws.com`] }] },
       ],
     });
 
@@ -130,12 +144,6 @@ export class LakehouseStack extends TerraformStack {
           resources: [names.glueCatalogArn, names.glueDatabaseArn('staging'), names.glueTableArn('staging')],
         },
         {
-          sid: 'ReadRunData',
-          actions: ['s3:GetObject'],
-          resources: [names.objectsArn('trusted'), names.objectsArn('curated')],
-        },
-        { sid: 'ListRunData', actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [buckets.trusted.arn, buckets.curated.arn] },
-        {
           sid: 'WriteQueryResults',
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
           resources: [names.objectsArn('athena-results', this.workgroup.resultsPrefix)],
@@ -149,7 +157,8 @@ export class LakehouseStack extends TerraformStack {
         // this role, after checking its grants (the gate persona of config/grants/<env>.json).
         { sid: 'ReadThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS], resources: ['*'] },
         { sid: 'ReadValidationResults', actions: ['s3:GetObject'], resources: [names.objectsArn('artifacts', `${VALIDATION_RESULTS_PREFIX}/`)] },
-        { sid: 'WriteGateReports', actions: ['s3:PutObject'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
+        // Written with the expiry tag, which S3 authorizes as s3:PutObjectTagging.
+        { sid: 'WriteGateReports', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
         useKey,
       ],
     });
@@ -178,6 +187,20 @@ export class LakehouseStack extends TerraformStack {
           ],
         },
         { sid: 'RecordPublishes', actions: ['s3:GetObject', 's3:PutObject'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
+        // Marking superseded runs for lifecycle (src/lambdas/superseded-runs.ts): folder and object
+        // names, and a tag on each object; never an object's content.
+        ...(['trusted', 'curated'] as const).map((zone) => {
+          const tables = builtTables.filter((t) => t.zone === zone);
+          return {
+            sid: `ListRunFolders${zone === 'trusted' ? 'Trusted' : 'Curated'}`,
+            actions: ['s3:ListBucket'],
+            resources: [buckets[zone].arn],
+            conditions: [{ test: 'StringLike', variable: 's3:prefix', values: tables.flatMap((t) => [tablePrefix(t.name), `${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`]) }],
+          };
+        }),
+        { sid: 'MarkSupersededRunFolders', actions: ['s3:PutObjectTagging'], resources: builtTables.map((t) => `${buckets[t.zone as 'trusted' | 'curated'].arn}/${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`) },
+        { sid: 'ListRunRecords', actions: ['s3:ListBucket'], resources: [buckets.artifacts.arn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: [RUN_RECORDS_PREFIX] }] },
+        { sid: 'MarkSupersededPublishRecords', actions: ['s3:PutObjectTagging'], resources: [`${buckets.artifacts.arn}/${RUN_RECORDS_PREFIX}*/${PUBLISH_RECORD}`] },
         useKey,
       ],
     });

@@ -73,9 +73,9 @@ export interface RetentionConfig {
   /** Days CloudWatch keeps the logs of Lambdas, Glue, Step Functions and Firehose (a value CloudWatch accepts). */
   readonly logDays: number;
   /**
-   * Days a run folder (`<table>/run_id=<id>/`) of the trusted and curated zones lives. A published
-   * run is rewritten by every later run, so this must comfortably exceed the longest stretch of
-   * blocked runs you would tolerate before the published tables lose their files.
+   * Age (days since written) after which a superseded run folder (`<table>/run_id=<id>/` of the
+   * trusted and curated zones), its publish record, gate reports, validation results and validated
+   * records are deleted. The live run and its rollback target are never superseded, however old.
    */
   readonly runFolderDays: number;
   /** Days quarantined records are kept. */

@@ -4,7 +4,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS customer_landing (
   `customerName`              STRING COMMENT 'pii: full name, First Last',
   `email`                     STRING COMMENT 'pii: identifies the customer; accelerometer user holds it',
   `phone`                     STRING COMMENT 'pii: digits',
-  `birthDay`                  STRING COMMENT 'pii: YYYY-MM-DD, implausible years occur',
+  `birthDay`                  STRING COMMENT 'pii: year-month-day, years of 1 to 4 digits (993-01-01); implausible years occur',
   `serialNumber`              STRING COMMENT 'UUID of the customer step trainer',
   `registrationDate`          BIGINT COMMENT 'epoch milliseconds',
   `lastUpdateDate`            BIGINT COMMENT 'epoch milliseconds; the latest record of a customer wins',

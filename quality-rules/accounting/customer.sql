@@ -1,5 +1,6 @@
--- Where each valid customer record went. Mirrors glue/sql/trusted/customer_trusted.sql: the
--- latest record of an email is trusted when it carries consent; older records are superseded.
+-- Where each valid customer record went. Mirrors glue/sql/trusted/customer_trusted.sql, with the
+-- same order (test/pipeline/latest-record.test.ts holds them equal): the latest record of an email
+-- is trusted when it carries consent; older records are superseded.
 WITH distinct_records AS (
   SELECT DISTINCT * FROM customer_landing
 ),
@@ -8,13 +9,15 @@ ranked AS (
     d.shareWithResearchAsOfDate,
     ROW_NUMBER() OVER (
       PARTITION BY d.email
-      ORDER BY d.lastUpdateDate DESC,
+      ORDER BY d.lastUpdateDate DESC NULLS LAST,
                d.shareWithResearchAsOfDate ASC NULLS FIRST,
-               d.registrationDate DESC,
-               d.serialNumber ASC,
-               d.customerName ASC,
-               d.phone ASC,
-               d.birthDay ASC
+               d.registrationDate DESC NULLS LAST,
+               d.serialNumber ASC NULLS LAST,
+               d.customerName ASC NULLS LAST,
+               d.phone ASC NULLS LAST,
+               d.birthDay ASC NULLS LAST,
+               d.shareWithPublicAsOfDate ASC NULLS FIRST,
+               d.shareWithFriendsAsOfDate ASC NULLS FIRST
     ) AS recency
   FROM distinct_records d
 )

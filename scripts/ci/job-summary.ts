@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { detailsBlock, fencedBlock } from './markdown-blocks';
 import { fitMarkdown, GITHUB_STEP_SUMMARY_MAX_BYTES, utf8Bytes } from './markdown-limits';
+import { redactEmails } from './personal-data-guard';
 import { annotation } from './workflow-commands';
 
 export interface SummarySection {
@@ -74,7 +75,11 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
       console.error(`job-summary: ${file} does not exist`);
       return 2;
     }
-    const markdown = renderSection(section);
+    const guarded = redactEmails(renderSection(section));
+    if (guarded.removed) {
+      console.log(annotation('warning', 'personal data removed', `${file} held ${guarded.removed} email address(es); they were removed from the job summary. Reports must mask personal data: this is a bug to report.`));
+    }
+    const markdown = guarded.text;
     const target = env.GITHUB_STEP_SUMMARY;
     if (!target) {
       process.stdout.write(markdown);

@@ -2,7 +2,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { workflowRunUrl } from './workflow-commands';
+import { redactEmails } from './personal-data-guard';
+import { annotation, workflowRunUrl } from './workflow-commands';
 
 /** What `stedi` exit statuses mean (README, "The `stedi` command"). */
 export function describeExit(status: number): string {
@@ -54,6 +55,15 @@ export const QUALITY_TITLE = '## STEDI quality gates on the sample data';
  * compared; otherwise what went wrong. The renderers' markdown is passed through untouched.
  */
 export function qualityCommentBody(inputs: QualityInputs): string {
+  const guarded = redactEmails(qualityCommentText(inputs));
+  // stdout is the comment: the warning goes to the log.
+  if (guarded.removed) {
+    process.stderr.write(`${annotation('warning', 'personal data removed', `the quality report held ${guarded.removed} email address(es); they were removed from the comment. Reports must mask personal data: this is a bug to report.`)}\n`);
+  }
+  return guarded.text;
+}
+
+function qualityCommentText(inputs: QualityInputs): string {
   const { headStatus, baseStatus, delta, headReport, revisions } = inputs;
   const parts = [QUALITY_TITLE, ''];
   if (delta !== undefined && delta.trim() !== '') {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
+import { synthFailure } from '../../stacks/checks/synth-failure';
 
 /** The environments the workflows deploy, in promotion order; each has a GitHub environment of the same name. */
 export const DEPLOY_ENVIRONMENTS: readonly string[] = ENVIRONMENT_NAMES;
@@ -25,6 +26,8 @@ interface ManifestStack {
 
 /** The stacks of `cdktf.out/manifest.json`, in the order cdktf wrote them. */
 export function readManifestStacks(cdktfOut: string): { name: string; dependencies: string[] }[] {
+  const failed = synthFailure(cdktfOut);
+  if (failed) throw new Error(failed);
   const path = join(cdktfOut, 'manifest.json');
   let manifest: { stacks?: Record<string, ManifestStack> };
   try {

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readDdl, type TableDdl } from './ddl';
+import { JSON_SCHEMA_TYPE } from './column-types';
 
 /** The zones in promotion order. */
 export const ZONES = ['landing', 'trusted', 'curated'] as const;
@@ -115,6 +116,16 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
       schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
     } catch (e) {
       throw new CatalogError(`${rel(schemaFile)}: not valid JSON: ${(e as Error).message}`);
+    }
+    // A contract whose type differs from its column's lets through values the column does not hold
+    // as sent (1.5 for a BIGINT loads as 2, 1e300 not at all).
+    for (const [name, p] of Object.entries((schema.properties ?? {}) as Record<string, { type?: unknown }>)) {
+      const column = table.columns.find((c) => c.name === name);
+      if (column && p?.type !== JSON_SCHEMA_TYPE[column.type]) {
+        throw new CatalogError(
+          `${rel(schemaFile)}: property ${name} is ${JSON.stringify(p?.type)} but ${table.file} declares it ${column.type}, which takes "${JSON_SCHEMA_TYPE[column.type]}"`,
+        );
+      }
     }
     datasets.push({
       dataset,

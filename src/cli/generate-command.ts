@@ -1,7 +1,10 @@
 // `stedi generate` and `stedi demo`: deterministic STEDI landing data, and the one-command tour.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
-import { generateLanding, summary } from '../generator/generator';
+import { generateLanding, summary, type GenerateResult } from '../generator/generator';
+import { expectedVerdict, type ExpectedVerdict } from '../generator/expected-verdict';
+import { loadCatalog } from '../catalog/registry';
+import { loadGateConfig } from '../gates/gate-config';
 import { DEFAULT_DEFECTS, type DefectOptions } from '../generator/generate-options';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../generator/presets';
 
@@ -22,6 +25,15 @@ function numberOption(kind: 'integer' | 'number') {
     return n;
   };
 }
+
+/** The verdict the gates of this repository must give the generated data. */
+function verdictOf(result: GenerateResult): ExpectedVerdict {
+  const config = loadGateConfig(loadCatalog());
+  return expectedVerdict(result, (d) => config.quarantine.datasets[d] ?? config.quarantine.default);
+}
+
+const verdictLine = (v: ExpectedVerdict) =>
+  v.verdict === 'published' ? 'expected verdict: published (no injected defect blocks the run)' : `expected verdict: blocked by ${v.blockingRules.join(', ')}`;
 
 export interface DemoHooks {
   /** Runs the pipeline on the generated landing folder and returns the exit status. */
@@ -47,7 +59,8 @@ export function registerGenerateCommands(program: Command, hooks: DemoHooks): vo
         overwrite: Boolean(o.overwrite),
         defects: (o.defect ?? {}) as DefectOptions,
       });
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : summary(result) + '\n');
+      const verdict = verdictOf(result);
+      process.stdout.write(o.json ? JSON.stringify({ ...result, verdict }, null, 2) + '\n' : `${summary(result)}\n${verdictLine(verdict)}\n`);
     });
 
   program

@@ -1,44 +1,67 @@
 // The `stedi` command line: generate sample data, run the local pipeline, look at the lake.
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_FILES } from '../report/write-reports';
-import { parseReport, ReportFormatError } from '../report/run-report';
-import { DEFAULT_MARKDOWN_OPTIONS, renderMarkdown } from '../report/report-markdown';
-import { diffReports, renderDeltaMarkdown } from '../report/report-delta';
+import { ReportFormatError } from '../report/run-report';
 import { SingleBar, Presets } from 'cli-progress';
 import { runPipeline, RunConfigError, type RunEvent } from '../pipeline/runner';
 import { LakeCatalog, LakeNotFoundError, RollbackError } from '../pipeline/lake-catalog';
+import { CatalogBusyError } from '../pipeline/catalog-busy';
 import { LakeLayout } from '../pipeline/lake-layout';
 import { LakeBusyError } from '../pipeline/run-lock';
-import { CatalogError } from '../catalog/registry';
+import { CatalogError, PROJECT_ROOT } from '../catalog/registry';
 import { DdlError } from '../catalog/ddl';
-import { DuckDbEngine } from '../engine/duckdb-engine';
 import { runSummary } from './run-summary';
 import { registerGenerateCommands } from './generate-command';
 import { GenerateOptionsError } from '../generator/generate-options';
 import { LandingNotEmptyError } from '../generator/generator';
 import { loadCatalog } from '../catalog/registry';
-import { gateLocalLake } from '../gates/lake-gate';
-import { gateEnvironment } from '../gates/athena-gate';
+import { AwsCredentialsError } from '../gates/athena-gate';
 import { checkGrantsIn, diffGrantsBetween, GRANTS_FORMATS, GrantsCommandError, renderGrantsForEnvironment } from '../governance/grants-command';
 import { GrantsPolicyError } from '../governance/grants-policy';
 import { SynthesizedStackError } from '../governance/terraform-json';
-import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environments/environment-config';
-import { EnvironmentConfigError, loadEnvironment } from '../../config/environments/load-environment';
-import { blockingMessage, loadGateSetup } from '../gates/auditor';
-import type { GateResult } from '../gates/evaluator';
+import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
+import { EnvironmentConfigError } from '../../config/environments/load-environment';
 import { RuleFileError } from '../gates/rule-file';
 import { GateConfigError } from '../gates/gate-config';
 import { RunLock } from '../pipeline/run-lock';
-import { textTable } from './text-table';
+import { waitNotice } from './catalog-wait-notice';
+import { registerRehearseCommand } from './rehearse-command';
+import { RehearsalConfigError } from '../rehearse/rehearsal-config-error';
+import { GateUsageError, registerGateCommand } from './gate-command';
+import { QueryError, registerLakeCommands } from './lake-commands';
+import { registerReportCommand } from './report-command';
+import { registerCompletionCommand } from './completion-command';
+import { nonNegativeInt } from './option-parsers';
+
+export { nonNegativeInt, positiveInt } from './option-parsers';
 
 /** Exit statuses: the contract scripts and CI rely on. */
 export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } as const;
 
 /** Errors that are the operator's to fix: a message, no stack trace. */
 export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError];
+const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError, GateUsageError, QueryError, AwsCredentialsError, RehearsalConfigError];
+
+/**
+ * File system errors about a path the user gave (a missing file, a file where a folder must be,
+ * no permission): the user's to fix. Other codes (ENOSPC, EIO, ...) are the machine's.
+ */
+const PATH_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a file where a folder must be',
+  EISDIR: 'a folder where a file must be',
+  EEXIST: 'already exists',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EROFS: 'read-only file system',
+};
+
+/** The version in package.json: one source. */
+export function stediVersion(): string {
+  return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
@@ -105,8 +128,10 @@ export async function runCommand(opts: {
 export function buildProgram(): Command {
   const program = new Command('stedi')
     .description('STEDI lakehouse: run the landing -> trusted -> curated pipeline on embedded DuckDB, with quality gates')
+    .version(stediVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of errors')
-    .showHelpAfterError()
+    // A typo gets commander's one-line error (with its "Did you mean ...?"), not the whole help.
+    .showHelpAfterError('(add --help for usage)')
     // A command's options belong to it alone (`grants --out` and `grants check --out` are two
     // options); main() moves --debug before the subcommand so it works anywhere on the line.
     .enablePositionalOptions()
@@ -126,68 +151,8 @@ export function buildProgram(): Command {
       process.exitCode = await runCommand(o);
     });
 
-  program
-    .command('tables')
-    .description('list the published tables')
-    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      const layout = new LakeLayout(o.lake);
-      if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-      const tables = await new LakeCatalog(layout).published();
-      if (o.json) process.stdout.write(JSON.stringify(tables, null, 2) + '\n');
-      else {
-        process.stdout.write(
-          textTable(
-            ['zone', 'table', 'rows', 'run', 'published'],
-            tables.map((t) => [t.zone, t.table, t.rows, t.runId, t.publishedAt]),
-          ) + `\n\nquery them: stedi query "SELECT ... FROM curated.machine_learning_curated" --lake ${o.lake}\n`,
-        );
-      }
-    });
-
-  program
-    .command('query')
-    .description('run SQL over the published lake (zones are schemas: landing, trusted, curated)')
-    .argument('<sql>', 'a SQL query, e.g. "SELECT count(*) FROM curated.machine_learning_curated"')
-    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
-    .option('--json', 'print rows as JSON')
-    .option('--max-rows <n>', 'rows to print at most', (v) => positiveInt(v), 200)
-    .action(async (sql: string, o) => {
-      const layout = new LakeLayout(o.lake);
-      if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-      const engine = await DuckDbEngine.open({ path: layout.catalogFile, readOnly: true });
-      try {
-        const r = await engine.query(sql);
-        const shown = r.rows.slice(0, o.maxRows);
-        if (o.json) process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
-        else process.stdout.write(textTable(r.columns, shown.map((row) => r.columns.map((c) => row[c]))) + '\n');
-        if (r.rows.length > shown.length) process.stderr.write(`(${r.rows.length - shown.length} more rows not shown; --max-rows)\n`);
-      } finally {
-        await engine.close();
-      }
-    });
-
-  program
-    .command('gate')
-    .description('evaluate the quality rules on the published tables (or the staged tables of the last blocked run)')
-    .addOption(new Option('--engine <engine>', 'where the rules run').choices(['duckdb', 'athena']).default('duckdb'))
-    .addOption(new Option('--env <env>', 'environment whose Glue tables the athena engine audits').choices([...ENVIRONMENT_NAMES]))
-    .option('--lake <dir>', 'lake folder (duckdb engine)', DEFAULT_LAKE)
-    .option('--staged', 'audit the staged tables instead of the published ones')
-    .option('--json', 'print the gate results as JSON')
-    .action(async (o) => {
-      const catalog = loadCatalog();
-      if (o.engine === 'athena') {
-        if (!o.env) throw new UsageError(`--engine athena needs --env (${ENVIRONMENT_NAMES.join(' or ')})`);
-        const env = loadEnvironment(o.env as EnvironmentName, catalog.datasets.map((d) => d.dataset));
-        process.exitCode = printGate(await gateEnvironment(env, catalog, loadGateSetup(catalog), { staged: Boolean(o.staged) }), Boolean(o.json));
-        return;
-      }
-      const { gates, skipped } = await gateLocalLake(new LakeLayout(o.lake), catalog, loadGateSetup(catalog), Boolean(o.staged));
-      if (skipped.length) process.stderr.write(`not evaluated (their tables are not in the lake): ${skipped.join(', ')}\n`);
-      process.exitCode = printGate(gates, Boolean(o.json));
-    });
+  registerLakeCommands(program, { lake: DEFAULT_LAKE });
+  registerGateCommand(program, { lake: DEFAULT_LAKE });
 
   program
     .command('rollback')
@@ -197,43 +162,14 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const lock = RunLock.acquire(new LakeLayout(o.lake).lockFile, `rollback-to-${o.to}`).lock;
       try {
-        const versions = await new LakeCatalog(new LakeLayout(o.lake)).rollback(o.to);
+        const versions = await new LakeCatalog(new LakeLayout(o.lake), { onWait: waitNotice }).rollback(o.to);
         process.stdout.write(`restored ${versions.length} tables to run ${o.to}\n`);
       } finally {
         lock.release();
       }
     });
 
-  program
-    .command('runs')
-    .description('list the runs recorded in the lake, newest last')
-    .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
-    .option('--json', 'print JSON')
-    .action(async (o) => {
-      const layout = new LakeLayout(o.lake);
-      if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-      const runs = (await new LakeCatalog(layout).runs()).map(({ manifest, ...r }) => r);
-      process.stdout.write(
-        o.json ? JSON.stringify(runs, null, 2) + '\n' : textTable(['run', 'status', 'finished'], runs.map((r) => [r.runId, r.status, r.finishedAt])) + '\n',
-      );
-    });
-
-  program
-    .command('report')
-    .description('render a run report as markdown, or the change between two reports (for a pull request: base against branch)')
-    .argument('<report>', 'report.json of the run (the branch)')
-    .option('--against <baseline>', 'report.json to compare with (the base branch)')
-    .option('--max-bytes <n>', 'size cap of the markdown', (v) => positiveInt(v), DEFAULT_MARKDOWN_OPTIONS.maxBytes)
-    .addOption(new Option('--format <format>', 'output').choices(['md', 'json']).default('md'))
-    .action((file: string, o) => {
-      const head = parseReport(readFileSync(file, 'utf8'), file);
-      if (o.against) {
-        const delta = diffReports(parseReport(readFileSync(o.against, 'utf8'), o.against), head);
-        process.stdout.write(o.format === 'json' ? JSON.stringify(delta, null, 2) + '\n' : renderDeltaMarkdown(delta, { maxBytes: o.maxBytes }));
-      } else {
-        process.stdout.write(o.format === 'json' ? JSON.stringify(head, null, 2) + '\n' : renderMarkdown(head, { maxBytes: o.maxBytes }));
-      }
-    });
+  registerReportCommand(program);
 
   const grants = program
     .command('grants')
@@ -270,34 +206,10 @@ export function buildProgram(): Command {
   registerGenerateCommands(program, {
     run: (landing, lake, json, reportDir) => runCommand({ landing, lake, json, reportDir }),
   });
+  registerRehearseCommand(program, { landing: DEFAULT_LANDING, exit: EXIT });
+  registerCompletionCommand(program);
 
   return program;
-}
-
-/** Prints gate results; returns the exit status (1 when a rule blocks). */
-export function printGate(results: readonly GateResult[], json: boolean): number {
-  const blocking = results.flatMap((g) => g.rules.filter((r) => r.blocking));
-  if (json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  else {
-    const rows = results.flatMap((g) => g.rules.map((r) => [g.zone, r.name, r.severity, r.status, r.failing, r.allowed]));
-    process.stdout.write(textTable(['zone', 'rule', 'severity', 'status', 'failing', 'allowed'], rows) + '\n');
-    const queries = results.reduce((n, g) => n + g.queries, 0);
-    process.stdout.write(`\n${queries} queries; ${blocking.length ? 'BLOCKED' : 'passed'}\n`);
-    for (const r of blocking) process.stdout.write(`  - ${blockingMessage(r)}\n`);
-  }
-  return blocking.length ? EXIT.blocked : EXIT.published;
-}
-
-export function nonNegativeInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, got "${v}"`);
-  return n;
-}
-
-export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
-  return n;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -312,12 +224,18 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT.usage;
     }
     const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
-    if (err instanceof LakeBusyError) {
+    if (err instanceof LakeBusyError || err instanceof CatalogBusyError) {
       process.stderr.write(`stedi: ${err.message}\n`);
       return EXIT.busy;
     }
     if (USAGE_ERRORS.some((k) => err instanceof k)) {
       process.stderr.write(`stedi: ${err.message}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return EXIT.usage;
+    }
+    const sys = err as NodeJS.ErrnoException;
+    if (sys.code && PATH_ERRORS[sys.code] && sys.path) {
+      process.stderr.write(`stedi: ${sys.path}: ${PATH_ERRORS[sys.code]} (${sys.syscall ?? 'file system'})\n`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }

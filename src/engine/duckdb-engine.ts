@@ -13,6 +13,8 @@ export interface DuckDbEngineOptions {
   readonly memoryLimit?: string;
   /** Statements that may run at once (one connection each). @default 2 */
   readonly parallel?: number;
+  /** Statements run on every connection as it opens (settings that are a connection's own, such as variables). @default none */
+  readonly connectionSetup?: readonly string[];
 }
 
 /** Turns a DuckDB JS value into the engine-neutral SqlValue. */
@@ -44,6 +46,7 @@ export class DuckDbEngine implements QueryEngine {
      * and settings are the database's, so every connection sees them.
      */
     readonly parallel: number,
+    private readonly connectionSetup: readonly string[] = [],
   ) {
     this.idle = [connection];
     this.opened = [connection];
@@ -55,8 +58,16 @@ export class DuckDbEngine implements QueryEngine {
     if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+    const setup = options.connectionSetup ?? [];
     const connection = await instance.connect();
-    return new DuckDbEngine(instance, connection, Math.max(1, options.parallel ?? 2));
+    try {
+      for (const sql of setup) await connection.run(sql);
+    } catch (e) {
+      connection.closeSync();
+      instance.closeSync();
+      throw e;
+    }
+    return new DuckDbEngine(instance, connection, Math.max(1, options.parallel ?? 2), setup);
   }
 
   /** Runs `fn` on a connection of its own, waiting for one when `parallel` are busy. */
@@ -67,6 +78,7 @@ export class DuckDbEngine implements QueryEngine {
       this.connections++;
       c = await this.instance.connect();
       this.opened.push(c);
+      for (const sql of this.connectionSetup) await c.run(sql);
     }
     c ??= await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve));
     try {

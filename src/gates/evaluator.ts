@@ -1,13 +1,17 @@
 // Evaluates the quality rules of one audit on any QueryEngine. Predicate rules over the same table
-// share one scan; set rules run as one query each; the built-in checks (quarantine share, volume)
-// read the run's counts. A rule that cannot be evaluated blocks the run (fail closed).
+// share one scan; set rules run as one query each; the built-in checks (quarantine share,
+// accounting, volume) read the run's counts. A rule that cannot be evaluated blocks the run (fail
+// closed). Failing rows leave here with their personal values masked (sample-privacy.ts).
 import { referencedTables, type BuiltZone } from '../catalog/registry';
 import { bindTables, quoteIdent, type QueryEngine, type SqlValue, type TableResolver } from '../engine/engine';
+import { percent, sharePercent } from '../report/number-text';
 import type { GateConfig } from './gate-config';
 import type { Rule, Severity, Tolerance } from './rule-file';
+import { maskSamples, type SampleMask } from './sample-privacy';
 
-export type RuleKind = 'predicate' | 'set' | 'quarantine' | 'accounting' | 'volume';
-export type RuleStatus = 'pass' | 'fail' | 'error';
+export type RuleKind = 'predicate' | 'set' | 'quarantine' | 'quarantine-bytes' | 'accounting' | 'volume';
+/** skip: the rule did not run (its gate never ran, or its tables are not there); `skipReason` says why. */
+export type RuleStatus = 'pass' | 'fail' | 'error' | 'skip';
 
 export interface RuleResult {
   readonly name: string;
@@ -27,15 +31,23 @@ export interface RuleResult {
   readonly tolerance: Tolerance;
   /** Rows checked, where the rule knows it (predicate rules, quarantine share). */
   readonly checked?: number;
-  /** Up to N failing rows, for the report. */
+  /** Up to N failing rows, for the report, with personal values masked. */
   readonly columns: readonly string[];
   readonly sample: readonly Record<string, SqlValue>[];
+  /** Sample columns whose values are tokens (personal data, or not provably free of it). */
+  readonly maskedColumns?: readonly string[];
   readonly error?: string;
+  /** Why a rule with status skip did not run. */
+  readonly skipReason?: string;
+  /** Wall time of the statements the rule needed; a scan shared by several rules is split between them. */
+  readonly ms?: number;
 }
 
 export interface GateResult {
   readonly zone: BuiltZone;
   readonly passed: boolean;
+  /** Set when the gate did not run at all (its rules are listed with status skip): why. */
+  readonly skipped?: string;
   readonly rules: readonly RuleResult[];
   /** Statements sent to the engine by this audit. */
   readonly queries: number;
@@ -49,9 +61,15 @@ export interface RunFacts {
     Record<
       string,
       {
-        readonly read: number;
-        readonly quarantined: number;
-        readonly quarantineReasons: Readonly<Record<string, number>>;
+        /** Landing lines read and quarantined; absent when the run's validation counts are not at hand. */
+        readonly read?: number;
+        readonly quarantined?: number;
+        readonly quarantineReasons?: Readonly<Record<string, number>>;
+        /** Why read and quarantined are absent: the quarantine checks are listed as skipped with it. */
+        readonly validationUnknown?: string;
+        /** For the byte share: bytes of the records read and of those quarantined (absent: not checked). */
+        readonly recordBytes?: number;
+        readonly quarantinedBytes?: number;
         /** For the accounting check: valid records, where they went, and the trusted table's rows. */
         readonly valid?: number;
         readonly outcomes?: Readonly<Record<string, number>>;
@@ -75,6 +93,8 @@ export interface GateInput {
   readonly facts?: RunFacts;
   /** Queries sent at once (the engine must take them). Results do not depend on it. @default 1 */
   readonly parallel?: number;
+  /** What failing rows may show. @default every sample value masked (no lineage given) */
+  readonly samples?: SampleMask;
 }
 
 /** Runs the tasks with at most `limit` at once; resolves when all are done. */
@@ -95,12 +115,16 @@ function allowedFor(t: Tolerance, checked?: number): number {
   return t.rows ?? 0;
 }
 
+/** What identifies a check, before it is judged. */
+export type CheckInfo = Pick<RuleResult, 'name' | 'kind' | 'description' | 'severity' | 'zone' | 'tables' | 'file' | 'tolerance'>;
+
 function judge(
-  rule: Pick<RuleResult, 'name' | 'kind' | 'description' | 'severity' | 'zone' | 'tables' | 'file' | 'tolerance'>,
+  rule: CheckInfo,
   failing: number,
   checked: number | undefined,
   columns: readonly string[],
   sample: readonly Record<string, SqlValue>[],
+  extra: Pick<RuleResult, 'maskedColumns' | 'ms'> = {},
 ): RuleResult {
   const allowed = allowedFor(rule.tolerance, checked);
   const status: RuleStatus = failing <= allowed ? 'pass' : 'fail';
@@ -113,10 +137,19 @@ function judge(
     ...(checked !== undefined ? { checked } : {}),
     columns,
     sample,
+    ...(extra.maskedColumns?.length ? { maskedColumns: extra.maskedColumns } : {}),
+    ...(extra.ms !== undefined ? { ms: extra.ms } : {}),
   };
 }
 
-function broken(rule: Rule, kind: RuleKind, error: unknown): RuleResult {
+/** A check that did not run, with why. */
+export function skippedCheck(rule: CheckInfo, reason: string): RuleResult {
+  return { ...rule, status: 'skip', blocking: false, failing: 0, allowed: allowedFor(rule.tolerance), columns: [], sample: [], skipReason: reason };
+}
+
+const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
+
+function broken(rule: Rule, kind: RuleKind, error: unknown, ms?: number): RuleResult {
   return {
     name: rule.name,
     kind,
@@ -133,10 +166,11 @@ function broken(rule: Rule, kind: RuleKind, error: unknown): RuleResult {
     columns: [],
     sample: [],
     error: `${rule.file}:${rule.sqlLine}: ${(error as Error).message}`,
+    ...(ms !== undefined ? { ms } : {}),
   };
 }
 
-const ruleInfo = (r: Rule, kind: RuleKind) => ({
+export const ruleInfo = (r: Rule, kind: RuleKind = r.predicate ? 'predicate' : 'set'): CheckInfo => ({
   name: r.name,
   kind,
   description: r.description,
@@ -159,6 +193,7 @@ const num = (v: SqlValue | undefined) => (v === null || v === undefined ? 0 : Nu
 export async function evaluateGate(input: GateInput): Promise<GateResult> {
   const { engine, zone, config } = input;
   const resolve: TableResolver = input.resolve ?? ((t) => t);
+  const samples = input.samples ?? maskSamples(undefined);
   const sampleRows = config.report.failingRowsShown;
   const scans: Record<string, number> = {};
   let queries = 0;
@@ -180,34 +215,39 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
     );
     const sql = `SELECT COUNT(*) AS ${quoteIdent(ROWS)}, ${sums.join(', ')} FROM ${table} ${T}`;
     let row: Record<string, SqlValue>;
+    const t0 = performance.now();
     try {
       row = (await send(sql)).rows[0];
     } catch {
       // One bad predicate must not hide the others: evaluate the group rule by rule.
-      for (const r of group) results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'predicate'));
+      for (const r of group) results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'predicate', samples));
       return;
     }
+    // The shared scan's time is split between the rules it counted.
+    const share = elapsed(t0) / group.length;
     const checked = num(row[ROWS]);
     for (const [i, r] of group.entries()) {
       const failing = num(row[`r${i}`]);
       let columns: readonly string[] = [];
       let sample: readonly Record<string, SqlValue>[] = [];
+      let masked: readonly string[] = [];
+      const t1 = performance.now();
       if (failing > 0 && sampleRows > 0) {
         try {
           const s = await send(`SELECT * FROM (${r.sql}) ${quoteIdent('__r')} LIMIT ${sampleRows}`);
           columns = s.columns;
-          sample = s.rows;
+          ({ rows: sample, masked } = samples.apply(r.name, s.columns, s.rows));
         } catch (e) {
-          results.set(r.name, broken(r, 'predicate', e));
+          results.set(r.name, broken(r, 'predicate', e, share + elapsed(t1)));
           continue;
         }
       }
-      results.set(r.name, judge(ruleInfo(r, 'predicate'), failing, checked, columns, sample));
+      results.set(r.name, judge(ruleInfo(r, 'predicate'), failing, checked, columns, sample, { maskedColumns: masked, ms: share + elapsed(t1) }));
     }
   });
 
   // Set rules: one query each returns the failing count and the first rows.
-  for (const r of rules) if (!r.predicate) tasks.push(async () => void results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'set')));
+  for (const r of rules) if (!r.predicate) tasks.push(async () => void results.set(r.name, await evaluateSetRule(r, send, sampleRows, 'set', samples)));
   await inParallel(tasks, input.parallel ?? 1);
 
   const ordered = rules.map((r) => results.get(r.name)!);
@@ -215,23 +255,88 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
   return { zone, passed: !ordered.some((r) => r.blocking), rules: ordered, queries, scans };
 }
 
+/**
+ * A gate that did not run: every check it would have made, with status skip and the reason.
+ * @param datasets landing datasets (their quarantine share and accounting checks belong to the trusted gate)
+ * @param curatedTables curated tables whose volume is checked against the last published run
+ */
+export function skippedGate(zone: BuiltZone, rules: readonly Rule[], config: GateConfig, reason: string, datasets: readonly string[], curatedTables: readonly string[]): GateResult {
+  const checks: CheckInfo[] = rules.filter((r) => r.zone === zone).map((r) => ruleInfo(r));
+  if (zone === 'trusted') for (const d of datasets) checks.push(quarantineInfo(zone, config, d), quarantineBytesInfo(zone, config, d), accountingInfo(zone, d));
+  else for (const t of curatedTables) checks.push(volumeInfo(zone, config, t));
+  return { zone, passed: false, skipped: reason, rules: checks.map((c) => skippedCheck(c, reason)), queries: 0, scans: {} };
+}
+
 async function evaluateSetRule(
   r: Rule,
   send: (sql: string) => Promise<{ columns: readonly string[]; rows: readonly Record<string, SqlValue>[] }>,
   sampleRows: number,
   kind: RuleKind,
+  samples: SampleMask,
 ): Promise<RuleResult> {
+  const t0 = performance.now();
   try {
     const res = await send(
       `SELECT ${quoteIdent('__r')}.*, COUNT(*) OVER () AS ${quoteIdent(FAILING)} FROM (${r.sql}) ${quoteIdent('__r')} LIMIT ${Math.max(sampleRows, 1)}`,
     );
     const failing = res.rows.length ? num(res.rows[0][FAILING]) : 0;
     const columns = res.columns.filter((c) => c !== FAILING);
-    const sample = res.rows.slice(0, sampleRows).map((row) => Object.fromEntries(columns.map((c) => [c, row[c]])));
-    return judge(ruleInfo(r, kind), failing, undefined, columns, sample);
+    const raw = res.rows.slice(0, sampleRows).map((row) => Object.fromEntries(columns.map((c) => [c, row[c]])));
+    const { rows: sample, masked } = samples.apply(r.name, columns, raw);
+    return judge(ruleInfo(r, kind), failing, undefined, columns, sample, { maskedColumns: masked, ms: elapsed(t0) });
   } catch (e) {
-    return broken(r, kind, e);
+    return broken(r, kind, e, elapsed(t0));
   }
+}
+
+function quarantineInfo(zone: BuiltZone, config: GateConfig, dataset: string): CheckInfo {
+  const share = config.quarantine.datasets[dataset] ?? config.quarantine.default;
+  return {
+    name: `quarantine_share_${dataset}`,
+    kind: 'quarantine',
+    description: `at most ${sharePercent(share)} of ${dataset} landing records may break the record contract (quality-rules/schemas/${dataset}.schema.json)`,
+    severity: 'error',
+    zone,
+    tables: [`${dataset}_landing`],
+    file: 'quality-rules/gate-config.json',
+    tolerance: { share },
+  };
+}
+
+function quarantineBytesInfo(zone: BuiltZone, config: GateConfig, dataset: string): CheckInfo {
+  const share = config.quarantine.datasets[dataset] ?? config.quarantine.default;
+  return {
+    ...quarantineInfo(zone, config, dataset),
+    name: `quarantine_bytes_${dataset}`,
+    kind: 'quarantine-bytes',
+    description: `at most ${sharePercent(share)} of the bytes of ${dataset} landing records may break the record contract (quality-rules/schemas/${dataset}.schema.json)`,
+  };
+}
+
+function accountingInfo(zone: BuiltZone, dataset: string, trustedTable?: string): CheckInfo {
+  return {
+    name: `accounting_${dataset}`,
+    kind: 'accounting',
+    description: `every valid ${dataset} record has one outcome (quality-rules/accounting/${dataset}.sql), and ${trustedTable ?? 'its trusted table'} holds exactly the records counted trusted`,
+    severity: 'error',
+    zone,
+    tables: [`${dataset}_landing`, ...(trustedTable ? [trustedTable] : [])],
+    file: `quality-rules/accounting/${dataset}.sql`,
+    tolerance: { rows: 0 },
+  };
+}
+
+function volumeInfo(zone: BuiltZone, config: GateConfig, table: string): CheckInfo {
+  return {
+    name: `volume_${table}`,
+    kind: 'volume',
+    description: `${table} may not shrink by more than ${percent(config.volume.maxShrink * 100)} against the last published run`,
+    severity: 'error',
+    zone,
+    tables: [table],
+    file: 'quality-rules/gate-config.json',
+    tolerance: { share: config.volume.maxShrink },
+  };
 }
 
 /** Every valid record has one outcome, and as many are trusted as the trusted table has rows. */
@@ -243,14 +348,7 @@ function accountingCheck(zone: BuiltZone, dataset: string, d: RunFacts['datasets
   const disagreeing = d.trustedRows === undefined ? 0 : Math.abs(trusted - d.trustedRows);
   const failing = unaccounted + disagreeing;
   return {
-    name: `accounting_${dataset}`,
-    kind: 'accounting',
-    description: `every valid ${dataset} record has one outcome (quality-rules/accounting/${dataset}.sql), and ${d.trustedTable ?? 'its trusted table'} holds exactly the records counted trusted`,
-    severity: 'error',
-    zone,
-    tables: [`${dataset}_landing`, ...(d.trustedTable ? [d.trustedTable] : [])],
-    file: `quality-rules/accounting/${dataset}.sql`,
-    tolerance: { rows: 0 },
+    ...accountingInfo(zone, dataset, d.trustedTable),
     status: failing ? 'fail' : 'pass',
     blocking: failing > 0,
     failing,
@@ -258,36 +356,47 @@ function accountingCheck(zone: BuiltZone, dataset: string, d: RunFacts['datasets
     checked: d.valid,
     columns: failing ? ['valid', 'accounted', 'counted_trusted', 'trusted_rows'] : [],
     sample: failing ? [{ valid: d.valid, accounted, counted_trusted: trusted, trusted_rows: d.trustedRows ?? null }] : [],
+    ms: 0,
   };
 }
 
-/** Built-in checks: quarantine share and accounting per dataset (trusted audit), volume per curated table (curated audit). */
+/**
+ * Built-in checks: quarantine share and accounting per dataset (trusted audit), volume per curated
+ * table (curated audit). Their rows are counts and quarantine reasons, which the validator builds
+ * from the contract (field names and keywords of the schema, never a value; malformed JSON is
+ * grouped without its parser message), so they hold no personal data.
+ */
 function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleResult[] {
   const out: RuleResult[] = [];
   if (zone === 'trusted') {
     for (const [dataset, d] of Object.entries(facts.datasets)) {
-      const share = config.quarantine.datasets[dataset] ?? config.quarantine.default;
-      const sample = Object.entries(d.quarantineReasons)
-        .slice(0, config.report.failingRowsShown)
-        .map(([reason, records]) => ({ reason, records }));
-      out.push(
-        judge(
-          {
-            name: `quarantine_share_${dataset}`,
-            kind: 'quarantine',
-            description: `at most ${(share * 100).toFixed(2)}% of ${dataset} landing records may break the record contract (quality-rules/schemas/${dataset}.schema.json)`,
-            severity: 'error',
-            zone,
-            tables: [`${dataset}_landing`],
-            file: 'quality-rules/gate-config.json',
-            tolerance: { share },
-          },
-          d.quarantined,
-          d.read,
-          d.quarantined > 0 ? ['reason', 'records'] : [],
-          d.quarantined > 0 ? sample : [],
-        ),
-      );
+      const info = quarantineInfo(zone, config, dataset);
+      const bytesInfo = quarantineBytesInfo(zone, config, dataset);
+      if (d.read === undefined || d.quarantined === undefined) {
+        const why = d.validationUnknown ?? "the run's validation counts are not at hand";
+        out.push(skippedCheck(info, why), skippedCheck(bytesInfo, why));
+      } else {
+        const sample = Object.entries(d.quarantineReasons ?? {})
+          .slice(0, config.report.failingRowsShown)
+          .map(([reason, records]) => ({ reason, records }));
+        out.push(judge(info, d.quarantined, d.read, d.quarantined > 0 ? ['reason', 'records'] : [], d.quarantined > 0 ? sample : [], { ms: 0 }));
+        // One enormous bad line (a whole file without line ends, a line over the size limit) is
+        // one record: the byte share keeps it from hiding below the record share.
+        if (d.recordBytes === undefined || d.quarantinedBytes === undefined) {
+          out.push(skippedCheck(bytesInfo, "the run's validation counts hold no byte counts"));
+        } else {
+          out.push(
+            judge(
+              bytesInfo,
+              d.quarantinedBytes,
+              d.recordBytes,
+              d.quarantinedBytes > 0 ? ['quarantined_bytes', 'record_bytes', 'quarantined_records'] : [],
+              d.quarantinedBytes > 0 ? [{ quarantined_bytes: d.quarantinedBytes, record_bytes: d.recordBytes, quarantined_records: d.quarantined }] : [],
+              { ms: 0 },
+            ),
+          );
+        }
+      }
       const accounting = accountingCheck(zone, dataset, d);
       if (accounting) out.push(accounting);
     }
@@ -297,14 +406,7 @@ function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleRes
       const floor = Math.ceil(t.previousRows * (1 - config.volume.maxShrink));
       const missing = Math.max(0, floor - t.rows);
       out.push({
-        name: `volume_${table}`,
-        kind: 'volume',
-        description: `${table} may not shrink by more than ${(config.volume.maxShrink * 100).toFixed(0)}% against the last published run`,
-        severity: 'error',
-        zone,
-        tables: [table],
-        file: 'quality-rules/gate-config.json',
-        tolerance: { share: config.volume.maxShrink },
+        ...volumeInfo(zone, config, table),
         status: missing > 0 ? 'fail' : 'pass',
         blocking: missing > 0,
         failing: missing,
@@ -312,6 +414,7 @@ function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleRes
         checked: t.rows,
         columns: missing > 0 ? ['table', 'previous_rows', 'rows', 'minimum_rows'] : [],
         sample: missing > 0 ? [{ table, previous_rows: t.previousRows, rows: t.rows, minimum_rows: floor }] : [],
+        ms: 0,
       });
     }
   }

@@ -21,6 +21,9 @@ export interface ExpectedDataset {
   readonly read: number;
   readonly valid: number;
   readonly quarantined: number;
+  /** Bytes of the non-blank lines and of the quarantined ones (lines are ASCII, written without CR): the quarantine's byte share. */
+  readonly recordBytes: number;
+  readonly quarantinedBytes: number;
   /** Where the valid records go; adds up to `valid`. Outcomes of 0 are left out, as in the run manifest. */
   readonly outcomes: Readonly<Partial<Record<Outcome, number>>>;
 }
@@ -49,16 +52,22 @@ export interface ExpectedOutcome {
 export class OutcomeTally {
   private readonly validLines = perDataset(() => 0);
   private readonly quarantinedLines = perDataset(() => 0);
+  private readonly validBytes = perDataset(() => 0);
+  private readonly quarantinedBytes = perDataset(() => 0);
   private readonly distinct = perDataset((): Partial<Record<Outcome, number>> => ({}));
   customerCurated = 0;
   machineLearningCurated = 0;
 
-  valid(dataset: LandingDatasetName, lines = 1): void {
-    this.validLines[dataset] += lines;
+  /** One valid line of `bytes` bytes. */
+  valid(dataset: LandingDatasetName, bytes: number): void {
+    this.validLines[dataset]++;
+    this.validBytes[dataset] += bytes;
   }
 
-  quarantined(dataset: LandingDatasetName): void {
+  /** One line of `bytes` bytes that breaks the contract. */
+  quarantined(dataset: LandingDatasetName, bytes: number): void {
     this.quarantinedLines[dataset]++;
+    this.quarantinedBytes[dataset] += bytes;
   }
 
   /** `records` distinct valid records of `dataset` go to `outcome` (never `duplicate`: that is what is left over). */
@@ -76,6 +85,8 @@ export class OutcomeTally {
         read: this.validLines[d] + this.quarantinedLines[d],
         valid: this.validLines[d],
         quarantined: this.quarantinedLines[d],
+        recordBytes: this.validBytes[d] + this.quarantinedBytes[d],
+        quarantinedBytes: this.quarantinedBytes[d],
         outcomes: sortOutcomes(outcomes),
       };
     }

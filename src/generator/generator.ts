@@ -1,6 +1,6 @@
 // Writes deterministic STEDI-shaped landing data (customer/, accelerometer/, step_trainer/) and
 // works out, while it writes, what the pipeline must make of it: the expected accounting and rows.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { textTable } from '../cli/text-table';
 import { BUILT_TABLES, type ExpectedOutcome } from './expected-outcome';
@@ -50,6 +50,12 @@ export class LandingNotEmptyError extends Error {
 }
 
 function prepareFolders(root: string, overwrite: boolean): void {
+  // A file where the landing folder (or one of its dataset folders) must go: name it, write nothing.
+  for (const path of [root, ...LANDING_DATASETS.map((d) => join(root, d))]) {
+    if (existsSync(path) && !statSync(path).isDirectory()) {
+      throw new LandingNotEmptyError(`${path} is a file, not a folder; pass --out <folder> (a new or empty folder, or one with dataset folders to --overwrite)`);
+    }
+  }
   for (const d of LANDING_DATASETS) {
     const dir = join(root, d);
     if (!existsSync(dir) || readdirSync(dir).length === 0) continue;

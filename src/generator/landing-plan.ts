@@ -81,6 +81,11 @@ const READINGS_PER_DEVICE = 10;
 const MAX_STEP_ONLY_READINGS = 8;
 /** Shares of customers with a birthday in an implausible year and with the placeholder phone number. */
 const IMPLAUSIBLE_BIRTHDAY_SHARE = 0.02;
+/**
+ * Share of customers whose birthday has a three-digit year, as the website writes years below 1000
+ * (`983-01-01`): 53 of the 956 records (5.5%) of the course's customer file (../shared/STEDI-DATA.md).
+ */
+export const SHORT_YEAR_BIRTHDAY_SHARE = 0.05;
 const PLACEHOLDER_PHONE_SHARE = 0.03;
 const PLACEHOLDER_PHONE = '8015551212';
 const IMPLAUSIBLE_BIRTHDAYS = ['1399-01-01', '1300-06-15'];
@@ -220,6 +225,14 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
   }
 
   const implausible = new Set(rng.shuffle([...Array(n).keys()]).slice(0, quota(IMPLAUSIBLE_BIRTHDAY_SHARE, n)));
+  // Three-digit years draw from a stream of their own: adding them moved no other draw of the plan.
+  const years = new Prng(o.seed, 'birthday-years');
+  const shortYear = new Set(
+    years
+      .shuffle([...Array(n).keys()])
+      .filter((i) => !implausible.has(i))
+      .slice(0, quota(SHORT_YEAR_BIRTHDAY_SHARE, n)),
+  );
   const serials = new Set<string>();
   const newSerial = () => {
     for (;;) {
@@ -235,11 +248,14 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
   for (let i = 0; i < n; i++) {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);
+    const phone = rng.chance(PLACEHOLDER_PHONE_SHARE) ? PLACEHOLDER_PHONE : '801' + digits(rng, 7);
+    const born = birthDay(rng, implausible.has(i));
     const id: Identity = {
       customerName: `${first} ${last}`,
       email: emailOf(first, last, String(i + 1), 'test.com'),
-      phone: rng.chance(PLACEHOLDER_PHONE_SHARE) ? PLACEHOLDER_PHONE : '801' + digits(rng, 7),
-      birthDay: birthDay(rng, implausible.has(i)),
+      phone,
+      // The month and day stay those drawn for a four-digit year: YYYY-MM-DD becomes YYY-MM-DD.
+      birthDay: shortYear.has(i) ? `${years.between(900, 999)}${born.slice(4)}` : born,
       registrationDate: o.originMs - 400 * DAY_MS + rng.int(300 * DAY_MS),
       publicConsent: rng.chance(0.5),
       friendsConsent: rng.chance(0.3),

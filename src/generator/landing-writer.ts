@@ -71,10 +71,10 @@ export class LandingWriter {
   private emit(d: LandingDatasetName, line: string): void {
     const set = this.files[d];
     set.write(this.delivery.int(set.count), line);
-    this.tally.valid(d);
+    this.tally.valid(d, line.length);
     if (this.delivery.chance(this.o.duplicateShare)) {
       set.write(this.delivery.int(set.count), line);
-      this.tally.valid(d);
+      this.tally.valid(d, line.length);
       this.written.duplicateLines[d]++;
     }
   }
@@ -82,7 +82,7 @@ export class LandingWriter {
   /** An injected line, delivered once; `valid` when it is a record the pipeline accepts (a conflicting reading). */
   private emitInjected(d: LandingDatasetName, line: string, valid: boolean): void {
     this.files[d].write(this.defectDelivery.int(this.files[d].count), line);
-    if (valid) this.tally.valid(d);
+    if (valid) this.tally.valid(d, line.length);
   }
 
   /** Waits for every file to take more (backpressure); call it after each bounded batch of lines. */
@@ -178,8 +178,9 @@ export class LandingWriter {
         continue;
       }
       const malformed = h.kind === 'malformed';
-      this.emitInjected(h.dataset, malformed ? malformedLine(template[h.dataset], h.variant) : wrongTypeLine(h.dataset, template[h.dataset], h.variant), false);
-      this.tally.quarantined(h.dataset);
+      const line = malformed ? malformedLine(template[h.dataset], h.variant) : wrongTypeLine(h.dataset, template[h.dataset], h.variant);
+      this.emitInjected(h.dataset, line, false);
+      this.tally.quarantined(h.dataset, line.length);
       (malformed ? this.written.malformedLines : this.written.wrongTypes)[h.dataset]++;
     }
   }

@@ -2,6 +2,7 @@
 import { buildLakeFormationModel, type CatalogTable, type GrantResource, type LakeFormationModel } from './lake-formation-model';
 import { SynthesizedStackError, readSynthesizedStack, type TerraformJson } from './terraform-json';
 import { PII_NO, PII_TAG, ZONE_TAG, isIamAllowedPrincipals, personaOrder, zoneOrder } from './vocabulary';
+import type { WorkloadAccess } from './workload-access';
 
 export interface ColumnAccess {
   readonly name: string;
@@ -84,6 +85,10 @@ export interface EffectiveAccess {
   readonly registrations: readonly RegistrationView[];
   readonly classification: readonly TableClassification[];
   readonly principals: readonly PrincipalAccess[];
+  /** Engines outside Lake Formation's integrated services may get full-table credentials (the data lake settings). */
+  readonly fullTableAccessForExternalEngines: boolean;
+  /** How each workload role reaches data, by mechanism (workload-access.ts). */
+  readonly workloads: readonly WorkloadAccess[];
 }
 
 type Tags = ReadonlyMap<string, string>;
@@ -344,6 +349,8 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
       .map((t) => ({ zone: zoneOfTable(t), database: t.database, table: t.name, columns: t.columns.map((c) => ({ name: c, pii: isPii(t, c) })) }))
       .sort((x, y) => zoneOrder(x.zone) - zoneOrder(y.zone) || x.database.localeCompare(y.database) || x.table.localeCompare(y.table)),
     principals,
+    fullTableAccessForExternalEngines: model.settings.some((s) => s.allowFullTableExternalDataAccess),
+    workloads: model.workloads,
   };
 }
 

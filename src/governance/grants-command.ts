@@ -1,14 +1,16 @@
 // The functions behind `stedi grants`: render, diff and check the grants of synthesized stacks (cdktf.out folders).
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { Catalog } from '../catalog/registry';
+import { basename, dirname, join, relative } from 'node:path';
+import { PROJECT_ROOT, type Catalog } from '../catalog/registry';
+import { grantsPolicyFile, loadGrantsPolicy } from './grants-policy';
 import { checkContextFromRecords } from './check-context';
 import { GOVERNANCE_CHECKS, describeViolations, runChecks, type CheckOutcome } from './checks';
 import { computeEffectiveAccess, type EffectiveAccess } from './effective-access';
 import { diffGrants, renderGrantsDiffJson, renderGrantsDiffMarkdown, type StackGrantsDiff } from './grants-diff';
 import { buildLakeFormationModel, hasLakeFormation, type LakeFormationModel } from './lake-formation-model';
-import { renderGrants, type GrantsFormat } from './render-grants';
+import { renderGrants, type GrantsFormat, type GrantsPresentation } from './render-grants';
 import { readSynthesizedStack } from './terraform-json';
+import { synthFailure } from '../../stacks/checks/synth-failure';
 
 /** A problem the operator fixes: wrong folder, unknown environment, no synth output. */
 export class GrantsCommandError extends Error {
@@ -41,14 +43,28 @@ export function effectiveAccessForStack(synthJsonPath: string): EffectiveAccess 
   return computeEffectiveAccess(buildLakeFormationModel(readSynthesizedStack(synthJsonPath), stackOf(synthJsonPath)));
 }
 
+/** The policy's purposes and notes and the deploy role, for the document of a stack; an environment without a policy file shows none. */
+function presentationFor(model: LakeFormationModel): GrantsPresentation {
+  const environment = model.record?.environment;
+  const file = environment ? grantsPolicyFile(environment) : undefined;
+  const policy = environment && file && existsSync(file) ? loadGrantsPolicy(environment) : undefined;
+  return {
+    ...(policy && file ? { policy, policyFile: relative(PROJECT_ROOT, file) } : {}),
+    ...(model.record?.admins[0] ? { deployRole: model.record.admins[0] } : {}),
+  };
+}
+
 /** `stedi grants --format md|json` for one stack file: the effective access per principal. */
 export function renderGrantsForStack(synthJsonPath: string, format: GrantsFormat = 'md'): string {
-  return renderGrants(effectiveAccessForStack(synthJsonPath), format, displayPath(synthJsonPath));
+  const model = buildLakeFormationModel(readSynthesizedStack(synthJsonPath), stackOf(synthJsonPath));
+  return renderGrants(computeEffectiveAccess(model), format, displayPath(synthJsonPath), presentationFor(model));
 }
 
 /** Every stack of a cdktf.out folder that holds Lake Formation resources, in name order. */
 export function governedStacks(outDir: string): GovernedStack[] {
   const stacksDir = join(outDir, 'stacks');
+  const failed = synthFailure(outDir);
+  if (failed) throw new GrantsCommandError(failed);
   if (!existsSync(stacksDir)) throw new GrantsCommandError(`${stacksDir}: no synthesized stacks; run \`npm run synth\` first`);
   const out: GovernedStack[] = [];
   for (const stack of readdirSync(stacksDir).sort()) {
@@ -78,7 +94,7 @@ export function stackForEnvironment(outDir: string, environment: string): Govern
 /** `stedi grants --env E --format md|json`. */
 export function renderGrantsForEnvironment(outDir: string, environment: string, format: GrantsFormat = 'md'): string {
   const s = stackForEnvironment(outDir, environment);
-  return renderGrants(computeEffectiveAccess(s.model), format, displayPath(s.file));
+  return renderGrants(computeEffectiveAccess(s.model), format, displayPath(s.file), presentationFor(s.model));
 }
 
 /** The per-stack differences between two cdktf.out folders (a stack on one side only counts as all granted or all revoked). */

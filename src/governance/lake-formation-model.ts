@@ -1,6 +1,7 @@
 // The Lake Formation and Glue catalog resources of one synthesized stack, references resolved.
 import { GOVERNANCE_LOCAL } from './vocabulary';
 import { ReferenceResolver, SynthesizedStackError, block, blocks, referencedAddresses, type Json, type JsonObject, type TerraformJson } from './terraform-json';
+import { workloadAccessOf, type WorkloadAccess } from './workload-access';
 
 export interface DataLakeSettingsResource {
   readonly address: string;
@@ -9,6 +10,8 @@ export interface DataLakeSettingsResource {
   /** undefined when the attribute is absent from the configuration. */
   readonly createDatabaseDefaultPermissions?: readonly { principal: string; permissions: readonly string[] }[];
   readonly createTableDefaultPermissions?: readonly { principal: string; permissions: readonly string[] }[];
+  /** Engines outside Lake Formation's integrated services may get full-table credentials (Glue 5.0 jobs, GetTemporaryGlueTableCredentials). */
+  readonly allowFullTableExternalDataAccess: boolean;
 }
 
 export interface LocationRegistration {
@@ -105,6 +108,8 @@ export interface LakeFormationModel {
   readonly grants: readonly GrantResource[];
   /** Per resource address, the addresses it depends on (depends_on and references). */
   readonly dependencies: ReadonlyMap<string, ReadonlySet<string>>;
+  /** How each workload role reaches data: Lake Formation, IAM paths to zone locations, other buckets. */
+  readonly workloads: readonly WorkloadAccess[];
 }
 
 function entries(json: TerraformJson, type: string): [string, JsonObject][] {
@@ -133,6 +138,7 @@ export function buildLakeFormationModel(json: TerraformJson, stack: string): Lak
     readOnlyAdmins: ss(c['read_only_admins']),
     createDatabaseDefaultPermissions: defaults(c['create_database_default_permissions']),
     createTableDefaultPermissions: defaults(c['create_table_default_permissions']),
+    allowFullTableExternalDataAccess: bool(c['allow_full_table_external_data_access']) === true,
   }));
 
   const registrations = entries(json, 'aws_lakeformation_resource').map(([name, c]) => {
@@ -209,10 +215,11 @@ export function buildLakeFormationModel(json: TerraformJson, stack: string): Lak
     }
   }
 
+  const record = governanceRecord(json, r);
   return {
     stack,
     accountId: r.accountId,
-    record: governanceRecord(json, r),
+    record,
     settings,
     registrations,
     lfTags,
@@ -221,6 +228,7 @@ export function buildLakeFormationModel(json: TerraformJson, stack: string): Lak
     assignments,
     grants,
     dependencies,
+    workloads: workloadAccessOf(json, stack, record, registrations.map((x) => x.roleArn).filter((x): x is string => x !== undefined)),
   };
 }
 

@@ -1,8 +1,20 @@
 // Renders effective access for people (markdown, read in pull requests) and machines (JSON).
 import type { ColumnAccess, EffectiveAccess, PrincipalAccess, TableAccess } from './effective-access';
-import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder } from './vocabulary';
+import type { GrantsPolicy } from './grants-policy';
+import { renderWorkloadAccessMarkdown } from './render-workload-access';
+import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder, type Persona } from './vocabulary';
 
 export type GrantsFormat = 'md' | 'json';
+
+/** What a reviewer needs beside the effective access: why each persona has it, and who deploys. */
+export interface GrantsPresentation {
+  /** The environment's policy (config/grants/<env>.json): its purposes and notes are shown with the access. @default - none shown */
+  readonly policy?: GrantsPolicy;
+  /** Where the policy was read from, as a reviewer finds it. @default 'config/grants/<env>.json' */
+  readonly policyFile?: string;
+  /** The deploy role (the governance record's first admin): flagged when it is an admin in prod. @default - not flagged */
+  readonly deployRole?: string;
+}
 
 /** Table cells: pipes escaped, never empty. */
 export function cell(text: string): string {
@@ -40,11 +52,22 @@ function columnGroups(t: TableAccess): { permissions: readonly string[]; grantab
   return [...groups.values()];
 }
 
-/** `all 10 · PII: email, phone` or `6 of 10 · no PII · without: email, phone`. */
-export function describeColumns(columns: readonly ColumnAccess[], t: Pick<TableAccess, 'columnCount'> & { allColumns?: readonly { name: string; pii: boolean }[] }): string {
+/**
+ * `all 10 · PII: email, phone` or `6 of 10 · no PII · without: email, phone`; a grant that reads
+ * no data (DESCRIBE only, or nothing but writes) says so: `metadata only (DESCRIBE), no data`.
+ */
+export function describeColumns(
+  columns: readonly ColumnAccess[],
+  t: Pick<TableAccess, 'columnCount'> & { allColumns?: readonly { name: string; pii: boolean }[] },
+  permissions: readonly string[] = ['SELECT'],
+): string {
   const pii = columns.filter((c) => c.pii).map((c) => c.name);
-  const count = columns.length === t.columnCount ? `all ${t.columnCount}` : `${columns.length} of ${t.columnCount}`;
-  const parts = [count, pii.length ? `PII: ${pii.join(', ')}` : 'no PII'];
+  const reach = columns.length === t.columnCount ? `all ${t.columnCount}` : `${columns.length} of ${t.columnCount}`;
+  if (!permissions.includes('SELECT')) {
+    if (permissions.every((p) => p === 'DESCRIBE')) return `metadata only (DESCRIBE), no data · ${reach} columns`;
+    return `writes, reads no data (no SELECT) · ${reach} · ${pii.length ? `PII: ${pii.join(', ')}` : 'no PII'}`;
+  }
+  const parts = [reach, pii.length ? `PII: ${pii.join(', ')}` : 'no PII'];
   if (columns.length !== t.columnCount && t.allColumns) {
     const granted = new Set(columns.map((c) => c.name));
     parts.push(`without: ${t.allColumns.filter((c) => !granted.has(c.name)).map((c) => c.name).join(', ')}`);
@@ -62,8 +85,35 @@ function hasGrantOption(p: PrincipalAccess): boolean {
   return [...p.databases, ...p.locations, ...p.other].some((x) => x.grantable.length > 0) || p.tables.some((t) => t.columns.some((c) => c.grantable.length > 0));
 }
 
-export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): string {
+/** Zones a persona's data-location grants reach beyond those its policy asks for (a bucket shared by zones). */
+function widerLocations(p: PrincipalAccess, policy: GrantsPolicy | undefined): { location: string; asked: string[]; extra: string[] }[] {
+  const rules = p.persona ? policy?.personas[p.persona as Persona]?.dataLocations : undefined;
+  if (!rules) return [];
+  const asked = new Set(rules.flatMap((r) => r.zones as readonly string[]));
+  return p.locations
+    .filter((l) => l.permissions.includes(DATA_LOCATION_ACCESS))
+    .map((l) => {
+      const zones = l.zone.split(', ');
+      return { location: l.location, asked: zones.filter((z) => asked.has(z)), extra: zones.filter((z) => !asked.has(z)) };
+    })
+    .filter((x) => x.asked.length > 0 && x.extra.length > 0);
+}
+
+/** The policy's purpose and notes of a persona, as lines under its heading. */
+function justification(persona: string | undefined, policy: GrantsPolicy | undefined, policyFile: string): string[] {
+  const pp = persona ? policy?.personas[persona as Persona] : undefined;
+  if (!pp) return [];
+  const notes = [
+    ...pp.tables.filter((r) => r.note).map((r) => `- tables of ${r.zones.join(', ')} (${r.permissions.join(', ')}): ${r.note}`),
+    ...pp.dataLocations.filter((r) => r.note).map((r) => `- data locations of ${r.zones.join(', ')}: ${r.note}`),
+  ];
+  return [`Purpose (${code(policyFile)}): ${pp.purpose}`, '', ...(notes.length ? ['Notes of the policy:', '', ...notes, ''] : [])];
+}
+
+export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, presentation: GrantsPresentation = {}): string {
   const env = access.environment ?? access.stack;
+  const { policy } = presentation;
+  const policyFile = presentation.policyFile ?? `config/grants/${env}.json`;
   const out: string[] = [];
   out.push(`# Lake Formation grants: ${env}`);
   out.push('');
@@ -91,9 +141,31 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
   }
   out.push('');
 
+  // Where effective access is wider than the policy asks for: the reviewer must see it, not infer it.
+  const wider = principalGroups(access.principals).flatMap((group) =>
+    widerLocations(group[0], policy).map(
+      (w) =>
+        `- **${cell(group[0].persona ?? 'no persona')}**: DATA_LOCATION_ACCESS on ${code(w.location)} reaches **${w.extra.join(', ')}** as well as ${w.asked.join(', ')}, ` +
+        `because ${w.asked.join(', ')} shares that registered location; the policy asks for ${w.asked.join(', ')} only. ` +
+        `Whoever holds it may create or point tables anywhere in that bucket.`,
+    ),
+  );
+  if (wider.length) {
+    out.push('### Wider than the policy');
+    out.push('');
+    out.push(...wider);
+    out.push('');
+  }
+
   out.push('## Data lake settings');
   out.push('');
   out.push(`- Admins (implicit access to everything; they receive no explicit grants): ${access.admins.length ? access.admins.map(code).join(', ') : '**none**'}`);
+  if (presentation.deployRole && access.admins.includes(presentation.deployRole) && access.environment === 'prod') {
+    out.push(
+      `- **Review:** the deploy role ${code(presentation.deployRole)} is a data lake admin in **prod**: every apply run that assumes it holds every permission on every table, personal data included, and can grant them. ` +
+        'It is admin so that Terraform can manage the grants; keep its trust to prod apply runs behind the protected environment\'s approval.',
+    );
+  }
   out.push(`- Read-only admins: ${access.readOnlyAdmins.length ? access.readOnlyAdmins.map(code).join(', ') : 'none'}`);
   out.push(
     `- Default permissions on new databases and tables: ${access.defaultPermissions.length ? `**${access.defaultPermissions.join('; ')}**` : 'none (IAMAllowedPrincipals gets nothing; Lake Formation grants decide)'}`,
@@ -129,6 +201,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
     if (out[out.length - 1] !== '') out.push('');
     out.push(`### ${p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona')}: ${group.map((x) => code(x.principal)).join(', ')}`);
     out.push('');
+    out.push(...justification(p.persona, policy, policyFile));
     if (p.databases.length) {
       out.push('| zone | database | permissions | grantable |');
       out.push('| --- | --- | --- | --- |');
@@ -142,7 +215,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
         const allColumns = access.classification.find((c) => c.database === t.database && c.table === t.table)?.columns;
         for (const g of columnGroups(t)) {
           out.push(
-            `| ${cell(t.zone)} | ${cell(t.database)} | ${cell(t.table)} | ${list(g.permissions)} | ${g.grantable.length ? `**${g.grantable.join(', ')}**` : 'no'} | ${cell(describeColumns(g.columns, { columnCount: t.columnCount, allColumns }))} |`,
+            `| ${cell(t.zone)} | ${cell(t.database)} | ${cell(t.table)} | ${list(g.permissions)} | ${g.grantable.length ? `**${g.grantable.join(', ')}**` : 'no'} | ${cell(describeColumns(g.columns, { columnCount: t.columnCount, allColumns }, g.permissions))} |`,
           );
         }
       }
@@ -172,6 +245,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string): 
     out.push('No grants.');
     out.push('');
   }
+  out.push(...renderWorkloadAccessMarkdown(access));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
@@ -179,6 +253,6 @@ export function renderGrantsJson(access: EffectiveAccess): string {
   return `${JSON.stringify(access, null, 2)}\n`;
 }
 
-export function renderGrants(access: EffectiveAccess, format: GrantsFormat, source?: string): string {
-  return format === 'json' ? renderGrantsJson(access) : renderGrantsMarkdown(access, source);
+export function renderGrants(access: EffectiveAccess, format: GrantsFormat, source?: string, presentation: GrantsPresentation = {}): string {
+  return format === 'json' ? renderGrantsJson(access) : renderGrantsMarkdown(access, source, presentation);
 }

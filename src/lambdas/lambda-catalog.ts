@@ -1,9 +1,11 @@
 // The part of the catalog a pipeline Lambda needs (tables, record contracts, accounting SQL, rules,
-// gate thresholds), computed at synth time from the repository's folders and embedded into each
-// bundle by esbuild: a Lambda has no ddl/ or quality-rules/ folder to read.
+// gate thresholds, the lineage of the rules' sample columns), computed at synth time from the
+// repository's folders and embedded into each bundle by esbuild: a Lambda has no ddl/ or
+// quality-rules/ folder to read, and no DuckDB to trace the lineage with.
 import type { BuiltZone, Catalog, TableDef } from '../catalog/registry';
 import type { GateConfig } from '../gates/gate-config';
 import type { Rule } from '../gates/rule-file';
+import type { SamplePrivacy } from '../gates/sample-privacy';
 
 export interface LambdaDataset {
   readonly dataset: string;
@@ -22,9 +24,11 @@ export interface LambdaCatalog {
   readonly built: Readonly<Record<BuiltZone, readonly string[]>>;
   readonly rules: readonly Rule[];
   readonly gateConfig: GateConfig;
+  /** What each rule's failing rows may show. @default - none: the gate masks every sample value */
+  readonly samplePrivacy?: SamplePrivacy;
 }
 
-export function lambdaCatalog(catalog: Catalog, rules: readonly Rule[], gateConfig: GateConfig): LambdaCatalog {
+export function lambdaCatalog(catalog: Catalog, rules: readonly Rule[], gateConfig: GateConfig, samplePrivacy?: SamplePrivacy): LambdaCatalog {
   return {
     tables: [...catalog.tables.values()],
     datasets: catalog.datasets.map((d) => {
@@ -43,6 +47,7 @@ export function lambdaCatalog(catalog: Catalog, rules: readonly Rule[], gateConf
     },
     rules,
     gateConfig,
+    ...(samplePrivacy ? { samplePrivacy } : {}),
   };
 }
 

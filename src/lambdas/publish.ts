@@ -2,12 +2,15 @@
 // locations, or none of them. Glue has no multi-table transaction, so the previous locations are
 // recorded in S3 before anything moves, each update is locked to the version that was read, and a
 // failure part-way moves the already-switched tables back. The same record drives a rollback.
+// Once the tables have moved, the run folders left behind are marked for lifecycle
+// (superseded-runs.ts): all but the live run's and its rollback target's.
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { pointTable, readTable, type TableState } from './glue-table-location';
 import { embeddedCatalog, tableOf, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import { checkRunId, PUBLISH_RECORD, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import { retireSupersededRuns, type RetiredRuns } from './superseded-runs';
 
 export interface PublishEvent {
   readonly runId: string;
@@ -38,6 +41,10 @@ export interface PublishOutcome {
   readonly status: PublishStatus;
   readonly tables: readonly PublishedTable[];
   readonly record: string;
+  /** The run folders marked for lifecycle once the tables moved. */
+  readonly retired?: RetiredRuns;
+  /** Why marking failed: the tables moved all the same; nothing is deleted until a later publish marks. */
+  readonly retireError?: string;
 }
 
 export interface PublisherOptions {
@@ -50,7 +57,7 @@ export interface PublisherOptions {
   readonly databases: Readonly<Record<string, string>>;
 }
 
-export const PUBLISH_RECORD = 'publish.json';
+export { PUBLISH_RECORD };
 
 export class PublishError extends Error {
   constructor(message: string) {
@@ -101,8 +108,30 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     return undefined;
   };
 
+  const builtTables = () => [...catalog.built.trusted, ...catalog.built.curated].map((name) => tableOf(catalog, name));
+  const runsOf = (tables: readonly { previousRunId?: string }[]) => tables.map((t) => t.previousRunId).filter((r): r is string => r !== undefined);
+
+  /** Marks what the move left behind; a failure here is reported, never undoes the move. */
+  const retire = async (keep: Iterable<string>): Promise<Pick<PublishOutcome, 'retired' | 'retireError'>> => {
+    try {
+      return { retired: await retireSupersededRuns({ s3, buckets: options.buckets, artifactsBucket: options.artifactsBucket, tables: builtTables() }, new Set(keep)) };
+    } catch (e) {
+      return { retireError: `could not mark superseded run folders (${(e as Error).message}); they stay until a later publish marks them` };
+    }
+  };
+
+  /** The runs a run's publish record moved tables away from: its rollback targets (none when it has no record). */
+  const rollbackTargetsOf = async (runId: string): Promise<string[]> => {
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: options.artifactsBucket, Key: recordKey(runId) }));
+      return runsOf((JSON.parse(await out.Body!.transformToString('utf8')) as PublishRecord).tables);
+    } catch {
+      return [];
+    }
+  };
+
   const publish = async (runId: string): Promise<PublishOutcome> => {
-    const tables = [...catalog.built.trusted, ...catalog.built.curated].map((name) => tableOf(catalog, name));
+    const tables = builtTables();
     const before = await Promise.all(tables.map((t) => readTable(glue, databaseOf(t.zone), t.name)));
     const record: PublishRecord = {
       runId,
@@ -132,7 +161,9 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     }
     record.status = 'published';
     await save(record);
-    return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)) };
+    // Live: this run. Rollback target: the runs the tables were at before it.
+    const retired = await retire([runId, ...runsOf(record.tables)]);
+    return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)), ...retired };
   };
 
   const rollback = async (runId: string): Promise<PublishOutcome> => {
@@ -159,7 +190,12 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     }
     record.status = 'rolled-back-by-operator';
     await save(record);
-    return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)) };
+    // Live again: the runs it rolled back to; kept as their rollback target: the runs those replaced.
+    // The rolled-back run itself is superseded now.
+    const live = runsOf(record.tables);
+    const targets = (await Promise.all([...new Set(live)].map((r) => rollbackTargetsOf(r)))).flat();
+    const retired = await retire([...live, ...targets]);
+    return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)), ...retired };
   };
 
   return async (event) => {

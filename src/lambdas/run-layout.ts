@@ -13,6 +13,21 @@ export const RUN_RECORDS_PREFIX = 'runs/';
 /** Deployment artifacts (Glue script, SQL), in the artifacts bucket. */
 export const GLUE_ASSETS_PREFIX = 'glue/';
 
+/**
+ * The object tag that lets lifecycle delete an object once it is older than the retention days
+ * (config retention.runFolderDays). Run folders never expire by age alone: a live table or a
+ * rollback target may be older than any retention. Publish puts the tag on the run folders it
+ * supersedes (every run folder but the live run's and its rollback target's) and on their publish
+ * records; the gate writes its reports with it.
+ */
+export const EXPIRY_TAG = { key: 'stedi-lifecycle', value: 'superseded' } as const;
+
+/** The tag as S3's x-amz-tagging header (PutObject Tagging) spells it. */
+export const EXPIRY_TAGGING = `${EXPIRY_TAG.key}=${EXPIRY_TAG.value}`;
+
+/** Where the validator Maps write their results, in the artifacts bucket (read by the trusted gate, then expired by age). */
+export const VALIDATION_RESULTS_PREFIX = `${RUN_RECORDS_PREFIX}validation`;
+
 /** Glue Spark's temporary files, in the artifacts bucket. */
 export const GLUE_TEMP_PREFIX = 'glue-temp/';
 
@@ -45,6 +60,9 @@ export function landingPrefix(dataset: string): string {
 export function quarantinePrefix(dataset: string): string {
   return `${dataset}/`;
 }
+
+/** `runs/<id>/publish.json`: what a publish changed, the record a rollback reads. */
+export const PUBLISH_RECORD = 'publish.json';
 
 export function runRecordKey(runId: string, name: string): string {
   return `${RUN_RECORDS_PREFIX}${runId}/${name}`;

@@ -1,11 +1,15 @@
 // The local catalog: a DuckDB file whose schemas (one per zone) hold views over the published
 // run-scoped Parquet, plus the run history. Publishing switches every view in one transaction.
+// Views and pointers hold paths relative to the lake, so a copied or moved lake reads its own files.
 import { existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ZONES, type Zone } from '../catalog/registry';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
-import { normaliseValue } from '../engine/duckdb-engine';
-import type { LakeLayout } from './lake-layout';
+import { DuckDbEngine, normaliseValue } from '../engine/duckdb-engine';
+import { assertReadsExactly, literalPattern } from '../engine/duckdb-file-names';
+import { openWhenFree, type WaitOptions } from './catalog-busy';
+import { relativeTableRunDir, TABLE_FILE, type LakeLayout } from './lake-layout';
 
 export interface TableVersion {
   readonly table: string;
@@ -46,20 +50,60 @@ export class LakeNotFoundError extends Error {
   }
 }
 
-async function withCatalog<T>(file: string, readOnly: boolean, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+/**
+ * The variable the catalog's views read the lake folder from. stedi sets it on every connection
+ * it opens on a catalog; without it (the DuckDB CLI) a view reads relative to the working
+ * directory, so `cd <lake> && duckdb -readonly catalog.duckdb` works as it is, and from elsewhere
+ * `SET VARIABLE stedi_lake = '<lake>'` (or DuckDB's own `SET file_search_path = '<lake>'`) does.
+ */
+export const LAKE_ROOT_VARIABLE = 'stedi_lake';
+
+/** The statement that points a connection's views at the lake in `root`, read literally. */
+export function lakeRootSetting(root: string): string {
+  return `SET VARIABLE ${LAKE_ROOT_VARIABLE} = ${quoteLiteral(literalPattern(root))}`;
+}
+
+/** The SQL expression of a lake file's path, `stored` being relative to the lake root. */
+function lakeFileSql(stored: string): string {
+  return `coalesce(getvariable(${quoteLiteral(LAKE_ROOT_VARIABLE)}), '.') || ${quoteLiteral('/' + literalPattern(stored))}`;
+}
+
+/** A view over the table file of one run-scoped folder (`location` relative to the lake root). */
+export function viewSql(schema: string, table: string, location: string): string {
+  const file = posix.join(location, TABLE_FILE);
+  return `CREATE OR REPLACE VIEW ${quoteIdent(schema)}.${quoteIdent(table)} AS SELECT * FROM read_parquet(${lakeFileSql(file)}, hive_partitioning = false)`;
+}
+
+/** Opens the catalog file, waiting while another process holds it. */
+async function withCatalog<T>(layout: LakeLayout, readOnly: boolean, doing: string, wait: WaitOptions, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  const file = layout.catalogFile;
   if (readOnly && !existsSync(file)) throw new LakeNotFoundError(file);
-  const instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
-  const connection = await instance.connect();
+  const instance = await openWhenFree(file, doing, () => DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {}), wait);
   try {
-    return await fn(connection);
+    const connection = await instance.connect();
+    try {
+      await connection.run(lakeRootSetting(layout.root));
+      return await fn(connection);
+    } finally {
+      connection.closeSync();
+    }
   } finally {
-    connection.closeSync();
     instance.closeSync();
   }
 }
 
-export function viewSql(schema: string, table: string, location: string): string {
-  return `CREATE OR REPLACE VIEW ${quoteIdent(schema)}.${quoteIdent(table)} AS SELECT * FROM read_parquet(${quoteLiteral(location + '/*.parquet')}, hive_partitioning = false)`;
+/**
+ * An engine on the lake's catalog (read-only unless asked), its views pointed at this lake: what
+ * `stedi query` and `stedi gate` read through. Waits while another process holds the catalog.
+ */
+export async function openLakeEngine(layout: LakeLayout, options: WaitOptions & { readonly doing?: string } = {}): Promise<DuckDbEngine> {
+  if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
+  return openWhenFree(
+    layout.catalogFile,
+    options.doing ?? 'read it',
+    () => DuckDbEngine.open({ path: layout.catalogFile, readOnly: true, connectionSetup: [lakeRootSetting(layout.root)] }),
+    options,
+  );
 }
 
 async function ensureSchemas(c: DuckDBConnection): Promise<void> {
@@ -82,24 +126,57 @@ async function inTransaction(c: DuckDBConnection, fn: () => Promise<void>): Prom
   }
 }
 
+/**
+ * Creates a view over one run's version of a table and proves that DuckDB reads exactly that
+ * table's file through it (inside the caller's transaction: a failed check switches nothing).
+ */
+async function pointView(c: DuckDBConnection, layout: LakeLayout, schema: string, t: TableVersion, runId: string): Promise<string> {
+  const stored = relativeTableRunDir(t.zone, t.table, runId);
+  if (layout.resolve(stored) !== t.location) throw new Error(`${t.table}: location ${t.location} is not the run folder ${layout.resolve(stored)} of run ${runId}`);
+  await c.run(viewSql(schema, t.table, stored));
+  const reader = {
+    query: async (sql: string) => ({ rows: (await c.runAndReadAll(sql)).getRowObjectsJS() }),
+  };
+  await assertReadsExactly(reader, lakeFileSql(posix.join(stored, TABLE_FILE)), [join(t.location, TABLE_FILE)], `view ${schema}.${t.table}`);
+  return stored;
+}
+
 /** Points each table's view and pointer row at one run's version (inside the caller's transaction). */
-async function switchTables(c: DuckDBConnection, runId: string, tables: readonly TableVersion[], at: Date): Promise<void> {
+async function switchTables(c: DuckDBConnection, layout: LakeLayout, runId: string, tables: readonly TableVersion[], at: Date): Promise<void> {
   for (const t of tables) {
-    await c.run(viewSql(t.zone, t.table, t.location));
+    const stored = await pointView(c, layout, t.zone, t, runId);
     await c.run(`DELETE FROM ${META_SCHEMA}.published_tables WHERE table_name = $1`, [t.table]);
     await c.run(`INSERT INTO ${META_SCHEMA}.published_tables VALUES ($1, $2, $3, $4, $5, $6)`, [
       t.table,
       t.zone,
       runId,
-      t.location,
+      stored,
       t.rows,
       at.toISOString(),
     ]);
   }
 }
 
+/** What recovery must never delete: the runs the catalog points at or records. */
+export interface CatalogReferences {
+  /** Run ids that a view (published, staged or any other), a published pointer or the run history names. */
+  readonly runIds: ReadonlySet<string>;
+  /** The run history: each run's status and the manifest recorded with it. */
+  readonly runs: readonly RunRecord[];
+}
+
+export interface LakeCatalogOptions extends WaitOptions {}
+
 export class LakeCatalog {
-  constructor(private readonly layout: LakeLayout) {}
+  constructor(
+    private readonly layout: LakeLayout,
+    /** How long to wait for a catalog another process holds. @default catalogWaitMs(), told to no one */
+    private readonly wait: LakeCatalogOptions = {},
+  ) {}
+
+  private with<T>(readOnly: boolean, doing: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return withCatalog(this.layout, readOnly, doing, this.wait, fn);
+  }
 
   /** Points every table's view at the run's data and records the run, all in one transaction. */
   async publish(
@@ -110,13 +187,13 @@ export class LakeCatalog {
     /** Called inside the transaction once half the tables were switched (crash tests). */
     midway?: () => Promise<void>,
   ): Promise<void> {
-    await withCatalog(this.layout.catalogFile, false, async (c) => {
+    await this.with(false, `publish run ${runId}`, async (c) => {
       await ensureSchemas(c);
       await inTransaction(c, async () => {
         const half = Math.ceil(tables.length / 2);
-        await switchTables(c, runId, tables.slice(0, half), at);
+        await switchTables(c, this.layout, runId, tables.slice(0, half), at);
         await midway?.();
-        await switchTables(c, runId, tables.slice(half), at);
+        await switchTables(c, this.layout, runId, tables.slice(half), at);
         await c.run(`INSERT INTO ${META_SCHEMA}.runs VALUES ($1, 'published', $2, $3)`, [runId, at.toISOString(), manifest]);
       });
     });
@@ -124,21 +201,26 @@ export class LakeCatalog {
 
   /**
    * Switches every table back to the versions an earlier published run wrote, in one
-   * transaction. The run's data must still be on disk.
+   * transaction. The run's data must still be on disk, in this lake (wherever it was when the run wrote it).
    */
   async rollback(toRunId: string, at: Date = new Date()): Promise<TableVersion[]> {
     const run = (await this.runs()).find((r) => r.runId === toRunId);
     if (!run) throw new RollbackError(`no run ${toRunId} in ${this.layout.catalogFile}; see \`stedi runs\``);
     if (run.status !== 'published') throw new RollbackError(`run ${toRunId} was ${run.status}, not published: only published runs can be restored`);
-    const manifest = JSON.parse(run.manifest) as { tables: Record<string, { zone: Zone; rows: number; location: string }> };
-    const versions = Object.entries(manifest.tables).map(([table, t]) => ({ table, zone: t.zone, rows: t.rows, location: t.location }));
-    const gone = versions.filter((v) => !existsSync(v.location));
+    const manifest = JSON.parse(run.manifest) as { tables: Record<string, { zone: Zone; rows: number }> };
+    const versions = Object.entries(manifest.tables).map(([table, t]) => ({
+      table,
+      zone: t.zone,
+      rows: t.rows,
+      location: this.layout.tableRunDir(t.zone, table, toRunId),
+    }));
+    const gone = versions.filter((v) => !existsSync(join(v.location, TABLE_FILE)));
     if (gone.length) {
       throw new RollbackError(`run ${toRunId} cannot be restored: its data is gone (${gone.map((g) => g.location).join(', ')})`);
     }
-    await withCatalog(this.layout.catalogFile, false, async (c) => {
+    await this.with(false, `roll back to run ${toRunId}`, async (c) => {
       await inTransaction(c, async () => {
-        await switchTables(c, toRunId, versions, at);
+        await switchTables(c, this.layout, toRunId, versions, at);
         await c.run(`INSERT INTO ${META_SCHEMA}.runs VALUES ($1, 'rollback', $2, $3)`, [
           `${at.toISOString()}-rollback`,
           at.toISOString(),
@@ -150,32 +232,28 @@ export class LakeCatalog {
   }
 
   /** Exposes a run's staged tables as views in the staging schema, for inspection and `stedi gate`. */
-  async stage(tables: readonly TableVersion[]): Promise<void> {
-    await withCatalog(this.layout.catalogFile, false, async (c) => {
+  async stage(runId: string, tables: readonly TableVersion[]): Promise<void> {
+    await this.with(false, `stage run ${runId}`, async (c) => {
       await ensureSchemas(c);
       await inTransaction(c, async () => {
-        for (const t of tables) await c.run(viewSql(STAGING_SCHEMA, t.table, t.location));
+        for (const t of tables) await pointView(c, this.layout, STAGING_SCHEMA, t, runId);
       });
     });
   }
 
   /** Records a run that ended without publishing (blocked or failed). */
   async recordRun(runId: string, status: string, manifest: string, at: Date = new Date()): Promise<void> {
-    await withCatalog(this.layout.catalogFile, false, async (c) => {
+    await this.with(false, `record run ${runId}`, async (c) => {
       await ensureSchemas(c);
       await c.run(`INSERT INTO ${META_SCHEMA}.runs VALUES ($1, $2, $3, $4)`, [runId, status, at.toISOString(), manifest]);
     });
   }
 
-  /** The tables as published now; empty when nothing was published yet. */
+  /** The tables as published now (locations on disk, in this lake); empty when nothing was published yet. */
   async published(): Promise<PublishedTable[]> {
     if (!existsSync(this.layout.catalogFile)) return [];
-    return withCatalog(this.layout.catalogFile, true, async (c) => {
-      const exists = await c.runAndReadAll(
-        `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'published_tables'`,
-        [META_SCHEMA],
-      );
-      if (Number(exists.getRowObjectsJS()[0].n) === 0) return [];
+    return this.with(true, 'read the published tables', async (c) => {
+      if (!(await hasTable(c, 'published_tables'))) return [];
       const r = await c.runAndReadAll(
         `SELECT table_name, zone, run_id, location, rows, published_at FROM ${META_SCHEMA}.published_tables ORDER BY zone, table_name`,
       );
@@ -183,23 +261,54 @@ export class LakeCatalog {
         table: String(row.table_name),
         zone: row.zone as Zone,
         runId: String(row.run_id),
-        location: String(row.location),
+        location: this.layout.resolve(String(row.location)),
         rows: Number(normaliseValue(row.rows)),
         publishedAt: String(row.published_at),
       }));
     });
   }
 
+  /**
+   * Every run the catalog points at or remembers: the runs of the published pointers, the runs any
+   * view reads (published, staged, or made by hand), and every run in the history (published runs
+   * are the rollback targets; blocked ones are kept for inspection). Empty without a catalog file.
+   */
+  async references(): Promise<CatalogReferences> {
+    const runIds = new Set<string>();
+    const runs: RunRecord[] = [];
+    if (!existsSync(this.layout.catalogFile)) return { runIds, runs };
+    await this.with(true, 'read which runs it points at', async (c) => {
+      const views = await c.runAndReadAll(`SELECT sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal`);
+      for (const row of views.getRowObjectsJS()) {
+        for (const m of String(row.sql).matchAll(/run_id=([^/'"\s]+)/g)) runIds.add(m[1]);
+      }
+      if (await hasTable(c, 'published_tables')) {
+        for (const row of (await c.runAndReadAll(`SELECT DISTINCT run_id FROM ${META_SCHEMA}.published_tables`)).getRowObjectsJS()) runIds.add(String(row.run_id));
+      }
+      runs.push(...(await readRuns(c)));
+      for (const r of runs) runIds.add(r.runId);
+    });
+    return { runIds, runs };
+  }
+
   async runs(): Promise<RunRecord[]> {
     if (!existsSync(this.layout.catalogFile)) return [];
-    return withCatalog(this.layout.catalogFile, true, async (c) => {
-      const r = await c.runAndReadAll(`SELECT run_id, status, finished_at, manifest FROM ${META_SCHEMA}.runs ORDER BY run_id`);
-      return r.getRowObjectsJS().map((row) => ({
-        runId: String(row.run_id),
-        status: String(row.status),
-        finishedAt: String(row.finished_at),
-        manifest: String(row.manifest),
-      }));
-    });
+    return this.with(true, 'read the run history', readRuns);
   }
+}
+
+async function readRuns(c: DuckDBConnection): Promise<RunRecord[]> {
+  if (!(await hasTable(c, 'runs'))) return [];
+  const r = await c.runAndReadAll(`SELECT run_id, status, finished_at, manifest FROM ${META_SCHEMA}.runs ORDER BY run_id`);
+  return r.getRowObjectsJS().map((row) => ({
+    runId: String(row.run_id),
+    status: String(row.status),
+    finishedAt: String(row.finished_at),
+    manifest: String(row.manifest),
+  }));
+}
+
+async function hasTable(c: DuckDBConnection, table: string): Promise<boolean> {
+  const r = await c.runAndReadAll(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2`, [META_SCHEMA, table]);
+  return Number(r.getRowObjectsJS()[0].n) > 0;
 }

@@ -1,5 +1,5 @@
 // Where a local lake keeps its catalog, run-scoped table data, quarantine and run records.
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, posix, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Zone } from '../catalog/registry';
 
@@ -21,7 +21,12 @@ export class LakeLayout {
 
   /** Run-scoped folder of one table: never written by another run. */
   tableRunDir(zone: Zone, table: string, runId: string): string {
-    return join(this.root, 'data', zone, table, `run_id=${runId}`);
+    return join(this.root, relativeTableRunDir(zone, table, runId));
+  }
+
+  /** A path the catalog stores (relative to the lake, so that a copied or moved lake reads its own files) as a path on disk. */
+  resolve(stored: string): string {
+    return isAbsolute(stored) ? stored : join(this.root, stored);
   }
 
   tableDir(zone: Zone, table: string): string {
@@ -45,6 +50,14 @@ export class LakeLayout {
     return join(this.root, 'work', runId);
   }
 }
+
+/** A table's run-scoped folder relative to the lake root, as the catalog stores it ('/' on every platform). */
+export function relativeTableRunDir(zone: Zone, table: string, runId: string): string {
+  return posix.join('data', zone, table, `run_id=${runId}`);
+}
+
+/** The one file a run writes per table, in its run-scoped folder. */
+export const TABLE_FILE = 'part-0.parquet';
 
 /** A sortable, time-based run id: UTC time to the millisecond, then random bits against clashes. */
 export function newRunId(now: Date = new Date()): string {

@@ -48,3 +48,41 @@ export function listDatasetFiles(landingRoot: string, dataset: string): DatasetF
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return { files: files.sort(byName), ignored: ignored.sort(byName) };
 }
+
+/**
+ * The entries of the landing root that are no dataset folder (a misspelt `step_trainers/`, a
+ * README, a `.DS_Store`): never read, so listed with what they hold, in a stable order.
+ */
+export function listIgnoredLanding(landingRoot: string, datasets: readonly string[]): IgnoredFile[] {
+  const expected = `expected ${datasets.map((d) => `${d}/`).join(', ')}`;
+  const ignored: IgnoredFile[] = [];
+  for (const entry of readdirSync(landingRoot, { withFileTypes: true })) {
+    // A dataset's own entry is the dataset listing's to judge, whatever kind it is.
+    if (datasets.includes(entry.name)) continue;
+    if (entry.isDirectory()) {
+      const { files, bytes } = folderContents(join(landingRoot, entry.name));
+      const holds = `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes, not read`;
+      ignored.push({ name: `${entry.name}/`, reason: `not a dataset folder (${expected}): ${holds}` });
+    } else if (entry.isFile()) ignored.push({ name: entry.name, reason: `not in a dataset folder (${expected})` });
+    else ignored.push({ name: entry.name, reason: `not a regular file or folder (${expected})` });
+  }
+  return ignored.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Regular files at any depth below a folder, and their bytes. */
+function folderContents(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const inner = folderContents(path);
+      files += inner.files;
+      bytes += inner.bytes;
+    } else if (entry.isFile()) {
+      files++;
+      bytes += statSync(path).size;
+    }
+  }
+  return { files, bytes };
+}

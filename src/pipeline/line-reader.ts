@@ -1,30 +1,49 @@
 // Cuts a landing file (NDJSON, optionally gzip-compressed) into batches of whole lines, in bounded
-// memory: a line over the size limit is reported by number and size, never held.
+// memory: a line over the size limit is reported by number and size, never held. A line ends at
+// "\n", "\r\n" or a lone "\r" (some exporters write old Mac line ends).
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import * as bytes from './bytes';
 import type { LineBatch } from './record-batch';
+import { previewOf } from './line-preview';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
-const { NEWLINE } = bytes;
+const { CR, NEWLINE } = bytes;
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** A line that is reported instead of read: its number, size, why, and how it starts. */
+export interface UnreadableLine {
+  readonly line: number;
+  /** Bytes of the line (without its line end) that were seen. */
+  readonly bytes: number;
+  readonly reason: string;
+  /** The line's start (line-preview.ts). */
+  readonly preview: string;
+}
+
+/**
+ * Errors of damaged compressed data (zlib's codes): a cut upload ("unexpected end of file"), a
+ * corrupt block or checksum, a file that is no gzip at all. Reading errors of the file itself stay
+ * errors of the run.
+ */
+const DAMAGED_DATA_CODES = new Set(['Z_BUF_ERROR', 'Z_DATA_ERROR', 'Z_NEED_DICT']);
+function isDamagedData(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && DAMAGED_DATA_CODES.has((e as { code?: unknown }).code as string);
+}
+
+/** A line over the size limit, as it is reported. */
+function oversized(line: number, bytes: number, limit: number, preview: string): UnreadableLine {
+  return { line, bytes, reason: `line is ${bytes} bytes, over the limit of ${limit} bytes`, preview };
+}
 
 /** Bytes read past a batch's size, so that a read ends a batch with whole lines to spare. */
 const READ_SLACK = 64 * 1024;
 
 export function isGzip(file: string): boolean {
   return file.toLowerCase().endsWith('.gz');
-}
-
-export function openLandingStream(file: string): Readable {
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (!isGzip(file)) return raw;
-  const gunzip = createGunzip();
-  raw.on('error', (e) => gunzip.destroy(e));
-  return raw.pipe(gunzip);
 }
 
 /** Where lines are read from: bytes into a buffer the reader owns. */
@@ -58,9 +77,71 @@ export function streamSource(stream: Readable): ByteSource {
   };
 }
 
+/**
+ * The decompressed bytes of a gzip stream (a .gz file, an S3 body). Every byte gunzip can decode
+ * comes before its error: the input's end is flushed (Z_SYNC_FLUSH) before it is ended, and what
+ * gunzip holds is read even once it failed, so a cut upload gives the same lines before the cut
+ * however its bytes arrived. Then read() throws gunzip's error (a damaged-data code, line-reader
+ * turns it into a quarantined line); an error of the input itself is thrown as it is.
+ */
+export function gunzipSource(compressed: Readable): ByteSource {
+  const gunzip = createGunzip();
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  gunzip.on('readable', notify);
+  gunzip.on('end', () => {
+    ended = true;
+    notify();
+  });
+  gunzip.on('error', (e) => {
+    failure ??= e;
+    notify();
+  });
+  gunzip.on('drain', () => compressed.resume());
+  compressed.on('data', (c: Buffer) => {
+    if (!gunzip.write(c)) compressed.pause();
+  });
+  compressed.on('end', () => gunzip.flush(zlibConstants.Z_SYNC_FLUSH, () => gunzip.end()));
+  compressed.on('error', (e) => {
+    failure = e;
+    gunzip.destroy();
+    notify();
+  });
+  let chunk: Buffer | null = null;
+  let pos = 0;
+  return {
+    async read(buffer, offset, length) {
+      for (;;) {
+        if (chunk && pos < chunk.length) {
+          const n = Math.min(length, chunk.length - pos);
+          chunk.copy(buffer, offset, pos, pos + n);
+          pos += n;
+          return n;
+        }
+        chunk = gunzip.read() as Buffer | null;
+        pos = 0;
+        if (chunk !== null) continue;
+        if (failure) throw failure;
+        if (ended) return 0;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async close() {
+      compressed.destroy();
+      gunzip.destroy();
+    },
+  };
+}
+
 /** A landing file: a plain file is read straight into the batches' memory, a .gz one through gunzip. */
 export async function fileSource(file: string): Promise<ByteSource> {
-  if (isGzip(file)) return streamSource(openLandingStream(file));
+  if (isGzip(file)) return gunzipSource(createReadStream(file, { highWaterMark: 1 << 20 }));
   const handle = await open(file, 'r');
   return {
     read: async (buffer, offset, length) => (await handle.read(buffer, offset, length, null)).bytesRead,
@@ -106,8 +187,10 @@ export function batchMemory(batchBytes: number): BatchMemory {
  * Cuts a file's bytes into batches of whole lines, each at least `batchBytes` long except the
  * file's last. Each batch owns its memory from offset 0 (it can be moved to a worker thread), and
  * its lines are read into it once: only the start of the line that crosses a batch's end is copied.
- * A line longer than maxLineBytes is not kept: it is reported through `oversized` with its line
- * number and size, and the lines around it go on in batches of their own.
+ * A line longer than maxLineBytes is not kept: it is reported through `unreadable` with its line
+ * number, size and start, and the lines around it go on in batches of their own. Compressed data
+ * that breaks off (a cut upload) ends the file: the lines before are read, and the line it breaks
+ * off in is reported through `unreadable` for the rest.
  */
 export async function* lineBatches(
   input: Readable | ByteSource,
@@ -115,7 +198,7 @@ export async function* lineBatches(
   name: string,
   batchBytes: number,
   maxLineBytes: number,
-  oversized: (line: number, bytes: number) => void,
+  unreadable: (line: UnreadableLine) => void,
   /** Where batch buffers come from; the consumer may hand them back. @default new memory each time */
   memory: BatchMemory = batchMemory(batchBytes),
 ): AsyncGenerator<Omit<LineBatch, 'seq'>> {
@@ -131,10 +214,45 @@ export async function* lineBatches(
   let fileStart = true;
   /** A read started before the last batch was handed over, into the buffer that follows it. */
   let ahead: Promise<number> | undefined;
+  /**
+   * Bytes of buf whose carriage returns are decided: each lone one was turned into "\n" in place
+   * (the same length, so nothing moves). A "\r" that ends what was read waits for the next byte.
+   */
+  let decided = 0;
+  /** A lone "\r" was turned into "\n": from then on the file's batches are not as they arrived. */
+  let crLineEnds = false;
+  /** The line before was cut at a "\r" that ended a read: a "\n" read next belongs to it. */
+  let dropNewline = false;
+  /** Why the rest of the file cannot be read (damaged compressed data): the reading ends there. */
+  let damage: string | undefined;
+
+  /** Reads from the source; damaged data ends the file, and the reason is kept. */
+  const readSource = (into: Buffer, offset: number, length: number): Promise<number> =>
+    source.read(into, offset, length).catch((e: unknown) => {
+      if (!isDamagedData(e)) throw e;
+      damage = (e as Error).message;
+      return 0;
+    });
+
+  /** Decides the carriage returns of buf[decided, fill); at the end of the file a last "\r" is lone. */
+  const decideCrs = (atEnd: boolean) => {
+    const view = buf.subarray(0, fill);
+    for (let cr = view.indexOf(CR, decided); cr !== -1; cr = view.indexOf(CR, cr + 1)) {
+      if (cr + 1 === fill && !atEnd) {
+        decided = cr;
+        return;
+      }
+      if (buf[cr + 1] !== NEWLINE || cr + 1 === fill) {
+        buf[cr] = NEWLINE;
+        crLineEnds = true;
+      }
+    }
+    decided = fill;
+  };
 
   /** The lines [start, end) of `from` as a batch. */
   const batchOf = (from: Buffer, end: number): Omit<LineBatch, 'seq'> => {
-    const b = { file: name, firstLine, bytes: new Uint8Array(from.buffer, from.byteOffset + start, end - start), fileStart };
+    const b = { file: name, firstLine, bytes: new Uint8Array(from.buffer, from.byteOffset + start, end - start), fileStart, ...(crLineEnds ? { crLineEnds } : {}) };
     fileStart = false;
     return b;
   };
@@ -150,6 +268,7 @@ export async function* lineBatches(
     const b = end > start ? batchOf(old, end) : undefined;
     fill = rest;
     scanned -= keep;
+    decided = Math.max(0, decided - keep);
     lineStart -= keep;
     start = 0;
     return b;
@@ -157,41 +276,68 @@ export async function* lineBatches(
 
   try {
     for (;;) {
+      if (dropNewline && fill > 0) {
+        // The "\n" of a "\r\n" whose "\r" ended the line skipped before: no line of its own.
+        if (buf[0] === NEWLINE) scanned = start = lineStart = 1;
+        dropNewline = false;
+      }
+      decideCrs(false);
       // Whole lines in what was read; a line over the limit is left out and reported.
-      // (Searched through a view: past `fill` the buffer holds stale bytes.)
-      let read = buf.subarray(0, fill);
+      // (Searched through a view: past `decided` a "\r" may still become a line end, and past
+      // `fill` the buffer holds stale bytes.)
+      let read = buf.subarray(0, decided);
       for (let nl = read.indexOf(NEWLINE, scanned); nl !== -1; nl = read.indexOf(NEWLINE, nl + 1)) {
-        if (nl - lineStart > maxLineBytes) {
-          const length = nl - lineStart;
+        // The line's size without its line end (the "\r" of a "\r\n" is part of neither).
+        const length = nl - lineStart - (nl > lineStart && buf[nl - 1] === CR ? 1 : 0);
+        if (length > maxLineBytes) {
+          const preview = previewOf(buf.subarray(lineStart, lineStart + length));
           const b = cut(lineStart, nl + 1);
           if (b) yield b;
-          oversized(line, length);
+          unreadable(oversized(line, length, maxLineBytes, preview));
           fileStart = false;
           firstLine = line + 1;
-          read = buf.subarray(0, fill);
+          read = buf.subarray(0, decided);
           nl = -1; // the buffer is a new one: search it from its start
         }
         line++;
         lineStart = nl + 1;
       }
-      scanned = fill;
-      if (fill - lineStart > maxLineBytes) {
-        // The line being read is over the limit already: its bytes are counted, not kept.
-        let skipped = fill - lineStart;
+      scanned = decided;
+      if (decided - lineStart > maxLineBytes) {
+        // The line being read is over the limit already: its bytes are counted, not kept. A "\r"
+        // that ends what was read ends the line (alone or with the "\n" that may follow).
+        const endsAtCr = decided < fill;
+        let skipped = decided - lineStart;
+        const preview = previewOf(buf.subarray(lineStart, decided));
         const b = cut(lineStart, fill);
         if (b) yield b;
         fileStart = false;
-        let found = -1;
+        let resume = -1; // where the next line starts in what was read last
         let got = 0;
-        while (found < 0 && (got = await source.read(buf, 0, buf.length)) > 0) {
-          found = buf.subarray(0, got).indexOf(NEWLINE);
-          skipped += found < 0 ? got : found;
+        if (endsAtCr) dropNewline = true;
+        while (!endsAtCr && resume < 0 && (got = await readSource(buf, 0, buf.length)) > 0) {
+          const chunk = buf.subarray(0, got);
+          const nl = chunk.indexOf(NEWLINE);
+          const cr = chunk.subarray(0, nl < 0 ? got : nl).indexOf(CR);
+          const end = cr >= 0 ? cr : nl;
+          skipped += end < 0 ? got : end;
+          if (end < 0) continue;
+          resume = end + 1;
+          if (cr >= 0 && resume < got && buf[resume] === NEWLINE) resume++;
+          else if (cr >= 0 && resume === got) dropNewline = true;
         }
-        oversized(line, skipped);
-        if (found < 0) return;
-        buf.copyWithin(0, found + 1, got);
-        fill = got - found - 1;
-        scanned = start = lineStart = 0;
+        unreadable(oversized(line, skipped, maxLineBytes, preview));
+        if (!endsAtCr && resume < 0) {
+          // The end of the file (or of what can be read of it) came first.
+          fill = scanned = start = lineStart = decided = 0;
+          line++;
+          break;
+        }
+        if (!endsAtCr) {
+          buf.copyWithin(0, resume, got);
+          fill = got - resume;
+        }
+        scanned = start = lineStart = decided = 0;
         firstLine = ++line;
         continue;
       }
@@ -202,18 +348,33 @@ export async function* lineBatches(
         if (b) {
           firstLine = line;
           // The next read goes on while the batch is checked.
-          ahead = source.read(buf, fill, buf.length - fill);
+          ahead = readSource(buf, fill, buf.length - fill);
           // Until it is awaited below, its failure is not unhandled.
           ahead.catch(() => undefined);
           yield b;
         }
       }
-      const n = await (ahead ?? source.read(buf, fill, buf.length - fill));
+      const n = await (ahead ?? readSource(buf, fill, buf.length - fill));
       ahead = undefined;
       if (n === 0) break;
       fill += n;
     }
-    if (fill > start) yield batchOf(buf, fill);
+    decideCrs(true);
+    if (damage === undefined) {
+      if (fill > start) yield batchOf(buf, fill);
+      return;
+    }
+    // The data breaks off: the whole lines before are read, the line it breaks off in is lost with
+    // whatever followed, and is reported in their place.
+    const rest = buf.subarray(0, fill);
+    for (let nl = rest.indexOf(NEWLINE, scanned); nl !== -1; nl = rest.indexOf(NEWLINE, nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    if (lineStart > start) yield batchOf(buf, lineStart);
+    const lost = buf.subarray(lineStart, fill);
+    const where = lost.length ? 'inside this line' : 'before this line';
+    unreadable({ line, bytes: lost.length, reason: `the gzip data is cut short or damaged ${where} (${damage}): the rest of the file cannot be read`, preview: previewOf(lost) });
   } finally {
     await ahead?.catch(() => undefined);
     await source.close();

@@ -11,9 +11,13 @@ export interface DatasetAccounting {
   readonly ignoredFiles: readonly IgnoredFile[];
   /** Non-blank landing lines. read = valid + quarantined. */
   readonly read: number;
+  /** Bytes of those lines (decompressed, without line ends); absent in manifests of older runs. */
+  readonly recordBytes?: number;
   readonly blankLines: number;
   readonly valid: number;
   readonly quarantined: number;
+  /** Bytes of the quarantined lines: the quarantine's byte share is of recordBytes. */
+  readonly quarantinedBytes?: number;
   readonly quarantineLocation: string;
   /** Quarantine reasons with their counts, most frequent first. */
   readonly quarantineReasons: Readonly<Record<string, number>>;
@@ -51,6 +55,8 @@ export interface RunManifest {
   finishedAt?: string;
   /** Run that was published before this one started. */
   readonly previousRunId?: string;
+  /** Entries of the landing folder beside the dataset folders: never read (absent in manifests of older runs). */
+  readonly ignoredLanding?: readonly IgnoredFile[];
   readonly datasets: Record<string, DatasetAccounting>;
   readonly tables: Record<string, TableResult>;
   readonly phases: PhaseTiming[];

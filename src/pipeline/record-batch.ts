@@ -6,6 +6,9 @@ import { compileLineAcceptor, type LineAcceptor } from './line-acceptor';
 import * as bytes from './bytes';
 import { LineSink } from './line-sink';
 import { contractFormat, RecordContract } from './record-contract';
+import { boundedSchema, type ValueLimit } from './loadable-values';
+import type { UnreadableLine } from './line-reader';
+import { previewOf } from './line-preview';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
 const { CR, NEWLINE } = bytes;
@@ -21,6 +24,11 @@ export interface LineBatch {
   readonly bytes: Uint8Array;
   /** The batch starts the file: a UTF-8 byte-order mark there is dropped. */
   readonly fileStart: boolean;
+  /**
+   * Lone "\r" line ends of the file were turned into "\n" in this batch or before it: its lines
+   * are not byte for byte as they arrived. @default false
+   */
+  readonly crLineEnds?: boolean;
 }
 
 export interface QuarantineRecord {
@@ -28,9 +36,17 @@ export interface QuarantineRecord {
   readonly file: string;
   readonly line: number;
   readonly reasons: readonly string[];
-  /** The line as it arrived (absent when it was too large or not UTF-8). */
+  /** The line as it arrived (absent when it was too large, not UTF-8 or cut short). */
   readonly record?: string;
+  /** The start of the line when `record` is absent (at most 1 KiB, line-preview.ts). */
+  readonly preview?: string;
+  /** Bytes of the line, without its line end. */
   readonly bytes: number;
+}
+
+/** The quarantine record of a line the reader could not read (line-reader.ts). */
+export function unreadableRecord(dataset: string, file: string, u: UnreadableLine): QuarantineRecord {
+  return { dataset, file, line: u.line, reasons: [u.reason], preview: u.preview, bytes: u.bytes };
 }
 
 export interface BatchResult {
@@ -42,12 +58,21 @@ export interface BatchResult {
    */
   readonly validLines: Uint8Array;
   readonly valid: number;
-  /** Lines kept byte for byte as they arrived (0 when a byte-order mark was dropped from the batch). */
+  /** Lines kept byte for byte as they arrived (0 when a byte-order mark was dropped or a lone CR turned into LF). */
   readonly asArrived: number;
   readonly read: number;
+  /** Bytes of the lines read (records, without line ends): what the quarantine's byte share is of. */
+  readonly recordBytes: number;
   readonly blankLines: number;
   readonly quarantine: readonly QuarantineRecord[];
 }
+
+/**
+ * A blank line: JSON whitespace only (space, tab, a carriage return). Other white space (U+00A0,
+ * form feed, U+2028, a byte-order mark inside a file) is no JSON whitespace: such a line is a
+ * record, and JSON.parse quarantines it.
+ */
+const JSON_BLANK = /^[ \t\r]*$/;
 
 /** Appends one value as the projection writes it: JSON, with absent and null both null. */
 function appendValue(sink: LineSink, v: unknown): void {
@@ -77,15 +102,17 @@ export function recordSerializer(table: TableDef): (r: Record<string, unknown>, 
 
 /**
  * The contract's line acceptor, when DuckDB reads from an accepted line what it reads from the
- * line's projection: every property is a DDL column whose type takes the property's JSON type.
+ * line's projection: every property is a DDL column whose type takes the property's JSON type. It
+ * is compiled with the integer bounds of the contract's limits, so that it takes no line the
+ * contract would quarantine (its strings are valid UTF-8 without escapes: no lone surrogate).
  */
-function acceptorFor(schema: Record<string, unknown>, table: TableDef): LineAcceptor | undefined {
+function acceptorFor(schema: Record<string, unknown>, table: TableDef, limits: readonly ValueLimit[]): LineAcceptor | undefined {
   const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
   for (const [name, p] of Object.entries(properties)) {
     const column = table.columns.find((c) => c.name === name);
     if (!column || JSON_SCHEMA_TYPE[column.type] !== p.type) return undefined;
   }
-  const built = compileLineAcceptor(schema, contractFormat);
+  const built = compileLineAcceptor(boundedSchema(schema, limits), contractFormat);
   return 'acceptor' in built ? built.acceptor : undefined;
 }
 
@@ -103,9 +130,9 @@ export class BatchValidator {
     table: TableDef,
     options: { readonly acceptor?: boolean } = {},
   ) {
-    this.contract = new RecordContract(dataset, schema);
+    this.contract = new RecordContract(dataset, schema, table);
     this.serialize = recordSerializer(table);
-    this.accept = options.acceptor === false ? undefined : acceptorFor(schema, table);
+    this.accept = options.acceptor === false ? undefined : acceptorFor(schema, table, this.contract.limits);
   }
 
   check(batch: LineBatch): BatchResult {
@@ -119,15 +146,16 @@ export class BatchValidator {
     let asArrived = 0;
     const quarantine: QuarantineRecord[] = [];
     let read = 0;
+    let recordBytes = 0;
     let blankLines = 0;
 
-    const checkText = (text: string, lineNo: number, out: LineSink) => {
-      if (text.length && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-      if (text.trim() === '') {
+    const checkText = (text: string, bytes: number, lineNo: number, out: LineSink) => {
+      if (JSON_BLANK.test(text)) {
         blankLines++;
         return;
       }
       read++;
+      recordBytes += bytes;
       let value: unknown;
       let parsed = true;
       try {
@@ -145,7 +173,7 @@ export class BatchValidator {
       if (v.ok) {
         this.serialize(v.record, out);
         validCount++;
-      } else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes: Buffer.byteLength(text) });
+      } else quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: v.reasons, record: text, bytes });
     };
 
     let lineNo = batch.firstLine;
@@ -156,6 +184,7 @@ export class BatchValidator {
       if (end < 0) end = body.length;
       if (accept && accept(body, start, end)) {
         read++;
+        recordBytes += end - start;
         validCount++;
         asArrived++;
       } else {
@@ -163,16 +192,17 @@ export class BatchValidator {
         sink ??= new LineSink(body.length + 1024);
         if (start > runStart) sink.copy(body, runStart, start);
         runStart = next;
-        const raw = body.subarray(start, end);
+        // Without the CR of a CRLF line end.
+        const raw = body.subarray(start, end > start && body[end - 1] === CR ? end - 1 : end);
         let text: string | undefined;
         try {
           text = this.strict.decode(raw);
         } catch {
           read++;
-          const size = raw.length && raw[raw.length - 1] === CR ? raw.length - 1 : raw.length;
-          quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: ['line is not valid UTF-8'], bytes: size });
+          recordBytes += raw.length;
+          quarantine.push({ dataset: this.dataset, file: batch.file, line: lineNo, reasons: ['line is not valid UTF-8'], preview: previewOf(raw), bytes: raw.length });
         }
-        if (text !== undefined) checkText(text, lineNo, sink);
+        if (text !== undefined) checkText(text, raw.length, lineNo, sink);
       }
       lineNo++;
       start = next;
@@ -194,8 +224,9 @@ export class BatchValidator {
       seq: batch.seq,
       validLines,
       valid: validCount,
-      asArrived: body === bytes ? asArrived : 0,
+      asArrived: body === bytes && !batch.crLineEnds ? asArrived : 0,
       read,
+      recordBytes,
       blankLines,
       quarantine,
     };

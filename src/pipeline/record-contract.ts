@@ -2,6 +2,8 @@
 // Used by the local runner and bundled into the validator Lambda; it must not import DuckDB.
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { TableDef } from '../catalog/registry';
+import { limitReasons, loadableLimits, type ValueLimit } from './loadable-values';
 
 export type Verdict =
   | { readonly ok: true; readonly record: Record<string, unknown> }
@@ -24,11 +26,34 @@ export function describeError(e: ErrorObject): string {
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
+  // JSON.parse reads a number beyond the doubles (1e400) as Infinity, which ajv refuses as a number.
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number beyond the range of a double';
   if (Array.isArray(v)) return 'array';
   return typeof v;
 }
 
 let sharedAjv: Ajv2020 | undefined;
+
+/** The name of the format for dates as the fulfilment website writes them. */
+export const YEAR_MONTH_DAY_FORMAT = 'year-month-day';
+const YEAR_MONTH_DAY = /^([0-9]{1,4})-([0-9]{2})-([0-9]{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A day of the (proleptic Gregorian) calendar written year-month-day with a year of 1 to 4 digits:
+ * the website writes years below 1000 without leading zeros (`993-01-01`), which `format: date`
+ * (RFC 3339: four digits) refuses although it is the producer's own form.
+ */
+export function isYearMonthDay(value: string): boolean {
+  const m = YEAR_MONTH_DAY.exec(value);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
 
 /** Formats whose values repeat from line to line: a reading names one of a few thousand users or devices. */
 const REMEMBERED_FORMATS = ['email', 'uuid'];
@@ -57,6 +82,7 @@ function contractAjv(): Ajv2020 {
     // addUsedSchema off: contracts are compiled again with the same $id (tests, a reloaded catalog).
     sharedAjv = new Ajv2020({ strict: true, allErrors: true, addUsedSchema: false });
     addFormats(sharedAjv);
+    sharedAjv.addFormat(YEAR_MONTH_DAY_FORMAT, { type: 'string', validate: isYearMonthDay });
     for (const name of REMEMBERED_FORMATS) {
       const format = sharedAjv.formats[name];
       if (format instanceof RegExp) sharedAjv.addFormat(name, rememberedFormat(format));
@@ -81,17 +107,33 @@ export function contractFormat(name: string): ((value: string) => boolean) | und
   return typeof v === 'function' ? (v as (value: string) => boolean) : undefined;
 }
 
+/**
+ * A landing dataset's contract: its JSON Schema, and the limits that make every record it accepts
+ * load with the values JSON.parse read (loadable-values.ts): integers a double holds exactly and
+ * the DDL column's type holds, strings of valid Unicode.
+ */
 export class RecordContract {
   private readonly validate: ValidateFunction;
+  /** The limits of the values, checked after the schema. */
+  readonly limits: readonly ValueLimit[];
 
   constructor(
     readonly dataset: string,
     schema: Record<string, unknown>,
+    /** The landing table the records load into: its DDL types bound the integers. */
+    table: TableDef,
   ) {
     const ajv = contractAjv();
     this.validate = ajv.compile(schema);
     // The contract keeps its function; the instance need not keep every schema it was given.
     ajv.removeSchema(schema);
+    this.limits = loadableLimits(schema, table);
+  }
+
+  /** Whether every value of a record that passed the schema is one its column holds. */
+  private withinLimits(record: Record<string, unknown>): boolean {
+    for (const l of this.limits) if (!l.holds(record[l.property])) return false;
+    return true;
   }
 
   /**
@@ -99,17 +141,22 @@ export class RecordContract {
    * building one (batch validation calls this for every record and checkValue for failures only).
    */
   accepts(value: unknown): value is Record<string, unknown> {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && this.validate(value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && this.validate(value) && this.withinLimits(value as Record<string, unknown>);
   }
 
   /** Checks an already parsed value. */
   checkValue(value: unknown): Verdict {
     if (typeOf(value) !== 'object') return { ok: false, reasons: [`record must be a JSON object, got ${typeOf(value)}`] };
-    if (this.validate(value)) return { ok: true, record: value as Record<string, unknown> };
-    const reasons = (this.validate.errors ?? []).map((e) => {
-      const got = e.keyword === 'type' ? ` (got ${typeOf(pointerGet(value, e.instancePath))})` : '';
-      return describeError(e) + got;
-    });
+    const record = value as Record<string, unknown>;
+    const schemaOk = this.validate(value);
+    const reasons = schemaOk
+      ? []
+      : (this.validate.errors ?? []).map((e) => {
+          const got = e.keyword === 'type' ? ` (got ${typeOf(pointerGet(value, e.instancePath))})` : '';
+          return describeError(e) + got;
+        });
+    reasons.push(...limitReasons(this.limits, record));
+    if (!reasons.length) return { ok: true, record };
     return { ok: false, reasons: [...new Set(reasons)] };
   }
 

@@ -1,5 +1,12 @@
-// One run at a time per lake: an exclusive lock file, recovered when its holder is gone.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+// One run at a time per lake: an exclusive lock file, taken over when its holder is gone.
+//
+// A lock file appears whole or not at all: it is written aside and hard-linked into place, and
+// link(2) fails when the name exists. Taking over a dead holder's lock needs a claim, which is
+// itself such a lock one level down (`run.lock.takeover`): of the processes that find the same
+// dead holder, only the one holding the claim removes the lock, and only if it still holds the
+// dead holder's bytes, so no process ever removes a lock that another has just taken.
+import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
 export interface LockHolder {
@@ -22,6 +29,12 @@ export class LakeBusyError extends Error {
   }
 }
 
+const UNKNOWN: LockHolder = { pid: -1, host: 'unknown', runId: 'unknown', since: 'unknown' };
+/** Claims below claims: each level needs one more process to die inside a takeover. */
+const MAX_CLAIM_DEPTH = 3;
+/** Rounds of trying while another process is taking over or writing a lock the old way. */
+const ATTEMPTS = 200;
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -31,65 +44,117 @@ function alive(pid: number): boolean {
   }
 }
 
-function readHolder(file: string): LockHolder | undefined {
+function readRaw(file: string): string | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function parseHolder(raw: string): LockHolder | undefined {
+  try {
+    const h = JSON.parse(raw) as LockHolder;
+    return typeof h.pid === 'number' && typeof h.host === 'string' ? h : undefined;
   } catch {
     return undefined;
   }
 }
 
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Creates `file` holding `text` if no such file exists; true when this call created it. */
+function createWhole(file: string, text: string): boolean {
+  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(aside, text, { flag: 'wx' });
+  try {
+    linkSync(aside, file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    // A file system without hard links: exclusive creation, its bytes written just after.
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, text);
+      closeSync(fd);
+      return true;
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e2;
+    }
+  } finally {
+    unlinkSync(aside);
+  }
+}
+
+/** Test hooks: where a takeover may be interleaved with another process. */
+export interface AcquireHooks {
+  /** Called after a dead holder was found and before its lock is claimed. */
+  readonly beforeTakeover?: (holder: LockHolder) => void;
+}
+
 export class RunLock {
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly text: string,
+  ) {}
 
   /**
    * Takes the lock or throws LakeBusyError. A lock whose holder process is gone (same host) is
-   * stale: it is removed and taken over, and the returned `recovered` names the dead holder.
+   * stale: it is taken over, and the returned `recovered` names the dead holder.
    */
-  static acquire(file: string, runId: string): { lock: RunLock; recovered?: LockHolder } {
+  static acquire(file: string, runId: string, hooks: AcquireHooks = {}): { lock: RunLock; recovered?: LockHolder } {
     const me: LockHolder = { pid: process.pid, host: hostname(), runId, since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const fd = openSync(file, 'wx');
-        writeSync(fd, JSON.stringify(me));
-        closeSync(fd);
-        return { lock: new RunLock(file) };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const holder = readHolder(file);
-      // A holder still writing its lock file has not written its pid yet: treat as busy.
-      if (holder === undefined) continue;
-      if (holder.host === me.host && !alive(holder.pid)) {
-        try {
-          unlinkSync(file);
-        } catch {
-          /* another process recovered it first */
-        }
-        const taken = RunLock.acquireOnce(file, me);
-        if (taken) return { lock: taken, recovered: holder };
+    return RunLock.take(file, JSON.stringify(me), me, 0, hooks);
+  }
+
+  private static take(file: string, text: string, me: LockHolder, depth: number, hooks: AcquireHooks): { lock: RunLock; recovered?: LockHolder } {
+    let recovered: LockHolder | undefined;
+    let last: LockHolder = UNKNOWN;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (createWhole(file, text)) return { lock: new RunLock(file, text), ...(recovered ? { recovered } : {}) };
+      const raw = readRaw(file);
+      if (raw === undefined) continue; // released meanwhile: try again
+      const holder = parseHolder(raw);
+      if (holder === undefined) {
+        // Being written by a stedi that creates the file before its bytes: soon readable.
+        pause(10);
         continue;
       }
-      throw new LakeBusyError(file, holder);
+      last = holder;
+      if (holder.host !== me.host || alive(holder.pid)) throw new LakeBusyError(file, holder);
+      if (depth >= MAX_CLAIM_DEPTH) throw new LakeBusyError(file, holder);
+      hooks.beforeTakeover?.(holder);
+      let claim: RunLock;
+      try {
+        claim = RunLock.take(`${file}.takeover`, text, me, depth + 1, {}).lock;
+      } catch (e) {
+        if (!(e instanceof LakeBusyError)) throw e;
+        // Another process is taking the lock over right now: see what it leaves.
+        pause(5);
+        continue;
+      }
+      try {
+        // Under the claim, nobody else removes this lock: if it still holds the dead holder's
+        // bytes, they are the dead holder's lock, not one just taken by another process.
+        if (readRaw(file) === raw) {
+          unlinkSync(file);
+          recovered = holder;
+        }
+      } finally {
+        claim.release();
+      }
     }
-    const holder = readHolder(file) ?? { pid: -1, host: 'unknown', runId: 'unknown', since: 'unknown' };
-    throw new LakeBusyError(file, holder);
+    throw new LakeBusyError(file, last);
   }
 
-  private static acquireOnce(file: string, me: LockHolder): RunLock | undefined {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
-      return new RunLock(file);
-    } catch {
-      return undefined;
-    }
-  }
-
+  /** Removes the lock file if it is still this lock's. */
   release(): void {
     try {
-      unlinkSync(this.file);
+      if (readRaw(this.file) === this.text) unlinkSync(this.file);
     } catch {
       /* already gone */
     }

@@ -1,24 +1,27 @@
 // Runs the pipeline on embedded DuckDB: validate, build trusted, audit, build curated (staged),
 // audit, publish. Every table is written under a new run-scoped folder; publishing switches the
 // catalog's views in one transaction, and only when every audit passed.
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { BUILT_ZONES, loadCatalog, type BuiltZone, type Catalog, type TableDef } from '../catalog/registry';
 import { DUCKDB_TYPE } from '../catalog/column-types';
 import { DuckDbEngine } from '../engine/duckdb-engine';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
-import { LakeCatalog, type TableVersion } from './lake-catalog';
-import { LakeLayout, newRunId } from './lake-layout';
+import { LakeCatalog, type CatalogReferences, type TableVersion } from './lake-catalog';
+import { LakeLayout, newRunId, RUN_ID_PATTERN, TABLE_FILE } from './lake-layout';
+import { assertReadsExactly, fileListSql, readableByName } from '../engine/duckdb-file-names';
+import { writeFileAtomic } from './atomic-file';
 import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
 import { faultPoint } from './fault-point';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
-import { listDatasetFiles, type DatasetFiles } from './landing-files';
+import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
-import { gateAuditor, loadGateSetup, type GateSetup } from '../gates/auditor';
+import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
+import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { RuleFileError } from '../gates/rule-file';
 
 /** Phases in the order a run goes through them. */
@@ -67,6 +70,8 @@ export interface RunOptions {
   readonly keepWork?: boolean;
   /** Overrides how the run id is made (tests). @default newRunId() */
   readonly runId?: string;
+  /** How long to wait for a lake catalog another process holds (a query, the DuckDB CLI) before giving up as busy. @default catalogWaitMs() */
+  readonly catalogWaitMs?: number;
 }
 
 /** A mistake in how the run was asked for (missing folders): exit status 2. */
@@ -113,9 +118,16 @@ export function loadThreads(cores: number, workers: number): number {
 /** Landing bytes from which validation runs on a worker pool by default. */
 export const POOL_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
+const questionMarkLake = (root: string) =>
+  new RunConfigError(`lake ${root}: DuckDB cannot keep its catalog in a folder whose path holds a "?" (it would write the catalog's log elsewhere); pass another --lake folder`);
+
 function prepareLake(layout: LakeLayout): void {
   if (existsSync(layout.root) && !statSync(layout.root).isDirectory()) {
     throw new RunConfigError(`lake ${layout.root} is a file, not a folder; pass --lake <folder>`);
+  }
+  if (layout.root.includes('?')) throw questionMarkLake(layout.root);
+  if (!readableByName(layout.root)) {
+    throw new RunConfigError(`lake ${layout.root}: DuckDB cannot read a path that holds a backslash and one of * ? [; pass another --lake folder`);
   }
   try {
     mkdirSync(layout.root, { recursive: true });
@@ -123,6 +135,9 @@ function prepareLake(layout: LakeLayout): void {
   } catch (e) {
     throw new RunConfigError(`cannot write to lake ${layout.root}: ${(e as Error).message}`);
   }
+  // DuckDB (1.5) writes a database's log at its real path with `.wal` put before the first `?` (a
+  // URL's query string): in such a folder the catalog could be created but never written.
+  if (realpathSync(layout.root).includes('?')) throw questionMarkLake(layout.root);
 }
 
 /** Parses each rule's SQL, so a syntax error stops the run before any work. */
@@ -137,35 +152,76 @@ async function checkRuleSql(setup: GateSetup, parser: DuckDbEngine): Promise<Gat
   return setup;
 }
 
-/** Removes what runs that died (killed, crashed) left behind: their data, quarantine and scratch. */
-export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string): string[] {
-  if (!existsSync(layout.runsDir)) return [];
-  const abandoned: string[] = [];
-  for (const runId of readdirSync(layout.runsDir)) {
-    if (runId === currentRunId) continue;
-    const file = join(layout.runDir(runId), 'manifest.json');
-    let status = 'running';
-    try {
-      status = (JSON.parse(readFileSync(file, 'utf8')) as RunManifest).status;
-    } catch {
-      /* no readable manifest: the run died while starting */
-    }
-    if (status !== 'running') continue;
-    abandoned.push(runId);
-    for (const zoneDir of ['landing', ...BUILT_ZONES]) {
-      const base = join(layout.root, 'data', zoneDir);
-      if (!existsSync(base)) continue;
-      for (const table of readdirSync(base)) rmSync(join(base, table, `run_id=${runId}`), { recursive: true, force: true });
-    }
-    const qBase = join(layout.root, 'quarantine');
-    if (existsSync(qBase)) {
-      for (const ds of readdirSync(qBase)) rmSync(join(qBase, ds, `run_id=${runId}`), { recursive: true, force: true });
-    }
-    rmSync(layout.workDir(runId), { recursive: true, force: true });
-    const m = readManifest(file);
-    writeFileSync(file, JSON.stringify({ ...(m ?? { runId }), status: 'failed', error: 'abandoned: the run died before it finished; its data was removed' }, null, 2));
+/** The run folders under a lake's runs/ and work/: entries named like a run id that are folders. */
+function runFolders(layout: LakeLayout): string[] {
+  const ids = new Set<string>();
+  for (const dir of [layout.runsDir, join(layout.root, 'work')]) {
+    if (!existsSync(dir)) continue;
+    // A stray file (.DS_Store) or a folder of another name is no run: never touched.
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && RUN_ID_PATTERN.test(e.name)) ids.add(e.name);
   }
-  return abandoned;
+  return [...ids].sort();
+}
+
+/** Sub-folders of a folder (none when it does not exist). */
+function subfolders(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name)) : [];
+}
+
+/**
+ * Removes what runs that died (killed, crashed) or failed left behind: their table data,
+ * quarantine and scratch. The lake catalog decides, never a manifest: a run it points at or
+ * remembers (published, staged, a rollback target, blocked) keeps everything, whatever its
+ * manifest says or whether it has one. Runs the catalog does not know never got published; the
+ * caller holds the run lock, so none of them is still going. Returns the runs cleaned, and how each ended.
+ */
+export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string, catalog: CatalogReferences): { runId: string; ended: 'died' | 'failed' }[] {
+  const cleaned: { runId: string; ended: 'died' | 'failed' }[] = [];
+  for (const runId of runFolders(layout)) {
+    if (runId === currentRunId || catalog.runIds.has(runId)) continue;
+    const file = join(layout.runDir(runId), 'manifest.json');
+    const m = readManifest(file);
+    const ended = m?.status === 'failed' ? 'failed' : 'died';
+    for (const zoneDir of ['landing', ...BUILT_ZONES]) {
+      for (const table of subfolders(join(layout.root, 'data', zoneDir))) rmSync(join(table, `run_id=${runId}`), { recursive: true, force: true });
+    }
+    for (const ds of subfolders(join(layout.root, 'quarantine'))) rmSync(join(ds, `run_id=${runId}`), { recursive: true, force: true });
+    rmSync(layout.workDir(runId), { recursive: true, force: true });
+    if (existsSync(layout.runDir(runId)) && ended === 'died') {
+      writeFileAtomic(
+        file,
+        JSON.stringify({ ...(m ?? { runId }), status: 'failed', error: 'abandoned: the run died before it finished; its data was removed' }, null, 2) + '\n',
+      );
+    }
+    cleaned.push({ runId, ended });
+  }
+  return cleaned;
+}
+
+/**
+ * Rewrites the manifest (and reports) of each run the catalog recorded as published or blocked
+ * whose own manifest is missing, damaged or still says `running` (a run killed just after its
+ * publish committed): the catalog's copy is the one that counts. Returns the runs restored.
+ */
+export function restoreManifests(layout: LakeLayout, catalog: CatalogReferences): string[] {
+  const restored: string[] = [];
+  for (const run of catalog.runs) {
+    if (!RUN_ID_PATTERN.test(run.runId) || !['published', 'blocked'].includes(run.status)) continue;
+    const file = join(layout.runDir(run.runId), 'manifest.json');
+    const status = readManifest(file)?.status;
+    if (status === 'published' || status === 'blocked') continue;
+    let recorded: RunManifest;
+    try {
+      recorded = JSON.parse(run.manifest) as RunManifest;
+    } catch {
+      continue;
+    }
+    mkdirSync(layout.runDir(run.runId), { recursive: true });
+    writeFileAtomic(file, JSON.stringify(recorded, null, 2) + '\n');
+    writeReports(layout.runDir(run.runId), recorded);
+    restored.push(run.runId);
+  }
+  return restored;
 }
 
 function readManifest(file: string): RunManifest | undefined {
@@ -190,13 +246,17 @@ function typedSelect(table: TableDef, sql: string): string {
 
 async function writeTable(engine: DuckDbEngine, dir: string, select: string): Promise<number> {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'part-0.parquet');
+  // A file is written where it is named (COPY does not expand patterns); it is read back by name.
+  const file = join(dir, TABLE_FILE);
   // The rows COPY wrote: reading the file back to count them would read the table twice.
   return engine.run(`COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`);
 }
 
+/** A view over the table file a run wrote, read by name, and proven to read that file only. */
 async function exposeAs(engine: DuckDbEngine, name: string, dir: string): Promise<void> {
-  await engine.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteLiteral(dir + '/*.parquet')}, hive_partitioning = false)`);
+  const file = join(dir, TABLE_FILE);
+  await assertReadsExactly(engine, fileListSql([file]), [file], `table ${name}`);
+  await engine.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT * FROM read_parquet(${fileListSql([file])}, hive_partitioning = false)`);
 }
 
 export async function runPipeline(options: RunOptions): Promise<RunManifest> {
@@ -205,6 +265,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
+  // Nothing beside the dataset folders is read: what is there is listed in the manifest.
+  const ignoredLanding = listIgnoredLanding(landing, catalog.datasets.map((d) => d.dataset));
   const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
   // Workers cost a start-up each (loading the catalog, compiling the contracts): worth it on big inputs
   // only. They start first, so that they load while the gate is parsed and the lake opened.
@@ -220,16 +282,26 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   let lock: RunLock;
   let recovered: ReturnType<typeof RunLock.acquire>['recovered'];
   let published: Awaited<ReturnType<LakeCatalog['published']>>;
-  const lakeCatalog = new LakeCatalog(layout);
+  let references: CatalogReferences;
+  const lakeCatalog = new LakeCatalog(layout, {
+    waitMs: options.catalogWaitMs,
+    onWait: (holder, ms) =>
+      emit({ kind: 'notice', message: `the lake catalog is held by ${holder ? `${holder.program} (pid ${holder.pid})` : 'another process'}; waiting up to ${Math.round(ms / 1000)} s` }),
+  });
+  // The quality gate of quality-rules/ (absent when the caller brings its own audit).
+  let setup: GateSetup | undefined;
   try {
-    const setup = options.audit ? undefined : loadGateSetup(catalog);
+    setup = options.audit ? undefined : loadGateSetup(catalog);
     engine = await opening;
-    audit = options.audit ?? gateAuditor(await checkRuleSql(setup!, engine));
+    // The rules' SQL parses, and what their failing rows may show is traced from the parse trees.
+    if (setup) setup = await withSamplePrivacy(await checkRuleSql(setup, engine), catalog, duckDbParseTree(engine));
+    audit = options.audit ?? gateAuditor(setup!);
     prepareLake(layout);
     runId = options.runId ?? newRunId();
     ({ lock, recovered } = RunLock.acquire(layout.lockFile, runId));
     try {
       published = await lakeCatalog.published();
+      references = await lakeCatalog.references();
     } catch (e) {
       lock.release();
       throw e;
@@ -248,6 +320,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     lake: layout.root,
     startedAt: now().toISOString(),
     ...(published.length ? { previousRunId: published[0].runId } : {}),
+    ignoredLanding,
     datasets: {},
     tables: {},
     phases: [],
@@ -256,14 +329,22 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   };
   // The manifest, then the reports made from it (report.json, report.md, junit.xml) beside it.
   const save = (final = false) => {
-    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    // Every rule of an audit the run never reached is listed as skipped, with why.
+    if (final && setup) recordSkippedGates(setup, catalog, manifest);
+    writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
     if (final) writeReports(layout.runDir(runId), manifest);
   };
   try {
     mkdirSync(layout.runDir(runId), { recursive: true });
     save();
     if (recovered) emit({ kind: 'notice', message: `recovered a stale lock of run ${recovered.runId} (pid ${recovered.pid} is gone)` });
-    for (const dead of cleanAbandonedRuns(layout, runId)) emit({ kind: 'notice', message: `removed what the abandoned run ${dead} left behind` });
+    for (const dead of cleanAbandonedRuns(layout, runId, references)) {
+      emit({
+        kind: 'notice',
+        message: dead.ended === 'died' ? `removed what the abandoned run ${dead.runId} left behind` : `removed the unpublished data of the failed run ${dead.runId}`,
+      });
+    }
+    for (const id of restoreManifests(layout, references)) emit({ kind: 'notice', message: `restored the manifest of run ${id} from the lake catalog` });
 
     const work = layout.workDir(runId);
     mkdirSync(work, { recursive: true });
@@ -296,7 +377,12 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
       let loaded: Promise<void> = Promise.resolve();
       const readValid = (d: (typeof catalog.datasets)[number], files: readonly string[]) => {
         const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
-        return `SELECT * FROM read_json([${files.map(quoteLiteral).join(', ')}], format = 'newline_delimited', columns = {${columns}})`;
+        return `SELECT * FROM read_json(${fileListSql(files)}, format = 'newline_delimited', columns = {${columns}})`;
+      };
+      /** Writes a landing table from NDJSON files, once DuckDB is shown to read exactly those files. */
+      const loadJson = async (d: (typeof catalog.datasets)[number], dir: string, files: readonly string[]) => {
+        await assertReadsExactly(eng, fileListSql(files), files, `${d.dataset} records`);
+        return writeTable(eng, dir, readValid(d, files));
       };
       const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation, early?: Promise<number | undefined>) => {
         const dir = layout.tableRunDir('landing', d.table.name, runId);
@@ -306,13 +392,9 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         const kept = earlyRows !== undefined && v.asArrived === v.read && v.valid === v.read && v.blankLines === 0 && earlyRows === v.valid;
         const rows = kept
           ? earlyRows
-          : await writeTable(
-              eng,
-              dir,
-              v.validFiles.length
-                ? readValid(d, v.validFiles)
-                : `SELECT ${d.table.columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`,
-            );
+          : v.validFiles.length
+            ? await loadJson(d, dir, v.validFiles)
+            : await writeTable(eng, dir, `SELECT ${d.table.columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`);
         if (rows !== v.valid) throw new AccountingError(`${d.dataset}: ${v.valid} valid records but ${rows} rows loaded`);
         await exposeAs(eng, d.table.name, dir);
         record(d.table, rows, dir);
@@ -321,18 +403,20 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
        * Loads a dataset straight from its landing files while its lines are being checked, on the
        * other core. Landing files are usually clean, and then this is the table; otherwise (a line
        * not kept as it arrived, a failed read) load() writes it again from the valid records. It
-       * reads the files validation reads, from the same listing. Compressed files are always loaded
-       * from the valid records.
+       * reads the files validation reads, from the same listing. Compressed files, and files DuckDB
+       * cannot be handed by name, are always loaded from the valid records.
        */
       const loadEarly = (d: (typeof catalog.datasets)[number], listing: DatasetFiles): Promise<number | undefined> | undefined => {
         const files = listing.files.map((f) => f.path);
-        if (!files.length || files.some(isGzip)) return undefined;
+        if (!files.length || files.some(isGzip) || !files.every(readableByName)) return undefined;
         const dir = layout.tableRunDir('landing', d.table.name, runId);
         // A failed read (a line DuckDB cannot parse) only means the table is written again.
-        const early = loaded.then(() => writeTable(eng, dir, readValid(d, files)).catch((): undefined => undefined));
+        const early = loaded.then(() => loadJson(d, dir, files).catch((): undefined => undefined));
         // A failure before it (an earlier load) is thrown where `loaded` is awaited.
         early.catch(() => undefined);
         loaded = early.then(() => undefined);
+        // Until the next load is chained to it after validation, its failure must not go unhandled.
+        loaded.catch(() => undefined);
         return early;
       };
       try {
@@ -348,6 +432,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
             quarantineFile,
             pool,
             onProgress: (done) => emit({ kind: 'progress', phase: 'validate', done: before + done, total, unit: 'bytes' }),
+            readableInPlace: readableByName,
           });
           before += v.bytes;
           results.push(v);
@@ -406,17 +491,17 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     }));
     if (manifest.status === 'blocked') {
       manifest.finishedAt = now().toISOString();
-      await lakeCatalog.stage(versions);
+      await lakeCatalog.stage(runId, versions);
       await lakeCatalog.recordRun(runId, 'blocked', JSON.stringify(manifest));
     } else {
       await timed('publish', async () => {
         manifest.status = 'published';
         manifest.finishedAt = now().toISOString();
         await lakeCatalog.publish(runId, versions, JSON.stringify(manifest), new Date(), () => faultPoint('inside publish', layout.root));
+        await faultPoint('after publish', layout.root);
       });
     }
     save(true);
-    if (!options.keepWork) rmSync(work, { recursive: true, force: true });
     return manifest;
   } catch (e) {
     manifest.status = 'failed';
@@ -431,6 +516,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   } finally {
     await pool?.close();
     await engine?.close();
+    // The scratch holds copies of landing records (personal data): it goes whether the run published, was blocked or failed.
+    if (!options.keepWork) rmSync(layout.workDir(runId), { recursive: true, force: true });
     lock.release();
   }
 }
@@ -474,9 +561,11 @@ async function account(
     bytes: v.bytes,
     ignoredFiles: v.ignoredFiles,
     read: v.read,
+    recordBytes: v.recordBytes,
     blankLines: v.blankLines,
     valid: v.valid,
     quarantined: v.quarantined,
+    quarantinedBytes: v.quarantinedBytes,
     quarantineLocation: layout.quarantineFile(v.dataset, runId),
     quarantineReasons: reasons,
     outcomes,

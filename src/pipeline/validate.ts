@@ -5,9 +5,9 @@
 import type { LandingDataset } from '../catalog/registry';
 import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing-files';
 import { createReadStream } from 'node:fs';
-import { batchMemory, DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches } from './line-reader';
+import { batchMemory, DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches, type UnreadableLine } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
-import { BatchValidator, type BatchResult, type LineBatch } from './record-batch';
+import { BatchValidator, unreadableRecord, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
 
 export type { QuarantineRecord } from './record-batch';
@@ -19,11 +19,15 @@ export interface DatasetValidation {
   readonly ignoredFiles: readonly IgnoredFile[];
   /** Non-blank lines: each one is a record that must end valid or quarantined. */
   readonly read: number;
+  /** Bytes of those lines (decompressed, without line ends). */
+  readonly recordBytes: number;
   readonly blankLines: number;
   readonly valid: number;
   /** Valid records kept byte for byte as they arrived: all of them when it equals read and no line was blank. */
   readonly asArrived: number;
   readonly quarantined: number;
+  /** Bytes of the quarantined lines: one enormous bad line weighs what it holds. */
+  readonly quarantinedBytes: number;
   /** Quarantine reasons, grouped, with how many records gave each. */
   readonly reasons: Readonly<Record<string, number>>;
   /**
@@ -51,6 +55,8 @@ export interface ValidateOptions {
   readonly pool?: ValidationPool;
   /** Called after each batch with the landing bytes read so far. */
   readonly onProgress?: (bytesDone: number) => void;
+  /** Whether the engine can read a landing file where it is; others have their valid records written out. @default every file */
+  readonly readableInPlace?: (path: string) => boolean;
 }
 
 /** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
@@ -112,7 +118,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   const memory = batchMemory(batchBytes);
   const quarantine = new NdjsonWriter(options.quarantineFile);
   const reasons: Record<string, number> = {};
-  const totals = { read: 0, blankLines: 0, valid: 0, asArrived: 0, quarantined: 0 };
+  const totals = { read: 0, recordBytes: 0, blankLines: 0, valid: 0, asArrived: 0, quarantined: 0, quarantinedBytes: 0 };
 
   // Results are written strictly in batch order, whichever worker finishes first.
   const results = new Map<number, BatchResult>();
@@ -128,6 +134,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
       results.delete(written);
       written++;
       totals.read += r.read;
+      totals.recordBytes += r.recordBytes;
       totals.blankLines += r.blankLines;
       totals.valid += r.valid;
       totals.asArrived += r.asArrived;
@@ -147,6 +154,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
         if (r.validLines.length) await valid!.write(r.validLines);
       }
       for (const q of r.quarantine) {
+        totals.quarantinedBytes += q.bytes;
         for (const reason of q.reasons) reasons[reasonKey(reason)] = (reasons[reasonKey(reason)] ?? 0) + 1;
         await quarantine.writeJson(q);
       }
@@ -170,19 +178,21 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
 
   try {
     for (const file of files) {
-      current = { path: file.path, asArrived: !isGzip(file.path), bytes: 0 };
+      // A file the engine cannot read in place has its records written out too.
+      current = { path: file.path, asArrived: !isGzip(file.path) && (options.readableInPlace?.(file.path) ?? true), bytes: 0 };
       const oversizedResults: BatchResult[] = [];
-      const oversized = (line: number, bytes: number) =>
+      const unreadable = (u: UnreadableLine) =>
         oversizedResults.push({
           seq: -1,
           validLines: new Uint8Array(0),
           valid: 0,
           asArrived: 0,
           read: 1,
+          recordBytes: u.bytes,
           blankLines: 0,
-          quarantine: [{ dataset: ds.dataset, file: file.name, line, reasons: [`line is ${bytes} bytes, over the limit of ${maxLine} bytes`], bytes }],
+          quarantine: [unreadableRecord(ds.dataset, file.name, u)],
         });
-      for await (const batch of lineBatches(await fileSource(file.path), file.name, batchBytes, maxLine, oversized, inline ? memory : undefined)) {
+      for await (const batch of lineBatches(await fileSource(file.path), file.name, batchBytes, maxLine, unreadable, inline ? memory : undefined)) {
         // An oversized line found before this batch takes its place in the order first.
         for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
         bytesDone += batch.bytes.length;

@@ -16,6 +16,8 @@ export interface MarkdownSection {
   readonly unit: string;
   /** Lines after the items, kept with them (e.g. a note). */
   readonly tail?: readonly string[];
+  /** Lines that end the section whatever was kept (e.g. `</details>` closing a head that opened it). */
+  readonly close?: readonly string[];
 }
 
 export interface LayoutOptions {
@@ -31,7 +33,7 @@ const SUMMARY_RESERVE = 400;
 const SEP = '\n\n';
 
 function sectionNotice(left: number, shown: number, unit: string, fullReport: string): string {
-  return `_${count(left)} more ${unit} not shown (${count(shown)} of ${count(shown + left)} here); see ${fullReport}._`;
+  return `_${count(left)} more ${unit} not shown (${count(shown)} of ${count(shown + left)} here); ${fullReport} has them all._`;
 }
 
 function renderSection(s: MarkdownSection, kept: number, fullReport: string): string {
@@ -41,6 +43,7 @@ function renderSection(s: MarkdownSection, kept: number, fullReport: string): st
   if (body) parts[0] += (s.head.length ? '\n' : '') + body;
   if (kept > 0 && s.tail?.length) parts.push(s.tail.join('\n'));
   if (left > 0) parts.push(sectionNotice(left, kept, s.unit, fullReport));
+  if (s.close?.length) parts.push(s.close.join('\n'));
   return parts.join(SEP);
 }
 
@@ -85,7 +88,8 @@ export function layoutMarkdown(first: string, opening: readonly string[], sectio
     const kept = fit?.kept ?? 0;
     const left = s.items.length - kept + s.omitted;
     if (left > 0) leftOut.set(s.unit, (leftOut.get(s.unit) ?? 0) + left);
-    out.push(fit ? fit.text : `${s.head[0] ?? ''}${SEP}_Left out to stay under ${count(o.maxBytes)} bytes; see ${o.fullReport}._`);
+    const leftOutText = `${s.head[0] ?? ''}${SEP}_Left out to stay under ${count(o.maxBytes)} bytes; ${o.fullReport} has it._${s.close?.length ? SEP + s.close.join('\n') : ''}`;
+    out.push(fit ? fit.text : leftOutText);
   }
 
   const what = [...leftOut].map(([unit, n]) => `${count(n)} ${unit}`);
@@ -96,6 +100,6 @@ export function layoutMarkdown(first: string, opening: readonly string[], sectio
   const text = [first, ...summary, ...opening, ...out].join(SEP) + '\n';
   if (byteLength(text) <= o.maxBytes) return text;
   // Only a limit too small for the fixed lines gets here: cut bluntly, but still say so.
-  const cut = `\n\n_Cut at ${count(o.maxBytes)} bytes; see ${o.fullReport}._\n`;
+  const cut = `\n\n_Cut at ${count(o.maxBytes)} bytes; ${o.fullReport} has everything._\n`;
   return clipBytes(text, Math.max(0, o.maxBytes - byteLength(cut))) + (byteLength(cut) <= o.maxBytes ? cut : '');
 }

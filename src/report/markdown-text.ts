@@ -74,24 +74,5 @@ export function clipBytes(text: string, maxBytes: number): string {
   return out;
 }
 
-/** Thousands separated, the way the CLI prints counts. */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** A signed count: +12, −3 (minus sign), 0. */
-export function signed(n: number): string {
-  return n > 0 ? `+${count(n)}` : n < 0 ? `−${count(-n)}` : '0';
-}
-
-/** A signed percent with one decimal: +5.0%, −50.0%; n/a when there is no base. */
-export function signedPercent(p: number | null | undefined): string {
-  if (p === null || p === undefined) return 'n/a';
-  const s = Math.abs(p).toFixed(1);
-  return p > 0 ? `+${s}%` : p < 0 ? `−${s}%` : `${s}%`;
-}
-
-/** A share (0..1) as a percent with up to two decimals: 1%, 0.5%, 12.34%. */
-export function sharePercent(share: number): string {
-  return `${Number((share * 100).toFixed(2))}%`;
-}
+// Counts and percentages: one format for every output.
+export { count, percent, sharePercent, signed, signedPercent } from './number-text';

@@ -95,11 +95,13 @@ function countChange(base: number | undefined, head: number | undefined): CountC
 
 /** What changed from base to head: rules by gate and name, tables by name, datasets by name. */
 export function diffReports(base: RunReport, head: RunReport): ReportDelta {
-  const baseZones = new Set(base.gates.map((g) => g.zone));
-  const headZones = new Set(head.gates.map((g) => g.zone));
+  // Gates that ran: a gate listed as skipped (the run stopped before it) has no outcomes to compare.
+  const ran = (r: RunReport) => r.gates.filter((g) => g.skipped === undefined);
+  const baseZones = new Set(ran(base).map((g) => g.zone));
+  const headZones = new Set(ran(head).map((g) => g.zone));
   const inBoth = (g: { zone: BuiltZone }) => baseZones.has(g.zone) && headZones.has(g.zone);
-  const baseRules = new Map(base.gates.filter(inBoth).flatMap((g) => g.rules).map((r) => [key(r), r]));
-  const headRules = head.gates.filter(inBoth).flatMap((g) => g.rules);
+  const baseRules = new Map(ran(base).filter(inBoth).flatMap((g) => g.rules).map((r) => [key(r), r]));
+  const headRules = ran(head).filter(inBoth).flatMap((g) => g.rules);
   const headKeys = new Set(headRules.map(key));
   const newlyFailing: RuleChange[] = [];
   const fixed: RuleChange[] = [];
@@ -193,18 +195,9 @@ function changeRows(title: string, changes: readonly RuleChange[], max: number, 
     .map((x) => x.c);
   const shown = sorted.slice(0, max);
   return {
-    head: [title, ...w.header(['rule', 'gate', 'severity', 'base', 'head', 'failing base', 'failing head', 'change'], [false, false, false, false, false, true, true, true])],
+    head: [title, ...w.header(['rule', 'gate', 'base', 'head', 'failing (base → head)'], [false, false, false, false, true])],
     items: shown.map((c) =>
-      w.row([
-        w.text(c.name, 80),
-        c.zone,
-        c.severity,
-        statusOf(c.base),
-        statusOf(c.head),
-        count(c.base.failing),
-        count(c.head.failing),
-        signed(c.failingChange),
-      ]),
+      w.row([w.text(c.name, 80), c.zone, statusOf(c.base), statusOf(c.head), `${count(c.base.failing)} → ${count(c.head.failing)} (${signed(c.failingChange)})`]),
     ),
     join: '\n',
     omitted: sorted.length - shown.length,
@@ -216,8 +209,8 @@ function refRows(title: string, refs: readonly RuleRef[], max: number, w: CellWr
   if (!refs.length) return undefined;
   const shown = refs.slice(0, max);
   return {
-    head: [title, ...w.header(['rule', 'gate', 'severity', 'status', 'failing'], [false, false, false, false, true])],
-    items: shown.map((r) => w.row([w.text(r.name, 80), r.zone, r.severity, statusOf(r), count(r.failing)])),
+    head: [title, ...w.header(['rule', 'gate', 'status', 'failing'], [false, false, false, true])],
+    items: shown.map((r) => w.row([w.text(r.name, 80), r.zone, statusOf(r), count(r.failing)])),
     join: '\n',
     omitted: refs.length - shown.length,
     unit: 'rules',
@@ -264,12 +257,9 @@ export function renderDeltaMarkdown(delta: ReportDelta, options: MarkdownOptions
     const shown = delta.quarantine.slice(0, o.maxTables);
     const share = (s: number | undefined) => (s === undefined ? '—' : sharePercent(s));
     sections.push({
-      head: [
-        '### Quarantine that changed',
-        ...w.header(['dataset', 'quarantined base', 'quarantined head', 'change', 'share base', 'share head'], [false, true, true, true, true, true]),
-      ],
+      head: ['### Quarantine that changed', ...w.header(['dataset', 'quarantined (base → head)', 'change', 'share (base → head)'], [false, true, true, true])],
       items: shown.map((q) =>
-        w.row([w.text(q.dataset, 60), opt(q.quarantined.base), opt(q.quarantined.head), changeCell(q.quarantined), share(q.baseShare), share(q.headShare)]),
+        w.row([w.text(q.dataset, 60), `${opt(q.quarantined.base)} → ${opt(q.quarantined.head)}`, changeCell(q.quarantined), `${share(q.baseShare)} → ${share(q.headShare)}`]),
       ),
       join: '\n',
       omitted: delta.quarantine.length - shown.length,

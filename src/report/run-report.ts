@@ -2,12 +2,18 @@
 // Everything the markdown, JUnit and delta renderers show comes from here, never from the manifest.
 import { BUILT_ZONES, ZONES, type BuiltZone, type Zone } from '../catalog/registry';
 import type { RunManifest } from '../pipeline/manifest';
-import type { RuleKind, RuleResult, RuleStatus } from '../gates/evaluator';
+import type { GateResult, RuleKind, RuleResult, RuleStatus } from '../gates/evaluator';
 import type { Severity, Tolerance } from '../gates/rule-file';
 import type { SqlValue } from '../engine/engine';
 
-/** Version of the report.json shape. Raised when a field changes meaning or goes away; adding a field keeps it. */
-export const REPORT_VERSION = 1;
+/**
+ * Version of the report.json shape. Raised when a field changes meaning or goes away; adding a
+ * field keeps it. 2: a rule's status can be `skip`; failing rows hold tokens for personal data.
+ */
+export const REPORT_VERSION = 2;
+
+/** The `report` field that tells a run report from any other JSON. */
+export const REPORT_KIND = 'stedi-run-report';
 
 /** Quarantine reasons listed per dataset in report.json; the rest are counted in `otherReasons`. */
 export const DEFAULT_REASONS_KEPT = 10;
@@ -35,7 +41,7 @@ export interface ReportRule {
   readonly zone: BuiltZone;
   /** predicate and set: SQL rule files; quarantine and volume: built-in checks. */
   readonly kind: RuleKind;
-  /** pass, fail (more failing rows than allowed), error (could not be evaluated). */
+  /** pass, fail (more failing rows than allowed), error (could not be evaluated), skip (did not run: `skipReason`). */
   readonly status: RuleStatus;
   /** error blocks promotion when the rule fails, warn only reports. */
   readonly severity: Severity;
@@ -55,16 +61,27 @@ export interface ReportRule {
   readonly description: string;
   /** Why the rule could not be evaluated (status error). */
   readonly error?: string;
+  /** Why the rule did not run (status skip). */
+  readonly skipReason?: string;
+  /** Wall time of the rule's statements in milliseconds (a scan shared by rules is split between them). */
+  readonly ms?: number;
   /** Up to N failing rows (N = gate-config report.failingRowsShown), empty when the rule passed. */
   readonly failingRows: {
     readonly columns: readonly string[];
     readonly rows: readonly Readonly<Record<string, SqlValue>>[];
+    /**
+     * Columns whose values are tokens (`pii:` and 10 hex digits): personal data, or values not
+     * provably free of it. Equal tokens are equal values within this report, never across reports.
+     */
+    readonly masked: readonly string[];
   };
 }
 
 export interface ReportGate {
   readonly zone: BuiltZone;
   readonly passed: boolean;
+  /** Set when the gate never ran (the run was blocked or failed before it): why. Its rules are skipped. */
+  readonly skipped?: string;
   /** Statements the gate sent to the engine. */
   readonly queries: number;
   /** Reads per table by those statements. */
@@ -125,10 +142,13 @@ export interface ReportSummary {
   /** Rules that could not be evaluated. */
   readonly errors: number;
   readonly blocking: number;
+  /** Rules that did not run (their gate never ran). */
+  readonly skipped: number;
 }
 
 /** report.json. Field order is the order a reader needs: the verdict first. */
 export interface RunReport {
+  readonly report: typeof REPORT_KIND;
   readonly version: typeof REPORT_VERSION;
   readonly verdict: Verdict;
   readonly runId: string;
@@ -144,8 +164,10 @@ export interface RunReport {
   readonly lake: string;
   readonly timings: ReportTimings;
   readonly summary: ReportSummary;
-  /** Gates that ran, in gate order (trusted, curated); a blocked trusted gate means no curated gate. */
+  /** Every gate, in gate order (trusted, curated); one the run never reached has `skipped` set and every rule skipped. */
   readonly gates: readonly ReportGate[];
+  /** Entries of the landing folder beside the dataset folders, never read, with why (absent for older runs). */
+  readonly ignoredLanding?: readonly { readonly name: string; readonly reason: string }[];
   /** Landing accounting per dataset, in manifest order. */
   readonly datasets: readonly ReportDataset[];
   /** Row counts per table, in zone order. */
@@ -171,7 +193,7 @@ function verdictOf(m: RunManifest): { verdict: Verdict; problems: string[] } {
   return { verdict: 'failed', problems: [...m.problems, `run ${m.runId} had not finished (status ${m.status}) when this report was made`] };
 }
 
-function reportRule(r: RuleResult): ReportRule {
+export function reportRule(r: RuleResult): ReportRule {
   return {
     name: r.name,
     zone: r.zone,
@@ -187,8 +209,15 @@ function reportRule(r: RuleResult): ReportRule {
     ...(r.file !== undefined ? { file: r.file } : {}),
     description: r.description,
     ...(r.error !== undefined ? { error: r.error } : {}),
-    failingRows: { columns: r.columns, rows: r.sample },
+    ...(r.skipReason !== undefined ? { skipReason: r.skipReason } : {}),
+    ...(r.ms !== undefined ? { ms: r.ms } : {}),
+    failingRows: { columns: r.columns, rows: r.sample, masked: r.maskedColumns ?? [] },
   };
+}
+
+/** A gate result as report.json shows it. */
+export function reportGate(g: GateResult): ReportGate {
+  return { zone: g.zone, passed: g.passed, ...(g.skipped !== undefined ? { skipped: g.skipped } : {}), queries: g.queries, scans: { ...g.scans }, rules: g.rules.map(reportRule) };
 }
 
 export function buildReport(manifest: RunManifest, options: BuildReportOptions = {}): RunReport {
@@ -199,7 +228,7 @@ export function buildReport(manifest: RunManifest, options: BuildReportOptions =
   for (const zone of BUILT_ZONES) {
     const g = manifest.gates[zone];
     if (!g) continue;
-    gates.push({ zone, passed: g.passed, queries: g.queries, scans: { ...g.scans }, rules: g.rules.map(reportRule) });
+    gates.push(reportGate(g));
   }
   const rules = gates.flatMap((g) => g.rules);
 
@@ -243,6 +272,7 @@ export function buildReport(manifest: RunManifest, options: BuildReportOptions =
   const finished = manifest.finishedAt;
   const durationMs = finished !== undefined ? Date.parse(finished) - Date.parse(manifest.startedAt) : NaN;
   return {
+    report: REPORT_KIND,
     version: REPORT_VERSION,
     verdict,
     runId: manifest.runId,
@@ -265,8 +295,10 @@ export function buildReport(manifest: RunManifest, options: BuildReportOptions =
       warnings: rules.filter((r) => r.status === 'fail' && !r.blocking).length,
       errors: rules.filter((r) => r.status === 'error').length,
       blocking: rules.filter((r) => r.blocking).length,
+      skipped: rules.filter((r) => r.status === 'skip').length,
     },
     gates,
+    ...(manifest.ignoredLanding ? { ignoredLanding: manifest.ignoredLanding.map((f) => ({ name: f.name, reason: f.reason })) } : {}),
     datasets,
     tables,
   };
@@ -282,29 +314,48 @@ export class ReportFormatError extends Error {
 
 /**
  * Reads report.json text (e.g. the baseline of `stedi report --against`), checking that it is a
- * run report of this version, so a wrong file fails with a message instead of a crash mid-render.
+ * run report this version can read, so a wrong file fails with a message instead of a crash
+ * mid-render. A version 1 report (written before failing rows were masked) is read with its
+ * failing rows left out: they may hold personal data.
  */
 export function parseReport(text: string, file: string): RunReport {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ReportFormatError(`${file}: not JSON (${(e as Error).message}); pass a report.json written by stedi run`);
+    throw new ReportFormatError(`${file}: not JSON (${(e as Error).message.split('\n')[0]}); pass a report.json written by stedi run`);
   }
-  const v = value as Partial<RunReport> | null;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ReportFormatError(`${file}: not a run report (expected a JSON object)`);
-  if (v.version !== REPORT_VERSION) {
+  const notReport = (why: string) => new ReportFormatError(`${file}: not a run report (${why}); pass the report.json of a run (<lake>/runs/<run id>/report.json)`);
+  const v = value as (Partial<RunReport> & { version?: unknown; report?: unknown }) | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw notReport('expected a JSON object');
+  // What it is first: another file's own "version" (package.json) is no report version.
+  const missing = (['verdict', 'runId', 'gates', 'datasets', 'tables', 'summary', 'timings'] as const).filter((k) => v[k] === undefined);
+  if (v.report !== undefined && v.report !== REPORT_KIND) throw notReport(`its "report" field is ${JSON.stringify(v.report)}`);
+  if (v.report === undefined && missing.length) throw notReport(`missing ${missing.join(', ')}`);
+  if (v.version !== REPORT_VERSION && v.version !== 1) {
     throw new ReportFormatError(
       `${file}: report version ${JSON.stringify(v.version)} is not ${REPORT_VERSION}; render it with the stedi that wrote it, or re-run to get a current report.json`,
     );
   }
-  const missing = (['verdict', 'runId', 'gates', 'datasets', 'tables', 'summary', 'timings'] as const).filter((k) => v[k] === undefined);
-  if (missing.length) throw new ReportFormatError(`${file}: not a run report (missing ${missing.join(', ')})`);
-  if (!Array.isArray(v.gates) || !Array.isArray(v.datasets) || !Array.isArray(v.tables)) {
-    throw new ReportFormatError(`${file}: not a run report (gates, datasets and tables must be lists)`);
-  }
+  if (missing.length) throw notReport(`missing ${missing.join(', ')}`);
+  if (!Array.isArray(v.gates) || !Array.isArray(v.datasets) || !Array.isArray(v.tables)) throw notReport('gates, datasets and tables must be lists');
   if (!['published', 'blocked', 'failed'].includes(v.verdict as string)) {
     throw new ReportFormatError(`${file}: unknown verdict ${JSON.stringify(v.verdict)}`);
   }
+  if ((v.version as number) === 1) return upgradeV1(v as unknown as RunReport);
   return v as RunReport;
+}
+
+/** A version 1 report as version 2: no skipped rules then, and no failing rows (unmasked then). */
+function upgradeV1(v: RunReport): RunReport {
+  return {
+    ...v,
+    report: REPORT_KIND,
+    version: REPORT_VERSION,
+    summary: { ...v.summary, skipped: 0 },
+    gates: v.gates.map((g) => ({
+      ...g,
+      rules: g.rules.map((r) => ({ ...r, failingRows: { columns: [], rows: [], masked: [] } })),
+    })),
+  };
 }

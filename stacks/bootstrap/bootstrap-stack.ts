@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 import { configureAwsProvider } from '../environment/environment-provider';
 import { ResourceNames } from '../environment/resource-names';
 import { configureStateBackend } from '../environment/state-backend';
+import { ExistingPrincipals } from '../environment/existing-principals';
+import { bootstrapPrincipals } from '../environment/existing-principals-props';
 import type { BootstrapStackProps } from './bootstrap-stack-props';
 import { TerraformCloudTrust } from './terraform-cloud-trust';
 
@@ -20,6 +22,7 @@ export class BootstrapStack extends TerraformStack {
     this.names = names;
     configureAwsProvider(this, { env: props.env, stackName, assumeRoleArn: names.bootstrapRoleArn });
     configureStateBackend(this, props.env, stackName);
+    new ExistingPrincipals(this, 'existing-principals', { env: props.env, principals: bootstrapPrincipals(props.env) });
     this.trust = new TerraformCloudTrust(this, 'terraform-cloud-trust', { names, env: props.env, workspaces: props.deployedStacks });
   }
 }

@@ -1,304 +1,225 @@
-// What the deploy role may do (create and change the lakehouse stack's resources, each statement
-// scoped to the environment's names) and, derived from it, what the plan role may do: only the
-// read actions of the same statements. Grouped by domain, one managed policy each, because IAM
-// caps a managed policy at 6,144 characters.
-import type { ResourceNames } from '../environment/resource-names';
+// What the deploy role may do, and what the plan role may do on the same resources. The shape is
+// the one platform teams use because it survives provider upgrades: each service's actions as a
+// whole ("glue:*"), scoped to this environment's names and ARNs, plus explicit denies for what must
+// never happen (landing deletes, running the pipeline or reading data, IAM outside the boundary,
+// other environments). Enumerating the API calls of each resource broke whenever the provider
+// started a new call (bucket tags in 6.23: terraform-provider-aws#45251, #46202; the definition
+// validation a plan runs: internal/service/sfn/state_machine.go stateMachineDefinitionValidate).
+// The plan role gets each statement's read actions (Get*, List*, Describe*) and the few validations
+// a plan calls, and explicit denies for the reads that return data instead of configuration.
+// Grouped by domain, one managed policy each, because IAM caps a managed policy at 6,144 characters.
+// test/stacks/pike-oracle.test.ts holds both roles against pike's permission map.
+import { BUCKET_PURPOSES, type ResourceNames } from '../environment/resource-names';
+import { DEFAULT_TAG_KEYS } from '../environment/environment-provider-props';
 import type { PolicyStatement } from '../iam/policy-document';
-import { KEY_ADMIN_ACTIONS } from '../storage/data-lake-key-props';
 import { REGISTRATION_ROLE_PURPOSE } from '../governance/lake-registration-role-props';
-import { LAKE_FORMATION_ADMIN_ACTIONS } from '../iam/lake-formation-actions';
+import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from '../iam/lake-formation-actions';
+import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
+import { GLUE_ASSETS_PREFIX } from '../../src/lambdas/run-layout';
 
-export type PermissionDomain = 'storage' | 'catalog' | 'compute' | 'access' | 'governance';
+export type PermissionDomain = 'storage' | 'catalog' | 'compute' | 'access' | 'governance' | 'guards';
+
+/** A deploy statement and, beside it, what the plan role may do on the same resources. */
+export interface DeployStatement extends PolicyStatement {
+  /** The plan role's actions on the statement's resources: reads only. @default - the plan role gets nothing of this statement */
+  readonly planActions?: readonly string[];
+}
 
 /** Services the deploy role may pass lakehouse roles to. */
-export const PASS_ROLE_SERVICES = ['firehose.amazonaws.com', 'glue.amazonaws.com', 'iot.amazonaws.com', 'lambda.amazonaws.com', 'scheduler.amazonaws.com', 'states.amazonaws.com'] as const;
+export const PASS_ROLE_SERVICES = ['firehose.amazonaws.com', 'glue.amazonaws.com', 'iot.amazonaws.com', 'lakeformation.amazonaws.com', 'lambda.amazonaws.com', 'scheduler.amazonaws.com', 'states.amazonaws.com'] as const;
 
-/** Read-only actions: the plan role may hold nothing else. */
+/** Read-only actions: the plan role may hold nothing else, besides PLAN_VALIDATIONS. */
 export const READ_ONLY_ACTION = /^[a-z0-9-]+:(Get|List|Describe|BatchGet)[A-Za-z*]*$/;
 
-export function deployStatements(names: ResourceNames): Record<PermissionDomain, PolicyStatement[]> {
+/**
+ * Calls a plan makes that IAM does not name as reads but that change nothing: the provider
+ * validates a state machine definition while it plans (state_machine.go, CustomizeDiff
+ * stateMachineDefinitionValidate; IAM's service reference gives it access level Read).
+ */
+export const PLAN_VALIDATIONS = ['states:ValidateStateMachineDefinition'] as const;
+
+/**
+ * Actions that run the pipeline or read its data. Neither role ever needs them: deploying never
+ * starts a run, queries a table, asks Lake Formation for data credentials or feeds landing.
+ */
+export const PIPELINE_RUN_ACTIONS = [
+  'athena:StartQueryExecution',
+  'firehose:PutRecord',
+  'firehose:PutRecordBatch',
+  'glue:StartJobRun',
+  LAKE_FORMATION_DATA_ACCESS,
+  LAKE_FORMATION_TABLE_CREDENTIALS,
+  'lambda:InvokeAsync',
+  'lambda:InvokeFunction',
+  'states:StartExecution',
+  'states:StartSyncExecution',
+] as const;
+
+/** Reads that return data (log events, execution payloads, query results) rather than configuration: the plan role is denied them. */
+export const DATA_READ_ACTIONS = [
+  'athena:GetQueryResults',
+  'logs:FilterLogEvents',
+  'logs:GetLogEvents',
+  'logs:GetLogRecord',
+  'logs:GetQueryResults',
+  'states:GetExecutionHistory',
+] as const;
+
+/** IAM actions that change something: the deploy role may do them on the lakehouse roles only. */
+const IAM_WRITES = ['iam:Add*', 'iam:Attach*', 'iam:Create*', 'iam:Delete*', 'iam:Detach*', 'iam:PassRole', 'iam:Put*', 'iam:Remove*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*', 'iam:Upload*'];
+
+export function deployStatements(names: ResourceNames): Record<PermissionDomain, DeployStatement[]> {
   const { region: r, account: a, prefix: p } = names;
   const e = names.env.name;
   const db = `stedi_${e}_*`;
-  const tagged = [{ test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: [e] }];
   const logGroups = names.logGroupPatterns.flatMap((g) => [names.logGroupArn(g), `${names.logGroupArn(g)}:*`]);
   const lakeRoles = `arn:aws:iam::${a}:role/${names.lakeRole('*')}`;
+  const registrationRole = names.roleArn(names.lakeRole(REGISTRATION_ROLE_PURPOSE));
+  const others = ENVIRONMENT_NAMES.filter((x) => x !== e);
+  const newKeyTags = [
+    { test: 'StringEquals', variable: 'aws:RequestTag/environment', values: [e] },
+    { test: 'ForAllValues:StringEquals', variable: 'aws:TagKeys', values: [...DEFAULT_TAG_KEYS] },
+  ];
   return {
     storage: [
       {
         sid: 'ManageEnvironmentBuckets',
-        actions: [
-          's3:CreateBucket',
-          's3:DeleteBucket',
-          's3:DeleteBucketPolicy',
-          's3:GetAccelerateConfiguration',
-          's3:GetAnalyticsConfiguration',
-          's3:GetBucket*',
-          's3:GetEncryptionConfiguration',
-          's3:GetIntelligentTieringConfiguration',
-          's3:GetInventoryConfiguration',
-          's3:GetLifecycleConfiguration',
-          's3:GetMetricsConfiguration',
-          's3:GetReplicationConfiguration',
-          's3:ListBucket',
-          's3:PutBucket*',
-          's3:PutEncryptionConfiguration',
-          's3:PutLifecycleConfiguration',
-        ],
-        // Bucket ARNs only: no object of a data bucket is readable or writable through these.
-        resources: [`arn:aws:s3:::${p}-*`],
+        actions: ['s3:*'],
+        // The bucket ARNs themselves: object actions need object ARNs, so no object of a data
+        // bucket is readable or writable through this statement.
+        resources: BUCKET_PURPOSES.map((b) => names.bucketArn(b)),
+        planActions: ['s3:Get*', 's3:List*'],
       },
       {
         sid: 'UploadDeploymentAssets',
-        actions: ['s3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
-        resources: [names.objectsArn('artifacts', 'glue/')],
-      },
-      { sid: 'CreateEnvironmentKey', actions: ['kms:CreateKey'], resources: ['*'], conditions: [{ test: 'StringEquals', variable: 'aws:RequestTag/environment', values: [e] }] },
-      { sid: 'ListKeyAliases', actions: ['kms:ListAliases'], resources: ['*'] },
-      {
-        sid: 'AdministerEnvironmentKey',
-        actions: [...KEY_ADMIN_ACTIONS.filter((x) => !/Alias/.test(x)), 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [`arn:aws:kms:${r}:${a}:key/*`],
-        conditions: tagged,
+        actions: ['s3:*'],
+        resources: [names.objectsArn('artifacts', GLUE_ASSETS_PREFIX)],
+        planActions: ['s3:GetObject*'],
       },
       {
-        sid: 'NameEnvironmentKey',
-        actions: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
-        resources: [`arn:aws:kms:${r}:${a}:alias/${p}-*`, `arn:aws:kms:${r}:${a}:key/*`],
+        // Tags are sent with CreateKey; KMS authorizes them as kms:TagResource, which for a key
+        // being created must be granted in IAM on every key of the account and Region (KMS
+        // developer guide, "Controlling access to tags"). The request tags pin it to this
+        // environment. Everything else on the key is granted by the key's own policy
+        // (stacks/storage/data-lake-key.ts), never by aws:ResourceTag: tag-based authorization
+        // lags up to five minutes behind a tag change (KMS, "ABAC for AWS KMS").
+        sid: 'CreateEnvironmentKey',
+        actions: ['kms:CreateKey'],
+        resources: ['*'],
+        conditions: newKeyTags,
       },
+      { sid: 'TagNewEnvironmentKey', actions: ['kms:TagResource'], resources: [`arn:aws:kms:${r}:${a}:key/*`], conditions: newKeyTags },
+      { sid: 'ListKeyAliases', actions: ['kms:ListAliases'], resources: ['*'], planActions: ['kms:ListAliases'] },
+      { sid: 'NameEnvironmentKey', actions: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], resources: [`arn:aws:kms:${r}:${a}:alias/${p}-*`] },
     ],
     catalog: [
       {
         sid: 'ManageEnvironmentCatalog',
-        actions: [
-          'glue:CreateDatabase',
-          'glue:CreateTable',
-          'glue:DeleteDatabase',
-          'glue:DeleteTable',
-          'glue:GetDataCatalogEncryptionSettings',
-          'glue:GetDatabase',
-          'glue:GetDatabases',
-          'glue:GetPartitions',
-          'glue:GetTable',
-          'glue:GetTables',
-          'glue:GetTags',
-          'glue:GetTableVersions',
-          'glue:PutDataCatalogEncryptionSettings',
-          'glue:TagResource',
-          'glue:UntagResource',
-          'glue:UpdateDatabase',
-          'glue:UpdateTable',
-        ],
-        resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`],
-      },
-      {
-        sid: 'ManageEnvironmentJobs',
-        actions: ['glue:CreateJob', 'glue:DeleteJob', 'glue:GetJob', 'glue:GetTags', 'glue:TagResource', 'glue:UntagResource', 'glue:UpdateJob'],
-        resources: [`arn:aws:glue:${r}:${a}:job/${p}-*`],
+        actions: ['glue:*'],
+        resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`, `arn:aws:glue:${r}:${a}:job/${p}-*`],
+        planActions: ['glue:BatchGet*', 'glue:Get*'],
       },
       {
         sid: 'ManageJobSecurityConfiguration',
         actions: ['glue:CreateSecurityConfiguration', 'glue:DeleteSecurityConfiguration', 'glue:GetSecurityConfiguration', 'glue:GetSecurityConfigurations'],
         resources: ['*'],
+        planActions: ['glue:GetSecurityConfiguration', 'glue:GetSecurityConfigurations'],
       },
-      {
-        sid: 'ManageEnvironmentWorkgroup',
-        actions: ['athena:CreateWorkGroup', 'athena:DeleteWorkGroup', 'athena:GetWorkGroup', 'athena:ListTagsForResource', 'athena:TagResource', 'athena:UntagResource', 'athena:UpdateWorkGroup'],
-        resources: [`arn:aws:athena:${r}:${a}:workgroup/${p}-*`],
-      },
+      // Not athena:Get*: it takes GetSessionEndpoint, which IAM classes as a write (Spark sessions).
+      { sid: 'ManageEnvironmentWorkgroup', actions: ['athena:*'], resources: [`arn:aws:athena:${r}:${a}:workgroup/${p}-*`], planActions: ['athena:GetWorkGroup', 'athena:ListTagsForResource'] },
     ],
     compute: [
-      {
-        sid: 'ManageEnvironmentFunctions',
-        actions: [
-          'lambda:CreateFunction',
-          'lambda:DeleteFunction',
-          'lambda:DeleteFunctionConcurrency',
-          'lambda:GetFunction',
-          'lambda:GetFunctionCodeSigningConfig',
-          'lambda:GetFunctionConcurrency',
-          'lambda:GetFunctionConfiguration',
-          'lambda:GetPolicy',
-          'lambda:ListTags',
-          'lambda:ListVersionsByFunction',
-          'lambda:PutFunctionConcurrency',
-          'lambda:TagResource',
-          'lambda:UntagResource',
-          'lambda:UpdateFunctionCode',
-          'lambda:UpdateFunctionConfiguration',
-        ],
-        resources: [`arn:aws:lambda:${r}:${a}:function:${p}-*`],
-      },
-      {
-        sid: 'ManageEnvironmentStateMachine',
-        actions: [
-          'states:CreateStateMachine',
-          'states:DeleteStateMachine',
-          'states:DescribeStateMachine',
-          'states:ListStateMachineVersions',
-          'states:ListTagsForResource',
-          'states:TagResource',
-          'states:UntagResource',
-          'states:UpdateStateMachine',
-        ],
-        resources: [`arn:aws:states:${r}:${a}:stateMachine:${p}-*`],
-      },
-      { sid: 'ValidateStateMachineDefinition', actions: ['states:ValidateStateMachineDefinition'], resources: ['*'] },
-      {
-        sid: 'ManageEnvironmentSchedule',
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
-        resources: [`arn:aws:scheduler:${r}:${a}:schedule/default/${p}-*`],
-      },
-      {
-        sid: 'ManageEnvironmentStreams',
-        actions: [
-          'firehose:CreateDeliveryStream',
-          'firehose:DeleteDeliveryStream',
-          'firehose:DescribeDeliveryStream',
-          'firehose:ListTagsForDeliveryStream',
-          'firehose:StartDeliveryStreamEncryption',
-          'firehose:StopDeliveryStreamEncryption',
-          'firehose:TagDeliveryStream',
-          'firehose:UntagDeliveryStream',
-          'firehose:UpdateDestination',
-        ],
-        resources: [`arn:aws:firehose:${r}:${a}:deliverystream/${p}-*`],
-      },
-      {
-        sid: 'ManageEnvironmentTopicRules',
-        actions: ['iot:CreateTopicRule', 'iot:DeleteTopicRule', 'iot:GetTopicRule', 'iot:ListTagsForResource', 'iot:ReplaceTopicRule', 'iot:TagResource', 'iot:UntagResource'],
-        resources: [`arn:aws:iot:${r}:${a}:rule/stedi_${e}_*`],
-      },
-      {
-        sid: 'ManageEnvironmentTopicsAndQueues',
-        actions: [
-          'sns:CreateTopic',
-          'sns:DeleteTopic',
-          'sns:GetSubscriptionAttributes',
-          'sns:GetTopicAttributes',
-          'sns:ListSubscriptionsByTopic',
-          'sns:ListTagsForResource',
-          'sns:SetSubscriptionAttributes',
-          'sns:SetTopicAttributes',
-          'sns:Subscribe',
-          'sns:TagResource',
-          'sns:Unsubscribe',
-          'sns:UntagResource',
-          'sqs:CreateQueue',
-          'sqs:DeleteQueue',
-          'sqs:GetQueueAttributes',
-          'sqs:ListQueueTags',
-          'sqs:SetQueueAttributes',
-          'sqs:TagQueue',
-          'sqs:UntagQueue',
-        ],
-        resources: [`arn:aws:sns:${r}:${a}:${p}-*`, `arn:aws:sqs:${r}:${a}:${p}-*`],
-      },
-      {
-        sid: 'ManageEnvironmentLogGroups',
-        actions: [
-          'logs:AssociateKmsKey',
-          'logs:CreateLogGroup',
-          'logs:CreateLogStream',
-          'logs:DeleteLogGroup',
-          'logs:DeleteLogStream',
-          'logs:DeleteRetentionPolicy',
-          'logs:DescribeLogStreams',
-          'logs:DisassociateKmsKey',
-          'logs:ListTagsForResource',
-          'logs:ListTagsLogGroup',
-          'logs:PutRetentionPolicy',
-          'logs:TagLogGroup',
-          'logs:TagResource',
-          'logs:UntagLogGroup',
-          'logs:UntagResource',
-        ],
-        resources: logGroups,
-      },
-      { sid: 'FindLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] },
+      { sid: 'ManageEnvironmentFunctions', actions: ['lambda:*'], resources: [`arn:aws:lambda:${r}:${a}:function:${p}-*`], planActions: ['lambda:Get*', 'lambda:List*'] },
+      { sid: 'ManageEnvironmentStateMachine', actions: ['states:*'], resources: [`arn:aws:states:${r}:${a}:stateMachine:${p}-*`], planActions: ['states:Describe*', 'states:List*'] },
+      { sid: 'ValidateStateMachineDefinitions', actions: [...PLAN_VALIDATIONS], resources: ['*'], planActions: [...PLAN_VALIDATIONS] },
+      { sid: 'ManageEnvironmentSchedule', actions: ['scheduler:*'], resources: [`arn:aws:scheduler:${r}:${a}:schedule/default/${p}-*`], planActions: ['scheduler:Get*', 'scheduler:List*'] },
+      { sid: 'ManageEnvironmentStreams', actions: ['firehose:*'], resources: [`arn:aws:firehose:${r}:${a}:deliverystream/${p}-*`], planActions: ['firehose:Describe*', 'firehose:List*'] },
+      { sid: 'ManageEnvironmentTopicRules', actions: ['iot:*'], resources: [`arn:aws:iot:${r}:${a}:rule/stedi_${e}_*`], planActions: ['iot:Get*', 'iot:List*'] },
+      { sid: 'ManageEnvironmentTopics', actions: ['sns:*'], resources: [`arn:aws:sns:${r}:${a}:${p}-*`], planActions: ['sns:Get*', 'sns:List*'] },
+      { sid: 'ManageEnvironmentLogGroups', actions: ['logs:*'], resources: logGroups, planActions: ['logs:Describe*', 'logs:ListTags*'] },
+      { sid: 'FindLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'], planActions: ['logs:DescribeLogGroups'] },
     ],
     access: [
-      {
-        sid: 'ManageLakeRoles',
-        actions: [
-          'iam:DeleteRole',
-          'iam:DeleteRolePolicy',
-          'iam:GetRole',
-          'iam:GetRolePolicy',
-          'iam:ListAttachedRolePolicies',
-          'iam:ListInstanceProfilesForRole',
-          'iam:ListRolePolicies',
-          'iam:ListRoleTags',
-          'iam:TagRole',
-          'iam:UntagRole',
-          'iam:UpdateAssumeRolePolicy',
-          'iam:UpdateRole',
-          'iam:UpdateRoleDescription',
-        ],
-        resources: [lakeRoles],
-      },
-      {
-        sid: 'CreateLakeRolesOnlyWithinBoundary',
-        actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'],
-        resources: [lakeRoles],
-        conditions: [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [names.boundaryPolicyArn] }],
-      },
-      {
-        sid: 'PassLakeRolesToTheirServices',
-        actions: ['iam:PassRole'],
-        resources: [lakeRoles],
-        conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: [...PASS_ROLE_SERVICES] }],
-      },
-      { sid: 'ReadBoundary', actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'], resources: [names.boundaryPolicyArn] },
-      { sid: 'KnowOwnAccount', actions: ['sts:GetCallerIdentity'], resources: ['*'] },
-      {
-        sid: 'NeverLiftTheBoundary',
-        effect: 'Deny',
-        actions: ['iam:DeleteRolePermissionsBoundary'],
-        resources: [lakeRoles],
-      },
+      { sid: 'ManageLakeRoles', actions: ['iam:*'], resources: [lakeRoles], planActions: ['iam:Get*', 'iam:List*'] },
+      { sid: 'ReadBoundary', actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'], resources: [names.boundaryPolicyArn], planActions: ['iam:GetPolicy', 'iam:GetPolicyVersion'] },
+      // The lookups that make a plan fail early when a principal named in the config is missing
+      // (stacks/environment/existing-principals.ts).
+      { sid: 'FindPrincipals', actions: ['iam:ListRoles', 'iam:ListUsers'], resources: ['*'], planActions: ['iam:ListRoles', 'iam:ListUsers'] },
+      { sid: 'KnowOwnAccount', actions: ['sts:GetCallerIdentity'], resources: ['*'], planActions: ['sts:GetCallerIdentity'] },
+      // pike lists these for the Athena workgroup, Lambda functions and log streams; describes only.
+      { sid: 'DescribeAccount', actions: ['ec2:DescribeAccountAttributes', 'ec2:DescribeNetworkInterfaces'], resources: ['*'], planActions: ['ec2:DescribeAccountAttributes', 'ec2:DescribeNetworkInterfaces'] },
     ],
     governance: [
-      { sid: 'AdministerLakeFormation', actions: [...LAKE_FORMATION_ADMIN_ACTIONS], resources: ['*'] },
       {
-        // RegisterResource hands Lake Formation the role it will assume for the zone locations.
-        // Exactly that role, and only to Lake Formation (the role trusts nobody else either).
-        sid: 'PassRegistrationRoleToLakeFormation',
+        // Lake Formation has no IAM resource types: it decides itself, and the deploy role may
+        // because it is a data lake admin. Enumerated: "lakeformation:*" would include data access.
+        sid: 'AdministerLakeFormation',
+        actions: [...LAKE_FORMATION_ADMIN_ACTIONS],
+        resources: ['*'],
+        planActions: LAKE_FORMATION_ADMIN_ACTIONS.filter((x) => READ_ONLY_ACTION.test(x)),
+      },
+    ],
+    guards: [
+      {
+        sid: 'NeverDeleteLanding',
+        effect: 'Deny',
+        actions: ['s3:DeleteBucket', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [names.bucketArn('landing'), names.objectsArn('landing')],
+      },
+      { sid: 'NeverRunThePipelineOrReadData', effect: 'Deny', actions: [...PIPELINE_RUN_ACTIONS], resources: ['*'] },
+      { sid: 'NeverOpenTheCatalog', effect: 'Deny', actions: ['glue:DeleteResourcePolicy', 'glue:PutResourcePolicy'], resources: ['*'] },
+      {
+        sid: 'RolesOnlyWithinBoundary',
+        effect: 'Deny',
+        actions: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'],
+        resources: ['*'],
+        conditions: [{ test: 'StringNotEquals', variable: 'iam:PermissionsBoundary', values: [names.boundaryPolicyArn] }],
+      },
+      { sid: 'NeverLiftTheBoundary', effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary'], resources: ['*'] },
+      { sid: 'NoIamOutsideLakeRoles', effect: 'Deny', actions: IAM_WRITES, notResources: [lakeRoles] },
+      {
+        sid: 'PassRolesOnlyToTheirServices',
+        effect: 'Deny',
         actions: ['iam:PassRole'],
-        resources: [`arn:aws:iam::${a}:role/${names.lakeRole(REGISTRATION_ROLE_PURPOSE)}`],
+        resources: ['*'],
+        conditions: [{ test: 'StringNotEquals', variable: 'iam:PassedToService', values: [...PASS_ROLE_SERVICES] }],
+      },
+      {
+        // RegisterResource hands Lake Formation the role it assumes for the zone locations: exactly that one.
+        sid: 'OnlyRegistrationRoleToLakeFormation',
+        effect: 'Deny',
+        actions: ['iam:PassRole'],
+        notResources: [registrationRole],
         conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lakeformation.amazonaws.com'] }],
       },
+      // Bucket ARNs carry no account: the other environments' buckets are told apart by name.
+      { sid: 'NeverTouchOtherEnvironments', effect: 'Deny', actions: ['s3:*'], resources: others.map((o) => `arn:aws:s3:::stedi-${o}-*`) },
     ],
   };
 }
 
 /**
- * The plan role's statements: each allowing deploy statement cut down to its read actions, plus
- * decrypting through Glue only (the catalog is encrypted with the environment key, so reading a
- * table's definition needs it; kms:ViaService keeps the key from decrypting anything else).
+ * The plan role's statements: the read actions of each deploy statement on the same resources,
+ * and denies for the reads that return data. The key (and decrypting the encrypted catalog
+ * through Glue) is granted by the key's policy, stacks/storage/data-lake-key.ts.
  */
 export function planStatements(names: ResourceNames): Record<PermissionDomain, PolicyStatement[]> {
   const deploy = deployStatements(names);
   const out = {} as Record<PermissionDomain, PolicyStatement[]>;
-  for (const [domain, statements] of Object.entries(deploy) as [PermissionDomain, PolicyStatement[]][]) {
+  for (const [domain, statements] of Object.entries(deploy) as [PermissionDomain, DeployStatement[]][]) {
     out[domain] = statements
-      .filter((s) => s.effect !== 'Deny')
-      .map((s) => ({ ...s, actions: (s.actions ?? []).filter((x) => READ_ONLY_ACTION.test(x)) }))
-      .filter((s) => s.actions.length > 0);
+      .filter((s) => s.effect !== 'Deny' && s.planActions?.length)
+      .map(({ planActions, actions: _actions, ...s }) => ({ ...s, actions: [...planActions!] }));
   }
-  out.catalog.push({
-    sid: 'ReadEncryptedCatalog',
-    actions: ['kms:Decrypt'],
-    resources: [`arn:aws:kms:${names.region}:${names.account}:key/*`],
-    conditions: [
-      { test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: [names.env.name] },
-      { test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${names.region}.amazonaws.com`] },
-    ],
-  });
+  out.guards = [
+    { sid: 'PlansNeverReadData', effect: 'Deny', actions: [...DATA_READ_ACTIONS, ...PIPELINE_RUN_ACTIONS], resources: ['*'] },
+    // Bucket configuration and the deployment assets only: no data object, whatever a Get* matches.
+    { sid: 'PlansReadNoDataObjects', effect: 'Deny', actions: ['s3:GetObject*'], notResources: [names.objectsArn('artifacts', GLUE_ASSETS_PREFIX)] },
+  ];
   return out;
 }
 
-/** The actions of a plan-role statement that do more than read (decrypting through a named service counts as reading). */
-export function nonReadActions(actions: readonly string[], conditionKeys: readonly string[]): string[] {
-  return actions.filter((a) => !READ_ONLY_ACTION.test(a) && !(a === 'kms:Decrypt' && conditionKeys.includes('kms:ViaService')));
+/** The actions of a plan-role statement that do more than read. */
+export function nonReadActions(actions: readonly string[]): string[] {
+  return actions.filter((a) => !READ_ONLY_ACTION.test(a) && !(PLAN_VALIDATIONS as readonly string[]).includes(a));
 }

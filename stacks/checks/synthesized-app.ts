@@ -19,6 +19,8 @@ export function environmentFacts(env: EnvironmentConfig): EnvironmentFacts {
     region: env.account.region,
     landingBucket: names.bucket('landing'),
     stacks: STACK_KINDS.map((k) => names.stack(k)),
+    prefix: names.prefix,
+    deployRole: env.deploy.roleName,
   };
 }
 

@@ -28,6 +28,10 @@ export interface EnvironmentFacts {
   readonly landingBucket: string;
   /** The stack names of the environment. */
   readonly stacks: readonly string[];
+  /** What every resource name of the environment starts with, e.g. `stedi-dev` (`stedi_dev` where names take no hyphen). */
+  readonly prefix: string;
+  /** The role that applies the environment's stacks. */
+  readonly deployRole: string;
 }
 
 export interface SynthesizedApp {

@@ -100,6 +100,11 @@ export class ResourceNames {
     return `arn:aws:glue:${this.region}:${this.account}:catalog`;
   }
 
+  /** The database Spark on the Glue catalog looks up when it starts. */
+  get glueDefaultDatabaseArn(): string {
+    return `arn:aws:glue:${this.region}:${this.account}:database/default`;
+  }
+
   glueDatabaseArn(zone: DatabaseZone): string {
     return `arn:aws:glue:${this.region}:${this.account}:database/${this.database(zone)}`;
   }
@@ -117,9 +122,9 @@ export class ResourceNames {
     return `arn:aws:states:${this.region}:${this.account}:stateMachine:${this.stateMachine}`;
   }
 
-  /** Executions of the state machine (the Distributed Map's child executions included). */
-  get executionsArn(): string {
-    return `arn:aws:states:${this.region}:${this.account}:execution:${this.stateMachine}:*`;
+  /** The child executions a Distributed Map with this Label starts: `execution:<machine>/<label>:<id>`. */
+  mapChildExecutionsArn(label: string): string {
+    return `arn:aws:states:${this.region}:${this.account}:execution:${this.stateMachine}/${label}:*`;
   }
 
   get workgroup(): string {
@@ -136,14 +141,6 @@ export class ResourceNames {
 
   get alertsTopicArn(): string {
     return `arn:aws:sns:${this.region}:${this.account}:${this.alertsTopic}`;
-  }
-
-  get deadLetterQueue(): string {
-    return `${this.prefix}-lambda-dead-letters`;
-  }
-
-  get deadLetterQueueArn(): string {
-    return `arn:aws:sqs:${this.region}:${this.account}:${this.deadLetterQueue}`;
   }
 
   deliveryStream(dataset: string): string {
@@ -171,24 +168,31 @@ export class ResourceNames {
     return `${this.prefix}-transforms`;
   }
 
+  /** The Glue jobs' --custom-logGroup-prefix: every group they write is under it. */
+  get glueLogGroupPrefix(): string {
+    return `/aws-glue/jobs/${this.prefix}-transforms`;
+  }
+
   get keyAlias(): string {
     return `alias/${this.prefix}-data-lake`;
   }
 
   /** Log groups, by what writes them. */
-  logGroup(kind: 'lambda' | 'states' | 'glue-output' | 'glue-error' | 'glue-continuous' | 'firehose', name = ''): string {
+  logGroup(kind: 'lambda' | 'states' | 'glue-output' | 'glue-error' | 'firehose', name = ''): string {
     switch (kind) {
       case 'lambda':
         return `/aws/lambda/${this.fn(name)}`;
       case 'states':
         return `/aws/vendedlogs/states/${this.stateMachine}`;
-      // Glue writes job logs under the security configuration's name when one encrypts them.
+      // Glue 5.0 writes a job's stdout/stderr to <prefix>/output and its system, Spark and Glue
+      // logger logs to <prefix>/error, the prefix set by --custom-logGroup-prefix ("Logging for
+      // AWS Glue jobs"); a security configuration that encrypts CloudWatch logs suffixes the group
+      // with its name, as Glue names every encrypted log group (JobRun.LogGroupName,
+      // <group>-<security configuration> for continuous logs before 5.0).
       case 'glue-output':
-        return `/aws-glue/jobs/${this.glueSecurityConfiguration}-role/${this.lakeRole('transform')}/output`;
+        return `${this.glueLogGroupPrefix}/output-${this.glueSecurityConfiguration}`;
       case 'glue-error':
-        return `/aws-glue/jobs/${this.glueSecurityConfiguration}-role/${this.lakeRole('transform')}/error`;
-      case 'glue-continuous':
-        return `/aws-glue/jobs/${this.prefix}-transforms`;
+        return `${this.glueLogGroupPrefix}/error-${this.glueSecurityConfiguration}`;
       case 'firehose':
         return `/aws/kinesisfirehose/${this.deliveryStream(name)}`;
     }

@@ -10,6 +10,13 @@ export interface DataLakeSettingsOptions {
   readonly readOnlyAdmins?: readonly string[];
   readonly catalogId?: string;
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Let engines outside Lake Formation's integrated services (Glue 5.0 jobs with full-table access,
+   * the validator's GetTemporaryGlueTableCredentials) get credentials for a table the caller holds
+   * every column of. Without it, Glue 5.0 full-table access and GetTemporaryGlueTableCredentials
+   * without session tags are refused ("Application integration for full table access").
+   */
+  readonly allowFullTableExternalDataAccess: boolean;
 }
 
 /**
@@ -29,6 +36,9 @@ export function revokeIamAllowedPrincipalDefaults(scope: Construct, id: string, 
     readOnlyAdmins: [...(options.readOnlyAdmins ?? [])],
     createDatabaseDefaultPermissions: [],
     createTableDefaultPermissions: [],
+    // Written out, false included: the resource clears what it omits.
+    allowFullTableExternalDataAccess: options.allowFullTableExternalDataAccess,
+    allowExternalDataFiltering: false,
     ...(options.catalogId !== undefined ? { catalogId: options.catalogId } : {}),
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
   });

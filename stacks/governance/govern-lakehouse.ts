@@ -14,8 +14,9 @@ export interface GovernedLakehouse {
 
 /**
  * Adds LakeGovernance (and the role Lake Formation registers locations with) to a lakehouse stack:
- * - personas: ingestion = the landing writer roles; etl = the Glue job role and the publish
- *   function (it re-points trusted and curated tables, the ETL persona's write); gate = the gate
+ * - personas: ingestion = the landing writer roles; etl = the Glue job role, the validator (it reads
+ *   landing and writes the run's validated records) and the publish function (it re-points trusted
+ *   and curated tables, the ETL persona's write); gate = the gate
  *   function; analyst, ml and auditor = the environment config's analysts, data scientists, auditors;
  * - admins: the deploy role; read-only admin: the plan role (speculative plans read every grant);
  * - every table of the catalog, published and staged; staging lives in the trusted and curated buckets.
@@ -24,7 +25,7 @@ export interface GovernedLakehouse {
 export function lakehousePersonas(stack: LakehouseStack, env: EnvironmentConfig): Record<Persona, readonly string[]> {
   return {
     ingestion: stack.ingestion.writerArns,
-    etl: [stack.transforms.role.arn, stack.functions.publish.role.arn],
+    etl: [stack.transforms.role.arn, stack.functions.validator.role.arn, stack.functions.publish.role.arn],
     gate: [stack.functions.gate.role.arn],
     analyst: env.principals.analysts,
     ml: env.principals.dataScientists,

@@ -143,6 +143,14 @@ export interface LakeGovernanceProps {
    */
   readonly unclassifiedTablesArePii?: boolean;
   /**
+   * Full-table access for engines outside Lake Formation's integrated services: the Glue 5.0 jobs
+   * (AWS Glue guide, "Using AWS Glue with AWS Lake Formation for Full Table Access") and a Lambda
+   * calling GetTemporaryGlueTableCredentials. They get credentials only for a table whose every
+   * column the caller is granted; a grant without PII columns gives none.
+   * @default true
+   */
+  readonly allowFullTableExternalDataAccess?: boolean;
+  /**
    * Resources everything here waits for, e.g. the registration role's policy (the settings head
    * the chain, so every tag, registration and grant waits too).
    * @default - none
@@ -158,6 +166,7 @@ export interface LakeGovernanceProps {
 /** The documented defaults, imported by the tests so docs and code cannot drift. */
 export const LAKE_GOVERNANCE_DEFAULTS = {
   unclassifiedTablesArePii: true,
+  allowFullTableExternalDataAccess: true,
   admins: [] as readonly string[],
   readOnlyAdmins: [] as readonly string[],
 } as const;

@@ -84,7 +84,13 @@ export class LakeGovernance extends Construct {
     };
 
     this.settings = chain(
-      revokeIamAllowedPrincipalDefaults(this, 'settings', { admins: this.admins, readOnlyAdmins: this.readOnlyAdmins, ...catalog, ...(props.dependsOn?.length ? { dependsOn: [...props.dependsOn] } : {}) }),
+      revokeIamAllowedPrincipalDefaults(this, 'settings', {
+        admins: this.admins,
+        readOnlyAdmins: this.readOnlyAdmins,
+        allowFullTableExternalDataAccess: props.allowFullTableExternalDataAccess ?? LAKE_GOVERNANCE_DEFAULTS.allowFullTableExternalDataAccess,
+        ...catalog,
+        ...(props.dependsOn?.length ? { dependsOn: [...props.dependsOn] } : {}),
+      }),
     );
     // Glue copies the account's create-table defaults into a database when it is created: created
     // after the settings, the databases (and their tables) carry no IAMAllowedPrincipals grant.

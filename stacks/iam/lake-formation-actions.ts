@@ -29,5 +29,8 @@ export const LAKE_FORMATION_ADMIN_ACTIONS = [
   'lakeformation:UpdateResource',
 ] as const;
 
-/** What Athena calls on a querying role's behalf to read a registered location. */
+/** What Athena and Glue call on a role's behalf to reach a registered location (and what Lake Formation's credential APIs require). */
 export const LAKE_FORMATION_DATA_ACCESS = 'lakeformation:GetDataAccess';
+
+/** GetTemporaryGlueTableCredentials, which the validator Lambda calls itself (IAM names it apart from GetDataAccess). */
+export const LAKE_FORMATION_TABLE_CREDENTIALS = 'lakeformation:GetTemporaryGlueTableCredentials';

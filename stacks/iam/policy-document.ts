@@ -23,6 +23,8 @@ export interface PolicyStatement {
   readonly actions?: readonly string[];
   readonly notActions?: readonly string[];
   readonly resources?: readonly string[];
+  /** Deny statements only: everything but these resources. */
+  readonly notResources?: readonly string[];
   readonly principals?: readonly PolicyPrincipal[];
   readonly conditions?: readonly PolicyCondition[];
 }
@@ -33,6 +35,7 @@ export function policyDocument(scope: Construct, id: string, statements: readonl
     if (!/^[A-Za-z0-9]+$/.test(s.sid)) throw new Error(`${id}: statement id "${s.sid}" must be letters and digits only`);
     if (sids.has(s.sid)) throw new Error(`${id}: statement id "${s.sid}" is used twice`);
     sids.add(s.sid);
+    if (s.notResources && (s.effect ?? 'Allow') === 'Allow') throw new Error(`${id}: statement ${s.sid} allows NotResource (everything but a list); only a Deny may`);
   }
   return new DataAwsIamPolicyDocument(scope, id, {
     statement: statements.map((s) => ({
@@ -41,6 +44,7 @@ export function policyDocument(scope: Construct, id: string, statements: readonl
       ...(s.actions ? { actions: [...s.actions] } : {}),
       ...(s.notActions ? { notActions: [...s.notActions] } : {}),
       ...(s.resources ? { resources: [...s.resources] } : {}),
+      ...(s.notResources ? { notResources: [...s.notResources] } : {}),
       ...(s.principals ? { principals: s.principals.map((p) => ({ type: p.type, identifiers: [...p.identifiers] })) } : {}),
       ...(s.conditions ? { condition: s.conditions.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) } : {}),
     })),

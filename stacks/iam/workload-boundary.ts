@@ -5,7 +5,7 @@
 import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from './policy-document';
 import { UNSCOPABLE_ACTIONS } from './unscopable-actions';
-import { LAKE_FORMATION_DATA_ACCESS } from './lake-formation-actions';
+import { LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './lake-formation-actions';
 
 export function workloadBoundaryStatements(names: ResourceNames): PolicyStatement[] {
   const { region: r, account: a, prefix: p } = names;
@@ -22,6 +22,7 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
         's3:ListBucketMultipartUploads',
         's3:ListMultipartUploadParts',
         's3:PutObject',
+        's3:PutObjectTagging',
       ],
       resources: [`arn:aws:s3:::${p}-*`, `arn:aws:s3:::${p}-*/*`],
     },
@@ -29,7 +30,7 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
     {
       sid: 'EnvironmentCatalogAndJobs',
       actions: ['glue:BatchStopJobRun', 'glue:GetDatabase', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables', 'glue:StartJobRun', 'glue:UpdateTable'],
-      resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`, `arn:aws:glue:${r}:${a}:job/${p}-*`],
+      resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`, `arn:aws:glue:${r}:${a}:job/${p}-*`, names.glueDefaultDatabaseArn],
     },
     {
       sid: 'EnvironmentQueries',
@@ -43,7 +44,6 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
       resources: [`arn:aws:states:${r}:${a}:stateMachine:${p}-*`, `arn:aws:states:${r}:${a}:execution:${p}-*:*`],
     },
     { sid: 'EnvironmentAlerts', actions: ['sns:Publish'], resources: [`arn:aws:sns:${r}:${a}:${p}-*`] },
-    { sid: 'EnvironmentDeadLetters', actions: ['sqs:SendMessage'], resources: [`arn:aws:sqs:${r}:${a}:${p}-*`] },
     { sid: 'EnvironmentStreams', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [`arn:aws:firehose:${r}:${a}:deliverystream/${p}-*`] },
     {
       sid: 'EnvironmentLogs',
@@ -57,9 +57,10 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
       resources: ['*'],
     },
     {
-      // Athena asks Lake Formation for credentials to a registered location on the caller's behalf.
+      // Athena and the Glue jobs ask Lake Formation for credentials to a registered location on the
+      // caller's behalf; the validator asks for a table's credentials itself.
       sid: 'LakeFormationCredentials',
-      actions: [LAKE_FORMATION_DATA_ACCESS],
+      actions: [LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS],
       resources: ['*'],
     },
     {

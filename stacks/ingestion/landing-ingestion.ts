@@ -54,10 +54,15 @@ export class LandingIngestion extends Construct {
         description: `${names.prefix}: producers drop batch files into their landing folders`,
         principals: props.producers,
         statements: [
-          { sid: 'DropBatchFiles', actions: ['s3:PutObject'], resources: batch.map((d) => `${landing}/${landingPrefix(d)}*`) },
+          // Large files go up in parts: CreateMultipartUpload, UploadPart and CompleteMultipartUpload
+          // are s3:PutObject; a producer that gives up aborts, and a resuming one lists its parts.
+          { sid: 'DropBatchFiles', actions: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject'], resources: batch.map((d) => `${landing}/${landingPrefix(d)}*`) },
           {
+            // A multipart upload to SSE-KMS needs kms:Decrypt as well: S3 decrypts the data key to
+            // encrypt each part and to complete the upload (S3 user guide, "Multipart upload API and
+            // permissions"). Only through S3: the role decrypts nothing else.
             sid: 'EncryptDroppedFiles',
-            actions: ['kms:GenerateDataKey'],
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
             resources: [key.key.arn],
             conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${names.region}.amazonaws.com`] }],
           },

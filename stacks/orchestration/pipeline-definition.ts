@@ -1,8 +1,11 @@
 // The Amazon States Language definition of the pipeline (write, audit, publish), built from the
-// catalog's transforms: name the run, refuse to overlap another run, validate every landing
-// object in a Distributed Map, build trusted, audit trusted, build curated (staged), audit curated,
-// publish; a failing gate or step notifies the alert topic and fails the execution.
+// catalog's transforms: name the run, refuse to overlap another run, point the staging tables at
+// the run's folders (what the validator and the Glue jobs then write through), validate every landing
+// object (a Distributed Map per dataset, in parallel, each listing only its dataset's folder),
+// build trusted, audit trusted, build curated (staged), audit curated, publish; a failing gate or
+// step notifies the alert topic and fails the execution.
 import type { BuiltZone, Transform } from '../../src/catalog/registry';
+import { landingPrefix } from '../../src/lambdas/run-layout';
 
 export type AslState = Record<string, unknown> & { readonly Type: string };
 
@@ -23,11 +26,13 @@ export interface PipelineDefinitionProps {
   /** The Glue job of each transform, by table. */
   readonly jobNames: Readonly<Record<string, string>>;
   readonly landingBucket: string;
+  /** The landing datasets: each is validated by its own Distributed Map over its folder. */
+  readonly datasets: readonly string[];
   /** Where the Distributed Map writes its results. */
   readonly resultsBucket: string;
   readonly resultsPrefix: string;
   readonly alertTopicArn: string;
-  /** Validator invocations at once. */
+  /** Validator invocations at once, over all datasets (each dataset's Map gets its share). */
   readonly maxConcurrency: number;
 }
 
@@ -38,8 +43,10 @@ export const STATE = {
   listRuns: 'List running executions',
   overlapping: 'Another run in progress?',
   refuseOverlap: 'Refuse to overlap',
+  stage: "Stage the run's tables",
   validate: 'Validate landing objects',
-  validateObject: 'Validate one object',
+  validateDataset: (dataset: string) => `Validate ${dataset}`,
+  validateObject: (dataset: string) => `Validate one ${dataset} object`,
   audit: (zone: BuiltZone) => `Audit ${zone}`,
   gatePassed: (zone: BuiltZone) => `${zone[0].toUpperCase()}${zone.slice(1)} gate passed?`,
   notifyBlocked: (zone: BuiltZone) => `Notify blocked at ${zone}`,
@@ -55,6 +62,16 @@ export const STATE = {
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const lambdaRetry = [{ ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 }];
 const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.notifyFailure }];
+
+/**
+ * The Label of a dataset's Distributed Map: Step Functions names the Map's child executions
+ * `execution:<state machine>/<label>:<id>` (at most 40 characters, no spaces or special characters).
+ */
+export function mapLabel(dataset: string): string {
+  const label = `validate-${dataset}`;
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(label)) throw new Error(`dataset ${dataset}: "${label}" is not a valid Distributed Map label (1-40 letters, digits, - or _)`);
+  return label;
+}
 
 /** Groups a zone's transforms into levels: each level reads only earlier levels (or other zones). */
 export function buildLevels(transforms: readonly Transform[], zone: BuiltZone): Transform[][] {
@@ -112,7 +129,7 @@ export function pipelineDefinition(p: PipelineDefinitionProps): AslDefinition {
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: {
         FunctionName: p.gateArn,
-        Payload: { 'runId.$': '$.runId', zone, ...(zone === 'trusted' ? { 'validation.$': '$.validation.ResultWriterDetails' } : {}) },
+        Payload: { 'runId.$': '$.runId', zone, ...(zone === 'trusted' ? { 'validation.$': '$.validation' } : {}) },
       },
       ResultSelector: { 'passed.$': '$.Payload.passed', 'blocking.$': '$.Payload.blocking', 'report.$': '$.Payload.report' },
       ResultPath: `$.gates.${zone}`,
@@ -161,29 +178,46 @@ export function pipelineDefinition(p: PipelineDefinitionProps): AslDefinition {
   addGate('trusted', firstCurated);
   const firstTrusted = addBuild('trusted', STATE.audit('trusted'));
 
+  // Each dataset's Map lists its own folder only (ListObjectsV2 with Prefix): nothing outside the
+  // datasets (Firehose's _errors/, stray uploads) is listed, paid for or validated. Child executions
+  // are named after the Map's Label (execution:<machine>/<label>:<id>), which the orchestrator's
+  // role names to describe and stop them.
+  const perMap = Math.max(1, Math.floor(p.maxConcurrency / Math.max(1, p.datasets.length)));
   states[STATE.validate] = {
-    Type: 'Map',
-    Comment: 'Every landing object through the record contracts (ajv); valid records and quarantine go to run folders',
-    ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: p.landingBucket } },
-    ItemSelector: { bucket: p.landingBucket, 'key.$': '$$.Map.Item.Value.Key', 'runId.$': '$.runId' },
-    ItemProcessor: {
-      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-      StartAt: STATE.validateObject,
+    Type: 'Parallel',
+    Comment: 'Every landing object of every dataset through its record contract (ajv); valid records and quarantine go to run folders',
+    Branches: p.datasets.map((dataset) => ({
+      StartAt: STATE.validateDataset(dataset),
       States: {
-        [STATE.validateObject]: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke',
-          Parameters: { FunctionName: p.validatorArn, 'Payload.$': '$' },
-          OutputPath: '$.Payload',
-          Retry: lambdaRetry,
+        [STATE.validateDataset(dataset)]: {
+          Type: 'Map',
+          Label: mapLabel(dataset),
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: p.landingBucket, Prefix: landingPrefix(dataset) } },
+          ItemSelector: { bucket: p.landingBucket, 'key.$': '$$.Map.Item.Value.Key', 'runId.$': '$.runId' },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: STATE.validateObject(dataset),
+            States: {
+              [STATE.validateObject(dataset)]: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Parameters: { FunctionName: p.validatorArn, 'Payload.$': '$' },
+                OutputPath: '$.Payload',
+                Retry: lambdaRetry,
+                End: true,
+              },
+            },
+          },
+          MaxConcurrency: perMap,
+          // Any object that cannot be validated fails the run: its records would be unaccounted for.
+          ToleratedFailurePercentage: 0,
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: p.resultsBucket, Prefix: p.resultsPrefix } },
+          // The branch's result is where its Map wrote the results: the gate reads every manifest.
+          ResultSelector: { 'Bucket.$': '$.ResultWriterDetails.Bucket', 'Key.$': '$.ResultWriterDetails.Key' },
           End: true,
         },
       },
-    },
-    MaxConcurrency: p.maxConcurrency,
-    // Any object that cannot be validated fails the run: its records would be unaccounted for.
-    ToleratedFailurePercentage: 0,
-    ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: p.resultsBucket, Prefix: p.resultsPrefix } },
+    })),
     ResultPath: '$.validation',
     Catch: catchAll,
     Next: firstTrusted,
@@ -229,7 +263,19 @@ export function pipelineDefinition(p: PipelineDefinitionProps): AslDefinition {
   states[STATE.overlapping] = {
     Type: 'Choice',
     Choices: [{ Variable: '$.concurrency.running[1]', IsPresent: true, Next: STATE.refuseOverlap }],
-    Default: STATE.validate,
+    Default: STATE.stage,
+  };
+  // Every staging table at the run's folders before the first write: the validator and the Glue
+  // jobs read and write the run's data through these tables, so that Lake Formation decides.
+  states[STATE.stage] = {
+    Type: 'Task',
+    Comment: 'Points every staging table (landing, trusted, curated) at the run\'s folders',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: p.gateArn, Payload: { 'runId.$': '$.runId', action: 'stage' } },
+    ResultPath: null,
+    Retry: lambdaRetry,
+    Catch: catchAll,
+    Next: STATE.validate,
   };
   states[STATE.refuseOverlap] = { Type: 'Fail', Error: 'RunInProgress', Cause: 'Another execution of the pipeline is running; this one did nothing.' };
 

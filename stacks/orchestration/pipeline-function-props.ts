@@ -2,7 +2,6 @@
 import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from '../iam/policy-document';
 import type { DataLakeKey } from '../storage/data-lake-key';
-import type { DeadLetterQueue } from './dead-letter-queue';
 import type { LambdaBundle } from './lambda-bundle';
 
 export interface PipelineFunctionProps {
@@ -27,7 +26,7 @@ export interface PipelineFunctionProps {
    */
   readonly bundle: LambdaBundle;
   /**
-   * What the handler needs beyond its logs, traces and dead letters.
+   * What the handler needs beyond its logs and traces.
    * @default - none (required)
    */
   readonly statements: readonly PolicyStatement[];
@@ -41,11 +40,6 @@ export interface PipelineFunctionProps {
    * @default - none (required)
    */
   readonly key: DataLakeKey;
-  /**
-   * Where failed asynchronous invocations go.
-   * @default - none (required)
-   */
-  readonly deadLetterQueue: DeadLetterQueue;
   /**
    * Days CloudWatch keeps the logs (config retention.logDays).
    * @default - none (required)

@@ -1,6 +1,10 @@
 // One Lambda of the pipeline: the esbuild bundle as a deterministic zip asset, a role of its own
-// with scoped statements, a log group encrypted with the environment's key, active tracing, a
-// dead-letter queue, reserved concurrency, environment variables encrypted with the key.
+// with scoped statements, a log group encrypted with the environment's key, active tracing,
+// reserved concurrency, environment variables encrypted with the key. No dead-letter queue: Lambda
+// sends only failed asynchronous invocations there (Lambda API reference, DeadLetterConfig), and
+// the state machine invokes every pipeline function synchronously (lambda:invoke without
+// InvocationType is RequestResponse), so its failures surface as task errors that Retry, Catch and
+// the alert topic handle. LambdasHardened fails a function that something invokes asynchronously.
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
@@ -35,12 +39,12 @@ export class PipelineFunction extends Construct {
         ...props.statements,
         { sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logArn}:*`] },
         { sid: 'WriteTraces', actions: [...XRAY_WRITE_ACTIONS], resources: ['*'] },
-        { sid: 'SendDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.arn] },
         {
-          sid: 'UseKeyForDeadLettersAndSettings',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          // The environment variables are encrypted with the environment key.
+          sid: 'DecryptOwnSettings',
+          actions: ['kms:Decrypt'],
           resources: [key.key.arn],
-          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sqs.${names.region}.amazonaws.com`, `lambda.${names.region}.amazonaws.com`] }],
+          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`lambda.${names.region}.amazonaws.com`] }],
         },
       ],
     });
@@ -59,7 +63,6 @@ export class PipelineFunction extends Construct {
       ephemeralStorage: { size: props.ephemeralStorageMiB ?? PIPELINE_FUNCTION_DEFAULTS.ephemeralStorageMiB },
       reservedConcurrentExecutions: props.reservedConcurrency ?? PIPELINE_FUNCTION_DEFAULTS.reservedConcurrency,
       tracingConfig: { mode: 'Active' },
-      deadLetterConfig: { targetArn: props.deadLetterQueue.queue.arn },
       kmsKeyArn: key.key.arn,
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
       environment: { variables: { ...props.environment } },

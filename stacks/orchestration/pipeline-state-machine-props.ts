@@ -61,5 +61,5 @@ export const PIPELINE_STATE_MACHINE_DEFAULTS = {
   logLevel: 'ALL',
 } as const;
 
-/** Where the Distributed Map writes its results, in the artifacts bucket. */
-export const VALIDATION_RESULTS_PREFIX = 'runs/validation';
+/** Where the Distributed Maps write their results, in the artifacts bucket. */
+export { VALIDATION_RESULTS_PREFIX } from '../../src/lambdas/run-layout';

@@ -5,7 +5,8 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { LakeRole } from '../iam/lake-role';
 import { EncryptedLogGroup } from '../observability/encrypted-log-group';
-import { pipelineDefinition, type AslDefinition } from './pipeline-definition';
+import { landingPrefix } from '../../src/lambdas/run-layout';
+import { mapLabel, pipelineDefinition, type AslDefinition } from './pipeline-definition';
 import { PIPELINE_STATE_MACHINE_DEFAULTS, VALIDATION_RESULTS_PREFIX, type PipelineStateMachineProps } from './pipeline-state-machine-props';
 
 /** CloudWatch Logs delivery and X-Ray actions Step Functions needs; none supports resource-level permissions. */
@@ -33,6 +34,7 @@ export class PipelineStateMachine extends Construct {
     this.arn = names.stateMachineArn;
     const logs = new EncryptedLogGroup(this, 'logs', { name: names.logGroup('states'), key: key.key, retentionDays: props.logRetentionDays });
     const fnArns = [functions.validator.arn, functions.gate.arn, functions.publish.arn];
+    const datasets = props.catalog.datasets.map((d) => d.dataset);
     this.role = new LakeRole(this, 'role', {
       names,
       purpose: 'orchestrator',
@@ -42,7 +44,13 @@ export class PipelineStateMachine extends Construct {
       statements: [
         { sid: 'InvokePipelineFunctions', actions: ['lambda:InvokeFunction'], resources: [...fnArns, ...fnArns.map((a) => `${a}:*`)] },
         { sid: 'RunTransformJobs', actions: ['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun'], resources: props.jobs.jobs.map((j) => names.glueJobArn(j.transform.table.name)) },
-        { sid: 'ListLandingObjects', actions: ['s3:ListBucket'], resources: [storage.buckets.landing.arn] },
+        // Object names of the dataset folders, never their contents (the validator reads those).
+        {
+          sid: 'ListLandingObjects',
+          actions: ['s3:ListBucket'],
+          resources: [storage.buckets.landing.arn],
+          conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: datasets.map((d) => landingPrefix(d)) }],
+        },
         {
           sid: 'WriteValidationResults',
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
@@ -50,9 +58,11 @@ export class PipelineStateMachine extends Construct {
         },
         { sid: 'UseKeyForResultsAndAlerts', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.key.arn] },
         { sid: 'NotifyAlerts', actions: ['sns:Publish'], resources: [props.alerts.arn] },
-        // The Distributed Map runs child executions of this state machine; listing finds overlapping runs.
+        // The Distributed Maps run child executions of this state machine; listing finds overlapping runs.
         { sid: 'RunMapChildren', actions: ['states:ListExecutions', 'states:StartExecution'], resources: [names.stateMachineArn] },
-        { sid: 'WatchMapChildren', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [names.executionsArn] },
+        // A child execution is execution:<machine>/<map label>:<id> ("IAM policies for using Distributed
+        // Map states"); with no failure tolerated, a Map stops the children still running when one fails.
+        { sid: 'WatchMapChildren', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: datasets.map((d) => names.mapChildExecutionsArn(mapLabel(d))) },
         { sid: 'DeliverExecutionLogs', actions: [...STATES_LOG_DELIVERY_ACTIONS], resources: ['*'] },
         { sid: 'WriteTraces', actions: [...XRAY_STATES_ACTIONS], resources: ['*'] },
       ],
@@ -65,6 +75,7 @@ export class PipelineStateMachine extends Construct {
       transforms: props.catalog.transforms,
       jobNames: Object.fromEntries(props.jobs.jobs.map((j) => [j.transform.table.name, j.name])),
       landingBucket: storage.buckets.landing.name,
+      datasets,
       resultsBucket: storage.buckets.artifacts.name,
       resultsPrefix: VALIDATION_RESULTS_PREFIX,
       alertTopicArn: props.alerts.arn,

@@ -48,6 +48,30 @@ export interface TransformJobsProps {
   readonly workerType?: string;
 }
 
+/**
+ * Spark settings of Lake Formation full-table access for Hive-format tables (ours: Parquet and JSON),
+ * as the Glue 5.0 guide's full-table access page and the EMR Serverless one it points to for the
+ * setup ("Lake Formation full table access for EMR Serverless") give them: S3 reads and writes of a
+ * registered table's location take Lake Formation's credentials, and table create/drop do not
+ * check or create locations through the job's own role. The data lake settings must allow
+ * full-table access for external engines (stacks/governance/data-lake-settings.ts).
+ */
+export const FULL_TABLE_ACCESS_SPARK_CONF: Readonly<Record<string, string>> = {
+  'spark.hadoop.fs.s3.credentialsResolverClass': 'com.amazonaws.glue.accesscontrol.AWSLakeFormationCredentialResolver',
+  'spark.hadoop.fs.s3.useDirectoryHeaderAsFolderObject': 'true',
+  'spark.hadoop.fs.s3.folderObject.autoAction.disabled': 'true',
+  'spark.sql.catalog.skipLocationValidationOnCreateTable.enabled': 'true',
+  'spark.sql.catalog.createDirectoryAfterTable.enabled': 'true',
+  'spark.sql.catalog.dropDirectoryBeforeTable.enabled': 'true',
+};
+
+/** Several Spark settings in Glue's one `--conf` argument: `k1=v1 --conf k2=v2 ...`. */
+export function sparkConf(settings: Readonly<Record<string, string>>): string {
+  return Object.entries(settings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' --conf ');
+}
+
 export const TRANSFORM_JOBS_DEFAULTS = {
   glueVersion: '5.0',
   workerType: 'G.1X',

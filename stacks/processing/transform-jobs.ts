@@ -1,7 +1,10 @@
 // One Glue 5 Spark job per transform of glue/sql/, all running the same thin entry script with
-// the transform's SQL, inputs and output columns as arguments. A security configuration encrypts
-// what the jobs write to S3, their CloudWatch logs and their bookmarks with the environment's key;
-// workers and timeout are bounded; the script and each SQL file are uploaded as assets.
+// the transform's SQL, input tables and output columns as arguments. The jobs read and write the
+// run's data through the staging tables, with Lake Formation full-table access: the role has no
+// S3 access to any zone bucket, Lake Formation vends credentials per table after its grants. A
+// security configuration encrypts what the jobs write to S3, their CloudWatch logs and their
+// bookmarks with the environment's key; workers and timeout are bounded; the script and each SQL
+// file are uploaded as assets.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,12 +14,13 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DdlType } from '../../src/catalog/ddl';
-import type { TableDef, Transform } from '../../src/catalog/registry';
-import { GLUE_ASSETS_PREFIX, GLUE_TEMP_PREFIX, RUN_FOLDER_PREFIX, RUN_ID_PLACEHOLDER, tablePrefix, validatedPrefix } from '../../src/lambdas/run-layout';
+import type { Transform } from '../../src/catalog/registry';
+import { GLUE_ASSETS_PREFIX, GLUE_TEMP_PREFIX } from '../../src/lambdas/run-layout';
+import { LAKE_FORMATION_DATA_ACCESS } from '../iam/lake-formation-actions';
 import { LakeRole } from '../iam/lake-role';
 import type { PolicyStatement } from '../iam/policy-document';
 import { EncryptedLogGroup } from '../observability/encrypted-log-group';
-import { TRANSFORM_JOBS_DEFAULTS, type TransformJobsProps } from './transform-jobs-props';
+import { FULL_TABLE_ACCESS_SPARK_CONF, sparkConf, TRANSFORM_JOBS_DEFAULTS, type TransformJobsProps } from './transform-jobs-props';
 
 const DEFAULT_SCRIPT = resolve(__dirname, '..', '..', 'glue', 'jobs', 'run_transform.py');
 
@@ -41,10 +45,7 @@ export class TransformJobs extends Construct {
     super(scope, id);
     const { names, catalog, storage, key } = props;
     const artifacts = storage.buckets.artifacts;
-    const zoneBucket = (t: TableDef) => (t.zone === 'landing' ? storage.buckets.trusted : storage.zone(t.zone));
-    /** The run-scoped folder of a table, as a key prefix pattern and as a location template. */
-    const runKey = (t: TableDef) => (t.zone === 'landing' ? validatedPrefix(t.name) : tablePrefix(t.name));
-    const location = (t: TableDef) => `s3://${zoneBucket(t).name}/${runKey(t)}${RUN_FOLDER_PREFIX}${RUN_ID_PLACEHOLDER}/`;
+    const staging = names.database('staging');
 
     this.securityConfiguration = new GlueSecurityConfiguration(this, 'security-configuration', {
       name: names.glueSecurityConfiguration,
@@ -54,17 +55,14 @@ export class TransformJobs extends Construct {
         jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: key.key.arn },
       },
     });
-    const continuousLogs = names.logGroup('glue-continuous');
-    this.logGroups = (['glue-output', 'glue-error', 'glue-continuous'] as const).map(
+    this.logGroups = (['glue-output', 'glue-error'] as const).map(
       (kind) => new EncryptedLogGroup(this, `logs-${kind}`, { name: names.logGroup(kind), key: key.key, retentionDays: props.logRetentionDays }),
     );
 
     const transforms = catalog.transforms;
     const tableOf = (name: string) => catalog.tables.get(name)!;
-    const reads = [...new Set(transforms.flatMap((t) => t.inputs))].map(tableOf);
-    const writes = transforms.map((t) => t.table);
-    const objects = (tables: readonly TableDef[]) => tables.map((t) => `${zoneBucket(t).arn}/${runKey(t)}${RUN_FOLDER_PREFIX}*`);
-    const listings = (tables: readonly TableDef[]) => [...new Set(tables.map((t) => zoneBucket(t)))].map((b) => ({ bucket: b, tables: tables.filter((t) => zoneBucket(t) === b) }));
+    const reads = [...new Set(transforms.flatMap((t) => t.inputs))];
+    const writes = transforms.map((t) => t.table.name);
     const statements: PolicyStatement[] = [
       { sid: 'ReadScriptAndSql', actions: ['s3:GetObject'], resources: [names.objectsArn('artifacts', GLUE_ASSETS_PREFIX)] },
       {
@@ -78,19 +76,25 @@ export class TransformJobs extends Construct {
         resources: [artifacts.arn],
         conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${GLUE_TEMP_PREFIX}*`] }],
       },
-      { sid: 'ReadRunInputs', actions: ['s3:GetObject'], resources: objects(reads) },
-      { sid: 'WriteRunOutputs', actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], resources: objects(writes) },
-      ...listings([...reads, ...writes]).map(({ bucket, tables }) => ({
-        sid: `ListRunFolders${bucket === storage.buckets.trusted ? 'Trusted' : 'Curated'}`,
-        actions: ['s3:ListBucket'],
-        resources: [bucket.arn],
-        conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [...new Set(tables.flatMap((t) => [runKey(t), `${runKey(t)}${RUN_FOLDER_PREFIX}*`]))].sort() }],
-      })),
+      // The run's data: the staging tables' definitions here, their files only through Lake Formation.
+      {
+        sid: 'ReadStagedTables',
+        actions: ['glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
+        resources: [names.glueCatalogArn, names.glueDatabaseArn('staging'), ...[...new Set([...reads, ...writes])].sort().map((t) => names.glueTableArn('staging', t))],
+      },
+      // Spark on the Glue catalog looks up its default database when it starts.
+      { sid: 'FindDefaultDatabase', actions: ['glue:GetDatabase'], resources: [names.glueCatalogArn, names.glueDefaultDatabaseArn] },
+      // Writing into a table may update its definition (statistics); never its location's files but through Lake Formation.
+      { sid: 'WriteStagedTables', actions: ['glue:UpdateTable'], resources: [names.glueCatalogArn, names.glueDatabaseArn('staging'), ...writes.map((t) => names.glueTableArn('staging', t))] },
+      // Full-table access: Lake Formation vends credentials for a registered table after its grants.
+      { sid: 'ReadAndWriteThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS], resources: ['*'] },
       { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [key.key.arn] },
       {
+        // Every group under the jobs' prefix: the two created above, and whatever name Glue gives a
+        // group there, so that no log is lost if it names one differently (stacks/README.md, First apply).
         sid: 'WriteJobLogs',
         actions: ['logs:AssociateKmsKey', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: this.logGroups.flatMap((g) => [names.logGroupArn(g.name), `${names.logGroupArn(g.name)}:*`]),
+        resources: [names.logGroupArn(`${names.glueLogGroupPrefix}/*`), `${names.logGroupArn(`${names.glueLogGroupPrefix}/*`)}:*`],
       },
       {
         sid: 'PublishJobMetrics',
@@ -121,12 +125,7 @@ export class TransformJobs extends Construct {
       const sql = new S3Object(this, `sql-${t.table.name}`, { bucket: artifacts.bucket.id, key: sqlKey, source: asset.path, sourceHash: sqlHash, contentType: 'application/sql' });
       const inputs = t.inputs.map((name) => {
         const input = tableOf(name);
-        return {
-          table: input.name,
-          format: input.zone === 'landing' ? 'json' : 'parquet',
-          location: location(input),
-          schema: input.columns.map((c) => `\`${c.name}\` ${SPARK_TYPE[c.type]}`).join(', '),
-        };
+        return { table: input.name, database: staging, columns: input.columns.map((c) => [c.name, SPARK_TYPE[c.type]]) };
       });
       const name = names.glueJob(t.table.name);
       const job = new GlueJob(this, `job-${t.table.name}`, {
@@ -144,14 +143,18 @@ export class TransformJobs extends Construct {
         defaultArguments: {
           '--job-language': 'python',
           '--enable-metrics': 'true',
-          '--enable-continuous-cloudwatch-log': 'true',
-          '--continuous-log-logGroup': continuousLogs,
+          // Glue 5.0 logs in real time without --enable-continuous-cloudwatch-log (a Glue 4.0-era
+          // argument, "Enabling continuous logging for AWS Glue 4.0 and earlier jobs").
+          '--custom-logGroup-prefix': names.glueLogGroupPrefix,
           '--job-bookmark-option': 'job-bookmark-disable',
+          // The Glue Data Catalog as Spark's metastore, and Lake Formation full-table access for it.
+          '--enable-glue-datacatalog': 'true',
+          '--conf': sparkConf(FULL_TABLE_ACCESS_SPARK_CONF),
           '--TempDir': `s3://${artifacts.name}/${GLUE_TEMP_PREFIX}`,
           '--table': t.table.name,
           '--sql_location': `s3://${artifacts.name}/${sqlKey}`,
           '--inputs': JSON.stringify(inputs),
-          '--output_location': location(t.table),
+          '--output_table': JSON.stringify({ database: staging, table: t.table.name }),
           '--output_columns': JSON.stringify(t.table.columns.map((c) => [c.name, SPARK_TYPE[c.type]])),
         },
         dependsOn: [script, sql, ...this.logGroups.map((g) => g.group)],

@@ -44,5 +44,8 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ] as const;
 
+/** What a plan reads of the key (Terraform's refresh of aws_kms_key). */
+export const KEY_READ_ACTIONS = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'] as const;
+
 /** What key users may do with data. */
 export const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'] as const;

@@ -1,10 +1,12 @@
 // The buckets of one environment: landing, trusted and curated zones, quarantine, artifacts
 // (deployment assets and run records), Athena results, and the access-log bucket they all log to.
 // Landing is never expired or deleted from: its bucket policy denies every delete, and only the
-// ingestion path may write it. Run folders of the other zones expire after the configured days.
+// ingestion path may write it. Run folders of trusted and curated never expire by age alone: only
+// the superseded ones, which publish tags (EXPIRY_TAG), once older than the configured days. A live
+// table, or the rollback target behind it, keeps its files however long gates block new runs.
 import { Construct } from 'constructs';
 import { ZONES } from '../../src/catalog/registry';
-import { GLUE_TEMP_PREFIX, RUN_RECORDS_PREFIX } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAG, GLUE_TEMP_PREFIX, RUN_RECORDS_PREFIX, VALIDATED_PREFIX, VALIDATION_RESULTS_PREFIX } from '../../src/lambdas/run-layout';
 import { BUCKET_PURPOSES, type BucketPurpose } from '../environment/resource-names';
 import { GLUE_TEMP_EXPIRE_DAYS, type DataLakeStorageProps } from './data-lake-storage-props';
 import { SecureBucket } from './secure-bucket';
@@ -17,15 +19,26 @@ export class DataLakeStorage extends Construct {
     super(scope, id);
     const { names, retention } = props;
     const noncurrent = (id: string): BucketLifecycleRule => ({ id, noncurrentExpireDays: retention.noncurrentVersionDays });
+    const superseded: BucketLifecycleRule[] = [
+      { id: 'expire-superseded-run-folders', tag: EXPIRY_TAG, expireDays: retention.runFolderDays },
+      noncurrent('expire-old-versions'),
+    ];
     const lifecycle: Record<BucketPurpose, readonly BucketLifecycleRule[]> = {
       // Landing keeps every object and every version: nothing landed is ever lost.
       landing: [],
-      trusted: [{ id: 'expire-run-folders', expireDays: retention.runFolderDays, noncurrentExpireDays: retention.noncurrentVersionDays }],
-      curated: [{ id: 'expire-run-folders', expireDays: retention.runFolderDays, noncurrentExpireDays: retention.noncurrentVersionDays }],
+      trusted: [
+        ...superseded,
+        // A run's validated records are the input of its trusted jobs, never a published table.
+        { id: 'expire-validated-records', prefix: VALIDATED_PREFIX, expireDays: retention.runFolderDays },
+      ],
+      curated: superseded,
       quarantine: [{ id: 'expire-quarantine', expireDays: retention.quarantineDays, noncurrentExpireDays: retention.noncurrentVersionDays }],
       artifacts: [
         noncurrent('expire-old-versions'),
-        { id: 'expire-run-records', prefix: RUN_RECORDS_PREFIX, expireDays: retention.runFolderDays },
+        // Gate reports carry the tag from the start, publish records once their run is superseded:
+        // the record rollback reads stays as long as its run is live or the rollback target.
+        { id: 'expire-run-records', prefix: RUN_RECORDS_PREFIX, tag: EXPIRY_TAG, expireDays: retention.runFolderDays },
+        { id: 'expire-validation-results', prefix: `${VALIDATION_RESULTS_PREFIX}/`, expireDays: retention.runFolderDays },
         { id: 'expire-glue-temp', prefix: GLUE_TEMP_PREFIX, expireDays: GLUE_TEMP_EXPIRE_DAYS },
       ],
       'athena-results': [{ id: 'expire-results', expireDays: retention.athenaResultsDays, noncurrentExpireDays: 1 }],

@@ -14,6 +14,8 @@ export interface BucketLifecycleRule {
   readonly id: string;
   /** Key prefix the rule applies to. @default '' (the whole bucket) */
   readonly prefix?: string;
+  /** Only objects carrying this tag. @default - every object under the prefix */
+  readonly tag?: { readonly key: string; readonly value: string };
   /** Days after which current objects expire. @default - never */
   readonly expireDays?: number;
   /** Days after which noncurrent versions expire. @default - never */

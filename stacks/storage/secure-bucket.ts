@@ -61,7 +61,7 @@ export class SecureBucket extends Construct {
         ...(props.lifecycle ?? []).map((r) => ({
           id: r.id,
           status: 'Enabled',
-          filter: [{ prefix: r.prefix ?? '' }],
+          filter: [r.tag ? (r.prefix ? { and: [{ prefix: r.prefix, tags: { [r.tag.key]: r.tag.value } }] } : { tag: [{ key: r.tag.key, value: r.tag.value }] }) : { prefix: r.prefix ?? '' }],
           ...(r.expireDays !== undefined ? { expiration: [{ days: r.expireDays }] } : {}),
           ...(r.noncurrentExpireDays !== undefined ? { noncurrentVersionExpiration: [{ noncurrentDays: r.noncurrentExpireDays }] } : {}),
         })),

@@ -1,7 +1,7 @@
 // Operator mistakes get a message naming what is wrong and where, a non-zero exit, no stack trace.
-import { writeFileSync, mkdirSync, appendFileSync, cpSync } from 'node:fs';
+import { writeFileSync, mkdirSync, appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCatalog } from '../../src/catalog/registry';
+import { CatalogError, loadCatalog } from '../../src/catalog/registry';
 import { runPipeline, RunConfigError } from '../../src/pipeline/runner';
 import { RuleFileError } from '../../src/gates/rule-file';
 import { GateConfigError } from '../../src/gates/gate-config';
@@ -87,6 +87,15 @@ describe('broken catalog files stop a run before any work, naming file and line'
     });
     await expect(p).rejects.toThrow(GateConfigError);
     await expect(p).rejects.toThrow(/gate-config\.json: \/quarantine\/default must be number$/);
+  });
+
+  it('a record contract whose type differs from its DDL column (values would not load as sent)', async () => {
+    const p = runWith((root) => {
+      const f = join(root, 'quality-rules', 'schemas', 'accelerometer.schema.json');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('"timestamp": { "type": "integer"', '"timestamp": { "type": "number"'));
+    });
+    await expect(p).rejects.toThrow(CatalogError);
+    await expect(p).rejects.toThrow('quality-rules/schemas/accelerometer.schema.json: property timestamp is "number" but ddl/landing/accelerometer_landing.sql declares it BIGINT, which takes "integer"');
   });
 
   it('a transform whose columns differ from its DDL', async () => {

@@ -7,7 +7,9 @@ import { quoteIdent } from '../../src/engine/engine';
 import { evaluateGate, type GateResult } from '../../src/gates/evaluator';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules } from '../../src/gates/rule-file';
+import { maskSamples } from '../../src/gates/sample-privacy';
 import { createAthenaFake } from '../support/athena-fake';
+import { samplePrivacyOf } from '../support/sample-privacy';
 import { cleanTables, createTables, customer, SERIAL_A, SERIAL_B } from '../support/tables';
 
 const catalog = loadCatalog();
@@ -37,9 +39,11 @@ async function onBothEngines(tables: Tables): Promise<{ duck: GateResult[]; athe
     };
     const duck: GateResult[] = [];
     const viaAthena: GateResult[] = [];
+    // One key for both engines, so equal values get equal tokens on both.
+    const samples = maskSamples(await samplePrivacyOf(catalog, rules), Buffer.alloc(32, 7));
     for (const zone of ['trusted', 'curated'] as const) {
-      duck.push(await evaluateGate({ engine: local, zone, rules, config }));
-      viaAthena.push(await evaluateGate({ engine: athena, zone, rules, config, resolve }));
+      duck.push(await evaluateGate({ engine: local, zone, rules, config, samples }));
+      viaAthena.push(await evaluateGate({ engine: athena, zone, rules, config, resolve, samples }));
     }
     return { duck, athena: viaAthena, athenaQueries: fake.queries().length };
   } finally {

@@ -4,7 +4,7 @@ import { loadCatalog } from '../../src/catalog/registry';
 import { RecordContract } from '../../src/pipeline/record-contract';
 import { countBy, generateTiny, linesOf, recordsOf } from './landing-lines';
 
-const contracts = Object.fromEntries(loadCatalog().datasets.map((d) => [d.dataset, new RecordContract(d.dataset, d.schema)])) as Record<
+const contracts = Object.fromEntries(loadCatalog().datasets.map((d) => [d.dataset, new RecordContract(d.dataset, d.schema, d.table)])) as Record<
   LandingDatasetName,
   RecordContract
 >;

@@ -17,13 +17,19 @@ const only = (json: TerraformJson, type: string): JsonObject => {
 describe('LakeGovernance', () => {
   const dev = synthFakeEnvironment('dev');
 
-  it('lists every admin, the deploy role first, and gives IAMAllowedPrincipals no default permissions', () => {
+  it('lists every admin, the deploy role first, gives IAMAllowedPrincipals no default permissions, and lets external engines have full-table access', () => {
     expect(only(dev, 'aws_lakeformation_data_lake_settings')).toEqual({
       admins: [roleArn('dev', 'deploy'), roleArn('dev', 'platform-admin')],
       read_only_admins: [roleArn('dev', 'plan')],
       create_database_default_permissions: [],
       create_table_default_permissions: [],
+      // Glue 5.0 full-table access and GetTemporaryGlueTableCredentials need it; filtering engines stay out.
+      allow_full_table_external_data_access: true,
+      allow_external_data_filtering: false,
     });
+    expect(LAKE_GOVERNANCE_DEFAULTS.allowFullTableExternalDataAccess).toBe(true);
+    const off = synthFakeEnvironment('dev', { props: (p) => ({ ...p, allowFullTableExternalDataAccess: false }) });
+    expect(only(off, 'aws_lakeformation_data_lake_settings').allow_full_table_external_data_access).toBe(false);
   });
 
   it('makes the deploy role the only admin when no other admin is given (the documented default)', () => {

@@ -4,10 +4,16 @@ import { loadCatalog } from '../../src/catalog/registry';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules } from '../../src/gates/rule-file';
 import { lambdaCatalog, type LambdaCatalog } from '../../src/lambdas/lambda-catalog';
+import { synthLambdaCatalog } from '../../stacks/orchestration/synth-lambda-catalog';
 
 export function testCatalog(): LambdaCatalog {
   const catalog = loadCatalog();
   return lambdaCatalog(catalog, loadRules(catalog), loadGateConfig(catalog));
+}
+
+/** The catalog as `npm run synth` embeds it: with the lineage of the rules' sample columns. */
+export function synthTestCatalog(): Promise<LambdaCatalog> {
+  return synthLambdaCatalog(loadCatalog());
 }
 
 /** An S3 GetObject body: the SDK hands Node a Readable. */

@@ -1,7 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createPublisher, PublishError, type PublishRecord } from '../../src/lambdas/publish';
-import { RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAG, RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
 import { createGlueFake, type GlueFake } from './glue-fake';
 import { readAll, testCatalog } from './lambda-fixtures';
 
@@ -17,16 +17,52 @@ const s3Mock = mockClient(S3Client);
 let records: PublishRecord[];
 let glue: GlueFake;
 let events: string[];
+/** The objects of the fake buckets, `bucket/key` -> their tags. */
+let stored: Map<string, Record<string, string>>;
+
+/** S3's listing: keys under a prefix, or (with a delimiter) the folders right below it, in pages of `pageSize`. */
+function listObjects(input: { Bucket?: string; Prefix?: string; Delimiter?: string; ContinuationToken?: string }, pageSize = 2) {
+  const keys = [...stored.keys()].filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`)).map((k) => k.slice(input.Bucket!.length + 1)).sort();
+  const entries = input.Delimiter
+    ? [...new Set(keys.map((k) => { const rest = k.slice((input.Prefix ?? '').length); const i = rest.indexOf(input.Delimiter!); return i < 0 ? `K${k}` : `P${(input.Prefix ?? '')}${rest.slice(0, i + 1)}`; }))]
+    : keys.map((k) => `K${k}`);
+  const start = Number(input.ContinuationToken ?? 0);
+  const page = entries.slice(start, start + pageSize);
+  const more = start + pageSize < entries.length;
+  return {
+    Contents: page.filter((e) => e[0] === 'K').map((e) => ({ Key: e.slice(1) })),
+    CommonPrefixes: page.filter((e) => e[0] === 'P').map((e) => ({ Prefix: e.slice(1) })),
+    IsTruncated: more,
+    ...(more ? { NextContinuationToken: String(start + pageSize) } : {}),
+  };
+}
+
+/** Run folders of every published table (two Spark part files each) for these runs. */
+function runFolders(...runs: string[]) {
+  for (const r of runs) for (const t of published) for (const part of ['part-0.parquet', 'part-1.parquet']) stored.set(`${bucketOf(t)}/${t}/run_id=${r}/${part}`, {});
+  for (const t of published) stored.set(`${bucketOf(t)}/${t}/unpublished/.keep`, {});
+}
+
+const tagged = () => [...stored].filter(([, tags]) => tags[EXPIRY_TAG.key] === EXPIRY_TAG.value).map(([k]) => k).sort();
 
 function setUp() {
   s3Mock.reset();
   records = [];
   events = [];
+  stored = new Map();
   glue = createGlueFake(
     published.map((t) => ({ database: databases[zoneOf(t) as 'trusted'], table: t, location: `s3://${bucketOf(t)}/${t}/run_id=${OLD}/`, parameters: { [RUN_ID_PARAMETER]: OLD } })),
   );
+  s3Mock.on(ListObjectsV2Command).callsFake((input) => listObjects(input));
+  s3Mock.on(PutObjectTaggingCommand).callsFake((input) => {
+    const k = `${input.Bucket}/${input.Key}`;
+    if (!stored.has(k)) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+    stored.set(k, Object.fromEntries(input.Tagging.TagSet.map((t: { Key: string; Value: string }) => [t.Key, t.Value])));
+    return {};
+  });
   s3Mock.on(PutObjectCommand).callsFake(async (input) => {
     const record = JSON.parse((await readAll(input.Body)).toString('utf8')) as PublishRecord;
+    if (!stored.has(`${input.Bucket}/${input.Key}`)) stored.set(`${input.Bucket}/${input.Key}`, {});
     records.push(record);
     events.push(`record ${record.status}`);
     return {};
@@ -100,6 +136,49 @@ describe('publish Lambda', () => {
       expect(glue.location(databases[zoneOf(t) as 'trusted'], t)).toBe(`s3://${bucketOf(t)}/${t}/run_id=${OLD}/`);
       expect(glue.tables.get(`${databases[zoneOf(t) as 'trusted']}.${t}`)!.Parameters![RUN_ID_PARAMETER]).toBe(OLD);
     }
+  });
+
+  it('marks for lifecycle every run folder but the live run\'s and its rollback target\'s, and their publish records; never a live file', async () => {
+    const publish = setUp();
+    const BLOCKED = '20231231T030405123Z-bbbbbbbb';
+    const OLDER = '20231230T030405123Z-aaaaaaaa';
+    runFolders(OLDER, BLOCKED, OLD, RUN);
+    stored.set(`stedi-dev-artifacts/runs/${OLDER}/publish.json`, {});
+    stored.set(`stedi-dev-artifacts/runs/${BLOCKED}/gate-trusted.json`, { [EXPIRY_TAG.key]: EXPIRY_TAG.value });
+    stored.set(`stedi-dev-artifacts/runs/${OLD}/publish.json`, {});
+    stored.set('stedi-dev-artifacts/runs/validation/map-1/manifest.json', {});
+
+    const outcome = await publish({ runId: RUN });
+
+    expect(outcome.retireError).toBeUndefined();
+    const superseded = [OLDER, BLOCKED].flatMap((r) => published.map((t) => `s3://${bucketOf(t)}/${t}/run_id=${r}/`)).sort();
+    expect([...outcome.retired!.folders].sort()).toEqual(superseded);
+    expect(outcome.retired!.records).toEqual([OLDER]);
+    expect(tagged()).toEqual(
+      [
+        ...[OLDER, BLOCKED].flatMap((r) => published.flatMap((t) => ['part-0.parquet', 'part-1.parquet'].map((p) => `${bucketOf(t)}/${t}/run_id=${r}/${p}`))),
+        `stedi-dev-artifacts/runs/${BLOCKED}/gate-trusted.json`,
+        `stedi-dev-artifacts/runs/${OLDER}/publish.json`,
+      ].sort(),
+    );
+    expect(outcome.retired!.objects).toBe(2 * published.length * 2 + 1);
+    // The live run (RUN) and the run it replaced (OLD, the rollback target) keep every file and record untagged.
+    expect(tagged().filter((k) => k.includes(RUN) || k.includes(OLD))).toEqual([]);
+
+    // Rolled back, the run is superseded; what it rolled back to is live again, and stays untagged.
+    const back = await publish({ runId: RUN, action: 'rollback' });
+    expect([...back.retired!.folders].sort()).toEqual([...superseded, ...published.map((t) => `s3://${bucketOf(t)}/${t}/run_id=${RUN}/`)].sort());
+    expect(tagged().filter((k) => k.includes(OLD))).toEqual([]);
+  });
+
+  it('reports a failure to mark superseded folders without undoing the publish', async () => {
+    const publish = setUp();
+    runFolders(OLD, RUN);
+    s3Mock.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const outcome = await publish({ runId: RUN });
+    expect(outcome.status).toBe('published');
+    expect(outcome.retireError).toBe('could not mark superseded run folders (Access Denied); they stay until a later publish marks them');
+    for (const t of published) expect(glue.location(databases[zoneOf(t) as 'trusted'], t)).toBe(`s3://${bucketOf(t)}/${t}/run_id=${RUN}/`);
   });
 
   it('refuses to roll back a run a later run has replaced', async () => {

@@ -20,7 +20,7 @@ async function generate(seed: number, defects: DefectOptions = {}, extra = {}): 
 
 function accounting(m: RunManifest) {
   return Object.fromEntries(
-    Object.entries(m.datasets).map(([d, a]) => [d, { read: a.read, valid: a.valid, quarantined: a.quarantined, outcomes: a.outcomes }]),
+    Object.entries(m.datasets).map(([d, a]) => [d, { read: a.read, valid: a.valid, quarantined: a.quarantined, recordBytes: a.recordBytes, quarantinedBytes: a.quarantinedBytes, outcomes: a.outcomes }]),
   );
 }
 const rows = (m: RunManifest) => Object.fromEntries(Object.entries(m.tables).map(([t, r]) => [t, r.rows]));
@@ -69,14 +69,14 @@ describe('each defect the rules target blocks the run and leaves the published t
     const rule = m.gates.trusted!.rules.find((r) => r.name === 'serial_number_shared_by_customers')!;
     expect([rule.status, rule.failing]).toEqual(['fail', 1]);
     expect(rule.sample).toEqual([expect.objectContaining({ serialNumber: bad.defects.sharedSerial!.serialNumber, customers: 3 })]);
-    expect(m.problems).toEqual([expect.stringMatching(/^rule serial_number_shared_by_customers failed/)]);
+    expect(m.problems).toEqual([expect.stringMatching(/^FAIL serial_number_shared_by_customers: /)]);
     expect(sorted(accounting(m))).toEqual(sorted(bad.expected.datasets));
   });
 
-  it('malformed lines over the quarantine threshold: quarantine_share_<dataset>, with file and line of each', async () => {
+  it('malformed lines over the quarantine threshold: quarantine_share_<dataset> and quarantine_bytes_<dataset>, with file and line of each', async () => {
     const { m, bad, unchanged } = await blockedAfterCleanRun({ malformedLines: 3, wrongTypes: 3 });
     expect([m.status, unchanged]).toEqual(['blocked', true]);
-    expect(m.problems.map((p) => p.split(':')[0])).toEqual(['rule quarantine_share_customer failed']);
+    expect(m.problems.map((p) => p.split(':')[0])).toEqual(['FAIL quarantine_share_customer', 'FAIL quarantine_bytes_customer']);
     expect(sorted(accounting(m))).toEqual(sorted(bad.expected.datasets));
     expect(Object.values(m.datasets).reduce((n, d) => n + d.quarantined, 0)).toBe(6);
   });
@@ -110,7 +110,7 @@ describe('each defect the rules target blocks the run and leaves the published t
     expect(rule.status).toBe('fail');
     expect(rule.failing).toBeGreaterThan(0);
     expect(rule.sample.length).toBe(Math.min(rule.failing, 10));
-    expect(m.problems).toEqual([expect.stringMatching(/^rule machine_learning_same_customer failed/)]);
+    expect(m.problems).toEqual([expect.stringMatching(/^FAIL machine_learning_same_customer: /)]);
   });
 
   it('a transform that ignores consent: the consent rules block at the trusted gate', async () => {
@@ -120,7 +120,7 @@ describe('each defect the rules target blocks the run and leaves the published t
     const g = await generate(10);
     const m = await runPipeline({ landing: g.dir, lake: tempDir(), catalog: loadCatalog(root) });
     expect(m.status).toBe('blocked');
-    expect(m.problems.map((p) => p.split(' failed')[0])).toEqual(['rule consent_customer_trusted', 'rule accounting_customer']);
+    expect(m.problems.map((p) => p.split(':')[0])).toEqual(['FAIL consent_customer_trusted', 'FAIL accounting_customer']);
     expect(m.gates.trusted!.rules.find((r) => r.name === 'accounting_customer')!.sample).toEqual([
       // Without the consent filter every customer's latest record is "trusted": one row per customer.
       { valid: g.expected.datasets.customer.valid, accounted: g.expected.datasets.customer.valid, counted_trusted: g.expected.tables.customer_trusted, trusted_rows: PRESETS.tiny.customers },
@@ -134,8 +134,10 @@ describe('each defect the rules target blocks the run and leaves the published t
     const small = await generateLanding(join(tempDir(), 'landing'), { ...PRESETS.tiny, seed: 11, customers: 6 });
     const m = await runPipeline({ landing: small.dir, lake });
     expect(m.status).toBe('blocked');
-    expect(m.problems.map((p) => p.split(' failed')[0])).toEqual(
-      expect.arrayContaining(['rule volume_customer_curated', 'rule volume_machine_learning_curated']),
+    expect(m.problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['FAIL volume_customer_curated', 'FAIL volume_machine_learning_curated']));
+    // Read as rows before and after, against what the threshold allows.
+    expect(m.problems.find((p) => p.startsWith('FAIL volume_customer_curated'))).toMatch(
+      /^FAIL volume_customer_curated: customer_curated went from \d+ to \d+ rows \(−\d+(\.\d+)?%, allowed −50%\) \[quality-rules\/gate-config\.json\]$/,
     );
   });
 });

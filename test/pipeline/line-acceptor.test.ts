@@ -33,7 +33,7 @@ const READING = '{"user":"Santosh.Clayton@test.com","timestamp":1655564444103,"x
 
 describe('line acceptor: accelerometer lines', () => {
   const accept = acceptorOf(dataset('accelerometer'));
-  const contract = new RecordContract('accelerometer', dataset('accelerometer').schema);
+  const contract = new RecordContract('accelerometer', dataset('accelerometer').schema, dataset('accelerometer').table);
   const cases: { description: string; line: string | Buffer; taken: boolean }[] = [
     { description: 'a reading as the phone app writes it', line: READING, taken: true },
     { description: 'keys in another order', line: '{"x":1,"y":2,"z":3,"timestamp":0,"user":"a@b.co"}', taken: true },
@@ -121,6 +121,8 @@ describe('line acceptor: customer lines', () => {
   it('runs the formats and patterns of the contract', () => {
     expect(takes(accept, line({ birthDay: '2023-02-29' }))).toBe(false);
     expect(takes(accept, line({ birthDay: '2024-02-29' }))).toBe(true);
+    expect(takes(accept, line({ birthDay: '993-01-01' }))).toBe(true);
+    expect(takes(accept, line({ birthDay: '993-02-29' }))).toBe(false);
     expect(takes(accept, line({ serialNumber: 'not-a-uuid' }))).toBe(false);
     expect(takes(accept, line({ phone: '801-555-1212' }))).toBe(false);
     expect(takes(accept, line({ email: 'José@test.com' }))).toBe(false);
@@ -153,7 +155,7 @@ describe('line acceptor: what it takes meets the contract', () => {
   for (const ds of catalog.datasets) {
     it(`${ds.dataset}: any line it takes passes checkLine`, () => {
       const accept = acceptorOf(ds);
-      const contract = new RecordContract(ds.dataset, ds.schema);
+      const contract = new RecordContract(ds.dataset, ds.schema, ds.table);
       fc.assert(
         fc.property(lineOf(ds).map(asUtf8), (line) => {
           if (takes(accept, line)) expect(contract.checkLine(line)).toMatchObject({ ok: true });

@@ -6,7 +6,7 @@ import { SAMPLE_CUSTOMER } from '../support/sample-records';
 const catalog = loadCatalog();
 const contract = (dataset: string) => {
   const ds = catalog.datasets.find((d) => d.dataset === dataset)!;
-  return new RecordContract(ds.dataset, ds.schema);
+  return new RecordContract(ds.dataset, ds.schema, ds.table);
 };
 
 const customer = SAMPLE_CUSTOMER;
@@ -16,6 +16,18 @@ const cases: { description: string; dataset: string; line: string; reasons: (str
   { description: 'a customer without consent fields (absent, not null)', dataset: 'customer', line: line(customer), reasons: [] },
   { description: 'a customer with research consent', dataset: 'customer', line: line({ ...customer, shareWithResearchAsOfDate: 1 }), reasons: [] },
   { description: 'an implausible but well-formed birthday is the producer\'s data', dataset: 'customer', line: line(customer), reasons: [] },
+  ...['993-01-01', '983-12-31', '1000-01-01', '7-03-04', '0993-01-01', '2024-02-29', '2000-02-29'].map((birthDay) => ({
+    description: `the website's birthday ${birthDay} (a year of 1 to 4 digits, a day of the calendar)`,
+    dataset: 'customer',
+    line: line({ ...customer, birthDay }),
+    reasons: [],
+  })),
+  ...['2023-02-29', '1900-02-29', '993-04-31', '1990-13-01', '1990-00-10', '1990-01-00', '1990-1-01', '12345-01-01', '-993-01-01', '993-01-01T00:00:00Z', ''].map((birthDay) => ({
+    description: `no birthday: ${JSON.stringify(birthDay)}`,
+    dataset: 'customer',
+    line: line({ ...customer, birthDay }),
+    reasons: ['field birthDay is not a valid year-month-day'],
+  })),
   { description: 'extra fields are allowed (producers add fields)', dataset: 'customer', line: line({ ...customer, loyalty: 'gold' }), reasons: [] },
   {
     description: 'consent given as null breaks the contract (absent means not given)',
@@ -47,6 +59,35 @@ const cases: { description: string; dataset: string; line: string; reasons: (str
     dataset: 'accelerometer',
     line: '{"user":"a@b.co","timestamp":-5,"x":1.0,"y":-1.0,"z":0.0}',
     reasons: ['field timestamp must be >= 0'],
+  },
+  // A record that passes the contract must load: JSON.parse reads integers beyond 2^53 - 1 with
+  // digits lost (9223372036854775807, the largest BIGINT, as 2^63), and no UTF-8 holds a lone surrogate.
+  ...['20000000000000000000', '1e19', '9223372036854775807', '9007199254740992', '1e300'].map((t) => ({
+    description: `a timestamp of ${t}, beyond the integers JSON.parse reads exactly`,
+    dataset: 'accelerometer',
+    line: `{"user":"a@b.co","timestamp":${t},"x":1.0,"y":-1.0,"z":0.0}`,
+    reasons: ['field timestamp must be <= 9007199254740991 (2^53 - 1): a larger integer loses digits when read, so it cannot be loaded as sent'],
+  })),
+  { description: 'the largest integer JSON.parse reads exactly', dataset: 'accelerometer', line: '{"user":"a@b.co","timestamp":9007199254740991,"x":1.0,"y":-1.0,"z":0.0}', reasons: [] },
+  {
+    description: 'a number beyond the doubles (JSON.parse reads Infinity)',
+    dataset: 'accelerometer',
+    line: '{"user":"a@b.co","timestamp":1,"x":1e400,"y":-1.0,"z":0.0}',
+    reasons: ['field x must be number (got a number beyond the range of a double)'],
+  },
+  ...['\\ud800', '\\udfff', 'Eve \\udc00\\ud83d Stone'].map((name) => ({
+    description: `a name holding a lone surrogate (${name})`,
+    dataset: 'customer',
+    line: line(customer).replace('"Santosh Clayton"', `"${name}"`),
+    reasons: ['field customerName is not valid Unicode (it holds a lone surrogate, which no UTF-8 text can)'],
+  })),
+  { description: 'a name with an escaped surrogate pair (one code point)', dataset: 'customer', line: line(customer).replace('"Santosh Clayton"', '"Eve \\ud83d\\ude00"'), reasons: [] },
+  { description: 'a lone surrogate in an extra field, which is not loaded', dataset: 'customer', line: line(customer).replace('{', '{"note":"\\ud800",'), reasons: [] },
+  {
+    description: 'a wrong type and a value beyond the exact integers: each reason once',
+    dataset: 'customer',
+    line: line({ ...customer, phone: 5, lastUpdateDate: 2 ** 64 }),
+    reasons: ['field phone must be string (got number)', 'field lastUpdateDate must be <= 9007199254740991 (2^53 - 1): a larger integer loses digits when read, so it cannot be loaded as sent'],
   },
   { description: 'an array instead of an object', dataset: 'accelerometer', line: '[1,2]', reasons: ['record must be a JSON object, got array'] },
   {

@@ -112,12 +112,23 @@ describe('a failing gate blocks promotion', () => {
     const blocked = await runPipeline({ landing, lake });
 
     expect(blocked.status).toBe('blocked');
-    expect(blocked.problems).toEqual([expect.stringMatching(/^rule serial_number_shared_by_customers failed: 1 failing \(allowed 0\)/)]);
+    expect(blocked.problems).toEqual([expect.stringMatching(/^FAIL serial_number_shared_by_customers: found 1 row \(0 allowed\); expected: a step trainer serial number/)]);
     const shared = blocked.gates.trusted!.rules.find((r) => r.name === 'serial_number_shared_by_customers')!;
+    // The emails the rule derives (MIN/MAX of email) are personal data: tokens, not addresses.
     expect(shared.sample).toEqual([
-      { serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', customers: 2, first_email: 'Eve.Stone@test.com', last_email: 'Santosh.Clayton@test.com' },
+      { serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', customers: 2, first_email: expect.stringMatching(/^pii:[0-9a-f]{10}$/), last_email: expect.stringMatching(/^pii:[0-9a-f]{10}$/) },
     ]);
-    expect(blocked.gates.curated).toBeUndefined();
+    expect(shared.maskedColumns).toEqual(['first_email', 'last_email']);
+    // The curated gate never ran: its rules are listed, skipped, with why.
+    expect(blocked.gates.curated!.skipped).toBe('the trusted gate blocked the run, so the curated gate did not run');
+    expect(new Set(blocked.gates.curated!.rules.map((r) => [r.status, r.blocking].join()))).toEqual(new Set(['skip,false']));
+    // So the blocked run's junit.xml lists every rule the published run's does (issue 16: 20 cases
+    // against 27), and the volume checks it would have made against that published run.
+    const junit = (runId: string) => readFileSync(join(lake, 'runs', runId, 'junit.xml'), 'utf8');
+    const cases = (runId: string) => [...junit(runId).matchAll(/<testcase name="([^"]+)" classname="(\w+)"/g)].map((m) => `${m[2]}.${m[1]}`);
+    expect(cases(blocked.runId)).toEqual(expect.arrayContaining(cases(good.runId)));
+    expect(cases(blocked.runId).filter((c) => !cases(good.runId).includes(c))).toEqual(['curated.volume_customer_curated', 'curated.volume_machine_learning_curated']);
+    expect((junit(blocked.runId).match(/<skipped message="the trusted gate blocked the run, so the curated gate did not run"\/>/g) ?? []).length).toBe(blocked.gates.curated!.rules.length);
 
     const publishedAfter = await new LakeCatalog(layout).published();
     expect(publishedAfter).toEqual(publishedBefore);

@@ -3,6 +3,9 @@ import { buildReport, type RunReport } from '../../src/report/run-report';
 import { diffReports, renderDeltaMarkdown } from '../../src/report/report-delta';
 import { byteLength } from '../../src/report/markdown-text';
 import { broken, dataset, failed, gate, publishedManifest, rule } from './report-fixtures';
+import { skippedGate } from '../../src/gates/evaluator';
+import { loadGateConfig } from '../../src/gates/gate-config';
+import { loadCatalog } from '../../src/catalog/registry';
 
 /** main: published, one warning, one failing warn rule that the branch fixes. */
 function baseManifest(): RunManifest {
@@ -167,35 +170,44 @@ describe('renderDeltaMarkdown', () => {
     ]);
   });
 
-  it('shows each kind of change as a table with base and head', () => {
+  it('shows each kind of change as a narrow table with base and head', () => {
     const text = renderDeltaMarkdown(diffReports(base(), head()));
-    const header = '| rule | gate | severity | base | head | failing base | failing head | change |\n|---|---|---|---|---|---:|---:|---:|';
-    expect(text).toContain(`### Newly failing rules\n${header}\n| consent\\_customer\\_trusted | trusted | error | pass | **FAIL** | 0 | 4 | +4 |\n\n`);
-    expect(text).toContain(`### Fixed rules\n${header}\n| reading\\_times\\_plausible | trusted | warn | WARN | pass | 2 | 0 | −2 |\n\n`);
-    expect(text).toContain(`### Rules whose status changed\n${header}\n| machine\\_learning\\_one\\_row\\_per\\_reading | curated | warn | WARN | **ERROR** | 3 | 0 | −3 |\n\n`);
-    expect(text).toContain(`### Failing counts that changed\n${header}\n| customer\\_birthday\\_plausible | trusted | warn | WARN | WARN | 1 | 3 | +2 |\n\n`);
-    expect(text).toContain('### Added rules\n| rule | gate | severity | status | failing |\n|---|---|---|---|---:|\n| new\\_rule | trusted | error | pass | 0 |\n\n');
-    expect(text).toContain('### Removed rules\n| rule | gate | severity | status | failing |\n|---|---|---|---|---:|\n| old\\_rule | curated | error | pass | 0 |\n\n');
+    const header = '| rule | gate | base | head | failing (base → head) |\n|---|---|---|---|---:|';
+    expect(text).toContain(`### Newly failing rules\n${header}\n| consent\\_customer\\_trusted | trusted | ✅ PASS | ❌ FAIL | 0 → 4 (+4) |\n\n`);
+    expect(text).toContain(`### Fixed rules\n${header}\n| reading\\_times\\_plausible | trusted | ⚠️ WARN | ✅ PASS | 2 → 0 (−2) |\n\n`);
+    expect(text).toContain(`### Rules whose status changed\n${header}\n| machine\\_learning\\_one\\_row\\_per\\_reading | curated | ⚠️ WARN | 💥 ERROR | 3 → 0 (−3) |\n\n`);
+    expect(text).toContain(`### Failing counts that changed\n${header}\n| customer\\_birthday\\_plausible | trusted | ⚠️ WARN | ⚠️ WARN | 1 → 3 (+2) |\n\n`);
+    expect(text).toContain('### Added rules\n| rule | gate | status | failing |\n|---|---|---|---:|\n| new\\_rule | trusted | ✅ PASS | 0 |\n\n');
+    expect(text).toContain('### Removed rules\n| rule | gate | status | failing |\n|---|---|---|---:|\n| old\\_rule | curated | ✅ PASS | 0 |\n\n');
     expect(text).toContain(
       [
         '### Row counts that changed',
         '| table | zone | base | head | change |',
         '|---|---|---:|---:|---:|',
-        '| customer\\_trusted | trusted | 40 | 36 | −4 (−10.0%) |',
+        '| customer\\_trusted | trusted | 40 | 36 | −4 (−10%) |',
         '| step\\_trainer\\_trusted | trusted | — | 7 | only in head |',
-        '| customer\\_curated | curated | 30 | 0 | −30 (−100.0%) |',
+        '| customer\\_curated | curated | 30 | 0 | −30 (−100%) |',
         '| accelerometer\\_trusted | trusted | 180 | — | only in base |',
       ].join('\n'),
     );
     expect(text).toContain(
       [
         '### Quarantine that changed',
-        '| dataset | quarantined base | quarantined head | change | share base | share head |',
-        '|---|---:|---:|---:|---:|---:|',
-        '| customer | 5 | 9 | +4 (+80.0%) | 10% | 15% |',
-        '| step\\_trainer | — | 1 | only in head | — | 10% |',
+        '| dataset | quarantined (base → head) | change | share (base → head) |',
+        '|---|---:|---:|---:|',
+        '| customer | 5 → 9 | +4 (+80%) | 10% → 15% |',
+        '| step\\_trainer | — → 1 | only in head | — → 10% |',
       ].join('\n'),
     );
+  });
+
+  it('a gate the run never reached (listed as skipped) is not compared: its rules are neither added nor removed', () => {
+    const h = buildReport({ ...headManifest(), gates: { trusted: headManifest().gates.trusted!, curated: skippedGate('curated', [], loadGateConfig(loadCatalog()), 'the trusted gate blocked the run', [], ['customer_curated']) } });
+    const d = diffReports(base(), h);
+    expect(d.gatesOnlyIn).toEqual({ base: ['curated'], head: [] });
+    // The curated rules of base (old_rule among them) are not "removed": head never got there.
+    expect(d.removed).toEqual([]);
+    expect(d.added.map((r) => r.name)).toEqual(['new_rule']);
   });
 
   it('stays under the size cap with 5,000 changed rules and huge names, and says what it left out', () => {
@@ -209,9 +221,9 @@ describe('renderDeltaMarkdown', () => {
     expect(all[0]).toBe(
       '**BLOCKED** (was PUBLISHED) against the base: 5,000 rules newly failing, 0 fixed, 0 with changed failing counts, 4 tables with changed row counts, 2 datasets with changed quarantine.',
     );
-    expect(all[2]).toBe('> **Shortened** to stay under 60,000 bytes: 4,750 rules, 250 long values cut short. report.json has everything.');
-    expect(all).toContain('_4,750 more rules not shown (250 of 5,000 here); see report.json._');
-    expect(all).toContain(`| r0\\_${'x'.repeat(76)}… | trusted | error | pass | **FAIL** | 0 | 1 | +1 |`);
+    expect(all[2]).toBe('> **Shortened** to stay under 60,000 bytes: 4,750 rules, 250 long values cut short. `report.json` has everything.');
+    expect(all).toContain('_4,750 more rules not shown (250 of 5,000 here); `report.json` has them all._');
+    expect(all).toContain(`| r0\\_${'x'.repeat(76)}… | trusted | ✅ PASS | ❌ FAIL | 0 → 1 (+1) |`);
     expect(byteLength(renderDeltaMarkdown(diffReports(b, h), { maxBytes: 8_000 }))).toBeLessThanOrEqual(8_000);
   });
 });

@@ -3,26 +3,33 @@ import type { RunManifest } from '../../src/pipeline/manifest';
 import { buildReport } from '../../src/report/run-report';
 import { renderJunit } from '../../src/report/report-junit';
 import { blockedManifest, broken, failed, failedManifest, gate, publishedManifest, rule } from './report-fixtures';
+import { skippedGate } from '../../src/gates/evaluator';
+import { loadGateConfig } from '../../src/gates/gate-config';
+import { loadRules } from '../../src/gates/rule-file';
+import { loadCatalog } from '../../src/catalog/registry';
 
 interface Attrs {
   readonly name: string;
   readonly tests?: string;
   readonly failures?: string;
   readonly errors?: string;
+  readonly skipped?: string;
   readonly classname?: string;
+  readonly time?: string;
 }
 interface Outcome {
   readonly type?: string;
   readonly message?: string;
   readonly '#text'?: string;
 }
-interface Case extends Attrs {
+interface Case extends Omit<Attrs, 'skipped'> {
+  readonly skipped?: Outcome;
   readonly failure?: Outcome;
   readonly error?: Outcome;
   readonly 'system-out'?: string;
 }
 interface Suite extends Attrs {
-  readonly testcase: Case[];
+  readonly testcase: readonly Case[];
 }
 interface Doc {
   readonly testsuites: Attrs & { readonly testsuite: Suite[] };
@@ -65,6 +72,7 @@ const SCHEMA: Record<string, { children: string[]; attributes: string[]; require
     required: ['name'],
   },
   failure: { children: [], attributes: ['type', 'message'], required: [] },
+  skipped: { children: [], attributes: ['message'], required: [] },
   error: { children: [], attributes: ['type', 'message'], required: [] },
   'system-out': { children: [], attributes: [], required: [] },
 };
@@ -132,7 +140,10 @@ describe('renderJunit', () => {
 
   it('a failed error rule is a <failure> naming its count, with the failing rows in the body', () => {
     const c = junit(blockedManifest()).testsuite[1].testcase[2];
-    expect([c.failure?.type, c.failure?.message]).toEqual(['error', '12 failing, 0 allowed: serial_number_shared_by_customers holds']);
+    expect([c.failure?.type, c.failure?.message]).toEqual([
+      'error',
+      'FAIL serial_number_shared_by_customers: found 12 rows (0 allowed); expected: serial_number_shared_by_customers holds [quality-rules/rules/serial_number_shared_by_customers.sql]',
+    ]);
     expect(c.failure?.['#text']).toBe(
       [
         'serial_number_shared_by_customers holds',
@@ -151,7 +162,7 @@ describe('renderJunit', () => {
     const c = junit(blockedManifest()).testsuite[1].testcase[1];
     expect([c.failure, c.error]).toEqual([undefined, undefined]);
     expect(c['system-out']?.split('\n').slice(0, 2)).toEqual([
-      'WARNING: 2 failing, 0 allowed (severity warn: reported, does not block)',
+      'WARNING: found 2 rows (0 allowed) (severity warn: reported, does not block)',
       'customer_birthday_plausible holds',
     ]);
   });
@@ -172,8 +183,26 @@ describe('renderJunit', () => {
     ]);
     const xml = renderJunit(buildReport(blockedManifest()));
     expect(xml).toContain(
-      '    <properties>\n      <property name="queries" value="7"/>\n      <property name="scans.customer_trusted" value="2"/>\n      <property name="scans.customer_landing" value="1"/>\n    </properties>',
+      '    <properties>\n      <property name="queries" value="7"/>\n      <property name="scans.customer_trusted" value="2"/>\n      <property name="scans.customer_landing" value="1"/>\n      <property name="tally" value="PASS=1 WARN=1 ERROR=2 SKIP=0 TOTAL=4"/>\n    </properties>',
     );
+  });
+
+  it('a blocked run lists the rules of the gate it never reached as <skipped> with the reason, so it counts as many cases', () => {
+    const reason = 'the trusted gate blocked the run, so the curated gate did not run';
+    const curated = skippedGate('curated', loadRules(loadCatalog()), loadGateConfig(loadCatalog()), reason, [], ['customer_curated']);
+    const m = { ...blockedManifest(), gates: { ...blockedManifest().gates, curated } };
+    const xml = renderJunit(buildReport(m));
+    expect(schemaViolations(xml)).toEqual([]);
+    const doc = parse(xml);
+    const suite = doc.testsuite[2];
+    expect([suite.name, suite.tests, suite.skipped, suite.failures, suite.errors]).toEqual(['curated', String(curated.rules.length), String(curated.rules.length), '0', '0']);
+    expect(suite.testcase.map((c) => c.skipped?.message)).toEqual(curated.rules.map(() => reason));
+    expect(suite.testcase.map((c) => c.name)).toContain('volume_customer_curated');
+  });
+
+  it('each case has the time of its rule', () => {
+    const m = { ...blockedManifest(), gates: { trusted: gate('trusted', [rule({ name: 'slow', ms: 1234.5678 }), rule({ name: 'quick', ms: 0.4 })]) } };
+    expect(junit(m).testsuite[1].testcase.map((c) => c.time)).toEqual(['1.235', '0.000']);
   });
 
   it('a failed run is an <error> in the run suite, so CI never sees a green or empty report', () => {
@@ -200,7 +229,7 @@ describe('renderJunit', () => {
     const [f, e] = doc.testsuite[1].testcase;
     const cleaned = `<b a="1">&amp; 'x' ]]> \uFFFD\uFFFD \uFFFD end`;
     expect(f.name).toBe(`r<"&'>`);
-    expect(f.failure?.message).toBe(`1 failing, 0 allowed: line1\nline2 ${cleaned}`);
+    expect(f.failure?.message).toBe(`FAIL ${f.name}: found v=${cleaned} (0 allowed); expected: line1\nline2 ${cleaned} [quality-rules/rules/${f.name}.sql]`);
     expect(f.failure?.['#text']).toContain(`  v=${cleaned}`);
     expect(e.error?.message).toBe(cleaned);
   });

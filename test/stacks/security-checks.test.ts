@@ -126,11 +126,8 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
     const a = variant(app, DEV_BOOT, (j) => statements(j, 'plan-storage-document')[0].actions.push('s3:PutBucketPolicy'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may s3:PutBucketPolicy`]);
   });
-  it('6: a plan role that may decrypt anything, not only through Glue', () => {
-    const a = variant(app, DEV_BOOT, (j) => {
-      const st = statements(j, 'plan-catalog-document').find((x: any) => x.sid === 'ReadEncryptedCatalog');
-      st.condition = st.condition.filter((c: any) => c.variable !== 'kms:ViaService');
-    });
+  it('6: a plan role that may decrypt through IAM (the key policy lets it decrypt through Glue only)', () => {
+    const a = variant(app, DEV_BOOT, (j) => statements(j, 'plan-catalog-document')[0].actions.push('kms:Decrypt'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: plan role stedi-dev-plan may kms:Decrypt`]);
   });
   it('5: one role trusted for plan and apply runs', () => {
@@ -262,25 +259,39 @@ describe('KmsKeysRotatedWithExplicitPolicy: rotation and an explicit key policy 
   });
 });
 
-describe('LambdasHardened: tracing, dead-letter target, reserved concurrency, current runtime, scoped invoke permissions', () => {
-  it('1: a function without tracing, dead letters or reserved concurrency on an old runtime', () => {
+describe('LambdasHardened: tracing, dead-letter target where invoked asynchronously, reserved concurrency, current runtime, scoped invoke permissions', () => {
+  it('1: a function without tracing or reserved concurrency on an old runtime', () => {
     const a = variant(app, DEV, (j) => {
       const f = pick(j, 'aws_lambda_function', 'gate');
       f.tracing_config.mode = 'PassThrough';
-      delete f.dead_letter_config;
       f.reserved_concurrent_executions = -1;
       f.runtime = 'nodejs16.x';
     });
     expect(problems('LambdasHardened', a)).toEqual([
       `${DEV} aws_lambda_function.gate_function_CAB2AFBE: does not trace actively`,
-      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: has no dead-letter target`,
       `${DEV} aws_lambda_function.gate_function_CAB2AFBE: reserves no concurrency (-1)`,
       `${DEV} aws_lambda_function.gate_function_CAB2AFBE: runtime nodejs16.x is not current (nodejs22.x, nodejs24.x, python3.12, python3.13)`,
     ]);
   });
-  it('2: an invoke permission without source_arn', () => {
+  it('2: an invoke permission without source_arn (and the service it lets in invokes asynchronously)', () => {
     const a = variant(app, DEV, (j) => (j.resource.aws_lambda_permission = { open: { action: 'lambda:InvokeFunction', function_name: 'stedi-dev-gate', principal: 'events.amazonaws.com' } }));
-    expect(problems('LambdasHardened', a)).toEqual([`${DEV} aws_lambda_permission.open: lets events.amazonaws.com invoke without a source_arn`]);
+    expect(problems('LambdasHardened', a)).toEqual([
+      `${DEV} aws_lambda_function.gate_function_CAB2AFBE: is invoked asynchronously by aws_lambda_permission.open (events.amazonaws.com) but has no dead-letter target`,
+      `${DEV} aws_lambda_permission.open: lets events.amazonaws.com invoke without a source_arn`,
+    ]);
+  });
+  it('3: the state machine invoking a function asynchronously (InvocationType Event): its failures would vanish without a dead-letter target', () => {
+    const a = variant(app, DEV, (j) => {
+      const m = pick(j, 'aws_sfn_state_machine', 'pipeline');
+      const definition = JSON.parse(m.definition);
+      definition.States.Publish.Parameters.InvocationType = 'Event';
+      m.definition = JSON.stringify(definition);
+    });
+    expect(problems('LambdasHardened', a)).toEqual([
+      `${DEV} aws_lambda_function.publish_function_E99AEF50: is invoked asynchronously by aws_sfn_state_machine.pipeline_state-machine_6E330561 (InvocationType Event) but has no dead-letter target`,
+    ]);
+    const b = variant(a, DEV, (j) => (pick(j, 'aws_lambda_function', 'publish').dead_letter_config = { target_arn: 'arn:aws:sqs:eu-west-1:111111111111:stedi-dev-dead-letters' }));
+    expect(problems('LambdasHardened', b)).toEqual([]);
   });
 });
 
@@ -318,8 +329,8 @@ describe('LogGroupsEncryptedWithRetention: log groups KMS-encrypted with retenti
 
 describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where the action can be scoped', () => {
   it('1: an action "*"', () => {
-    const a = variant(app, DEV, (j) => (statements(j, 'validator_role_permissions')[0].actions = ['*']));
-    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.validator_role_policy_5A53B681 ReadLandingObjects: allows "*"`]);
+    const a = variant(app, DEV, (j) => (statements(j, 'validator_role_permissions').find((x: any) => x.sid === 'WriteQuarantine').actions = ['*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.validator_role_policy_5A53B681 WriteQuarantine: allows "*"`]);
   });
   it('2: a whole service', () => {
     const a = variant(app, DEV, (j) => (statements(j, 'publish_role_permissions')[0].actions = ['glue:*']));
@@ -341,6 +352,22 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
       delete s.actions;
     });
     expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV_BOOT} aws_iam_policy.terraform-cloud-trust_deploy-catalog_EA5886FD ManageEnvironmentCatalog: allows NotAction (everything but a list)`]);
+  });
+  it('6: a whole service in the deploy role on Resource "*" (its service-wide statements are held to its own environment\'s ARNs)', () => {
+    const a = variant(app, DEV_BOOT, (j) => (statements(j, 'deploy-compute-document').find((x: any) => x.sid === 'ManageEnvironmentFunctions').resources = ['*']));
+    const policy = Object.keys(synth.stack(DEV_BOOT).json.resource!.aws_iam_policy).find((k) => k.includes('deploy-compute'))!;
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([
+      `${DEV_BOOT} aws_iam_policy.${policy} ManageEnvironmentFunctions: allows "lambda:*" on resources outside its environment`,
+      `${DEV_BOOT} aws_iam_policy.${policy} ManageEnvironmentFunctions: grants lambda:* on Resource "*"`,
+    ]);
+    const b = variant(app, DEV_BOOT, (j) => statements(j, 'deploy-compute-document').find((x: any) => x.sid === 'ManageEnvironmentFunctions').resources.push('arn:aws:lambda:eu-west-1:333333333333:function:anything'));
+    expect(problems('IamPoliciesWithoutWildcards', b)).toHaveLength(1);
+  });
+  it('7: a whole service in the plan role, even on the environment\'s ARNs', () => {
+    const a = variant(app, DEV_BOOT, (j) => (statements(j, 'plan-compute-document')[0].actions = ['lambda:*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([
+      `${DEV_BOOT} ${Object.keys(synth.stack(DEV_BOOT).json.resource!.aws_iam_policy).map((k) => `aws_iam_policy.${k}`).find((k) => k.includes('plan-compute'))} ManageEnvironmentFunctions: allows "lambda:*"`,
+    ]);
   });
   it('5: a trust anyone may use', () => {
     const a = variant(app, DEV, (j) => (statements(j, 'validator_role_trust')[0].principals = [{ type: 'AWS', identifiers: ['*'] }]));

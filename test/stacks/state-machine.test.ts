@@ -4,6 +4,8 @@ import aslValidator from 'asl-validator';
 import { allStates, edgesOf, gateGuardViolations, passEdges, reachableStates } from '../../stacks/orchestration/gate-guards';
 import { STATE, type AslDefinition } from '../../stacks/orchestration/pipeline-definition';
 import { AWS_RUN_ID_PATTERN } from '../../src/lambdas/run-layout';
+import { policyOf, resources } from '../../stacks/checks/terraform-json';
+import { decide, roleModels } from './iam-model';
 import { synthesize, type Synthesized } from './synthesized';
 
 let synth: Synthesized;
@@ -58,7 +60,14 @@ describe('the pipeline state machine', () => {
     expect(d.States['Another run in progress?']).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.concurrency.running[1]', IsPresent: true, Next: 'Refuse to overlap' }],
-      Default: 'Validate landing objects',
+      Default: "Stage the run's tables",
+    });
+    expect(d.States["Stage the run's tables"]).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'arn:aws:lambda:eu-west-1:111111111111:function:stedi-dev-gate', Payload: { 'runId.$': '$.runId', action: 'stage' } },
+      ResultPath: null,
+      Next: 'Validate landing objects',
     });
     const happy: string[] = [];
     for (let name: string | undefined = STATE.validate; name; ) {
@@ -130,19 +139,45 @@ describe('the pipeline state machine', () => {
     expect(d.States[STATE.failed]).toEqual({ Type: 'Fail', Error: 'RunFailed', Cause: 'A step of the run failed; nothing of the run was published.' });
   });
 
-  it('validates landing with a Distributed Map of the validator over the landing bucket, failing on any lost object', () => {
-    const map = definitions.prod.States[STATE.validate];
-    expect(map).toMatchObject({
-      Type: 'Map',
-      ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'stedi-prod-landing-222222222222' } },
-      ItemSelector: { bucket: 'stedi-prod-landing-222222222222', 'key.$': '$$.Map.Item.Value.Key', 'runId.$': '$.runId' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
-      MaxConcurrency: 50,
-      ToleratedFailurePercentage: 0,
-      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'stedi-prod-artifacts-222222222222', Prefix: 'runs/validation' } },
-    });
-    const inner = allStates(definitions.prod)[STATE.validateObject];
-    expect(inner.Parameters).toEqual({ FunctionName: 'arn:aws:lambda:eu-west-1:222222222222:function:stedi-prod-validator', 'Payload.$': '$' });
+  it('validates landing with one Distributed Map per dataset, each listing only its folder, failing on any lost object', () => {
+    const validate = definitions.prod.States[STATE.validate] as Record<string, any>;
+    expect(validate).toMatchObject({ Type: 'Parallel', ResultPath: '$.validation' });
+    expect(validate.Branches.map((b: any) => b.StartAt)).toEqual(['Validate accelerometer', 'Validate customer', 'Validate step_trainer']);
+    for (const dataset of ['customer', 'accelerometer', 'step_trainer']) {
+      const branch = validate.Branches.find((b: any) => b.StartAt === STATE.validateDataset(dataset));
+      expect(branch.States[STATE.validateDataset(dataset)]).toMatchObject({
+        Type: 'Map',
+        Label: `validate-${dataset}`,
+        ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'stedi-prod-landing-222222222222', Prefix: `${dataset}/` } },
+        ItemSelector: { bucket: 'stedi-prod-landing-222222222222', 'key.$': '$$.Map.Item.Value.Key', 'runId.$': '$.runId' },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+        // The validator's 50 concurrent invocations, shared among three datasets.
+        MaxConcurrency: 16,
+        ToleratedFailurePercentage: 0,
+        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'stedi-prod-artifacts-222222222222', Prefix: 'runs/validation' } },
+        ResultSelector: { 'Bucket.$': '$.ResultWriterDetails.Bucket', 'Key.$': '$.ResultWriterDetails.Key' },
+        End: true,
+      });
+      expect(allStates(definitions.prod)[STATE.validateObject(dataset)].Parameters).toEqual({ FunctionName: 'arn:aws:lambda:eu-west-1:222222222222:function:stedi-prod-validator', 'Payload.$': '$' });
+    }
+    // The trusted gate gets every Map's result location.
+    expect((definitions.prod.States[STATE.audit('trusted')].Parameters as any).Payload['validation.$']).toBe('$.validation');
+  });
+
+  it('lets the orchestrator list only the dataset folders and describe and stop each Map\'s child executions (execution:<machine>/<label>:<id>)', async () => {
+    const role = synth.app.stacks.find((s) => s.name === 'stedi-prod-lakehouse')!;
+    const policy = resources(role, 'aws_iam_role_policy').find((r) => r.name.startsWith('pipeline_role'))!;
+    const statements = policyOf(role, policy.body.policy).Statement;
+    expect(statements.find((s) => s.Sid === 'WatchMapChildren')!.Resource).toEqual(
+      ['accelerometer', 'customer', 'step_trainer'].map((d) => `arn:aws:states:eu-west-1:222222222222:execution:stedi-prod-pipeline/validate-${d}:*`),
+    );
+    expect(statements.find((s) => s.Sid === 'ListLandingObjects')!.Condition).toEqual({ StringEquals: { 's3:prefix': ['accelerometer/', 'customer/', 'step_trainer/'] } });
+    const orchestrator = roleModels(synth.app).find((r) => r.name === 'stedi-prod-lake-orchestrator')!;
+    const child = 'arn:aws:states:eu-west-1:222222222222:execution:stedi-prod-pipeline/validate-accelerometer:0f1e2d3c-aaaa-bbbb-cccc-123456789012';
+    expect(await decide(orchestrator, { action: 'states:StopExecution', resource: child })).toBe('Allowed');
+    expect(await decide(orchestrator, { action: 'states:DescribeExecution', resource: child })).toBe('Allowed');
+    expect(await decide(orchestrator, { action: 's3:ListBucket', resource: 'arn:aws:s3:::stedi-prod-landing-222222222222', context: { 's3:prefix': '_errors/' } })).toBe('ImplicitlyDenied');
+    expect(await decide(orchestrator, { action: 's3:ListBucket', resource: 'arn:aws:s3:::stedi-prod-landing-222222222222', context: { 's3:prefix': 'customer/' } })).toBe('Allowed');
   });
 
   it('runs each Glue job with the run id, synchronously', () => {

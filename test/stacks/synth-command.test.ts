@@ -20,7 +20,7 @@ describe('npm run synth (bin/synth.js)', () => {
     expect(run.stderr.trim().split('\n').slice(-2)).toEqual([
       'security checks: 21 compliant, 0 non-compliant, 0 not applicable (stacks/checks/security-checks.ts)',
       // 16 Lake Formation checks on each of the two lakehouse stacks.
-      'governance checks: 32 compliant, 0 non-compliant, 0 not applicable in 2 stacks (src/governance/checks)',
+      'governance checks: 34 compliant, 0 non-compliant, 0 not applicable in 2 stacks (src/governance/checks)',
     ]);
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(['stedi-dev-bootstrap', 'stedi-dev-lakehouse', 'stedi-prod-bootstrap', 'stedi-prod-lakehouse']);

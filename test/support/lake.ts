@@ -2,11 +2,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import type { SqlValue } from '../../src/engine/engine';
+import { openLakeEngine } from '../../src/pipeline/lake-catalog';
+import { LakeLayout } from '../../src/pipeline/lake-layout';
 
 export async function queryLake(lake: string, sql: string): Promise<Record<string, SqlValue>[]> {
-  const e = await DuckDbEngine.open({ path: join(lake, 'catalog.duckdb'), readOnly: true });
+  const e = await openLakeEngine(new LakeLayout(lake));
   try {
     return [...(await e.query(sql)).rows];
   } finally {

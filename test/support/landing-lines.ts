@@ -26,7 +26,8 @@ export function recordOf(ds: LandingDataset): fc.Arbitrary<Record<string, unknow
     .map(([r, extra]) => (extra ? { ...r, [extra[0]]: extra[1] } : r));
 }
 
-const SAMPLES: Record<string, Record<string, unknown>> = {
+/** A valid record of each dataset. */
+export const SAMPLES: Record<string, Record<string, unknown>> = {
   customer: SAMPLE_CUSTOMER,
   accelerometer: { user: 'a@b.co', timestamp: 1655564444103, x: 1, y: -1, z: 0 },
   step_trainer: { sensorReadingTime: 1655564444103, serialNumber: '50f7b4f3-7af5-4b07-a421-7b902c8d2b7c', distanceFromObject: 200 },
@@ -100,9 +101,12 @@ export function lineOf(ds: LandingDataset): fc.Arbitrary<string> {
     json.map((l) => l.replace(/^\{"(\w+)"/, '{"$1":1,"$1"')),
     json.map((l) => l.replace(/^\{"(\w)/, (_, c: string) => '{"\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))),
     json.map((l) => l.replace(/}$/, ',}')),
-    fc.constantFrom('', '   ', 'null', '[1,2]', '"text"', '42', '{}', '{"a":', 'not json', '\ufeff{}'),
+    fc.constantFrom('', '   ', ' \t', 'null', '[1,2]', '"text"', '42', '{}', '{"a":', 'not json', '\ufeff{}', '\ufeff', '\u00a0', '\f', '\u2028', '\u000b'),
   );
 }
 
 /** A line as it arrives in a file: cutting one may split a surrogate pair, which UTF-8 cannot hold. */
 export const asUtf8 = (l: string): string => Buffer.from(l).toString('utf8');
+
+/** A blank line: only JSON whitespace (RFC 8259: space, tab, line feed, carriage return). */
+export const isJsonBlank = (l: string): boolean => /^[ \t\n\r]*$/.test(l);

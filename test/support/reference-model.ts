@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { RecordContract } from '../../src/pipeline/record-contract';
+import { isJsonBlank } from './landing-lines';
 import type { ExpectedOutcome } from '../../src/generator/expected-outcome';
 
 type Value = string | number | null;
@@ -16,6 +17,9 @@ interface LandingTable {
   /** Valid records projected onto the DDL columns (absent fields are null), duplicates included. */
   readonly rows: readonly Row[];
   readonly quarantined: number;
+  /** Bytes of the non-blank lines (without their line ends) and of the quarantined ones. */
+  readonly recordBytes: number;
+  readonly quarantinedBytes: number;
   /** The distinct rows (SELECT DISTINCT *). */
   readonly distinct: readonly Row[];
 }
@@ -36,15 +40,20 @@ function filesUnder(dir: string): string[] {
 function readLanding(dir: string, contract: RecordContract, columns: readonly string[]): LandingTable {
   let read = 0;
   let quarantined = 0;
+  let recordBytes = 0;
+  let quarantinedBytes = 0;
   const rows: Row[] = [];
   for (const file of filesUnder(dir)) {
     for (const raw of readFileSync(file, 'utf8').split('\n')) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (line.trim() === '') continue;
+      if (isJsonBlank(line)) continue;
       read++;
+      const bytes = Buffer.byteLength(line, 'utf8');
+      recordBytes += bytes;
       const verdict = contract.checkLine(line);
       if (!verdict.ok) {
         quarantined++;
+        quarantinedBytes += bytes;
         continue;
       }
       rows.push(Object.fromEntries(columns.map((c) => [c, (verdict.record[c] as Value | undefined) ?? null])));
@@ -52,7 +61,7 @@ function readLanding(dir: string, contract: RecordContract, columns: readonly st
   }
   const seen = new Map<string, Row>();
   for (const r of rows) seen.set(JSON.stringify(columns.map((c) => r[c])), r);
-  return { read, rows, quarantined, distinct: [...seen.values()] };
+  return { read, rows, quarantined, recordBytes, quarantinedBytes, distinct: [...seen.values()] };
 }
 
 /** SQL's ORDER BY for one column: ascending, NULLS FIRST or LAST as asked. */
@@ -73,7 +82,9 @@ function byRecency(a: Row, b: Row): number {
     compare(a.serialNumber, b.serialNumber, 'last') ||
     compare(a.customerName, b.customerName, 'last') ||
     compare(a.phone, b.phone, 'last') ||
-    compare(a.birthDay, b.birthDay, 'last')
+    compare(a.birthDay, b.birthDay, 'last') ||
+    compare(a.shareWithPublicAsOfDate, b.shareWithPublicAsOfDate, 'first') ||
+    compare(a.shareWithFriendsAsOfDate, b.shareWithFriendsAsOfDate, 'first')
   );
 }
 
@@ -104,7 +115,7 @@ let contracts: readonly Contract[] | undefined;
 function landingContracts(): readonly Contract[] {
   contracts ??= loadCatalog().datasets.map((ds) => ({
     dataset: ds.dataset,
-    contract: new RecordContract(ds.dataset, ds.schema),
+    contract: new RecordContract(ds.dataset, ds.schema, ds.table),
     columns: ds.table.columns.map((c) => c.name),
   }));
   return contracts;
@@ -162,7 +173,7 @@ export function referenceOutcome(landing: string): ExpectedOutcome {
   const dataset = (t: LandingTable, outcomes: readonly string[]) => {
     const counted = tally(outcomes);
     if (t.rows.length > t.distinct.length) counted.duplicate = t.rows.length - t.distinct.length;
-    return { read: t.read, valid: t.rows.length, quarantined: t.quarantined, outcomes: counted };
+    return { read: t.read, valid: t.rows.length, quarantined: t.quarantined, recordBytes: t.recordBytes, quarantinedBytes: t.quarantinedBytes, outcomes: counted };
   };
   return {
     datasets: {

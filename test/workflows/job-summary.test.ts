@@ -45,6 +45,15 @@ describe('job-summary CLI (main)', () => {
     expect(readFileSync(summary, 'utf8')).toBe('# earlier step output\n## Quality\n\nNo access changes.\n\n');
   });
 
+  it('publishes no email address: one that slipped into a report is removed, with a warning', () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'gate.md': '| user | serial |\n|---|---|\n| Ann.Lee@test.com | s-1 |\n| pii:3f9a1c2b0d | s-2 |\n' });
+    const summary = join(dir, 'summary.md');
+    expect(main([join(dir, 'gate.md')], { GITHUB_STEP_SUMMARY: summary })).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toBe('| user | serial |\n|---|---|\n| [email address removed] | s-1 |\n| pii:3f9a1c2b0d | s-2 |\n\n');
+    expect(log.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^::warning title=personal data removed::.*gate\.md held 1 email address/)]);
+  });
+
   it('keeps the whole summary within 1 MiB when earlier output already used most of it', () => {
     const dir = tempDir();
     const summary = join(dir, 'summary.md');

@@ -26,6 +26,18 @@ describe('qualityCommentBody', () => {
     expect(qualityCommentBody({ headStatus: 1, baseStatus: 0, delta, headReport: 'unused', revisions })).toBe(`${QUALITY_TITLE}\n\n${delta}${FOOTER}`);
   });
 
+  it('a report that slipped an email address through: the comment carries none (GitHub would link it for everyone)', () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const body = qualityCommentBody({ headStatus: 1, baseStatus: 0, delta: '| first\\_email |\n|---|\n| Eve.Stone@test.com |\n', revisions });
+      expect(body).toContain('| [email address removed] |');
+      expect(body).not.toMatch(/@test\.com/);
+      expect(String(stderr.mock.calls[0][0])).toMatch(/^::warning title=personal data removed::the quality report held 1 email address/);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('2. the branch report with a note when the base wrote none', () => {
     const body = qualityCommentBody({ headStatus: 0, baseStatus: 2, headReport: '# Report\n', revisions });
     expect(body).toBe(

@@ -198,7 +198,7 @@ describe('pr.yml', () => {
     ]);
     const run = runOf(reports);
     expect(run.match(/npx stedi demo --dir \S+ --report-dir \S+/g)).toHaveLength(2);
-    expect(run).toContain('npx stedi report --against "$base_report/report.json" "$head_report/report.json"');
+    expect(run).toContain('npx stedi report --format md "${link[@]}" --against "$base_report/report.json" "$head_report/report.json"');
     expect(run).toContain('npx stedi grants diff ../base/cdktf.out cdktf.out --format md');
     expect(run).toContain('scripts/ci/job-summary.ts');
   });
@@ -293,7 +293,9 @@ describe('dev-gate.yml', () => {
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const aws = job.steps!.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
     expect(Object.keys(aws.with!).sort()).toEqual(['aws-region', 'role-duration-seconds', 'role-session-name', 'role-to-assume']);
-    expect(runOf(job)).toContain('npx stedi gate --engine athena --env dev --json');
+    // Markdown with masked failing rows for the (public) job summary, never the raw JSON.
+    expect(runOf(job)).toContain('npx stedi gate --engine athena --env dev --format md');
+    expect(runOf(job)).not.toContain('--json');
   });
 
   it('is called by the deploy workflow after the dev deploy', () => {

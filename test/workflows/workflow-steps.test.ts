@@ -19,7 +19,7 @@ const SHAS = { HEAD_SHA: 'a'.repeat(40), BASE_SHA: 'b'.repeat(40) };
 
 describe('pr.yml reports: Render the comments', () => {
   const FAKE_STEDI = `case "$1 $2" in
-  "stedi report") printf '**Verdict: published**, as on the base\\n' ;;
+  "stedi report") case " $* " in *" --against "*) printf '**Verdict: published**, as on the base\\n' ;; *) printf '# head report, rendered\\n' ;; esac ;;
   "stedi grants") printf "$GRANTS_OUTPUT"; exit "\${GRANTS_STATUS:-0}" ;;
 esac`;
 
@@ -34,13 +34,16 @@ esac`;
       cwd: checkout(),
       runnerTemp,
       npx: FAKE_STEDI,
-      env: { HEAD_STATUS: '0', BASE_STATUS: '0', HEAD_SYNTH: '0', BASE_SYNTH: '0', GRANTS_OUTPUT: 'No access changes.\\n', ...SHAS },
+      env: { HEAD_STATUS: '0', BASE_STATUS: '0', HEAD_SYNTH: '0', BASE_SYNTH: '0', GRANTS_OUTPUT: 'No access changes.\\n', REPORTS_URL: 'https://github.com/o/r/actions/runs/1/artifacts/9', ...SHAS },
     });
     expect(step.stderr).toBe('');
     expect(step.code).toBe(0);
     expect(step.outputs).toEqual({ rendered: 'true' });
+    // Markdown (the step's output is no terminal, but say so), and notices that link the reports artifact.
+    const link = '--artifact-url https://github.com/o/r/actions/runs/1/artifacts/9';
     expect(step.npx).toEqual([
-      `stedi report --against ${runnerTemp}/base/report/report.json ${runnerTemp}/head/report/report.json`,
+      `stedi report --format md ${link} --against ${runnerTemp}/base/report/report.json ${runnerTemp}/head/report/report.json`,
+      `stedi report --format md ${link} ${runnerTemp}/head/report/report.json`,
       'stedi grants diff ../base/cdktf.out cdktf.out --format md',
     ]);
     const quality = readFileSync(join(runnerTemp, 'comments', 'quality.md'), 'utf8');
@@ -57,10 +60,12 @@ esac`;
       npx: FAKE_STEDI,
       env: { HEAD_STATUS: '0', BASE_STATUS: '2', HEAD_SYNTH: '0', BASE_SYNTH: '1', ...SHAS },
     });
-    expect([step.code, step.npx]).toEqual([0, []]);
+    // No artifact link known: the notices name report.json.
+    expect([step.code, step.npx]).toEqual([0, [`stedi report --format md ${runnerTemp}/head/report/report.json`]]);
     const quality = readFileSync(join(runnerTemp, 'comments', 'quality.md'), 'utf8');
     expect(quality).toContain('> No comparison: the base branch wrote no report (`stedi demo` usage or configuration error).');
-    expect(quality).toContain('# head report\n');
+    // The branch report as `stedi report` renders it from report.json, not the run's report.md.
+    expect(quality).toContain('# head report, rendered\n');
     expect(readFileSync(join(runnerTemp, 'comments', 'grants.md'), 'utf8')).toMatch(/^Lake Formation access: no diff, because the base branch could not be synthesized/);
   });
 
@@ -155,10 +160,10 @@ describe('dev-gate.yml', () => {
   it('records the gate\'s exit status and output, then fails the job when the gate blocked', async () => {
     const gate = await runStep('dev-gate.yml', 'gate', 'Evaluate the quality rules on the dev lake', {
       cwd: tempDir(),
-      npx: `echo '{"verdict":"blocked"}'; exit 1`,
+      npx: `echo '❌ **BLOCKED**: stedi gate on the published tables of dev'; exit 1`,
     });
-    expect([gate.code, gate.outputs, gate.npx]).toEqual([0, { status: '1' }, ['stedi gate --engine athena --env dev --json']]);
-    expect(readFileSync(join(gate.runnerTemp, 'gate.json'), 'utf8')).toBe('{"verdict":"blocked"}\n');
+    expect([gate.code, gate.outputs, gate.npx]).toEqual([0, { status: '1' }, ['stedi gate --engine athena --env dev --format md']]);
+    expect(readFileSync(join(gate.runnerTemp, 'gate.md'), 'utf8')).toBe('❌ **BLOCKED**: stedi gate on the published tables of dev\n');
     const verdict = await runStep('dev-gate.yml', 'gate', 'The dev lake must pass its gates', { cwd: tempDir(), env: { STATUS: '1' } });
     expect(verdict.code).toBe(1);
     expect(verdict.stdout).toMatch(/^::error title=Dev gate::/);

@@ -16,6 +16,7 @@ import { NoPrincipalOfOtherEnvironment } from './no-principal-of-other-environme
 import { GranteesArePersonas } from './grantees-are-personas';
 import { SingularTagAssignments } from './singular-tag-assignments';
 import { GrantsAppliedInOrder } from './grants-applied-in-order';
+import { WorkloadDataThroughLakeFormation } from './workload-data-through-lake-formation';
 
 export * from './governance-check';
 
@@ -37,6 +38,7 @@ export const GOVERNANCE_CHECKS: readonly GovernanceCheck[] = [
   GranteesArePersonas, // issue 5
   SingularTagAssignments, // #36539
   GrantsAppliedInOrder, // provider traps
+  WorkloadDataThroughLakeFormation, // DESIGN.md, issue 15
 ];
 
 export {
@@ -56,4 +58,5 @@ export {
   GranteesArePersonas,
   SingularTagAssignments,
   GrantsAppliedInOrder,
+  WorkloadDataThroughLakeFormation,
 };

@@ -1,21 +1,35 @@
 // Checklist #17: no IAM policy allows `*` actions, nor `*` resources where the action can be scoped.
 import { CONDITION_SCOPED_ACTIONS, UNSCOPABLE_ACTIONS } from '../../iam/unscopable-actions';
 import type { Finding, SecurityCheck } from '../security-check';
-import { stackPolicies, type SynthesizedApp } from '../terraform-json';
+import { stackPolicies, type EnvironmentFacts, type SynthesizedApp } from '../terraform-json';
 
 const SERVICE_WIDE = /^([a-z0-9-]+:)?\*$/i;
+
+/**
+ * Whether every resource of a statement belongs to the environment: its account or its name
+ * prefix appears in the ARN, and none is "*". A whole service on such resources is the deploy
+ * role's shape (stacks/bootstrap/deploy-permissions.ts): it survives provider upgrades that start
+ * new API calls, and the explicit denies beside it say what must never happen.
+ */
+function environmentScoped(resources: readonly string[], env: EnvironmentFacts): boolean {
+  const names = [env.prefix, env.prefix.replace(/-/g, '_')];
+  return resources.length > 0 && resources.every((r) => r !== '*' && (r.includes(`:${env.account}:`) || names.some((n) => r.includes(n))));
+}
 
 export const IamPoliciesWithoutWildcards: SecurityCheck = {
   id: 'IamPoliciesWithoutWildcards',
   checklist: 17,
-  asserts: 'no Allow statement of any policy grants "*" or a whole service ("s3:*"), uses NotAction, or grants Resource "*" for an action IAM can scope; no trust lets "*" assume a role',
+  asserts:
+    'no Allow statement of any policy grants "*", uses NotAction or NotResource, or grants Resource "*" for an action IAM can scope; a whole service ("s3:*") only in the deploy role\'s policies and only on its environment\'s ARNs; no trust lets "*" assume a role',
   reason: 'Wildcards grant what nobody reviewed, including actions AWS adds later (CKV_AWS_63, CKV_AWS_355, CKV_AWS_356, AVD-AWS-0057).',
   remedy: 'List the actions the code calls and the ARNs it touches (stacks/environment/resource-names.ts builds them); "*" resources only for the actions of stacks/iam/unscopable-actions.ts (and the condition-scoped ones with their condition).',
   evaluate(app: SynthesizedApp) {
     const findings: Finding[] = [];
     let applicable = false;
     for (const s of app.stacks) {
+      const env = app.environments.find((e) => e.stacks.includes(s.name));
       for (const p of stackPolicies(s)) {
+        const ofDeployRole = env !== undefined && p.kind === 'identity' && p.roles.includes(env.deployRole);
         applicable = true;
         for (const st of p.policy.Statement) {
           if (st.Effect !== 'Allow') continue;
@@ -25,7 +39,11 @@ export const IamPoliciesWithoutWildcards: SecurityCheck = {
             continue;
           }
           if (st.NotAction) findings.push({ stack: s.name, resource: where, problem: 'allows NotAction (everything but a list)' });
-          for (const a of st.Action ?? []) if (SERVICE_WIDE.test(a)) findings.push({ stack: s.name, resource: where, problem: `allows "${a}"` });
+          for (const a of st.Action ?? []) {
+            if (!SERVICE_WIDE.test(a)) continue;
+            if (a !== '*' && ofDeployRole && environmentScoped(st.Resource ?? [], env)) continue;
+            findings.push({ stack: s.name, resource: where, problem: `allows "${a}"${a === '*' || !ofDeployRole ? '' : ' on resources outside its environment'}` });
+          }
           if (st.NotResource) findings.push({ stack: s.name, resource: where, problem: 'allows NotResource (everything but a list)' });
           // In a key policy, Resource "*" is the key itself.
           if (p.kind === 'key') continue;

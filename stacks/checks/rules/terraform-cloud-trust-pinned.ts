@@ -49,7 +49,7 @@ export const TerraformCloudTrustPinned: SecurityCheck = {
             .filter((p) => p.kind === 'identity' && p.roles.includes(role))
             .flatMap((p) =>
               p.policy.Statement.filter((s: IamStatement) => s.Effect === 'Allow').flatMap((s) =>
-                nonReadActions([...(s.Action ?? []), ...(s.NotAction ? ['NotAction'] : [])], Object.values(s.Condition ?? {}).flatMap((k) => Object.keys(k))),
+                nonReadActions([...(s.Action ?? []), ...(s.NotAction ? ['NotAction'] : [])]),
               ),
             );
           if (writes.length) findings.push({ stack: stack.name, resource: trust.address, problem: `plan role ${role} may ${[...new Set(writes)].join(', ')}` });
