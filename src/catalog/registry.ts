@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readDdl, type TableDdl } from './ddl';
 import { JSON_SCHEMA_TYPE } from './column-types';
+import { OperatorError } from '../errors/operator-error';
 
 /** The zones in promotion order. */
 export const ZONES = ['landing', 'trusted', 'curated'] as const;
@@ -47,7 +48,7 @@ export interface Catalog {
   readonly transforms: readonly Transform[];
 }
 
-export class CatalogError extends Error {
+export class CatalogError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'CatalogError';
