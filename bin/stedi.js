@@ -16,6 +16,8 @@ const entry = chooseEntry(root);
 // such cache and compiles it each time.
 if (entry.dist) require('node:module').enableCompileCache?.(join(root, 'node_modules', '.cache', 'stedi-compile'));
 if (process.env.STEDI_DEBUG_ENTRY) process.stderr.write(`stedi: ${entry.dist ? 'dist/stedi.js' : `sources (${entry.reason})`}\n`);
+// With --debug, stack traces name the TypeScript sources (dist/ ships its source maps).
+if (process.argv.includes('--debug') || process.env.STEDI_DEBUG === '1') process.setSourceMapsEnabled(true);
 let cli;
 if (entry.dist) {
   cli = require('../dist/stedi.js');
