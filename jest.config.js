@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/support/build-cli.global-setup.js',
   // DuckDB and synth tests are CPU-bound; two workers match the two cores CI has.
   maxWorkers: 2,
 };

@@ -6,8 +6,9 @@ import { dev } from './dev';
 import { prod } from './prod';
 import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName } from './environment-config';
 import { ENVIRONMENT_SCHEMA } from './environment-schema';
+import { OperatorError } from '../../src/errors/operator-error';
 
-export class EnvironmentConfigError extends Error {
+export class EnvironmentConfigError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'EnvironmentConfigError';

@@ -1,5 +1,6 @@
 // Parses the Athena DDL files in ddl/ into table definitions: the one source of columns and types.
 import { readFileSync } from 'node:fs';
+import { OperatorError } from '../errors/operator-error';
 
 /** Column types used in ddl/, as Athena spells them. */
 export const DDL_TYPES = ['STRING', 'BIGINT', 'INT', 'DOUBLE'] as const;
@@ -24,7 +25,7 @@ export interface TableDdl {
   readonly file: string;
 }
 
-export class DdlError extends Error {
+export class DdlError extends OperatorError {
   constructor(file: string, line: number, reason: string) {
     super(`${file}:${line}: ${reason}`);
     this.name = 'DdlError';

@@ -1,9 +1,10 @@
 // Derives the catalog (tables, zones, landing datasets, transforms and their inputs) from the
 // folders ddl/, glue/sql/ and quality-rules/: nothing here is a hand-kept list of tables.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readDdl, type TableDdl } from './ddl';
 import { JSON_SCHEMA_TYPE } from './column-types';
+import { OperatorError } from '../errors/operator-error';
 
 /** The zones in promotion order. */
 export const ZONES = ['landing', 'trusted', 'curated'] as const;
@@ -47,15 +48,25 @@ export interface Catalog {
   readonly transforms: readonly Transform[];
 }
 
-export class CatalogError extends Error {
+export class CatalogError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'CatalogError';
   }
 }
 
-/** The repository root: where ddl/, glue/ and quality-rules/ live. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+/**
+ * The repository root: where ddl/, glue/ and quality-rules/ live. Found from this module's folder
+ * upwards, since the module runs from src/catalog/ (sources) and from dist/ (the compiled CLI).
+ */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'ddl'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..', '..');
+  }
+}
 
 function sqlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

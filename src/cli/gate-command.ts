@@ -1,20 +1,13 @@
 // `stedi gate`: the evaluation `stedi run` makes, on a lake's published or staged tables (or an
 // environment's Glue tables through Athena), with the same words and the same exit status.
+// Its action loads what it needs when the gate runs: DuckDB, and the AWS SDK for --engine athena.
 import { Command, Option } from 'commander';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environments/environment-config';
-import { loadEnvironment } from '../../config/environments/load-environment';
-import { loadCatalog } from '../catalog/registry';
-import { DuckDbEngine } from '../engine/duckdb-engine';
-import { duckDbParseTree } from '../engine/duckdb-parse-tree';
-import { gateEnvironment } from '../gates/athena-gate';
-import { loadGateSetup, withSamplePrivacy } from '../gates/auditor';
 import type { GateResult } from '../gates/evaluator';
-import { gateLocalLake } from '../gates/lake-gate';
-import { maskSamples, REVEAL_SAMPLES } from '../gates/sample-privacy';
-import { LakeLayout } from '../pipeline/lake-layout';
 import { renderGateMarkdown } from '../report/report-markdown';
 import { reportGate } from '../report/run-report';
 import { attentionLines, rulesTable, tallyOf } from './outcome-lines';
+import { OperatorError } from '../errors/operator-error';
 
 /** Exit statuses of the gate: those of `stedi run` (main.ts EXIT). */
 const PASSED = 0;
@@ -23,7 +16,7 @@ const BLOCKED = 1;
 export const GATE_FORMATS = ['text', 'json', 'md'] as const;
 
 /** A mistake in how the gate was asked for. */
-export class GateUsageError extends Error {
+export class GateUsageError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'GateUsageError';
@@ -76,6 +69,11 @@ export function registerGateCommand(program: Command, defaults: { readonly lake:
         if (refusal) throw new GateUsageError(refusal);
       }
       if (o.engine === 'athena' && !o.env) throw new GateUsageError(`--engine athena needs --env (${ENVIRONMENT_NAMES.join(' or ')})`);
+      const { loadCatalog } = require('../catalog/registry') as typeof import('../catalog/registry');
+      const { DuckDbEngine } = require('../engine/duckdb-engine') as typeof import('../engine/duckdb-engine');
+      const { duckDbParseTree } = require('../engine/duckdb-parse-tree') as typeof import('../engine/duckdb-parse-tree');
+      const { loadGateSetup, withSamplePrivacy } = require('../gates/auditor') as typeof import('../gates/auditor');
+      const { maskSamples, REVEAL_SAMPLES } = require('../gates/sample-privacy') as typeof import('../gates/sample-privacy');
       const catalog = loadCatalog();
       // What failing rows may show, traced from the rules' parse trees (an in-memory DuckDB parses them).
       const parser = await DuckDbEngine.open();
@@ -92,11 +90,15 @@ export function registerGateCommand(program: Command, defaults: { readonly lake:
         // The pinned AWS SDK warns on Node 20 about releases of its own after 2027; the project
         // supports Node 20 (package.json engines) and pins the SDK, so the notice is noise here.
         process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+        const { loadEnvironment } = require('../../config/environments/load-environment') as typeof import('../../config/environments/load-environment');
+        const { gateEnvironment } = require('../gates/athena-gate') as typeof import('../gates/athena-gate');
         const env = loadEnvironment(o.env as EnvironmentName, catalog.datasets.map((d) => d.dataset));
         const gates = await gateEnvironment(env, catalog, setup, { staged: Boolean(o.staged), samples });
         process.exitCode = printGate(gates, format, `the ${tables} of ${env.name}`);
         return;
       }
+      const { gateLocalLake } = require('../gates/lake-gate') as typeof import('../gates/lake-gate');
+      const { LakeLayout } = require('../pipeline/lake-layout') as typeof import('../pipeline/lake-layout');
       const { gates, runId } = await gateLocalLake(new LakeLayout(o.lake), catalog, setup, Boolean(o.staged), samples);
       process.exitCode = printGate(gates, format, `the ${tables} of ${o.lake}${runId ? ` (run ${runId})` : ''}`);
     });

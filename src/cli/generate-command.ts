@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { generateLanding, summary, type GenerateResult } from '../generator/generator';
 import { expectedVerdict, type ExpectedVerdict } from '../generator/expected-verdict';
 import { loadCatalog } from '../catalog/registry';
-import { loadGateConfig } from '../gates/gate-config';
 import { DEFAULT_DEFECTS, type DefectOptions } from '../generator/generate-options';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../generator/presets';
 
@@ -28,6 +27,7 @@ function numberOption(kind: 'integer' | 'number') {
 
 /** The verdict the gates of this repository must give the generated data. */
 function verdictOf(result: GenerateResult): ExpectedVerdict {
+  const { loadGateConfig } = require('../gates/gate-config') as typeof import('../gates/gate-config');
   const config = loadGateConfig(loadCatalog());
   return expectedVerdict(result, (d) => config.quarantine.datasets[d] ?? config.quarantine.default);
 }

@@ -3,25 +3,29 @@ import { Command } from 'commander';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog, ZONES } from '../catalog/registry';
-import { LakeCatalog, LakeNotFoundError, openLakeEngine } from '../pipeline/lake-catalog';
+import type * as LakeCatalogModule from '../pipeline/lake-catalog';
 import { LakeLayout } from '../pipeline/lake-layout';
 import type { RunManifest } from '../pipeline/manifest';
 import type { LockHolder } from '../pipeline/run-lock';
 import { positiveInt } from './option-parsers';
 import { textTable } from './text-table';
 import { waitNotice } from './catalog-wait-notice';
+import { OperatorError } from '../errors/operator-error';
 
 /** A query the lake cannot answer (a typo, a write on the read-only catalog): the user's to fix. */
-export class QueryError extends Error {
+export class QueryError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'QueryError';
   }
 }
 
+/** The lake catalog's module (DuckDB), loaded when a command opens a lake. */
+const lakeCatalog = () => require('../pipeline/lake-catalog') as typeof LakeCatalogModule;
+
 function requireLake(lake: string): LakeLayout {
   const layout = new LakeLayout(lake);
-  if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
+  if (!existsSync(layout.catalogFile)) throw new (lakeCatalog().LakeNotFoundError)(layout.catalogFile);
   return layout;
 }
 
@@ -74,7 +78,7 @@ function alive(pid: number): boolean {
  * rollbacks) and those only their run folder knows (killed, crashed, or running now).
  */
 export async function listRuns(layout: LakeLayout): Promise<RunRow[]> {
-  const lake = new LakeCatalog(layout, { onWait: waitNotice });
+  const lake = new (lakeCatalog().LakeCatalog)(layout, { onWait: waitNotice });
   const recorded = await lake.runs();
   const published = new Set((await lake.published()).map((t) => t.runId));
   const rows = new Map<string, RunRow>();
@@ -144,7 +148,7 @@ export function registerLakeCommands(program: Command, defaults: { readonly lake
       // Zones in promotion order, and within a zone the order the pipeline builds the tables in.
       const order = [...catalog.datasets.map((d) => d.table.name), ...catalog.transforms.map((t) => t.table.name)];
       const rank = (t: { zone: string; table: string }) => [ZONES.indexOf(t.zone as (typeof ZONES)[number]), order.indexOf(t.table) < 0 ? order.length : order.indexOf(t.table)];
-      const tables = (await new LakeCatalog(layout, { onWait: waitNotice }).published()).sort((a, b) => {
+      const tables = (await new (lakeCatalog().LakeCatalog)(layout, { onWait: waitNotice }).published()).sort((a, b) => {
         const [za, ta] = rank(a);
         const [zb, tb] = rank(b);
         return za - zb || ta - tb || (a.table < b.table ? -1 : 1);
@@ -169,7 +173,7 @@ export function registerLakeCommands(program: Command, defaults: { readonly lake
     .option('--max-rows <n>', 'rows to print at most', (v) => positiveInt(v), 200)
     .action(async (sql: string, o) => {
       const layout = requireLake(o.lake);
-      const engine = await openLakeEngine(layout, { doing: 'run the query', onWait: waitNotice });
+      const engine = await lakeCatalog().openLakeEngine(layout, { doing: 'run the query', onWait: waitNotice });
       try {
         let r;
         try {

@@ -1,48 +1,26 @@
 // The `stedi` command line: generate sample data, run the local pipeline, look at the lake.
+// Only commander and the commands' options load at start; each command loads what it needs when it
+// runs (DuckDB, the AWS SDK, the pipeline), so `stedi --version` or `stedi --help` start at once.
 import { Command, Option } from 'commander';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPORT_FILES } from '../report/write-reports';
-import { ReportFormatError } from '../report/run-report';
-import { SingleBar, Presets } from 'cli-progress';
-import { runPipeline, RunConfigError, type RunEvent } from '../pipeline/runner';
-import { LakeCatalog, LakeNotFoundError, RollbackError } from '../pipeline/lake-catalog';
-import { CatalogBusyError } from '../pipeline/catalog-busy';
-import { LakeLayout } from '../pipeline/lake-layout';
-import { LakeBusyError } from '../pipeline/run-lock';
-import { CatalogError, PROJECT_ROOT } from '../catalog/registry';
-import { DdlError } from '../catalog/ddl';
-import { runSummary } from './run-summary';
-import { registerGenerateCommands } from './generate-command';
-import { GenerateOptionsError } from '../generator/generate-options';
-import { LandingNotEmptyError } from '../generator/generator';
-import { loadCatalog } from '../catalog/registry';
-import { AwsCredentialsError } from '../gates/athena-gate';
-import { checkGrantsIn, diffGrantsBetween, GRANTS_FORMATS, GrantsCommandError, renderGrantsForEnvironment } from '../governance/grants-command';
-import { GrantsPolicyError } from '../governance/grants-policy';
-import { SynthesizedStackError } from '../governance/terraform-json';
+import { PROJECT_ROOT } from '../catalog/registry';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
-import { EnvironmentConfigError } from '../../config/environments/load-environment';
-import { RuleFileError } from '../gates/rule-file';
-import { GateConfigError } from '../gates/gate-config';
-import { RunLock } from '../pipeline/run-lock';
+import { GRANTS_FORMATS } from '../governance/grants-formats';
+import { BusyError, OperatorError } from '../errors/operator-error';
+import { EXIT } from './exit-status';
 import { waitNotice } from './catalog-wait-notice';
+import { registerGenerateCommands } from './generate-command';
 import { registerRehearseCommand } from './rehearse-command';
-import { RehearsalConfigError } from '../rehearse/rehearsal-config-error';
-import { GateUsageError, registerGateCommand } from './gate-command';
-import { QueryError, registerLakeCommands } from './lake-commands';
+import { registerGateCommand } from './gate-command';
+import { registerLakeCommands } from './lake-commands';
 import { registerReportCommand } from './report-command';
 import { registerCompletionCommand } from './completion-command';
 import { nonNegativeInt } from './option-parsers';
+import type { RunCommandOptions } from './run-command';
 
 export { nonNegativeInt, positiveInt } from './option-parsers';
-
-/** Exit statuses: the contract scripts and CI rely on. */
-export const EXIT = { published: 0, blocked: 1, usage: 2, busy: 75, crash: 70 } as const;
-
-/** Errors that are the operator's to fix: a message, no stack trace. */
-export class UsageError extends Error {}
-const USAGE_ERRORS = [UsageError, RunConfigError, LakeNotFoundError, CatalogError, DdlError, RuleFileError, GateConfigError, RollbackError, GenerateOptionsError, LandingNotEmptyError, ReportFormatError, EnvironmentConfigError, GrantsCommandError, GrantsPolicyError, SynthesizedStackError, GateUsageError, QueryError, AwsCredentialsError, RehearsalConfigError];
+export { EXIT, UsageError } from './exit-status';
 
 /**
  * File system errors about a path the user gave (a missing file, a file where a folder must be,
@@ -66,64 +44,13 @@ export function stediVersion(): string {
 export const DEFAULT_LANDING = 'landing';
 export const DEFAULT_LAKE = 'lake';
 
-function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; stop: () => void } {
-  if (!enabled) return { onEvent: () => {}, stop: () => {} };
-  let bar: SingleBar | undefined;
-  let phase = '';
-  const stop = () => {
-    bar?.stop();
-    bar = undefined;
-  };
-  return {
-    stop,
-    onEvent: (e) => {
-      if (e.kind === 'notice') {
-        stop();
-        process.stderr.write(`${e.message}\n`);
-      } else if (e.kind === 'phase') {
-        stop();
-        phase = e.phase;
-        process.stderr.write(`${e.phase}...\n`);
-      } else if (e.kind === 'progress') {
-        if (!bar || phase !== e.phase) {
-          stop();
-          phase = e.phase;
-          bar = new SingleBar(
-            { format: `  ${e.phase} [{bar}] {percentage}% {value}/{total} ${e.unit === 'bytes' ? 'MB' : 'tables'}`, stream: process.stderr },
-            Presets.shades_classic,
-          );
-          bar.start(scale(e.total, e.unit), 0);
-        }
-        bar.update(scale(e.done, e.unit));
-      }
-    },
-  };
+/** `stedi run`: loads the pipeline (and DuckDB) only now. */
+export async function runCommand(opts: RunCommandOptions): Promise<number> {
+  return (require('./run-command') as typeof import('./run-command')).runCommand(opts);
 }
-const scale = (n: number, unit: string) => (unit === 'bytes' ? Math.round(n / 1e5) / 10 : n);
 
-export async function runCommand(opts: {
-  landing: string;
-  lake: string;
-  json?: boolean;
-  progress?: boolean;
-  reportDir?: string;
-  validationWorkers?: number;
-}): Promise<number> {
-  // --no-progress sets progress to false; commander leaves it true otherwise, so the terminal decides.
-  const progress = progressReporter(opts.progress !== false && !opts.json && Boolean(process.stderr.isTTY));
-  try {
-    const manifest = await runPipeline({ landing: opts.landing, lake: opts.lake, onEvent: progress.onEvent, validationWorkers: opts.validationWorkers });
-    progress.stop();
-    if (opts.reportDir) {
-      mkdirSync(opts.reportDir, { recursive: true });
-      for (const f of Object.values(REPORT_FILES)) copyFileSync(join(manifest.lake, 'runs', manifest.runId, f), join(opts.reportDir, f));
-    }
-    process.stdout.write(opts.json ? JSON.stringify(manifest, null, 2) + '\n' : runSummary(manifest) + '\n');
-    return manifest.status === 'published' ? EXIT.published : EXIT.blocked;
-  } finally {
-    progress.stop();
-  }
-}
+/** The functions behind `stedi grants`, loaded when it runs. */
+const grantsCommand = () => require('../governance/grants-command') as typeof import('../governance/grants-command');
 
 export function buildProgram(): Command {
   const program = new Command('stedi')
@@ -160,6 +87,9 @@ export function buildProgram(): Command {
     .requiredOption('--to <run>', 'run id of a published run (see `stedi runs`)')
     .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
     .action(async (o) => {
+      const { RunLock } = require('../pipeline/run-lock') as typeof import('../pipeline/run-lock');
+      const { LakeCatalog } = require('../pipeline/lake-catalog') as typeof import('../pipeline/lake-catalog');
+      const { LakeLayout } = require('../pipeline/lake-layout') as typeof import('../pipeline/lake-layout');
       const lock = RunLock.acquire(new LakeLayout(o.lake).lockFile, `rollback-to-${o.to}`).lock;
       try {
         const versions = await new LakeCatalog(new LakeLayout(o.lake), { onWait: waitNotice }).rollback(o.to);
@@ -180,6 +110,7 @@ export function buildProgram(): Command {
     // `grants check --out X` is the subcommand's own --out, not this command's.
     .enablePositionalOptions()
     .action((o) => {
+      const { renderGrantsForEnvironment } = grantsCommand();
       const envs = o.env ? [o.env as string] : [...ENVIRONMENT_NAMES];
       process.stdout.write(envs.map((e) => renderGrantsForEnvironment(o.out, e, o.format)).join(o.format === 'md' ? '\n' : ''));
     });
@@ -190,14 +121,15 @@ export function buildProgram(): Command {
     .argument('<head>', 'cdktf.out folder of the branch')
     .addOption(new Option('--format <format>', 'output').choices([...GRANTS_FORMATS]).default('md'))
     .action((base: string, head: string, o) => {
-      process.stdout.write(diffGrantsBetween(base, head, o.format));
+      process.stdout.write(grantsCommand().diffGrantsBetween(base, head, o.format));
     });
   grants
     .command('check')
     .description('the governance invariants over a synth output; exit 1 when one is violated')
     .option('--out <dir>', 'the synth output folder', 'cdktf.out')
     .action((o) => {
-      const result = checkGrantsIn(o.out, loadCatalog());
+      const { loadCatalog } = require('../catalog/registry') as typeof import('../catalog/registry');
+      const result = grantsCommand().checkGrantsIn(o.out, loadCatalog());
       const checks = result.outcomes.reduce((n, s) => n + s.outcomes.length, 0);
       process.stdout.write(result.violations ? `${result.message}\n` : `${checks} governance checks compliant in ${result.outcomes.length} stacks\n`);
       process.exitCode = result.violations ? EXIT.blocked : EXIT.published;
@@ -224,11 +156,11 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT.usage;
     }
     const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
-    if (err instanceof LakeBusyError || err instanceof CatalogBusyError) {
+    if (err instanceof BusyError) {
       process.stderr.write(`stedi: ${err.message}\n`);
       return EXIT.busy;
     }
-    if (USAGE_ERRORS.some((k) => err instanceof k)) {
+    if (err instanceof OperatorError) {
       process.stderr.write(`stedi: ${err.message}\n`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;

@@ -1,8 +1,7 @@
 // The rule outcomes as `stedi run` and `stedi gate` print them: the same words, the same tally,
 // the same one line per rule that needs attention.
-import { findingOf } from '../gates/auditor';
 import type { RuleResult } from '../gates/evaluator';
-import { outcomeLine, ruleWord, tallyLine, tallyRules } from '../gates/outcome-text';
+import { findingOf, outcomeLine, ruleWord, tallyLine, tallyRules } from '../gates/outcome-text';
 import { textTable } from './text-table';
 
 /** `PASS=24 WARN=2 ERROR=0 SKIP=0 TOTAL=26` */

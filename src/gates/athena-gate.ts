@@ -13,6 +13,7 @@ import type { GateResult } from './evaluator';
 import { factsDatasets, gateAll } from './zone-gates';
 import { curatedFacts, trustedFacts } from './run-facts';
 import type { SampleMask } from './sample-privacy';
+import { OperatorError } from '../errors/operator-error';
 
 export interface AthenaGateOptions {
   /** Audit the staging database (the last run's unpublished tables) instead of the zone databases. @default false */
@@ -26,7 +27,7 @@ export interface AthenaGateOptions {
 }
 
 /** No AWS credentials could be found: one message naming what is missing, before any query. */
-export class AwsCredentialsError extends Error {
+export class AwsCredentialsError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'AwsCredentialsError';

@@ -7,14 +7,12 @@ import { deriveCatalogLineage, type ParseTreesOf } from '../catalog/column-linea
 import type { RunManifest } from '../pipeline/manifest';
 import { evaluateGate, skippedGate, type RuleResult } from './evaluator';
 import { loadGateConfig, type GateConfig } from './gate-config';
-import { outcomeLine, type Finding } from './outcome-text';
+import { findingOf, outcomeLine } from './outcome-text';
 import { loadRules, type Rule } from './rule-file';
 import { deriveSamplePrivacy, maskSamples, type SampleMask, type SamplePrivacy } from './sample-privacy';
 
 /** A rule result as the shared outcome words read it. */
-export function findingOf(r: RuleResult): Finding {
-  return { ...r, rows: r.sample };
-}
+export { findingOf } from './outcome-text';
 
 /** One line naming a blocking rule, what it found and where it is defined. */
 export function blockingMessage(r: RuleResult): string {

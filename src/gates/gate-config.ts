@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import type { Catalog } from '../catalog/registry';
+import { OperatorError } from '../errors/operator-error';
 
 export interface GateConfig {
   readonly quarantine: { readonly default: number; readonly datasets: Readonly<Record<string, number>> };
@@ -39,7 +40,7 @@ export const GATE_CONFIG_SCHEMA = {
   },
 };
 
-export class GateConfigError extends Error {
+export class GateConfigError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'GateConfigError';

@@ -3,7 +3,7 @@
 // says what a rule found in the reader's terms.
 import type { SqlValue } from '../engine/engine';
 import { count, sharePercent, signedPercent } from '../report/number-text';
-import type { RuleKind, RuleStatus } from './evaluator';
+import type { RuleKind, RuleResult, RuleStatus } from './evaluator';
 import type { Tolerance } from './rule-file';
 
 /**
@@ -62,6 +62,11 @@ export interface Finding {
   readonly skipReason?: string;
   readonly columns: readonly string[];
   readonly rows: readonly Readonly<Record<string, SqlValue>>[];
+}
+
+/** A rule result as a finding: its failing rows are its sample. */
+export function findingOf(r: RuleResult): Finding {
+  return { ...r, rows: r.sample };
 }
 
 const rows = (n: number) => `${count(n)} row${n === 1 ? '' : 's'}`;

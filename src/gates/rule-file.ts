@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { BUILT_ZONES, referencedTables, type BuiltZone, type Catalog } from '../catalog/registry';
+import { OperatorError } from '../errors/operator-error';
 
 export const SEVERITIES = ['error', 'warn'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -42,7 +43,7 @@ export interface Rule {
   readonly predicate?: PredicateForm;
 }
 
-export class RuleFileError extends Error {
+export class RuleFileError extends OperatorError {
   constructor(file: string, line: number, reason: string) {
     super(`${file}:${line}: ${reason}`);
     this.name = 'RuleFileError';

@@ -1,6 +1,7 @@
 // The options of generateLanding: sizes, shares of customer stories, delivery and injected defects,
 // each with its default beside it.
 import { PRESETS } from './presets';
+import { OperatorError } from '../errors/operator-error';
 
 /** The landing datasets the generator writes, one folder each, in the order it reports them. */
 export const LANDING_DATASETS = ['customer', 'accelerometer', 'step_trainer'] as const;
@@ -141,7 +142,7 @@ export const GENERATE_DEFAULTS: ResolvedOptions = {
 };
 
 /** Options that are out of range: a usage error, with the option named. */
-export class GenerateOptionsError extends Error {
+export class GenerateOptionsError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'GenerateOptionsError';

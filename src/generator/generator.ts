@@ -8,6 +8,7 @@ import { LANDING_DATASETS, perDataset, resolveOptions, type GenerateOptions, typ
 import type { GeneratedFile } from './landing-file-set';
 import { planLanding, type SharedSerial } from './landing-plan';
 import { LandingWriter } from './landing-writer';
+import { OperatorError } from '../errors/operator-error';
 
 export type { GeneratedFile } from './landing-file-set';
 export type { SharedSerial } from './landing-plan';
@@ -42,7 +43,7 @@ export interface GenerateResult {
 }
 
 /** A dataset folder already holds files and `overwrite` was not given. */
-export class LandingNotEmptyError extends Error {
+export class LandingNotEmptyError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'LandingNotEmptyError';

@@ -11,16 +11,17 @@ import { buildLakeFormationModel, hasLakeFormation, type LakeFormationModel } fr
 import { renderGrants, type GrantsFormat, type GrantsPresentation } from './render-grants';
 import { readSynthesizedStack } from './terraform-json';
 import { synthFailure } from '../../stacks/checks/synth-failure';
+import { OperatorError } from '../errors/operator-error';
 
 /** A problem the operator fixes: wrong folder, unknown environment, no synth output. */
-export class GrantsCommandError extends Error {
+export class GrantsCommandError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'GrantsCommandError';
   }
 }
 
-export const GRANTS_FORMATS = ['md', 'json'] as const satisfies readonly GrantsFormat[];
+export { GRANTS_FORMATS } from './grants-formats';
 
 export interface GovernedStack {
   readonly stack: string;

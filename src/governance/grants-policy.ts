@@ -5,6 +5,7 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { PROJECT_ROOT } from '../catalog/registry';
 import { PERSONAS, type GovernedZone, type Persona, type TablePermission } from './vocabulary';
 import SCHEMA from './grants-policy.schema.json';
+import { OperatorError } from '../errors/operator-error';
 
 /** Read access (and more) to the tables of some zones, by LF-tag expression. */
 export interface TableGrantRule {
@@ -36,7 +37,7 @@ export interface GrantsPolicy {
   readonly personas: Readonly<Record<Persona, PersonaPolicy>>;
 }
 
-export class GrantsPolicyError extends Error {
+export class GrantsPolicyError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'GrantsPolicyError';

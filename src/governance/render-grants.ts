@@ -3,8 +3,9 @@ import type { ColumnAccess, EffectiveAccess, PrincipalAccess, TableAccess } from
 import type { GrantsPolicy } from './grants-policy';
 import { renderWorkloadAccessMarkdown } from './render-workload-access';
 import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder, type Persona } from './vocabulary';
+import type { GrantsFormat } from './grants-formats';
 
-export type GrantsFormat = 'md' | 'json';
+export type { GrantsFormat } from './grants-formats';
 
 /** What a reviewer needs beside the effective access: why each persona has it, and who deploys. */
 export interface GrantsPresentation {

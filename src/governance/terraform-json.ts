@@ -1,5 +1,6 @@
 // Reads a synthesized cdktf stack (cdk.tf.json) and resolves the references that can be known before apply.
 import { readFileSync } from 'node:fs';
+import { OperatorError } from '../errors/operator-error';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -11,7 +12,7 @@ export interface TerraformJson {
   readonly provider?: Record<string, Json>;
 }
 
-export class SynthesizedStackError extends Error {
+export class SynthesizedStackError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'SynthesizedStackError';

@@ -1,5 +1,6 @@
 // Opens a lake catalog that another process may hold (a `stedi query`, the DuckDB CLI, a run that
 // is publishing): waits a bounded time for DuckDB's file lock, then says who holds it.
+import { BusyError } from '../errors/operator-error';
 
 /** Milliseconds to wait for a catalog another process holds; overrides the default. */
 export const CATALOG_WAIT_ENV = 'STEDI_CATALOG_WAIT_MS';
@@ -18,7 +19,7 @@ export interface CatalogHolder {
   readonly pid: number;
 }
 
-export class CatalogBusyError extends Error {
+export class CatalogBusyError extends BusyError {
   constructor(
     readonly file: string,
     readonly holder: CatalogHolder | undefined,

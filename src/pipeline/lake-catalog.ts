@@ -10,6 +10,7 @@ import { DuckDbEngine, normaliseValue } from '../engine/duckdb-engine';
 import { assertReadsExactly, literalPattern } from '../engine/duckdb-file-names';
 import { openWhenFree, type WaitOptions } from './catalog-busy';
 import { relativeTableRunDir, TABLE_FILE, type LakeLayout } from './lake-layout';
+import { OperatorError } from '../errors/operator-error';
 
 export interface TableVersion {
   readonly table: string;
@@ -36,14 +37,14 @@ export const STAGING_SCHEMA = 'staging';
 /** Schema of the lake's own bookkeeping. */
 export const META_SCHEMA = 'stedi';
 
-export class RollbackError extends Error {
+export class RollbackError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'RollbackError';
   }
 }
 
-export class LakeNotFoundError extends Error {
+export class LakeNotFoundError extends OperatorError {
   constructor(path: string) {
     super(`no lake catalog at ${path}: run \`stedi run --lake <dir>\` first, or pass the right --lake`);
     this.name = 'LakeNotFoundError';

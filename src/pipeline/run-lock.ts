@@ -8,6 +8,7 @@
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { BusyError } from '../errors/operator-error';
 
 export interface LockHolder {
   readonly pid: number;
@@ -16,7 +17,7 @@ export interface LockHolder {
   readonly since: string;
 }
 
-export class LakeBusyError extends Error {
+export class LakeBusyError extends BusyError {
   constructor(
     readonly lockFile: string,
     readonly holder: LockHolder,

@@ -23,6 +23,7 @@ import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { RuleFileError } from '../gates/rule-file';
+import { OperatorError } from '../errors/operator-error';
 
 /** Phases in the order a run goes through them. */
 export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
@@ -75,7 +76,7 @@ export interface RunOptions {
 }
 
 /** A mistake in how the run was asked for (missing folders): exit status 2. */
-export class RunConfigError extends Error {
+export class RunConfigError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'RunConfigError';

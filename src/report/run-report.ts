@@ -5,6 +5,7 @@ import type { RunManifest } from '../pipeline/manifest';
 import type { GateResult, RuleKind, RuleResult, RuleStatus } from '../gates/evaluator';
 import type { Severity, Tolerance } from '../gates/rule-file';
 import type { SqlValue } from '../engine/engine';
+import { OperatorError } from '../errors/operator-error';
 
 /**
  * Version of the report.json shape. Raised when a field changes meaning or goes away; adding a
@@ -305,7 +306,7 @@ export function buildReport(manifest: RunManifest, options: BuildReportOptions =
 }
 
 /** A file given as a report is not one this version can read. */
-export class ReportFormatError extends Error {
+export class ReportFormatError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'ReportFormatError';

@@ -89,8 +89,9 @@ describe('a reader holding the catalog when a run publishes', () => {
     const r = await runStedi(['run', '--landing', landing, '--lake', lake], SHORT_WAIT);
     expect(r.code).toBe(75);
     const runId = readdirSync(join(lake, 'runs')).sort().pop()!;
-    expect(r.stderr).toBe(
-      `stedi: the lake catalog ${join(lake, 'catalog.duckdb')} is held by ${process.execPath} (pid ${reader.child.pid}); waited 0 s to publish run ${runId}. ` +
+    // The seconds it waited are those the clock says: the 0.3 s budget, and the last try's time on a busy machine.
+    expect(r.stderr.replace(/waited \d+ s/, 'waited N s')).toBe(
+      `stedi: the lake catalog ${join(lake, 'catalog.duckdb')} is held by ${process.execPath} (pid ${reader.child.pid}); waited N s to publish run ${runId}. ` +
         'Close that program (a stedi query, or a DuckDB CLI: open the catalog with `duckdb -readonly` so runs can read it) and try again\n',
     );
     await reader.letGo();
@@ -108,7 +109,7 @@ describe('a reader holding the catalog when a run publishes', () => {
     try {
       const r = await runStedi(['run', '--landing', landing, '--lake', lake], SHORT_WAIT);
       expect(r.code).toBe(75);
-      expect(r.stderr).toMatch(new RegExp(`^stedi: the lake catalog .*catalog\\.duckdb is held by .* \\(pid ${writer.child.pid}\\); waited 0 s to read the published tables\\. `));
+      expect(r.stderr).toMatch(new RegExp(`^stedi: the lake catalog .*catalog\\.duckdb is held by .* \\(pid ${writer.child.pid}\\); waited \\d+ s to read the published tables\\. `));
       expect(readdirSync(join(lake, 'runs'))).toEqual(runsBefore);
       expect(existsSync(new LakeLayout(lake).lockFile)).toBe(false);
     } finally {
@@ -126,7 +127,7 @@ describe('a query while a run publishes', () => {
       for (const args of [['query', sql], ['tables'], ['runs'], ['gate']]) {
         const r = await runStedi([...args, '--lake', lake], SHORT_WAIT);
         expect({ args, code: r.code }).toEqual({ args, code: 75 });
-        expect(r.stderr).toMatch(new RegExp(`is held by .* \\(pid ${run.child.pid}\\); waited 0 s to `));
+        expect(r.stderr).toMatch(new RegExp(`is held by .* \\(pid ${run.child.pid}\\); waited \\d+ s to `));
         expect(r.stderr).not.toMatch(/\n\s+at |--debug/);
       }
       const patient = startStedi(['query', sql, '--lake', lake, '--json'], { [CATALOG_WAIT_ENV]: '60000' });

@@ -101,7 +101,7 @@ describe('actions are pinned', () => {
     for (const [action, set] of shas) expect([action, set.size]).toEqual([action, 1]);
   });
 
-  it('3. the cdktf CLI at the version of the cdktf library, Node at 20 with the npm cache', () => {
+  it('3. the cdktf CLI at the version of the cdktf library, Node at 22 with the npm cache', () => {
     for (const { file, workflow: w, text } of files) {
       if (text.includes('cdktf-cli@')) {
         expect([file, w.env?.CDKTF_CLI_VERSION]).toEqual([file, packageJson.dependencies.cdktf]);
@@ -110,7 +110,8 @@ describe('actions are pinned', () => {
     }
     expect(packageJson.dependencies.cdktf).toMatch(/^\d+\.\d+\.\d+$/);
     for (const { file, job, step } of allSteps(files).filter(({ step }) => step.uses?.startsWith('actions/setup-node@'))) {
-      expect([file, job, step.with?.['node-version']]).toEqual([file, job, 20]);
+      if (file === 'pr.yml' && job === 'supported-node') continue;
+      expect([file, job, step.with?.['node-version']]).toEqual([file, job, 22]);
     }
     for (const { file, workflow: w } of files) {
       for (const [name, job] of Object.entries(w.jobs)) {
@@ -119,6 +120,31 @@ describe('actions are pinned', () => {
         expect([file, name, setup?.with?.cache]).toEqual([file, name, 'npm']);
       }
     }
+  });
+});
+
+describe('Node versions', () => {
+  // The lines package.json supports; Node 20 (end of life 2026-04-30) still works, and .ci/run tests it.
+  const supported = (packageJson.engines.node as string).split('||').map((r) => Number(/\^(\d+)\./.exec(r.trim())![1]));
+  const pr = workflow('pr.yml');
+
+  it('package.json supports Node 22 and 24 (and still runs on 20)', () => {
+    expect(supported).toEqual([20, 22, 24]);
+  });
+
+  it('pull requests run the tests on every supported line past 20: verify on 22, the matrix on the others', () => {
+    const verifyNode = pr.jobs.verify!.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['node-version'];
+    const matrix = pr.jobs['supported-node']!.strategy!.matrix!.node as number[];
+    expect([verifyNode, ...matrix].sort()).toEqual(supported.filter((v) => v > 20));
+    expect(pr.jobs['supported-node']!.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['node-version']).toBe('${{ matrix.node }}');
+    expect(runOf(pr.jobs['supported-node']!)).toContain('npx jest --ci');
+  });
+
+  it('.ci/run tests on this machine\'s Node and again on a pinned Node 22 from the npm registry', () => {
+    const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
+    const [, version] = /node-from-registry\.sh (22\.\d+\.\d+)/.exec(ci)!;
+    expect(ci.indexOf('npm test')).toBeLessThan(ci.lastIndexOf('PATH="$node22:$PATH" npm test'));
+    expect(readFileSync(join(REPO_ROOT, 'scripts', 'ci', 'node-from-registry.sh'), 'utf8')).toMatch(new RegExp(`\\[x64@${version.replace(/\./g, '\\.')}\\]=sha512-`));
   });
 });
 
