@@ -3,12 +3,12 @@
 import type { RehearsalResult, RehearsedState } from '../rehearse/rehearsal';
 import { textTable } from './text-table';
 
-const MARK: Record<RehearsedState['status'], string> = { succeeded: 'ok', caught: 'caught', failed: 'FAILED', entered: 'running' };
+const MARK: Record<RehearsedState['status'], string> = { succeeded: 'ok', caught: 'caught', failed: 'FAILED', entered: 'running', aborted: 'aborted' };
 
 function detail(s: RehearsedState): string {
   if (s.mapRun) {
     const inner = Object.entries(s.mapRun.states).map(([n, c]) => `${n} x${c.entered}${c.failed ? ` (${c.failed} failed)` : ''}`);
-    return `${s.mapRun.executions} child executions, ${s.mapRun.succeeded} succeeded, ${s.mapRun.failed} failed: ${inner.join(', ')}`;
+    return `${s.mapRun.executions} child executions, ${s.mapRun.succeeded} succeeded, ${s.mapRun.failed} failed${s.mapRun.aborted ? `, ${s.mapRun.aborted} aborted` : ''}: ${inner.join(', ')}`;
   }
   if (s.error) return `${s.error}: ${short(s.cause ?? '')}`;
   return s.retries ? `${s.retries} retries` : '';

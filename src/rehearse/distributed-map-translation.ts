@@ -22,6 +22,11 @@ export const MAP_RUN_TIMEOUT_SECONDS = 2147483;
 /** A Distributed Map as synthesized, and the processor its child executions run. */
 export interface TranslatedMap {
   readonly name: string;
+  /**
+   * The states it runs inside, outermost first (a Parallel whose branch holds it, an enclosing
+   * Map): when one of them fails, Step Functions stops what runs inside it, this Map Run included.
+   */
+  readonly within: readonly string[];
   readonly state: AslState;
   /** The ItemProcessor without ProcessorConfig (the Map's setting, not a field of a state machine), translated in turn. */
   readonly processor: AslDefinition;
@@ -57,23 +62,23 @@ export function translateDefinition(definition: AslDefinition): Translation {
     throw new RehearsalConfigError(`the synthesized state machine uses what the rehearsal cannot run faithfully:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   const maps: TranslatedMap[] = [];
-  return { definition: translateStates(definition, maps), maps };
+  return { definition: translateStates(definition, maps, []), maps };
 }
 
-function translateStates(definition: AslDefinition, maps: TranslatedMap[]): AslDefinition {
+function translateStates(definition: AslDefinition, maps: TranslatedMap[], within: readonly string[]): AslDefinition {
   const states: Record<string, AslState> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (isDistributedMap(state)) {
       const { ProcessorConfig: _mode, ...processor } = (state.ItemProcessor ?? state.Iterator) as AslDefinition & { ProcessorConfig?: unknown };
-      maps.push({ name, state, processor: translateStates(processor as AslDefinition, maps) });
+      maps.push({ name, within, state, processor: translateStates(processor as AslDefinition, maps, [...within, name]) });
       const task: Record<string, unknown> = { Type: 'Task', Resource: LOCAL_MAP_RUN_RESOURCE, TimeoutSeconds: MAP_RUN_TIMEOUT_SECONDS };
       for (const field of KEPT_ON_TASK) if (field in state) task[field] = state[field];
       states[name] = task as AslState;
     } else if (state.Type === 'Parallel') {
-      states[name] = { ...state, Branches: (state.Branches as AslDefinition[]).map((b) => translateStates(b, maps)) };
+      states[name] = { ...state, Branches: (state.Branches as AslDefinition[]).map((b) => translateStates(b, maps, [...within, name])) };
     } else if (state.Type === 'Map') {
       const key = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
-      states[name] = { ...state, [key]: translateStates(state[key] as AslDefinition, maps) };
+      states[name] = { ...state, [key]: translateStates(state[key] as AslDefinition, maps, [...within, name]) };
     } else {
       states[name] = state;
     }

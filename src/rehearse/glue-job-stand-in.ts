@@ -1,22 +1,34 @@
 // The rehearsal's stand-in for a Glue job run: the contract of glue/jobs/run_transform.py carried
 // out on DuckDB. It receives the arguments Glue would hand the script (the job's default arguments
 // from the synthesized Terraform, overridden by the state's Arguments), reads the same SQL file
-// from the artifacts bucket, registers each input as a view under its bare name (JSON with the
-// given schema, or Parquet; a missing folder is an empty table), checks and casts the result to
-// the output columns and overwrites the run's output folder with a Parquet file and _SUCCESS, as
-// Spark does. What it cannot show: Spark itself (its SQL dialect, its JSON and Parquet readers,
-// workers, memory and the job's timeout).
+// from the artifacts bucket and, as the script does, reads and writes through catalog tables only:
+// each input and the output table must be staged for this run (the table parameter the Stage step
+// sets), each input is read from its table's location as the table declares it (format, columns)
+// and projected onto the job's DDL columns under its bare name, the result is checked and cast to
+// the output columns and inserted, by position as Spark's insertInto does, into the output
+// table's location, overwriting it. What it cannot show: Spark itself (its SQL dialect, its JSON
+// and Parquet readers, workers, memory and the job's timeout) and Lake Formation's full-table
+// access (the location is read and written whatever the job role's grants).
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Table } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
+import { RUN_ID_PARAMETER } from '../lambdas/run-layout';
+import { GlueStandInError, type GlueCatalogStandIn } from './glue-catalog-stand-in';
 import { parseLocation, type LocalS3 } from './local-s3';
-import { isDataFile } from './table-scan';
+import { tableFiles, tableFormat, TableScans } from './table-scan';
 
 /** The arguments run_transform.py requires (its REQUIRED tuple); checked against the deployed script. */
-export const ENTRY_SCRIPT_ARGUMENTS = ['run_id', 'table', 'sql_location', 'inputs', 'output_location', 'output_columns'] as const;
+export const ENTRY_SCRIPT_ARGUMENTS = ['run_id', 'table', 'sql_location', 'inputs', 'output_table', 'output_columns'] as const;
+
+/**
+ * Glue's own argument the script depends on: `insertInto` resolves `database`.`table` in Spark's
+ * metastore, which is the Glue Data Catalog only with this argument set to true.
+ */
+export const DATA_CATALOG_ARGUMENT = '--enable-glue-datacatalog';
 
 /** The script's SPARK_TYPES, as DuckDB spells them. */
 const SPARK_TO_DUCKDB: Readonly<Record<string, string>> = { STRING: 'VARCHAR', BIGINT: 'BIGINT', INT: 'INTEGER', DOUBLE: 'DOUBLE' };
@@ -71,6 +83,7 @@ export class GlueJobStandIn {
   constructor(
     private readonly jobs: readonly DeclaredJob[],
     private readonly s3: LocalS3,
+    private readonly glue: GlueCatalogStandIn,
     private readonly logDir: string,
   ) {}
 
@@ -133,14 +146,37 @@ export class GlueJobStandIn {
     const missing = ENTRY_SCRIPT_ARGUMENTS.filter((a) => !(a in args));
     if (missing.length) throw new TransformError(`missing job argument(s): ${missing.map((m) => `--${m}`).join(', ')}`);
     const runId = args.run_id;
-    const forRun = (template: string) => {
-      if (!RUN_ID.test(runId)) throw new TransformError(`--run_id must be 1-64 letters, digits or '-' (got '${runId}')`);
-      return template.replaceAll('{run_id}', runId);
-    };
+    if (!RUN_ID.test(runId)) throw new TransformError(`--run_id must be 1-64 letters, digits or '-' (got '${runId}')`);
     const table = args.table;
-    const inputs = JSON.parse(args.inputs) as { table: string; format: string; location: string; schema: string }[];
-    const columns = JSON.parse(args.output_columns) as [string, string][];
-    const output = forRun(args.output_location);
+    const inputs = jsonArgument<{ table: string; database: string; columns: [string, string][] }[]>(args, 'inputs');
+    const output = jsonArgument<{ database: string; table: string }>(args, 'output_table');
+    const columns = jsonArgument<[string, string][]>(args, 'output_columns');
+    if (glueArgs[DATA_CATALOG_ARGUMENT] !== 'true') {
+      throw scriptError(
+        'AnalysisException',
+        `Table or view not found: ${quoteSpark(output.database)}.${quoteSpark(output.table)} (${DATA_CATALOG_ARGUMENT} is ${JSON.stringify(glueArgs[DATA_CATALOG_ARGUMENT] ?? null)}: Spark's metastore is not the Glue Data Catalog)`,
+      );
+    }
+    // As the script does before Spark starts: every table it reads or writes points at this run.
+    const staged = (t: { database: string; table: string }): Table => {
+      let found: Table;
+      try {
+        found = this.glue.getTable(t.database, t.table);
+      } catch (e) {
+        // boto3's get_table raises the Glue error, which ends the job.
+        if (e instanceof GlueStandInError) throw scriptError(e.type, e.message);
+        throw e;
+      }
+      const got = found.Parameters?.[RUN_ID_PARAMETER];
+      if (got !== runId) {
+        throw new TransformError(
+          `staging table ${t.database}.${t.table} points at run ${got || '(none)'}, not this run ${runId}; the state machine's Stage step points it (stacks/orchestration/pipeline-definition.ts)`,
+        );
+      }
+      return found;
+    };
+    const inputTables = inputs.map((i) => staged(i));
+    const target = staged(output);
     const sqlLocation = parseLocation(args.sql_location);
     const sql = this.s3.read(sqlLocation.bucket, sqlLocation.prefix).toString('utf8');
 
@@ -148,8 +184,18 @@ export class GlueJobStandIn {
     const instance = await DuckDBInstance.create(':memory:');
     const c = await instance.connect();
     try {
-      for (const source of inputs) {
-        await c.run(`CREATE TEMP VIEW ${quoteIdent(source.table)} AS ${this.readInput(source, forRun(source.location))}`);
+      const scans = new TableScans(this.s3, async (q) => (await c.runAndReadAll(q)).getRowObjectsJS().map((row) => String(Object.values(row)[0])));
+      for (const [i, source] of inputs.entries()) {
+        // from_catalog reads the table as it declares itself; input_select puts it on the DDL's columns.
+        const read = await scans.select(inputTables[i]);
+        const raw = `__stedi_input_${source.table}`;
+        await c.run(`CREATE TEMP VIEW ${quoteIdent(raw)} AS ${read.sql}`);
+        const available = new Map((inputTables[i].StorageDescriptor?.Columns ?? []).map((col) => [col.Name!.toLowerCase(), col.Name!]));
+        const casts = source.columns.map(([n, k]) => {
+          const from = available.get(n.toLowerCase());
+          return `CAST(${from === undefined ? 'NULL' : quoteIdent(from)} AS ${sparkType(k)}) AS ${quoteIdent(n)}`;
+        });
+        await c.run(`CREATE TEMP VIEW ${quoteIdent(source.table)} AS SELECT ${casts.join(', ')} FROM ${quoteIdent(raw)}`);
       }
       await c.run(`CREATE TEMP VIEW "__stedi_result" AS ${sql.trim().replace(/;\s*$/, '')}`);
       const got = (await c.runAndReadAll(`SELECT * FROM "__stedi_result" LIMIT 0`)).columnNames();
@@ -157,58 +203,55 @@ export class GlueJobStandIn {
       if (got.map((x) => x.toLowerCase()).join('\0') !== want.map((x) => x.toLowerCase()).join('\0')) {
         throw new TransformError(`glue/sql for ${table} returns columns (${got.join(', ')}) but ddl/ declares (${want.join(', ')})`);
       }
-      const casts = columns.map(([n, k]) => `CAST(${quoteIdent(n)} AS ${sparkType(k)}) AS ${quoteIdent(n)}`).join(', ');
-      const file = join(scratch, 'part-00000.parquet');
-      await c.run(`COPY (SELECT ${casts} FROM "__stedi_result") TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION snappy)`);
-      // The folder belongs to this run alone: overwriting it makes a retried job idempotent.
-      const { bucket, prefix } = parseLocation(output);
-      const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
-      this.s3.deletePrefix(bucket, folder);
-      this.s3.put(bucket, `${folder}part-00000-${randomUUID()}-c000.snappy.parquet`, readFileSync(file));
-      this.s3.put(bucket, `${folder}_SUCCESS`, '');
-      return `stedi: wrote ${table} for run ${runId} to ${output}`;
+      // insertInto matches columns by position, under the table's names: a count that differs is Spark's error.
+      const tableColumns = (target.StorageDescriptor?.Columns ?? []).map((col) => col.Name!);
+      if (tableColumns.length !== columns.length) {
+        throw scriptError(
+          'AnalysisException',
+          `Cannot write to ${output.database}.${output.table}: the table has ${tableColumns.length} column(s) (${tableColumns.join(', ')}), the data to write ${columns.length} (${want.join(', ')})`,
+        );
+      }
+      const casts = columns.map(([n, k], i) => `CAST(${quoteIdent(n)} AS ${sparkType(k)}) AS ${quoteIdent(tableColumns[i])}`).join(', ');
+      const format = tableFormat(target);
+      const file = join(scratch, `part-00000.${format}`);
+      await c.run(`COPY (SELECT ${casts} FROM "__stedi_result") TO ${quoteLiteral(file)} ${format === 'parquet' ? '(FORMAT parquet, COMPRESSION snappy)' : '(FORMAT json)'}`);
+      // The staging table's folder belongs to this run alone: overwriting it makes a retried job idempotent.
+      const { bucket, prefix } = tableFiles(target, this.s3);
+      this.s3.deletePrefix(bucket, prefix);
+      this.s3.put(bucket, `${prefix}part-00000-${randomUUID()}-c000${format === 'parquet' ? '.snappy.parquet' : '.json'}`, readFileSync(file));
+      this.s3.put(bucket, `${prefix}_SUCCESS`, '');
+      return `stedi: wrote ${table} for run ${runId} into ${quoteSpark(output.database)}.${quoteSpark(output.table)}`;
     } finally {
       c.closeSync();
       instance.closeSync();
       rmSync(scratch, { recursive: true, force: true });
     }
   }
+}
 
-  /** One input as Spark's reader with a schema sees it. */
-  private readInput(source: { table: string; format: string; schema: string }, location: string): string {
-    const schema = parseSparkSchema(source.schema, source.table);
-    const { bucket, prefix } = parseLocation(location);
-    const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    const files = this.s3.hasBucket(bucket) ? this.s3.list(bucket, folder).filter((o) => isDataFile(o.key, folder)) : [];
-    // A dataset without valid records this run has no folder: it is an empty table, not an error.
-    if (!files.length) return `SELECT ${schema.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`;
-    const list = `[${files.map((f) => quoteLiteral(f.file)).join(', ')}]`;
-    if (source.format === 'json') {
-      return `SELECT * FROM read_json(${list}, format = 'newline_delimited', columns = {${schema.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}})`;
-    }
-    if (source.format === 'parquet') {
-      return `SELECT ${schema.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} FROM read_parquet(${list}, hive_partitioning = false)`;
-    }
-    throw new TransformError(`input ${source.table} has unknown format '${source.format}'`);
+/** A JSON job argument, or the error the script's json.loads would end with. */
+function jsonArgument<T>(args: Readonly<Record<string, string>>, name: string): T {
+  try {
+    return JSON.parse(args[name]) as T;
+  } catch (e) {
+    throw scriptError('JSONDecodeError', `--${name} is not JSON (${(e as Error).message})`);
   }
+}
+
+/** An exception the script would end with (Spark's, boto3's, Python's), by its name. */
+function scriptError(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** Spark's quoting of an identifier, as the script's quote(). */
+function quoteSpark(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
 }
 
 function sparkType(kind: string): string {
   const t = SPARK_TO_DUCKDB[kind];
   if (!t) throw new TransformError(`output column type ${kind} is not one of the script's SPARK_TYPES (${Object.keys(SPARK_TO_DUCKDB).join(', ')})`);
   return t;
-}
-
-/** "`a` STRING, `b` BIGINT" (the schema string run_transform.py hands Spark's reader) as names and DuckDB types. */
-export function parseSparkSchema(schema: string, table: string): { name: string; type: string }[] {
-  const out: { name: string; type: string }[] = [];
-  const re = /\s*`((?:[^`]|``)+)`\s+([A-Za-z]+)\s*(,|$)/gy;
-  let m: RegExpExecArray | null;
-  let at = 0;
-  while (at < schema.length && (m = re.exec(schema))) {
-    out.push({ name: m[1].replace(/``/g, '`'), type: sparkType(m[2].toUpperCase()) });
-    at = re.lastIndex;
-  }
-  if (at < schema.length || !out.length) throw new TransformError(`input ${table}: cannot read the schema ${JSON.stringify(schema)}`);
-  return out;
 }

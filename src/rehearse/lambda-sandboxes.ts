@@ -53,6 +53,7 @@ export class LambdaSandboxes {
   private readonly logs = new Map<string, WriteStream>();
   private readonly pending = new Map<number, (m: { payload?: string; error?: { errorType: string; errorMessage: string; trace: string[] } }) => void>();
   private nextId = 0;
+  private closed = false;
   /** Invocations per function, for the rehearsal's record. */
   readonly invocations = new Map<string, number>();
 
@@ -76,6 +77,7 @@ export class LambdaSandboxes {
 
   /** A synchronous (RequestResponse) invocation with a JSON payload. */
   async invoke(fn: DeclaredFunction, payload: string): Promise<InvokeOutcome> {
+    if (this.closed) throw new LambdaServiceError('ResourceNotFoundException', `${fn.name}: the rehearsal has ended; its Lambda stand-in takes no more invocations`);
     if (Buffer.byteLength(payload) > LAMBDA_PAYLOAD_LIMIT_BYTES) throw new LambdaServiceError('RequestTooLargeException', `Request must be smaller than ${LAMBDA_PAYLOAD_LIMIT_BYTES} bytes for the InvokeFunction operation`);
     const sandbox = this.acquire(fn);
     this.invocations.set(fn.name, (this.invocations.get(fn.name) ?? 0) + 1);
@@ -111,7 +113,10 @@ export class LambdaSandboxes {
     }
   }
 
+  /** Ends every execution environment; an invocation still running ends as the runtime exiting. */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const settle of [...this.pending.values()]) (settle as (m: unknown) => void)(new Error('the rehearsal ended'));
     const all = [...this.sandboxes.values()].flat();
     this.sandboxes.clear();
     await Promise.all(all.map((s) => s.worker.terminate()));

@@ -5,7 +5,9 @@
 // once, each with its own $$.Execution as Distributed mode gives it), fails with
 // States.ExceedToleratedFailureThreshold past the tolerated failures, and writes the results as
 // ResultWriter does: SUCCEEDED_0.json, FAILED_0.json, PENDING_0.json and a manifest.json under
-// <Prefix>/<map run id>/, returning { MapRunArn, ResultWriterDetails: { Bucket, Key } }.
+// <Prefix>/<map run id>/, returning { MapRunArn, ResultWriterDetails: { Bucket, Key } }. When a
+// state it runs inside fails (a Parallel whose other branch failed), the Map Run is stopped as
+// Step Functions stops it: no child starts, running ones are aborted, no results are written.
 import { randomUUID } from 'node:crypto';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import type { TranslatedMap } from './distributed-map-translation';
@@ -17,7 +19,7 @@ export interface ChildExecution {
   readonly ExecutionArn: string;
   readonly StateMachineArn: string;
   readonly Name: string;
-  Status: 'SUCCEEDED' | 'FAILED' | 'PENDING';
+  Status: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'ABORTED';
   readonly Input: string;
   readonly InputDetails: { readonly Included: true };
   Output?: string;
@@ -39,6 +41,51 @@ export interface MapRunRecord {
   /** Per state of the child executions: how often it was entered and how often it failed. */
   readonly childStates: Readonly<Record<string, { entered: number; failed: number }>>;
   readonly resultWriter?: { readonly bucket: string; readonly key: string };
+  /** Set when the Map Run was stopped before it finished (a state it runs inside failed). */
+  readonly aborted?: boolean;
+}
+
+/** A Map Run in progress. */
+interface RunningMapRun {
+  readonly state: string;
+  readonly within: readonly string[];
+  abort(): void;
+}
+
+/**
+ * The Map Runs of one rehearsal in progress: Step Functions stops a Map Run when a state it runs
+ * inside fails, or the execution ends; the interpreter cannot tell a Task handler, so the
+ * rehearsal does (`stopWithin`, `stopAll`), and waits for every Map Run to end before it shuts the
+ * stand-ins down.
+ */
+export class MapRuns {
+  private readonly running = new Set<RunningMapRun>();
+  private readonly ending = new Set<Promise<unknown>>();
+
+  /** Stops every Map Run that runs inside `state` (a Parallel or Map that failed, a Map Run that was stopped). */
+  stopWithin(state: string): void {
+    for (const r of [...this.running]) if (r.within.includes(state)) r.abort();
+  }
+
+  stopAll(): void {
+    for (const r of [...this.running]) r.abort();
+  }
+
+  /** Resolves once no Map Run is running. */
+  async ended(): Promise<void> {
+    while (this.ending.size) await Promise.allSettled([...this.ending]);
+  }
+
+  /** @internal (createMapRun) */
+  track(run: RunningMapRun, done: Promise<unknown>): void {
+    this.running.add(run);
+    const end = done.finally(() => {
+      this.running.delete(run);
+      this.ending.delete(end);
+    });
+    end.catch(() => undefined);
+    this.ending.add(end);
+  }
 }
 
 export interface MapRunOptions {
@@ -53,6 +100,8 @@ export interface MapRunOptions {
   /** The Task handlers (by state name) the child executions run with. */
   readonly overrides: () => NonNullable<RunOptions['overrides']>;
   readonly onRecord: (record: MapRunRecord) => void;
+  /** The rehearsal's Map Runs in progress, which stops this one when a state it runs inside fails. */
+  readonly runs: MapRuns;
 }
 
 /** Step Functions' concurrency for a Distributed Map whose MaxConcurrency is 0 (unlimited), capped for one machine. */
@@ -64,8 +113,25 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
   const processor = stateMachine(map.processor, false);
   const label = String(state.Label ?? map.name).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
 
-  return async (input) => {
+  return (input) => {
+    let abort = () => {};
+    const run: RunningMapRun = { state: map.name, within: map.within, abort: () => abort() };
+    const done = execute(input, (stop) => (abort = stop));
+    options.runs.track(run, done);
+    return done;
+  };
+
+  async function execute(input: Json, onAbort: (stop: () => void) => void): Promise<Json> {
     const ctx = options.context;
+    let aborted = false;
+    const runningChildren = new Set<() => void>();
+    onAbort(() => {
+      if (aborted) return;
+      aborted = true;
+      for (const stop of runningChildren) stop();
+      // What runs inside this Map (a nested Map Run in a child execution) stops with it.
+      options.runs.stopWithin(map.name);
+    });
     const id = randomUUID();
     const mapRunArn = `arn:aws:states:${options.region}:${options.account}:mapRun:${options.stateMachine.name}/${label}:${id}`;
     const items = await readItems(state, input, ctx, options.s3);
@@ -105,7 +171,7 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
     let next = 0;
     const worker = async () => {
       // A Map Run past its tolerated failures starts no more children.
-      while (next < units.length && !exceeded(failed)) {
+      while (next < units.length && !exceeded(failed) && !aborted) {
         const i = next++;
         const child = executions[i];
         child.StartDate = Date.now();
@@ -113,6 +179,7 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
           overrides: options.overrides(),
           context: { Execution: { Id: child.ExecutionArn, Name: child.Name, RoleArn: options.roleArn, RedriveCount: 0 }, StateMachine: { Id: child.StateMachineArn, Name: `${options.stateMachine.name}/${label}` } },
         });
+        runningChildren.add(run.abort);
         const events = (async () => {
           for await (const e of run.eventLogs as AsyncGenerator<InterpreterEvent>) {
             if (e.type === 'StateEntered' && e.state) (childStates[e.state.name] ??= { entered: 0, failed: 0 }).entered++;
@@ -127,13 +194,17 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
           child.OutputDetails = { Included: true };
           child.RedriveStatus = 'NOT_REDRIVABLE';
         } catch (e) {
-          const f = executionFailure(e);
-          failed++;
-          child.Status = 'FAILED';
-          child.Error = f.error;
-          child.Cause = f.cause;
-          child.RedriveStatus = 'REDRIVABLE_BY_MAP_RUN';
+          if (aborted) child.Status = 'ABORTED';
+          else {
+            const f = executionFailure(e);
+            failed++;
+            child.Status = 'FAILED';
+            child.Error = f.error;
+            child.Cause = f.cause;
+            child.RedriveStatus = 'REDRIVABLE_BY_MAP_RUN';
+          }
         }
+        runningChildren.delete(run.abort);
         child.StopDate = Date.now();
         await events;
       }
@@ -141,6 +212,11 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
     await Promise.all(Array.from({ length: Math.min(maxConcurrency, Math.max(units.length, 1)) }, worker));
 
     const record: { -readonly [K in keyof MapRunRecord]: MapRunRecord[K] } = { state: map.name, mapRunArn, items: items.length, executions, childStates };
+    if (aborted) {
+      for (const child of executions) if (child.Status === 'PENDING') child.Status = 'ABORTED';
+      options.onRecord({ ...record, aborted: true });
+      throw new StatesError('States.Aborted', `the Map Run ${mapRunArn} of ${map.name} was stopped: a state it runs inside failed`);
+    }
     let result: Json = outputs;
     if (state.ResultWriter?.Resource !== undefined) {
       const written = await writeResults(state.ResultWriter, input, ctx, options.s3, mapRunArn, id, executions);
@@ -154,7 +230,7 @@ export function createMapRun(options: MapRunOptions): (input: Json) => Promise<J
       throw new StatesError('States.ExceedToleratedFailureThreshold', `The specified tolerated failure threshold was exceeded: ${failed} of ${units.length} child executions of ${map.name} failed (${mapRunArn})`);
     }
     return result;
-  };
+  }
 }
 
 async function readItems(state: Record<string, any>, input: Json, ctx: ExecutionContext, s3: LocalS3): Promise<Json[]> {

@@ -18,10 +18,11 @@ import { translateDefinition, type TranslatedMap } from './distributed-map-trans
 import { ExecutionsStandIn } from './executions-stand-in';
 import { GlueCatalogStandIn, type InjectedUpdateFailure, type TableUpdate } from './glue-catalog-stand-in';
 import { GlueJobStandIn, type JobRun } from './glue-job-stand-in';
+import { LakeFormationStandIn, type VendedCredentialScope } from './lake-formation-stand-in';
 import { unpackLambdaPackage } from './lambda-package';
 import { LambdaSandboxes } from './lambda-sandboxes';
 import { LocalS3, LocalS3Error } from './local-s3';
-import { createMapRun, type MapRunRecord } from './map-run';
+import { createMapRun, MapRuns, type MapRunRecord } from './map-run';
 import { RehearsalConfigError } from './rehearsal-config-error';
 import { executionFailure, stateMachine, type ExecutionContext, type InterpreterEvent, type Json } from './state-machine-interpreter';
 import { loadSynthesizedLakehouse, type SynthesizedLakehouse } from './synthesized-lakehouse';
@@ -30,13 +31,13 @@ import { bindTasks, type TaskBinding } from './task-bindings';
 /** What the local stand-ins cannot show; every rehearsal prints it. */
 export const REHEARSAL_LIMITS = [
   'IAM: no policy, trust or permissions boundary is evaluated; every call is allowed (the IAM simulation tests cover the policies)',
-  'Lake Formation: grants, LF-tags and data access are not enforced; Glue and Athena answer every principal',
+  'Lake Formation: permission decisions (grants, LF-tags, data filters) are not evaluated; Glue and Athena answer every principal, and GetTemporaryGlueTableCredentials vends placeholder credentials to every caller (scoped to the table\'s location, and refused for an unregistered location or without full-table access, as Lake Formation refuses them); the Glue jobs\' full-table access is not exercised',
   'KMS: nothing is encrypted and no key policy is checked',
   'Spark: the Glue jobs run their SQL on DuckDB, not Spark 3.5 on Glue 5 (dialect, readers, workers, job timeout)',
   'Athena: the gate\'s SQL runs on DuckDB, not Trino; data scanned is estimated from the files of the tables a query names',
   'Lambda: the deployed packages run on the local Node.js in worker threads, not the nodejs22.x runtime; memory only bounds the JavaScript heap, /tmp size is not enforced',
   'Step Functions: the interpreter times out a Task without TimeoutSeconds after 60 s (AWS waits 99999999 s); $$.State and $$.Task are absent from the context object',
-  'S3: no versions, object metadata, lifecycle rules, access logs or bucket policies; landing objects can be deleted',
+  'S3: no versions, object metadata beyond tags, access logs or bucket policies; lifecycle rules are not run (objects keep the tags publish marks them with, nothing expires); landing objects can be deleted',
   'EventBridge Scheduler, Firehose, CloudWatch Logs and X-Ray are not run; SNS messages are written to a file, not delivered',
 ] as const;
 
@@ -58,14 +59,15 @@ export interface RehearsedState {
   readonly name: string;
   /** The state's type as synthesized (a translated Distributed Map is a Map). */
   readonly type: string;
-  status: 'entered' | 'succeeded' | 'failed' | 'caught';
+  /** `aborted`: stopped when a state it ran inside failed (a Parallel's other branch), as Step Functions stops it. */
+  status: 'entered' | 'succeeded' | 'failed' | 'caught' | 'aborted';
   error?: string;
   cause?: string;
   retries?: number;
   /** Milliseconds from entering the state to leaving it. */
   ms?: number;
   /** The Map Run of a Distributed Map: child executions and the states they entered. */
-  mapRun?: { executions: number; succeeded: number; failed: number; states: Record<string, { entered: number; failed: number }>; results?: string };
+  mapRun?: { executions: number; succeeded: number; failed: number; aborted: number; states: Record<string, { entered: number; failed: number }>; results?: string };
 }
 
 export interface PublishedTable {
@@ -98,6 +100,8 @@ export interface RehearsalResult {
   readonly catalogUpdates: readonly TableUpdate[];
   readonly lambdaInvocations: Readonly<Record<string, number>>;
   readonly awsCalls: Readonly<Record<string, number>>;
+  /** The credentials Lake Formation's stand-in vended, each with the one prefix it reaches. */
+  readonly vendedCredentials: readonly VendedCredentialScope[];
   /** Operations the Lambdas called that no stand-in implements. */
   readonly unsupportedCalls: readonly string[];
   readonly work: string;
@@ -144,7 +148,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   }
 
   const athena = new AthenaStandIn(glue, s3, lakehouse.workgroups, lakehouse.region);
-  const endpoint = new AwsEndpoint({ s3, glue, athena });
+  const lakeFormation = new LakeFormationStandIn(glue, lakehouse.lakeFormation, lakehouse.region, lakehouse.account);
+  const endpoint = new AwsEndpoint({ s3, glue, athena, lakeFormation });
   let lambdas: LambdaSandboxes | undefined;
   // Whatever happens from here on, the endpoint, the sandboxes and DuckDB are shut: a listening
   // endpoint would keep the process alive.
@@ -171,7 +176,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       join(work, 'logs', 'lambda'),
     );
     mkdirSync(join(work, 'lambda', 'tmp'), { recursive: true });
-    const glueJobs = new GlueJobStandIn(lakehouse.jobs, s3, join(work, 'logs', 'glue'));
+    const glueJobs = new GlueJobStandIn(lakehouse.jobs, s3, glue, join(work, 'logs', 'glue'));
     const topics = new AlertTopicsStandIn(lakehouse.topics, join(work, 'sns'));
     const executions = new ExecutionsStandIn(join(work, 'states', `${lakehouse.stateMachine.name}.json`), lakehouse.stateMachine.arn);
 
@@ -182,6 +187,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       StateMachine: { Id: lakehouse.stateMachine.arn, Name: lakehouse.stateMachine.name },
     };
     const mapRuns: MapRunRecord[] = [];
+    const inProgress = new MapRuns();
     let handlers: Record<string, (input: Json) => Promise<Json>> = {};
     const mapRunFor = (m: TranslatedMap) =>
       createMapRun({
@@ -194,6 +200,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         context,
         overrides: () => ({ taskResourceLocalHandlers: handlers }),
         onRecord: (r) => mapRuns.push(r),
+        runs: inProgress,
       });
     const { handlers: bound, bindings } = bindTasks(translation.definition, translation.maps, {
       lambdas,
@@ -202,7 +209,22 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       executions,
       mapRun: (state) => mapRunFor(translation.maps.find((m) => m.name === state)!),
     });
-    handlers = bound;
+    // Every Task call in flight, so that none still runs when the stand-ins shut down.
+    const inFlight = new Set<Promise<unknown>>();
+    handlers = Object.fromEntries(
+      Object.entries(bound).map(([state, handler]) => [
+        state,
+        (input: Json) => {
+          const call = handler(input);
+          const settled: Promise<unknown> = call.then(
+            () => inFlight.delete(settled),
+            () => inFlight.delete(settled),
+          );
+          inFlight.add(settled);
+          return call;
+        },
+      ]),
+    );
 
     const states: RehearsedState[] = [];
     let outcome: { status: 'SUCCEEDED' | 'FAILED'; error?: string; cause?: string; output?: Json };
@@ -214,7 +236,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     const typeOf = typesByName(lakehouse.stateMachine.definition);
     const entered = new Map<RehearsedState, number>();
     const events = (async () => {
-      for await (const e of run.eventLogs as AsyncGenerator<InterpreterEvent>) record(states, entered, e, typeOf);
+      for await (const e of run.eventLogs as AsyncGenerator<InterpreterEvent>) {
+        // A Parallel or Map that fails stops what runs inside it: the interpreter aborts its branches, the rehearsal their Map Runs.
+        if (e.type === 'StateFailed' && e.state && ['Parallel', 'Map'].includes(typeOf.get(e.state.name) ?? '')) inProgress.stopWithin(e.state.name);
+        record(states, entered, e, typeOf);
+      }
     })();
     try {
       outcome = { status: 'SUCCEEDED', output: (await run.result) as Json };
@@ -222,6 +248,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       outcome = { status: 'FAILED', ...executionFailure(e) };
     }
     await events;
+    // The execution ended: nothing it started runs on (Step Functions stops it), and nothing is left running here.
+    inProgress.stopAll();
+    await inProgress.ended();
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+    for (const s of states) if (s.status === 'entered') s.status = 'aborted';
     executions.finish(executionArn, outcome.status);
     attachMapRuns(states, mapRuns);
     const tables = await publishedTables(lakehouse, glue, athena);
@@ -243,6 +274,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       catalogUpdates: glue.updates,
       lambdaInvocations: Object.fromEntries(lambdas.invocations),
       awsCalls: countCalls(endpoint.calls),
+      vendedCredentials: lakeFormation.vended,
       unsupportedCalls: endpoint.unsupported(),
       work,
       limits: [...REHEARSAL_LIMITS],
@@ -259,9 +291,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 
 /** Mirrors the landing folder into the landing bucket: its objects are exactly the folder's files. */
 function deliverLanding(s3: LocalS3, bucket: string, landing: string): void {
-  const dir = join(s3.root, bucket);
-  rmSync(dir, { recursive: true, force: true });
-  s3.createBucket(bucket);
+  s3.empty(bucket);
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
@@ -334,6 +364,7 @@ function attachMapRuns(states: RehearsedState[], runs: readonly MapRunRecord[]):
       executions: r.executions.length,
       succeeded: r.executions.filter((e) => e.Status === 'SUCCEEDED').length,
       failed: r.executions.filter((e) => e.Status === 'FAILED').length,
+      aborted: r.executions.filter((e) => e.Status === 'ABORTED').length,
       states: r.childStates,
       ...(r.resultWriter ? { results: `s3://${r.resultWriter.bucket}/${r.resultWriter.key}` } : {}),
     };

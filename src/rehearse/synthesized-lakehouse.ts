@@ -15,6 +15,7 @@ import { blocks, readSynthesizedStack, ReferenceResolver, type Json, type JsonOb
 import type { DeclaredWorkgroup } from './athena-stand-in';
 import { tableFromTerraform, type DeclaredTable } from './glue-catalog-stand-in';
 import type { DeclaredJob } from './glue-job-stand-in';
+import type { DeclaredLakeFormation } from './lake-formation-stand-in';
 import type { DeclaredFunction } from './lambda-sandboxes';
 import { RehearsalConfigError } from './rehearsal-config-error';
 
@@ -47,6 +48,8 @@ export interface SynthesizedLakehouse {
   readonly functions: readonly (Omit<DeclaredFunction, 'taskRoot'> & { readonly packageFile: string })[];
   readonly topics: readonly { readonly name: string; readonly arn: string }[];
   readonly workgroups: readonly DeclaredWorkgroup[];
+  /** The registered locations and the data lake settings Lake Formation's credential vending depends on. */
+  readonly lakeFormation: DeclaredLakeFormation;
   readonly stateMachine: { readonly name: string; readonly arn: string; readonly roleArn: string; readonly type: string; readonly definition: AslDefinition };
   /** The input the schedule starts executions with. @default '{}' when no schedule targets the state machine */
   readonly executionInput: string;
@@ -210,6 +213,12 @@ export function fromTerraform(json: TerraformJson, file: string, environment: En
       ...(result.output_location !== undefined ? { outputLocation: str(result.output_location, 'the result location') } : {}),
     };
   });
+  const settings = all('aws_lakeformation_data_lake_settings');
+  if (settings.length > 1) throw new SynthesizedLakehouseError(`${file}: ${settings.length} aws_lakeformation_data_lake_settings; one per account and region, or they overwrite each other`);
+  const lakeFormation: DeclaredLakeFormation = {
+    registeredLocations: all('aws_lakeformation_resource').map(([name, l]) => str(l.arn, `the location of aws_lakeformation_resource.${name}`)),
+    allowFullTableExternalDataAccess: settings[0]?.[1].allow_full_table_external_data_access === true,
+  };
   const machines = all('aws_sfn_state_machine');
   if (machines.length !== 1) throw new SynthesizedLakehouseError(`${file}: expected one aws_sfn_state_machine, found ${machines.length}`);
   const [machineAddress, machine] = machines[0];
@@ -237,6 +246,7 @@ export function fromTerraform(json: TerraformJson, file: string, environment: En
     functions,
     topics,
     workgroups,
+    lakeFormation,
     stateMachine: {
       name: machineName,
       arn: arn('states', `stateMachine:${machineName}`),

@@ -3,8 +3,9 @@
 // miss; asl-validator and the gate-guard walk find nothing wrong with it, the rehearsal fails where
 // Step Functions would, and nothing is published.
 import aslValidator from 'asl-validator';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCatalog } from '../../src/catalog/registry';
 import { rehearse } from '../../src/rehearse/rehearsal';
 import { gateGuardViolations, passEdges } from '../../stacks/orchestration/gate-guards';
 import { STATE, type AslDefinition } from '../../stacks/orchestration/pipeline-definition';
@@ -12,6 +13,7 @@ import { tempDir } from '../support/tmp';
 import { entered, landingSet, synthOut } from './rehearsal-fixtures';
 
 const STACK = 'stedi-dev-lakehouse';
+const catalog = loadCatalog();
 
 /** A copy of the synth output whose dev stack `change` edited (as parsed JSON). */
 function editedSynth(change: (stack: any) => void): string {
@@ -65,18 +67,44 @@ describe('a rehearsal catches what the graph test cannot', () => {
     expect(Object.values(r.tables).map((t) => t.runId)).toEqual(Object.values(r.tables).map(() => undefined));
   });
 
-  it('the trusted gate handed a misspelt path to the validation results: the Audit state cannot build its payload', async () => {
+  it('the trusted gate still reads one Map\'s ResultWriterDetails, where validation is now a Parallel of Maps: the Audit state cannot build its payload', async () => {
     const { out, definition } = brokenSynth((d) => {
       const payload = (d.States[STATE.audit('trusted')].Parameters as { Payload: Record<string, string> }).Payload;
-      payload['validation.$'] = '$.validation.ResultWriterDetail';
+      payload['validation.$'] = '$.validation.ResultWriterDetails';
     });
     expect(graphTestFindings(definition)).toEqual([]);
     const r = await rehearse({ environment: 'dev', landing: (await landingSet(4)).dir, work: tempDir('stedi-rehearsal-work-'), outDir: out });
     expect([r.status, r.error]).toEqual(['FAILED', 'States.Runtime']);
     const last = r.states[r.states.length - 1];
-    expect([last.name, last.status, last.cause]).toEqual([STATE.audit('trusted'), 'failed', "Path expression '$.validation.ResultWriterDetail' does not point to a value"]);
-    expect(r.lambdaInvocations['stedi-dev-gate']).toBeUndefined();
+    expect([last.name, last.status, last.cause]).toEqual([STATE.audit('trusted'), 'failed', "Path expression '$.validation.ResultWriterDetails' does not point to a value"]);
+    // The gate ran once, for the Stage step; the audit never started (no report of it).
+    expect(r.lambdaInvocations['stedi-dev-gate']).toBe(1);
+    expect(existsSync(join(r.work, 's3', 'stedi-dev-artifacts-111111111111', 'runs', r.runId!, 'gate-trusted.json'))).toBe(false);
     expect(entered(r)).not.toContain(STATE.build('customer_curated'));
+  });
+
+  it('one dataset\'s Map lists the other environment\'s landing bucket: ItemReaderFailed, the other datasets\' Map Runs are stopped, nothing is built', async () => {
+    let dataset = '';
+    const { out, definition } = brokenSynth((d) => {
+      const branch = (d.States[STATE.validate].Branches as AslDefinition[])[0];
+      const map = branch.States[branch.StartAt] as unknown as { ItemReader: { Parameters: { Bucket: string } } };
+      dataset = branch.StartAt.slice('Validate '.length);
+      map.ItemReader.Parameters.Bucket = map.ItemReader.Parameters.Bucket.replace('stedi-dev-', 'stedi-prod-');
+    });
+    expect(graphTestFindings(definition)).toEqual([]);
+    const g = await landingSet(4);
+    const r = await rehearse({ environment: 'dev', landing: g.dir, work: tempDir('stedi-rehearsal-work-'), outDir: out });
+    expect([r.status, r.error]).toEqual(['FAILED', 'RunFailed']);
+    const failed = r.states.find((s) => s.name === STATE.validateDataset(dataset))!;
+    expect([failed.status, failed.error, failed.cause]).toEqual(['failed', 'States.ItemReaderFailed', expect.stringMatching(/^Unable to list objects of s3:\/\/stedi-prod-landing-\d{12}\/\w+\/: The specified bucket does not exist/)]);
+    expect(r.states.find((s) => s.name === STATE.validate)!.status).toBe('caught');
+    // Step Functions stops the Parallel's other branches: their Map Runs end, their child executions aborted.
+    for (const other of catalog.datasets.map((d) => d.dataset).filter((d) => d !== dataset)) {
+      const map = r.states.find((s) => s.name === STATE.validateDataset(other))!;
+      expect([other, map.status, map.mapRun?.succeeded, map.mapRun?.aborted]).toEqual([other, 'aborted', 0, g.files.filter((f) => f.dataset === other).length]);
+    }
+    expect(entered(r).slice(-2)).toEqual([STATE.notifyFailure, STATE.failed]);
+    expect(r.glueJobRuns).toEqual([]);
   });
 
   it('a gate Lambda whose environment names a staging database the stack does not create: the wiring is rehearsed too', async () => {
@@ -87,8 +115,10 @@ describe('a rehearsal catches what the graph test cannot', () => {
     });
     const r = await rehearse({ environment: 'dev', landing: (await landingSet(4)).dir, work: tempDir('stedi-rehearsal-work-'), outDir: out });
     expect([r.status, r.error]).toEqual(['FAILED', 'RunFailed']);
-    const audit = r.states.find((s) => s.name === STATE.audit('trusted'))!;
-    expect([audit.status, audit.error, JSON.parse(audit.cause!).errorMessage]).toEqual(['caught', 'EntityNotFoundException', 'Database stedi_dev_staging_old not found.']);
+    // The first call that needs it is the Stage step's: nothing is validated into tables that were never staged.
+    const stage = r.states.find((s) => s.name === STATE.stage)!;
+    expect([stage.status, stage.error, JSON.parse(stage.cause!).errorMessage]).toEqual(['caught', 'EntityNotFoundException', 'Database stedi_dev_staging_old not found.']);
     expect(entered(r).slice(-2)).toEqual([STATE.notifyFailure, STATE.failed]);
+    expect(entered(r)).not.toContain(STATE.validate);
   });
 });

@@ -1,6 +1,10 @@
-// Shared by the rehearsal tests: one synth of the real app per test file (never a developer's
-// cdktf.out), generated landing sets, and the published state of a rehearsal's work folder.
-import { join } from 'node:path';
+// Shared by the rehearsal tests: one synth of the real app for every rehearsal test file (never a
+// developer's cdktf.out), generated landing sets, and the published state of a rehearsal's work folder.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { PROJECT_ROOT } from '../../src/catalog/registry';
 import { generateLanding, type GenerateResult } from '../../src/generator/generator';
 import type { GenerateOptions } from '../../src/generator/generate-options';
 import { PRESETS } from '../../src/generator/presets';
@@ -13,15 +17,74 @@ import { synthesize } from '../stacks/synthesized';
 
 let synthDir: string | undefined;
 
-/** The synth output of the real app (both environments), made once per test file. */
-export function synthOut(): string {
-  synthDir ??= synthesize().outdir;
-  return synthDir;
+/** What a synth reads: a change to any of it makes a new synth output. */
+const SYNTH_SOURCES = ['cdktf.json', 'main.ts', 'package-lock.json', 'stacks', 'src', 'glue', 'ddl', 'quality-rules', 'config'];
+
+/** A digest of every file a synth reads (paths and bytes). */
+function sourcesDigest(): string {
+  const hash = createHash('sha256');
+  const walk = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) if (name !== 'node_modules' && !name.startsWith('.')) walk(join(path, name));
+    } else hash.update(`${relative(PROJECT_ROOT, path)}\0`).update(readFileSync(path)).update('\0');
+  };
+  for (const s of SYNTH_SOURCES) if (existsSync(join(PROJECT_ROOT, s))) walk(join(PROJECT_ROOT, s));
+  return hash.digest('hex').slice(0, 16);
 }
 
-/** A small course-shaped landing set: the generator's `tiny` preset, two files per dataset. */
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The synth output of the real app (both environments). One synth serves every rehearsal test
+ * file that runs on the same sources (Jest runs the files in parallel workers, and CI runs the
+ * suite twice): it is kept in the OS temp folder under a digest of the sources, made by the first
+ * file that needs it while the others wait (a lock folder holding its pid), and never edited
+ * (tests that break a definition edit a copy).
+ */
+export function synthOut(): string {
+  if (synthDir) return synthDir;
+  const dir = join(tmpdir(), `stedi-rehearsal-synth-${sourcesDigest()}`);
+  const lock = `${dir}.lock`;
+  for (const deadline = Date.now() + 10 * 60_000; !existsSync(dir); ) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      const holder = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : NaN);
+      // A holder that died (or died before it wrote its pid, a minute ago) leaves the lock to the next.
+      const stale = Number.isInteger(holder) ? !alive(holder) : existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 60_000;
+      if (stale) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${lock}: another test process has been synthesizing for 10 minutes; remove the folder if it is stale`);
+      else sleep(200);
+      continue;
+    }
+    try {
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      // Synthesized elsewhere, then moved into place whole: a reader never sees half a synth.
+      if (!existsSync(dir)) renameSync(synthesize().outdir, dir);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  synthDir = dir;
+  return dir;
+}
+
+/**
+ * A small course-shaped landing set: the generator's `tiny` preset, one file per dataset unless
+ * told (each landing object is a validator invocation, and each one running at once a Lambda
+ * execution environment to start).
+ */
 export function landingSet(seed: number, extra: GenerateOptions = {}): Promise<GenerateResult> {
-  return generateLanding(join(tempDir('stedi-rehearsal-landing-'), 'landing'), { ...PRESETS.tiny, filesPerDataset: 2, seed, ...extra });
+  return generateLanding(join(tempDir('stedi-rehearsal-landing-'), 'landing'), { ...PRESETS.tiny, filesPerDataset: 1, seed, ...extra });
 }
 
 /** Rows per table of a rehearsal (the tables it publishes). */

@@ -11,14 +11,17 @@ import { runStedi } from '../support/child-run';
 import { tempDir } from '../support/tmp';
 import { entered, landingSet, rehearsedRows, runRows, synthOut } from './rehearsal-fixtures';
 
-const built = loadCatalog().transforms.map((t) => t.table.name).sort();
+const catalog = loadCatalog();
+const built = catalog.transforms.map((t) => t.table.name).sort();
+const datasets = catalog.datasets.map((d) => d.dataset);
 
 describe('a rehearsal publishes the row counts stedi run publishes', () => {
   it.each([
     [1, 'dev'],
     [2, 'prod'],
   ] as const)('generator seed %i, %s: SUCCEEDED through both gates, every published table with the same rows', async (seed, env) => {
-    const g = await landingSet(seed);
+    // Several objects per dataset: each Map Run runs several child executions at once.
+    const g = await landingSet(seed, { filesPerDataset: 2 });
     const m = await runPipeline({ landing: g.dir, lake: tempDir() });
     expect(m.status).toBe('published');
     const r = await rehearse({ environment: env, landing: g.dir, work: tempDir('stedi-rehearsal-work-'), outDir: synthOut() });
@@ -30,11 +33,18 @@ describe('a rehearsal publishes the row counts stedi run publishes', () => {
     for (const t of Object.values(r.tables)) expect([t.runId, t.location.endsWith(`/run_id=${r.runId}/`)]).toEqual([r.runId, true]);
     expect(entered(r).slice(-2)).toEqual([STATE.publish, STATE.published]);
     expect(r.states.every((s) => s.status === 'succeeded')).toBe(true);
-    // The Distributed Map ran one child execution per landing object, its results where ResultWriter writes them.
-    const map = r.states.find((s) => s.name === STATE.validate)!;
-    expect(map.type).toBe('Map');
-    expect(map.mapRun).toMatchObject({ executions: g.files.length, succeeded: g.files.length, failed: 0 });
-    expect(map.mapRun!.results).toMatch(new RegExp(`^s3://stedi-${env}-artifacts-\\d{12}/runs/validation/[0-9a-f-]{36}/manifest\\.json$`));
+    // Each dataset's Distributed Map ran one child execution per object of its folder, its results where ResultWriter writes them.
+    expect(r.states.find((s) => s.name === STATE.validate)!.type).toBe('Parallel');
+    for (const dataset of datasets) {
+      const map = r.states.find((s) => s.name === STATE.validateDataset(dataset))!;
+      const files = g.files.filter((f) => f.dataset === dataset).length;
+      expect([dataset, map.type, map.mapRun]).toMatchObject([dataset, 'Map', { executions: files, succeeded: files, failed: 0, aborted: 0 }]);
+      expect(map.mapRun!.results).toMatch(new RegExp(`^s3://stedi-${env}-artifacts-\\d{12}/runs/validation/[0-9a-f-]{36}/manifest\\.json$`));
+    }
+    // The validator read landing and wrote validated records with credentials vended per table, as Lake Formation vends them.
+    expect([...new Set(r.vendedCredentials.map((v) => `${v.table} ${v.permissions.join(',')}`))].sort()).toEqual(
+      catalog.datasets.flatMap((d) => [`stedi_${env}_landing.${d.table.name} SELECT`, `stedi_${env}_staging.${d.table.name} INSERT`]).sort(),
+    );
     expect(r.alerts).toEqual([]);
     expect(r.unsupportedCalls).toEqual([]);
   });

@@ -10,12 +10,14 @@ import { AwsEndpoint } from '../../src/rehearse/aws-endpoint';
 import { isDistributedMap, LOCAL_MAP_RUN_RESOURCE, statesByPath, translateDefinition } from '../../src/rehearse/distributed-map-translation';
 import { ExecutionsStandIn } from '../../src/rehearse/executions-stand-in';
 import { GlueCatalogStandIn } from '../../src/rehearse/glue-catalog-stand-in';
+import { LakeFormationStandIn } from '../../src/rehearse/lake-formation-stand-in';
 import { LocalS3, LocalS3Error } from '../../src/rehearse/local-s3';
 import { RehearsalConfigError } from '../../src/rehearse/rehearsal-config-error';
 import { awsStringSplit, interpreter } from '../../src/rehearse/state-machine-interpreter';
 import type { AslDefinition, AslState } from '../../src/rehearse/synthesized-lakehouse';
 import { bindTasks, type BoundServices } from '../../src/rehearse/task-bindings';
 import { loadSynthesizedLakehouse } from '../../src/rehearse/synthesized-lakehouse';
+import { loadCatalog } from '../../src/catalog/registry';
 import { AWS_RUN_ID_PATTERN } from '../../src/lambdas/run-layout';
 import { STATE } from '../../stacks/orchestration/pipeline-definition';
 import { tempDir } from '../support/tmp';
@@ -26,48 +28,73 @@ function synthesizedDefinition(env: string): AslDefinition {
   return JSON.parse(String(Object.values(json.resource.aws_sfn_state_machine as Record<string, { definition: string }>)[0].definition)) as AslDefinition;
 }
 
+const datasets = loadCatalog().datasets.map((d) => d.dataset);
+
+/** The Parallel that validates landing, and the branch and Distributed Map of each dataset. */
+function validationMaps(d: AslDefinition): { dataset: string; branch: number; path: string; map: AslState }[] {
+  const branches = d.States[STATE.validate].Branches as AslDefinition[];
+  return branches.map((b, i) => {
+    const dataset = datasets.find((x) => b.StartAt === STATE.validateDataset(x))!;
+    return { dataset, branch: i, path: `${STATE.validate} > branch ${i + 1} > ${STATE.validateDataset(dataset)}`, map: b.States[b.StartAt] };
+  });
+}
+
+/** A state without the states nested in it (a Parallel's branches, a Map's processor keep every other field). */
+function shell(state: AslState): unknown {
+  const strip = ({ States: _states, ...rest }: AslDefinition) => rest;
+  if (state.Type === 'Parallel') return { ...state, Branches: (state.Branches as AslDefinition[]).map(strip) };
+  for (const key of ['ItemProcessor', 'Iterator'] as const) if (state[key]) return { ...state, [key]: strip(state[key] as AslDefinition) };
+  return state;
+}
+
 /** Services that must never be called: binding only looks at the definition. */
 const unused = new Proxy({}, { get: () => () => { throw new Error('not called when binding'); } });
 const services = { lambdas: unused, glueJobs: unused, topics: unused, executions: unused, mapRun: () => async () => null } as unknown as BoundServices;
 
 describe('the translation of the synthesized definition', () => {
-  it.each(['dev', 'prod'])('%s: every state but the Distributed Map is the synthesized one, byte for byte', (env) => {
+  it.each(['dev', 'prod'])('%s: every state but the Distributed Maps is the synthesized one, byte for byte', (env) => {
     const original = synthesizedDefinition(env);
     const { definition, maps } = translateDefinition(original);
-    expect(maps.map((m) => m.name)).toEqual([STATE.validate]);
+    // One Distributed Map per dataset, each in its own branch of the validation Parallel.
+    expect(maps.map((m) => [m.name, m.within])).toEqual(datasets.map((d) => [STATE.validateDataset(d), [STATE.validate]]));
     const before = statesByPath(original);
     const after = statesByPath(definition);
-    for (const m of maps) statesByPath(m.processor, `${m.name} > `).forEach((s, p) => after.set(p, s));
+    for (const m of maps) statesByPath(m.processor, `${validationMaps(original).find((v) => v.map === m.state)!.path} > `).forEach((s, p) => after.set(p, s));
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    const changed = [...before].filter(([path, s]) => JSON.stringify(after.get(path)) !== JSON.stringify(s)).map(([p]) => p);
-    expect(changed).toEqual([STATE.validate]);
+    // Each state compared on its own fields: the states of its branches or processor are compared by their own paths.
+    const changed = [...before].filter(([path, s]) => JSON.stringify(shell(after.get(path)!)) !== JSON.stringify(shell(s))).map(([p]) => p);
+    expect(changed.sort()).toEqual(validationMaps(original).map((v) => v.path).sort());
     const { StartAt, Comment } = definition;
     expect({ StartAt, Comment }).toEqual({ StartAt: original.StartAt, Comment: original.Comment });
   });
 
-  it('the Distributed Map becomes a Task of the local Map Run that keeps its input, output, retry, catch and transition', () => {
+  it('each Distributed Map becomes a Task of the local Map Run that keeps its input, output, retry, catch and transition, in its branch', () => {
     const original = synthesizedDefinition('dev');
-    const map = original.States[STATE.validate];
-    expect(isDistributedMap(map)).toBe(true);
     const { definition, maps } = translateDefinition(original);
-    const task = definition.States[STATE.validate];
     const kept = ['Comment', 'InputPath', 'ResultSelector', 'ResultPath', 'OutputPath', 'Retry', 'Catch', 'Next', 'End'];
-    expect(task).toEqual({
-      Type: 'Task',
-      Resource: LOCAL_MAP_RUN_RESOURCE,
-      TimeoutSeconds: 2147483,
-      ...Object.fromEntries(kept.filter((k) => k in map).map((k) => [k, map[k]])),
-    });
-    // The Map Run gets the Map as synthesized, and the processor without its mode.
-    const { ProcessorConfig, ...processor } = map.ItemProcessor as AslDefinition & { ProcessorConfig: unknown };
-    expect(ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
-    expect(maps[0].state).toBe(map);
-    expect(maps[0].processor).toEqual(processor);
+    for (const { branch, map } of validationMaps(original)) {
+      expect(isDistributedMap(map)).toBe(true);
+      const name = (original.States[STATE.validate].Branches as AslDefinition[])[branch].StartAt;
+      const task = (definition.States[STATE.validate].Branches as AslDefinition[])[branch].States[name];
+      expect(task).toEqual({
+        Type: 'Task',
+        Resource: LOCAL_MAP_RUN_RESOURCE,
+        TimeoutSeconds: 2147483,
+        ...Object.fromEntries(kept.filter((k) => k in map).map((k) => [k, map[k]])),
+      });
+      // The Map Run gets the Map as synthesized, and the processor without its mode.
+      const { ProcessorConfig, ...processor } = map.ItemProcessor as AslDefinition & { ProcessorConfig: unknown };
+      expect(ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+      const translated = maps.find((m) => m.name === name)!;
+      expect(translated.state).toBe(map);
+      expect(translated.processor).toEqual(processor);
+    }
   });
 
   it('refuses what it cannot carry out faithfully, naming the state and the field', () => {
     const d = structuredClone(synthesizedDefinition('dev'));
-    const map = d.States[STATE.validate] as Record<string, any>;
+    const [first] = validationMaps(d);
+    const map = first.map as Record<string, any>;
     map.ItemReader = { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV' }, Parameters: { Bucket: 'b', Key: 'k' } };
     map.Retry = [{ ErrorEquals: ['States.TaskFailed'] }];
     (d.States[STATE.publish] as Record<string, unknown>).HeartbeatSeconds = 60;
@@ -81,9 +108,9 @@ describe('the translation of the synthesized definition', () => {
     }
     expect(message.split('\n').slice(1)).toEqual([
       '  - the definition: QueryLanguage',
-      `  - ${STATE.validate}: ItemReader arn:aws:states:::s3:getObject (the local Map Run lists objects with s3:listObjectsV2 only)`,
-      `  - ${STATE.validate}: ItemReader.ReaderConfig.InputType`,
-      `  - ${STATE.validate}: Retry on States.TaskFailed (it would match differently once the Map runs as a Task)`,
+      `  - ${first.path}: ItemReader arn:aws:states:::s3:getObject (the local Map Run lists objects with s3:listObjectsV2 only)`,
+      `  - ${first.path}: ItemReader.ReaderConfig.InputType`,
+      `  - ${first.path}: Retry on States.TaskFailed (it would match differently once the Map runs as a Task)`,
       `  - ${STATE.publish}: HeartbeatSeconds (the interpreter implements JSONPath states without variables, heartbeats or credentials)`,
     ]);
   });
@@ -99,9 +126,16 @@ describe('the synthesized lakehouse', () => {
     expect(l.functions.map((f) => [f.name, Object.keys(f.environment).sort()])).toEqual([
       ['stedi-dev-gate', ['STEDI_ARTIFACTS_BUCKET', 'STEDI_ATHENA_WORKGROUP', 'STEDI_CURATED_BUCKET', 'STEDI_DATABASES', 'STEDI_TRUSTED_BUCKET']],
       ['stedi-dev-publish', ['STEDI_ARTIFACTS_BUCKET', 'STEDI_CURATED_BUCKET', 'STEDI_DATABASES', 'STEDI_TRUSTED_BUCKET']],
-      ['stedi-dev-validator', ['STEDI_QUARANTINE_BUCKET', 'STEDI_TRUSTED_BUCKET']],
+      ['stedi-dev-validator', ['STEDI_ACCOUNT_ID', 'STEDI_DATABASES', 'STEDI_QUARANTINE_BUCKET', 'STEDI_TRUSTED_BUCKET']],
     ]);
-    for (const j of l.jobs) expect(Object.keys(j.defaultArguments)).toEqual(expect.arrayContaining(['--table', '--sql_location', '--inputs', '--output_location', '--output_columns']));
+    for (const j of l.jobs) {
+      expect(Object.keys(j.defaultArguments)).toEqual(expect.arrayContaining(['--table', '--sql_location', '--inputs', '--output_table', '--output_columns', '--enable-glue-datacatalog']));
+    }
+    // What Lake Formation's credential vending depends on: the zone buckets registered, full-table access for external engines.
+    expect(l.lakeFormation).toEqual({
+      registeredLocations: expect.arrayContaining(['landing', 'trusted', 'curated'].map((z) => `arn:aws:s3:::stedi-dev-${z}-111111111111`)),
+      allowFullTableExternalDataAccess: true,
+    });
     expect(l.executionInput).toBe('{}');
   });
 });
@@ -176,7 +210,7 @@ describe('the local stand-ins refuse what S3 would', () => {
     s3.createBucket('stedi-dev-trusted-111111111111');
     const glue = new GlueCatalogStandIn(join(tempDir(), 'glue.json'), '111111111111');
     const athena = new AthenaStandIn(glue, s3, [], 'eu-west-1');
-    const endpoint = new AwsEndpoint({ s3, glue, athena });
+    const endpoint = new AwsEndpoint({ s3, glue, athena, lakeFormation: new LakeFormationStandIn(glue, { registeredLocations: [], allowFullTableExternalDataAccess: false }, 'eu-west-1', '111111111111') });
     const client = new S3Client({ endpoint: await endpoint.start(), region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, forcePathStyle: true });
     try {
       await client.send(new PutObjectCommand({ Bucket: 'stedi-dev-trusted-111111111111', Key: 'runs/a.json', Body: '{"a":1}' }));
