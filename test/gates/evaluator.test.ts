@@ -1,8 +1,9 @@
 import { loadCatalog } from '../../src/catalog/registry';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
-import { evaluateGate, type GateResult } from '../../src/gates/evaluator';
+import type { QueryEngine } from '../../src/engine/engine';
+import { evaluateGate, type GateResult, type RunFacts } from '../../src/gates/evaluator';
 import { loadGateConfig } from '../../src/gates/gate-config';
-import { loadRules } from '../../src/gates/rule-file';
+import { loadRules, parseRule } from '../../src/gates/rule-file';
 import { maskSamples, maskToken } from '../../src/gates/sample-privacy';
 import { cleanTables, createTables, customer, SERIAL_A } from '../support/tables';
 import { samplePrivacyOf } from '../support/sample-privacy';
@@ -178,5 +179,185 @@ describe('evaluateGate', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+// The zone verdict, not only each rule's flag: a rule that produces no count must block the gate
+// whatever its severity, however it failed to produce one (issue 19: the verdict could be weakened
+// to blocking on failed rules only, and an error rule hitting a Binder Error published).
+describe('the zone verdict fails closed', () => {
+  const ruleOf = (name: string, severity: 'error' | 'warn', sql: string) =>
+    ({ ...parseRule(`-- severity: ${severity}\n-- description: ${name}\n${sql}`, `quality-rules/rules/${name}.sql`, catalog), name });
+  const clean = rules.filter((r) => r.zone === 'trusted' && r.tables.every((t) => t.endsWith('_trusted')));
+  const verdict = (g: GateResult, name: string) => {
+    const r = g.rules.find((x) => x.name === name)!;
+    return [g.passed, r.kind, r.status, r.blocking, r.failing, r.error?.replace(/:\s[\s\S]*$/, '')];
+  };
+  const ways: [string, string, 'predicate' | 'set'][] = [
+    ['a predicate naming a column the table lacks (Binder Error)', 'SELECT * FROM customer_trusted c WHERE c.no_such_column = 1', 'predicate'],
+    ['a predicate whose value cannot be converted at run time (Conversion Error)', 'SELECT * FROM customer_trusted c WHERE CAST(c.email AS INTEGER) > 0', 'predicate'],
+    ['a predicate whose failing rows cannot be read (the table name where the alias hides it)', 'SELECT * FROM customer_trusted c WHERE customer_trusted.shareWithResearchAsOfDate IS NOT NULL', 'predicate'],
+    ['a set rule naming a column the table lacks (Binder Error)', 'SELECT c.no_such_column FROM customer_trusted c GROUP BY c.no_such_column', 'set'],
+    ['a set rule whose value cannot be converted at run time (Conversion Error)', 'SELECT CAST(c.email AS INTEGER) AS n FROM customer_trusted c GROUP BY 1', 'set'],
+    ['a set rule calling a function that does not exist', 'SELECT no_such_function(c.email) AS n FROM customer_trusted c GROUP BY 1', 'set'],
+  ];
+  for (const severity of ['error', 'warn'] as const) {
+    for (const [way, sql, kind] of ways) {
+      it(`${way}, severity ${severity}: the rule is an error and the gate does not pass`, async () => {
+        const broken = ruleOf('broken', severity, sql);
+        expect(broken.predicate !== undefined).toBe(kind === 'predicate');
+        const g = await gate(cleanTables(), 'trusted', [broken, ...clean]);
+        expect(verdict(g, 'broken')).toEqual([false, kind, 'error', true, 0, 'quality-rules/rules/broken.sql:3']);
+        // Nothing else blocks: the broken rule alone decides the verdict.
+        expect(g.rules.filter((r) => r.name !== 'broken').map((r) => [r.status, r.blocking])).toEqual(clean.map(() => ['pass', false]));
+        // Without it, the same tables pass.
+        expect((await gate(cleanTables(), 'trusted', clean)).passed).toBe(true);
+      });
+    }
+  }
+
+  it('a table the engine does not have: the rule is an error and the gate does not pass', async () => {
+    const engine = await DuckDbEngine.open();
+    try {
+      const broken = ruleOf('broken', 'warn', 'SELECT * FROM customer_trusted c WHERE c.email IS NULL');
+      const g = await evaluateGate({ engine, zone: 'trusted', rules: [broken], config });
+      expect(verdict(g, 'broken')).toEqual([false, 'predicate', 'error', true, 0, 'quality-rules/rules/broken.sql:3']);
+      expect(g.rules[0].error).toMatch(/Catalog Error: Table with name customer_trusted does not exist/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('an engine that fails every statement: every rule is an error, and the gate does not pass', async () => {
+    const lost: QueryEngine = {
+      name: 'duckdb',
+      query: async () => {
+        throw new Error('connection lost');
+      },
+      stats: () => ({ queries: 0, ms: 0 }) as never,
+      close: async () => undefined,
+    };
+    const g = await evaluateGate({ engine: lost, zone: 'trusted', rules, config });
+    const trusted = rules.filter((r) => r.zone === 'trusted');
+    expect(g.passed).toBe(false);
+    expect(g.rules.map((r) => [r.name, r.status, r.blocking, r.error])).toEqual(trusted.map((r) => [r.name, 'error', true, `${r.file}:${r.sqlLine}: connection lost`]));
+  });
+
+  it('a failing warn rule alone does not block; a failing error rule alone does', async () => {
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { birthDay: '1399-01-01' }));
+    const warn = rules.filter((r) => r.name === 'customer_birthday_plausible');
+    const w = await gate(tables, 'trusted', warn);
+    expect([w.passed, w.rules.map((r) => [r.status, r.blocking, r.failing])]).toEqual([true, [['fail', false, 1]]]);
+    const error = [{ ...warn[0], severity: 'error' as const }];
+    const e = await gate(tables, 'trusted', error);
+    expect([e.passed, e.rules.map((r) => [r.status, r.blocking, r.failing])]).toEqual([false, [['fail', true, 1]]]);
+  });
+
+  it('a rule that finds exactly what it tolerates passes; one row more fails', async () => {
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null }));
+    const consent = rules.find((r) => r.name === 'consent_customer_trusted')!;
+    const set = ruleOf('consent_set', 'error', 'SELECT c.email FROM customer_trusted c WHERE c.shareWithResearchAsOfDate IS NULL GROUP BY c.email');
+    const g = await gate(tables, 'trusted', [
+      { ...consent, name: 'one_allowed', tolerance: { rows: 1 } },
+      { ...consent, name: 'none_allowed', tolerance: { rows: 0 } },
+      { ...set, name: 'set_one_allowed', tolerance: { rows: 1 } },
+      { ...set, name: 'set_none_allowed', tolerance: { rows: 0 } },
+    ]);
+    expect(g.rules.map((r) => [r.name, r.kind, r.failing, r.allowed, r.status, r.blocking])).toEqual([
+      ['one_allowed', 'predicate', 1, 1, 'pass', false],
+      ['none_allowed', 'predicate', 1, 0, 'fail', true],
+      ['set_one_allowed', 'set', 1, 1, 'pass', false],
+      ['set_none_allowed', 'set', 1, 0, 'fail', true],
+    ]);
+    expect(g.passed).toBe(false);
+  });
+
+  describe('built-in checks decide the verdict too', () => {
+    const counts = { read: 100, quarantined: 0, quarantineReasons: {}, recordBytes: 10_000, quarantinedBytes: 0 };
+    const trustedGate = async (datasets: RunFacts['datasets'], tables: RunFacts['tables'] = {}, zone: 'trusted' | 'curated' = 'trusted') => {
+      const engine = await DuckDbEngine.open();
+      try {
+        return await evaluateGate({ engine, zone, rules: [], config, facts: { datasets, tables } });
+      } finally {
+        await engine.close();
+      }
+    };
+    const outcome = (g: GateResult) => [g.passed, g.rules.map((r) => [r.name, r.status, r.blocking, r.failing])];
+
+    it('clean counts pass: every record accounted for, the trusted table holding those counted trusted', async () => {
+      const g = await trustedGate({ customer: { ...counts, valid: 100, outcomes: { trusted: 60, no_consent: 40 }, trustedTable: 'customer_trusted', trustedRows: 60 } });
+      expect(outcome(g)).toEqual([
+        true,
+        [
+          ['quarantine_share_customer', 'pass', false, 0],
+          ['quarantine_bytes_customer', 'pass', false, 0],
+          ['accounting_customer', 'pass', false, 0],
+        ],
+      ]);
+    });
+
+    it('valid records without an outcome block the gate', async () => {
+      const g = await trustedGate({ customer: { ...counts, valid: 100, outcomes: { trusted: 60, no_consent: 38 }, trustedTable: 'customer_trusted', trustedRows: 60 } });
+      expect(outcome(g)).toEqual([
+        false,
+        [
+          ['quarantine_share_customer', 'pass', false, 0],
+          ['quarantine_bytes_customer', 'pass', false, 0],
+          ['accounting_customer', 'fail', true, 2],
+        ],
+      ]);
+      expect(g.rules[2].sample).toEqual([{ valid: 100, accounted: 98, counted_trusted: 60, trusted_rows: 60 }]);
+      expect(g.rules[2].columns).toEqual(['valid', 'accounted', 'counted_trusted', 'trusted_rows']);
+    });
+
+    it('more outcomes than valid records block the gate', async () => {
+      const g = await trustedGate({ customer: { ...counts, valid: 100, outcomes: { trusted: 61, no_consent: 40 }, trustedTable: 'customer_trusted', trustedRows: 61 } });
+      expect(outcome(g)[0]).toBe(false);
+      expect(g.rules[2].failing).toBe(1);
+    });
+
+    it('a trusted table holding more or fewer rows than counted trusted blocks the gate', async () => {
+      for (const trustedRows of [59, 62]) {
+        const g = await trustedGate({ customer: { ...counts, valid: 100, outcomes: { trusted: 60, no_consent: 40 }, trustedTable: 'customer_trusted', trustedRows } });
+        expect([g.passed, g.rules[2].status, g.rules[2].blocking, g.rules[2].failing]).toEqual([false, 'fail', true, Math.abs(60 - trustedRows)]);
+        expect(g.rules[2].sample).toEqual([{ valid: 100, accounted: 100, counted_trusted: 60, trusted_rows: trustedRows }]);
+        expect(g.rules[2].tables).toEqual(['customer_landing', 'customer_trusted']);
+      }
+    });
+
+    it('no trusted rows counted: the accounting check still runs, with none counted trusted', async () => {
+      const g = await trustedGate({ customer: { ...counts, valid: 2, outcomes: { no_consent: 2 }, trustedTable: 'customer_trusted', trustedRows: 0 } });
+      expect(outcome(g)).toEqual([true, [['quarantine_share_customer', 'pass', false, 0], ['quarantine_bytes_customer', 'pass', false, 0], ['accounting_customer', 'pass', false, 0]]]);
+      const missing = await trustedGate({ customer: { ...counts, valid: 2, outcomes: { no_consent: 2 }, trustedTable: 'customer_trusted', trustedRows: 1 } });
+      expect([missing.passed, missing.rules[2].failing, missing.rules[2].sample]).toEqual([false, 1, [{ valid: 2, accounted: 2, counted_trusted: 0, trusted_rows: 1 }]]);
+    });
+
+    it('unknown validation counts skip the quarantine checks, saying why, and the gate passes on what it could check', async () => {
+      const g = await trustedGate({ customer: { validationUnknown: 'run r recorded no validation counts for customer' } });
+      expect(g.rules.map((r) => [r.name, r.status, r.blocking, r.skipReason])).toEqual([
+        ['quarantine_share_customer', 'skip', false, 'run r recorded no validation counts for customer'],
+        ['quarantine_bytes_customer', 'skip', false, 'run r recorded no validation counts for customer'],
+      ]);
+      expect(g.passed).toBe(true);
+      const nothing = await trustedGate({ customer: {} });
+      expect(nothing.rules.map((r) => r.skipReason)).toEqual(["the run's validation counts are not at hand", "the run's validation counts are not at hand"]);
+    });
+
+    it('a curated table that shrank past the limit blocks; down to the limit passes; no previous run, no check', async () => {
+      const shrink = config.volume.maxShrink;
+      const floor = Math.ceil(100 * (1 - shrink));
+      const g = await trustedGate({}, {
+        customer_curated: { zone: 'curated', rows: floor, previousRows: 100 },
+        machine_learning_curated: { zone: 'curated', rows: floor - 1, previousRows: 100 },
+        customer_trusted: { zone: 'trusted', rows: 0, previousRows: 100 },
+      }, 'curated');
+      expect(outcome(g)).toEqual([false, [['volume_customer_curated', 'pass', false, 0], ['volume_machine_learning_curated', 'fail', true, 1]]]);
+      expect(g.rules[1].sample).toEqual([{ table: 'machine_learning_curated', previous_rows: 100, rows: floor - 1, minimum_rows: floor }]);
+      expect(g.rules[0]).toMatchObject({ columns: [], sample: [], checked: floor, allowed: 0 });
+      const first = await trustedGate({}, { customer_curated: { zone: 'curated', rows: 0 } }, 'curated');
+      expect([first.passed, first.rules]).toEqual([true, []]);
+    });
   });
 });
