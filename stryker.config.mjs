@@ -19,6 +19,7 @@ export const groups = {
     tests: [
       'test/pipeline/record-contract.test.ts',
       'test/pipeline/line-acceptor.test.ts',
+      'test/pipeline/line-acceptor-oracle.test.ts',
       'test/pipeline/contract-properties.test.ts',
       'test/pipeline/loadable-values.test.ts',
       'test/pipeline/contract-loads.test.ts',
