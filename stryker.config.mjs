@@ -40,6 +40,9 @@ export const groups = {
   security: {
     mutate: ['stacks/checks/rules/*.ts'],
     tests: ['test/stacks/security-checks.test.ts'],
+    // The checks read the synthesized Terraform and take no part in making it: one synthesis
+    // serves every mutant (test/stacks/synthesized.ts).
+    synthCache: true,
   },
   governance: {
     mutate: ['src/governance/checks/*.ts', 'src/governance/compile-grants.ts'],

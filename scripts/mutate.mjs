@@ -1,8 +1,8 @@
 // `npm run mutate [group...]`: runs Stryker group by group (stryker.config.mjs), then prints the
 // mutation score of each module and every surviving mutant that test/mutation/equivalent-mutants.md
 // does not list. Exits 1 when a module scores under the target or a survivor is unexplained.
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import base, { groups } from '../stryker.config.mjs';
 
@@ -41,6 +41,11 @@ const listed = equivalents();
 for (const name of wanted.length ? wanted : Object.keys(groups)) {
   const g = groups[name];
   console.log(`\n=== mutation group ${name}: ${g.mutate.join(', ')}`);
+  // Synthesized once per run of the group, then read by each mutant's tests (test/stacks/synthesized.ts).
+  if (g.synthCache) {
+    process.env.STEDI_SYNTH_CACHE = resolve(`.stryker-tmp/synth-${name}`);
+    rmSync(process.env.STEDI_SYNTH_CACHE, { recursive: true, force: true });
+  } else delete process.env.STEDI_SYNTH_CACHE;
   const results = await new Stryker({
     mutate: g.mutate,
     jest: { ...base.jest, config: { testMatch: g.tests.map((t) => `<rootDir>/${t}`) } },
