@@ -28,14 +28,9 @@ export const groups = {
   },
   lake: {
     mutate: ['src/pipeline/lake-catalog.ts', 'src/pipeline/run-lock.ts', 'src/pipeline/catalog-busy.ts'],
-    tests: [
-      'test/pipeline/run-lock.test.ts',
-      'test/pipeline/catalog-busy.test.ts',
-      'test/pipeline/recovery.test.ts',
-      'test/pipeline/crash.test.ts',
-      'test/pipeline/movable-lake.test.ts',
-      'test/cli/lake-commands.test.ts',
-    ],
+    // The end-to-end recovery and crash tests start child processes, which Stryker cannot see
+    // cover a mutant; the modules' own tests decide.
+    tests: ['test/pipeline/lake-catalog.test.ts', 'test/pipeline/run-lock.test.ts', 'test/pipeline/catalog-busy.test.ts'],
   },
   security: {
     mutate: ['stacks/checks/rules/*.ts'],
