@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 120000,
+  // fast-check's seed: pinned in CI, printed on failure (test/support/fast-check-seed.ts).
+  setupFiles: ['<rootDir>/test/support/fast-check-seed.ts'],
   // DuckDB and synth tests are CPU-bound; two workers match the two cores CI has.
   maxWorkers: 2,
 };
