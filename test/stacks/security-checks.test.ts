@@ -107,9 +107,9 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
   const sub = (j: any, role: 'deploy' | 'plan') => statements(j, `${role}-trust`)[0].condition.find((c: any) => c.variable.endsWith(':sub'));
   it('1: a subject with a wildcard workspace', () => {
     const a = variant(app, DEV_BOOT, (j) => (sub(j, 'deploy').values = ['organization:stedi-lakehouse:project:stedi-dev:workspace:*:run_phase:apply']));
-    expect(problems('TerraformCloudTrustPinned', a)).toContain(
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([
       `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_deploy-role_12F6C927: subject "organization:stedi-lakehouse:project:stedi-dev:workspace:*:run_phase:apply" does not name one organization, project, workspace and run phase`,
-    );
+    ]);
   });
   it('2: a trust without the audience', () => {
     const a = variant(app, DEV_BOOT, (j) => (statements(j, 'deploy-trust')[0].condition = statements(j, 'deploy-trust')[0].condition.filter((c: any) => !c.variable.endsWith(':aud'))));
