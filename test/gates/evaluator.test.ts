@@ -1,11 +1,11 @@
 import { loadCatalog } from '../../src/catalog/registry';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import type { QueryEngine } from '../../src/engine/engine';
-import { evaluateGate, type GateResult, type RunFacts } from '../../src/gates/evaluator';
+import { evaluateGate, skippedGate, type GateResult, type RunFacts } from '../../src/gates/evaluator';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules, parseRule } from '../../src/gates/rule-file';
 import { maskSamples, maskToken } from '../../src/gates/sample-privacy';
-import { cleanTables, createTables, customer, SERIAL_A } from '../support/tables';
+import { cleanTables, createTables, customer, SERIAL_A, SERIAL_B } from '../support/tables';
 import { samplePrivacyOf } from '../support/sample-privacy';
 
 const catalog = loadCatalog();
@@ -359,5 +359,233 @@ describe('the zone verdict fails closed', () => {
       const first = await trustedGate({}, { customer_curated: { zone: 'curated', rows: 0 } }, 'curated');
       expect([first.passed, first.rules]).toEqual([true, []]);
     });
+  });
+});
+
+// What each result says, exactly: the parts of a rule result the report, junit.xml and the gate
+// Lambda print, and the query plan (batching, samples) that decides what the engine is sent.
+describe('rule results in detail', () => {
+  const ruleOf = (name: string, sql: string, tolerance = '0') =>
+    ({ ...parseRule(`-- severity: error\n-- tolerance: ${tolerance}\n-- description: ${name} holds\n${sql}`, `quality-rules/rules/${name}.sql`, catalog), name });
+  const withRows = (shown: number) => ({ ...config, report: { failingRowsShown: shown } });
+  const evaluate = async (tables: ReturnType<typeof cleanTables>, only: Parameters<typeof evaluateGate>[0]['rules'], options: Partial<Parameters<typeof evaluateGate>[0]> = {}) => {
+    const engine = await DuckDbEngine.open();
+    try {
+      await createTables(engine, catalog, tables);
+      const t0 = performance.now();
+      const g = await evaluateGate({ engine, zone: 'trusted', rules: only, config, samples: maskSamples(await samplePrivacyOf(catalog, rules), KEY), ...options });
+      return { g, wall: performance.now() - t0 };
+    } finally {
+      await engine.close();
+    }
+  };
+
+  it('a passing predicate rule: its checked rows, no sample, no masked columns, a wall time', async () => {
+    const { g, wall } = await evaluate(cleanTables(), [ruleOf('p', 'SELECT * FROM customer_trusted c WHERE c.email IS NULL')]);
+    const [r] = g.rules;
+    const { ms, ...rest } = r;
+    expect(rest).toEqual({
+      name: 'p',
+      kind: 'predicate',
+      description: 'p holds',
+      severity: 'error',
+      zone: 'trusted',
+      tables: ['customer_trusted'],
+      file: 'quality-rules/rules/p.sql',
+      tolerance: { rows: 0 },
+      status: 'pass',
+      blocking: false,
+      failing: 0,
+      allowed: 0,
+      checked: 2,
+      columns: [],
+      sample: [],
+    });
+    expect(ms).toBeGreaterThanOrEqual(0);
+    expect(ms).toBeLessThanOrEqual(wall);
+    expect(Number.isInteger(Math.round(ms! * 1000))).toBe(true);
+    expect([g.queries, g.scans]).toEqual([1, { customer_trusted: 1 }]);
+  });
+
+  it('a failing set rule: its count, its columns without the count column, its first rows, and no checked rows', async () => {
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('ann@x.com', SERIAL_B, { phone: '8015559999' }), customer('ann@x.com', SERIAL_A, { phone: '8015559998' }));
+    const set = ruleOf('s', 'SELECT c.email, COUNT(*) AS n FROM customer_trusted c GROUP BY c.email HAVING COUNT(*) > 1', '1');
+    const { g, wall } = await evaluate(tables, [set], { config: withRows(10) });
+    const [r] = g.rules;
+    expect([r.kind, r.status, r.blocking, r.failing, r.allowed, 'checked' in r, r.columns, r.sample, r.maskedColumns]).toEqual([
+      // No lineage is known for this rule's columns: both are masked.
+      'set', 'pass', false, 1, 1, false, ['email', 'n'], [{ email: maskToken(KEY, 'ann@x.com'), n: expect.stringMatching(/^pii:[0-9a-f]{10}$/) }], ['email', 'n'],
+    ]);
+    expect(r.ms).toBeGreaterThanOrEqual(0);
+    expect(r.ms).toBeLessThanOrEqual(wall);
+    expect([g.queries, g.scans]).toEqual([1, { customer_trusted: 1 }]);
+  });
+
+  it('shows at most failingRowsShown rows, and none (without a sample query) when that is 0, counting every failing row either way', async () => {
+    const tables = cleanTables();
+    for (let i = 0; i < 5; i++) tables.customer_trusted.push(customer(`n${i}@x.com`, SERIAL_A, { shareWithResearchAsOfDate: null }));
+    const predicate = ruleOf('p', 'SELECT * FROM customer_trusted c WHERE c.shareWithResearchAsOfDate IS NULL');
+    const set = ruleOf('s', 'SELECT c.email FROM customer_trusted c WHERE c.shareWithResearchAsOfDate IS NULL GROUP BY c.email');
+    const two = (await evaluate(tables, [predicate, set], { config: withRows(2) })).g;
+    expect(two.rules.map((r) => [r.name, r.failing, r.sample.length, r.columns.length > 0])).toEqual([
+      ['p', 5, 2, true],
+      ['s', 5, 2, true],
+    ]);
+    expect(two.queries).toBe(3);
+    const none = (await evaluate(tables, [predicate, set], { config: withRows(0) })).g;
+    expect(none.rules.map((r) => [r.name, r.failing, r.status, r.sample, r.columns, r.maskedColumns])).toEqual([
+      ['p', 5, 'fail', [], [], undefined],
+      ['s', 5, 'fail', [], ['email'], undefined],
+    ]);
+    // The predicate's count needs no sample query; the set rule's one query counts and samples.
+    expect(none.queries).toBe(2);
+  });
+
+  it('batches predicates however they qualify their columns: by alias, by table name, quoted, or not at all', async () => {
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A, { shareWithResearchAsOfDate: null, phone: '' }));
+    const forms = [
+      ruleOf('alias', 'SELECT * FROM customer_trusted c WHERE c.shareWithResearchAsOfDate IS NULL'),
+      ruleOf('table_name', 'SELECT * FROM customer_trusted WHERE customer_trusted.shareWithResearchAsOfDate IS NULL'),
+      ruleOf('quoted', 'SELECT * FROM customer_trusted AS c WHERE c."shareWithResearchAsOfDate" IS NULL'),
+      ruleOf('bare', "SELECT * FROM customer_trusted WHERE phone = ''"),
+      ruleOf('alias_word_inside', "SELECT * FROM customer_trusted c WHERE c.email LIKE '%c.x%'"),
+    ];
+    expect(forms.map((r) => r.predicate !== undefined)).toEqual([true, true, true, true, true]);
+    const { g } = await evaluate(tables, forms, { config: withRows(0) });
+    expect(g.rules.map((r) => [r.name, r.status, r.failing, r.checked])).toEqual([
+      ['alias', 'fail', 1, 3],
+      ['table_name', 'fail', 1, 3],
+      ['quoted', 'fail', 1, 3],
+      ['bare', 'fail', 1, 3],
+      ['alias_word_inside', 'pass', 0, 3],
+    ]);
+    // One scan for all five: none fell back to a query of its own.
+    expect([g.queries, g.scans]).toEqual([1, { customer_trusted: 1 }]);
+  });
+
+  it('an empty table: every predicate rule passes with 0 rows checked', async () => {
+    const tables = { ...cleanTables(), customer_trusted: [] };
+    const { g } = await evaluate(tables, [ruleOf('p', 'SELECT * FROM customer_trusted c WHERE c.email IS NULL'), ruleOf('q', "SELECT * FROM customer_trusted c WHERE c.phone = ''", '0.5%')]);
+    expect(g.rules.map((r) => [r.name, r.status, r.failing, r.checked, r.allowed])).toEqual([
+      ['p', 'pass', 0, 0, 0],
+      ['q', 'pass', 0, 0, 0],
+    ]);
+  });
+
+  it('a rule that cannot be evaluated keeps its tolerance and allowed count, and says which file and line', async () => {
+    const broken = ruleOf('b', 'SELECT c.nope FROM customer_trusted c GROUP BY c.nope', '3');
+    const { g } = await evaluate(cleanTables(), [broken]);
+    const { ms, error, ...rest } = g.rules[0];
+    expect(rest).toEqual({
+      name: 'b', kind: 'set', description: 'b holds', severity: 'error', zone: 'trusted', tables: ['customer_trusted'], file: 'quality-rules/rules/b.sql',
+      tolerance: { rows: 3 }, status: 'error', blocking: true, failing: 0, allowed: 3, columns: [], sample: [],
+    });
+    expect(error).toMatch(/^quality-rules\/rules\/b\.sql:4: Binder Error: .*nope/);
+    expect(ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('runs only the rules of its zone, in the order given', async () => {
+    const curated = ruleOf('c', 'SELECT * FROM customer_curated c WHERE c.email IS NULL');
+    const trusted = [ruleOf('t2', 'SELECT * FROM customer_trusted c WHERE c.email IS NULL'), ruleOf('t1', 'SELECT * FROM step_trainer_trusted s WHERE s.serialNumber IS NULL')];
+    const { g } = await evaluate(cleanTables(), [curated, ...trusted]);
+    expect([g.zone, g.rules.map((r) => r.name), g.queries]).toEqual(['trusted', ['t2', 't1'], 2]);
+  });
+});
+
+describe('built-in checks in detail', () => {
+  const facts = (datasets: RunFacts['datasets'], tables: RunFacts['tables'] = {}): RunFacts => ({ datasets, tables });
+  const builtIns = async (zone: 'trusted' | 'curated', f: RunFacts, c = config) => {
+    const engine = await DuckDbEngine.open();
+    try {
+      return await evaluateGate({ engine, zone, rules: [], config: c, facts: f });
+    } finally {
+      await engine.close();
+    }
+  };
+
+  it('name, kind, description, tables, file and tolerance of each built-in check', async () => {
+    const c = { ...config, quarantine: { default: 0.02, datasets: { customer: 0.005 } }, volume: { maxShrink: 0.25 } };
+    const t = await builtIns('trusted', facts({
+      customer: { read: 1000, quarantined: 5, quarantineReasons: {}, recordBytes: 100, quarantinedBytes: 0, valid: 995, outcomes: { trusted: 995 }, trustedTable: 'customer_trusted', trustedRows: 995 },
+      accelerometer: { read: 10, quarantined: 0, quarantineReasons: {}, recordBytes: 100, quarantinedBytes: 0, valid: 10, outcomes: { trusted: 10 } },
+    }), c);
+    const info = (r: GateResult['rules'][number]) => [r.name, r.kind, r.severity, r.description, r.tables, r.file, r.tolerance, r.allowed];
+    expect(t.rules.map(info)).toEqual([
+      ['quarantine_share_customer', 'quarantine', 'error', 'at most 0.5% of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json)', ['customer_landing'], 'quality-rules/gate-config.json', { share: 0.005 }, 5],
+      ['quarantine_bytes_customer', 'quarantine-bytes', 'error', 'at most 0.5% of the bytes of customer landing records may break the record contract (quality-rules/schemas/customer.schema.json)', ['customer_landing'], 'quality-rules/gate-config.json', { share: 0.005 }, 0],
+      ['accounting_customer', 'accounting', 'error', 'every valid customer record has one outcome (quality-rules/accounting/customer.sql), and customer_trusted holds exactly the records counted trusted', ['customer_landing', 'customer_trusted'], 'quality-rules/accounting/customer.sql', { rows: 0 }, 0],
+      // A dataset the config does not list gets the default share.
+      ['quarantine_share_accelerometer', 'quarantine', 'error', 'at most 2% of accelerometer landing records may break the record contract (quality-rules/schemas/accelerometer.schema.json)', ['accelerometer_landing'], 'quality-rules/gate-config.json', { share: 0.02 }, 0],
+      ['quarantine_bytes_accelerometer', 'quarantine-bytes', 'error', 'at most 2% of the bytes of accelerometer landing records may break the record contract (quality-rules/schemas/accelerometer.schema.json)', ['accelerometer_landing'], 'quality-rules/gate-config.json', { share: 0.02 }, 2],
+      // Without a trusted table named, the accounting check says "its trusted table".
+      ['accounting_accelerometer', 'accounting', 'error', 'every valid accelerometer record has one outcome (quality-rules/accounting/accelerometer.sql), and its trusted table holds exactly the records counted trusted', ['accelerometer_landing'], 'quality-rules/accounting/accelerometer.sql', { rows: 0 }, 0],
+    ]);
+    expect(t.rules.map((r) => [r.status, r.checked, r.ms, r.columns, r.sample])).toEqual([
+      ['pass', 1000, 0, ['reason', 'records'], []],
+      ['pass', 100, 0, [], []],
+      ['pass', 995, 0, [], []],
+      ['pass', 10, 0, [], []],
+      ['pass', 100, 0, [], []],
+      ['pass', 10, 0, [], []],
+    ]);
+    const v = await builtIns('curated', facts({}, { customer_curated: { zone: 'curated', rows: 8, previousRows: 10 } }), c);
+    expect(v.rules.map(info)).toEqual([
+      ['volume_customer_curated', 'volume', 'error', 'customer_curated may not shrink by more than 25% against the last published run', ['customer_curated'], 'quality-rules/gate-config.json', { share: 0.25 }, 0],
+    ]);
+    expect(v.rules.map((r) => [r.status, r.checked, r.ms, r.columns, r.sample])).toEqual([['pass', 8, 0, [], []]]);
+  });
+
+  it('the quarantine sample lists reasons with their counts, at most failingRowsShown of them', async () => {
+    const c = { ...config, report: { failingRowsShown: 2 } };
+    const t = await builtIns('trusted', facts({ customer: { read: 10, quarantined: 6, quarantineReasons: { 'malformed JSON': 3, 'missing required field email': 2, 'field phone must match pattern': 1 } } }), c);
+    expect(t.rules.map((r) => [r.name, r.status, r.failing, r.columns, r.sample, r.skipReason])).toEqual([
+      ['quarantine_share_customer', 'fail', 6, ['reason', 'records'], [{ reason: 'malformed JSON', records: 3 }, { reason: 'missing required field email', records: 2 }], undefined],
+      ['quarantine_bytes_customer', 'skip', 0, [], [], "the run's validation counts hold no byte counts"],
+    ]);
+  });
+
+  it('the byte share of a dataset with quarantined bytes shows them with the records', async () => {
+    const t = await builtIns('trusted', facts({ customer: { read: 100, quarantined: 0, quarantineReasons: {}, recordBytes: 1000, quarantinedBytes: 11 } }));
+    expect(t.rules[1]).toMatchObject({ status: 'fail', failing: 11, allowed: 10, checked: 1000, columns: ['quarantined_bytes', 'record_bytes', 'quarantined_records'], sample: [{ quarantined_bytes: 11, record_bytes: 1000, quarantined_records: 0 }] });
+  });
+
+  it('volume rounds the floor up: of 3 rows, a limit of half keeps 2', async () => {
+    const v = await builtIns('curated', facts({}, {
+      customer_curated: { zone: 'curated', rows: 2, previousRows: 3 },
+      machine_learning_curated: { zone: 'curated', rows: 1, previousRows: 3 },
+    }), { ...config, volume: { maxShrink: 0.5 } });
+    expect(v.rules.map((r) => [r.name, r.status, r.failing, r.sample])).toEqual([
+      ['volume_customer_curated', 'pass', 0, []],
+      ['volume_machine_learning_curated', 'fail', 1, [{ table: 'machine_learning_curated', previous_rows: 3, rows: 1, minimum_rows: 2 }]],
+    ]);
+  });
+
+  it('accounting needs both the valid count and the outcomes; without the trusted rows it checks the outcomes only', async () => {
+    const t = await builtIns('trusted', facts({
+      a: { read: 1, quarantined: 0, quarantineReasons: {}, valid: 1 },
+      b: { read: 1, quarantined: 0, quarantineReasons: {}, outcomes: { trusted: 1 } },
+      c: { read: 3, quarantined: 0, quarantineReasons: {}, valid: 3, outcomes: { trusted: 2, duplicate: 1 } },
+    }));
+    expect(t.rules.filter((r) => r.kind === 'accounting').map((r) => [r.name, r.status, r.failing, r.sample])).toEqual([['accounting_c', 'pass', 0, []]]);
+    const off = await builtIns('trusted', facts({ c: { read: 3, quarantined: 0, quarantineReasons: {}, valid: 3, outcomes: { duplicate: 1 } } }));
+    expect(off.rules.filter((r) => r.kind === 'accounting').map((r) => [r.status, r.failing, r.sample])).toEqual([['fail', 2, [{ valid: 3, accounted: 1, counted_trusted: 0, trusted_rows: null }]]]);
+  });
+
+  it('a gate that did not run lists every check it would have made, skipped with why, and does not pass', () => {
+    const trusted = skippedGate('trusted', rules, config, 'the run failed before the trusted gate: boom', ['customer', 'step_trainer'], ['customer_curated']);
+    const names = rules.filter((r) => r.zone === 'trusted').map((r) => r.name);
+    expect([trusted.zone, trusted.passed, trusted.skipped, trusted.queries, trusted.scans]).toEqual(['trusted', false, 'the run failed before the trusted gate: boom', 0, {}]);
+    expect(trusted.rules.map((r) => r.name)).toEqual([
+      ...names,
+      'quarantine_share_customer', 'quarantine_bytes_customer', 'accounting_customer',
+      'quarantine_share_step_trainer', 'quarantine_bytes_step_trainer', 'accounting_step_trainer',
+    ]);
+    expect(new Set(trusted.rules.map((r) => [r.status, r.blocking, r.failing, r.skipReason, r.sample.length, r.columns.length].join()))).toEqual(new Set(['skip,false,0,the run failed before the trusted gate: boom,0,0']));
+    expect(trusted.rules.find((r) => r.name === 'quarantine_share_customer')!.allowed).toBe(0);
+    const curated = skippedGate('curated', rules, config, 'why', ['customer'], ['customer_curated', 'machine_learning_curated']);
+    expect(curated.rules.map((r) => r.name)).toEqual([...rules.filter((r) => r.zone === 'curated').map((r) => r.name), 'volume_customer_curated', 'volume_machine_learning_curated']);
+    expect(curated.rules.map((r) => r.kind)).toEqual([...rules.filter((r) => r.zone === 'curated').map((r) => (r.predicate ? 'predicate' : 'set')), 'volume', 'volume']);
   });
 });
