@@ -264,3 +264,68 @@ describe('line acceptor against strict UTF-8, JSON.parse and ajv', () => {
     expect([takes(b('{"name":"Ann"}')), takes(b('{"count":1}')), takes(b('{"count":1,"name":"Ann"}')), takes(b('{}')), takes(b(' { } '))]).toEqual([false, false, true, false, false]);
   });
 });
+
+describe('line acceptor: the schemas it compiles and those it leaves to ajv', () => {
+  const oracleOf = (schema: Record<string, unknown>) => {
+    const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+    return (l: Buffer) => {
+      try {
+        return validate(JSON.parse(utf8.decode(l))) === true;
+      } catch {
+        return false;
+      }
+    };
+  };
+  const acceptorFor = (schema: Record<string, unknown>) => {
+    const a = compileLineAcceptor(schema, contractFormat);
+    if (!('acceptor' in a)) throw new Error(a.unsupported);
+    return (l: Buffer) => a.acceptor(l, 0, l.length);
+  };
+
+  it('without required properties an empty object is taken, padded or not', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const [take, valid] = [acceptorFor(schema), oracleOf(schema)];
+    for (const l of ['{}', ' { } ', '\t{\t}\t', '{"a":"x"}']) expect([l, take(b(l)), valid(b(l))]).toEqual([l, true, true]);
+    for (const l of ['{', '}', '{}}', '{,}', '{"a":"x",}']) expect([l, take(b(l)), valid(b(l))]).toEqual([l, false, false]);
+  });
+
+  it('a schema without properties takes only the empty object', () => {
+    const take = acceptorFor({ type: 'object' });
+    expect([take(b('{}')), take(b('{"a":1}'))]).toEqual([true, false]);
+  });
+
+  it('a pattern is compiled as ajv compiles it: with the unicode flag', () => {
+    const schema = { type: 'object', required: ['a'], properties: { a: { type: 'string', pattern: '^\\p{Lu}\\p{Ll}+$' } } };
+    const [take, valid] = [acceptorFor(schema), oracleOf(schema)];
+    for (const [value, ok] of [['Émile', true], ['émile', false], ['Ann', true], ['A', false], ['p{Lu}p{Ll}', false]] as const) {
+      const l = b(`{"a":"${value}"}`);
+      expect([value, take(l), valid(l)]).toEqual([value, ok, ok]);
+    }
+  });
+
+  it('up to 30 properties, each its own bit', () => {
+    const props = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'integer' }]));
+    const thirty = { type: 'object', required: Object.keys(props(30)), properties: props(30) };
+    const take = acceptorFor(thirty);
+    const all = `{${Array.from({ length: 30 }, (_, i) => `"p${i}":${i}`).join(',')}}`;
+    expect([take(b(all)), take(b(all.replace('"p29":29', '"p28":29')))]).toEqual([true, false]);
+    expect(compileLineAcceptor({ type: 'object', properties: props(31) }, contractFormat)).toEqual({ unsupported: 'more than 30 properties' });
+  });
+
+  const unsupported: [string, Record<string, unknown>, string][] = [
+    ['a property whose schema is not an object', { type: 'object', properties: { a: true } }, 'property a is not a schema object'],
+    ['a property whose schema is null', { type: 'object', properties: { a: null } }, 'property a is not a schema object'],
+    ['a property name beyond ASCII', { type: 'object', properties: { 'é': { type: 'string' } } }, 'property name é is not plain ASCII'],
+    ['a property name with a backslash', { type: 'object', properties: { 'a\\b': { type: 'string' } } }, 'property name a\\b is not plain ASCII'],
+    ['a property name with a control character', { type: 'object', properties: { 'a\tb': { type: 'string' } } }, 'property name a\tb is not plain ASCII'],
+    ['a pattern on a number', { type: 'object', properties: { a: { type: 'number', pattern: 'x' } } }, 'string keyword on the number a'],
+    ['a format on an integer', { type: 'object', properties: { a: { type: 'integer', format: 'email' } } }, 'string keyword on the integer a'],
+    ['a minLength on an integer', { type: 'object', properties: { a: { type: 'integer', minLength: 1 } } }, 'string keyword on the integer a'],
+    ['a boolean property', { type: 'object', properties: { a: { type: 'boolean' } } }, 'type of a is not string, integer or number'],
+    ['a numeric keyword it does not decide', { type: 'object', properties: { a: { type: 'number', multipleOf: 2 } } }, 'keyword multipleOf on a'],
+    ['no root type', { properties: {} }, 'the root is not type object'],
+  ];
+  it.each(unsupported)('leaves %s to ajv', (_, schema, why) => {
+    expect(compileLineAcceptor(schema, contractFormat)).toEqual({ unsupported: why });
+  });
+});
