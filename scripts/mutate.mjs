@@ -10,7 +10,15 @@ import base, { groups } from '../stryker.config.mjs';
 const TARGET = 85;
 const EQUIVALENTS = 'test/mutation/equivalent-mutants.md';
 
-const wanted = process.argv.slice(2);
+// `--mutate <file[:lines]>,...` narrows the one group named to part of its modules (a quick rerun).
+const args = process.argv.slice(2);
+const narrowAt = args.indexOf('--mutate');
+const narrow = narrowAt >= 0 ? args.splice(narrowAt, 2)[1]?.split(',') : undefined;
+const wanted = args;
+if (narrow && wanted.length !== 1) {
+  console.error('--mutate narrows one group: name exactly one, e.g. npm run mutate -- evaluator --mutate src/gates/evaluator.ts:113-171');
+  process.exit(2);
+}
 const unknown = wanted.filter((g) => !(g in groups));
 if (unknown.length) {
   console.error(`unknown group(s) ${unknown.join(', ')}; groups are ${Object.keys(groups).join(', ')}`);
@@ -47,9 +55,10 @@ for (const name of wanted.length ? wanted : Object.keys(groups)) {
     rmSync(process.env.STEDI_SYNTH_CACHE, { recursive: true, force: true });
   } else delete process.env.STEDI_SYNTH_CACHE;
   const results = await new Stryker({
-    mutate: g.mutate,
+    mutate: narrow ?? g.mutate,
     jest: { ...base.jest, config: { testMatch: g.tests.map((t) => `<rootDir>/${t}`) } },
-    incrementalFile: `.stryker-tmp/incremental-${name}.json`,
+    // A narrowed run keeps its own file: it must not stand for the whole group's next run.
+    incrementalFile: `.stryker-tmp/incremental-${name}${narrow ? '-narrowed' : ''}.json`,
     jsonReporter: { fileName: `.stryker-tmp/reports/${name}.json` },
   }).runMutationTest();
   const byFile = new Map();
