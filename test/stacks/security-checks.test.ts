@@ -418,6 +418,10 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
     expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role.validator_role_D78C5FA2 AssumedBy: lets anyone assume the role`]);
   });
   const validatorPolicy = () => `aws_iam_role_policy.${Object.keys(synth.stack(DEV).json.resource!.aws_iam_role_policy).find((k) => k.startsWith('validator_'))}`;
+  it('2b: a whole service written in capitals (IAM action names ignore case)', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'publish_role_permissions')[0].actions = ['GLUE:*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.publish_role_policy_6F7DB868 MovePublishedTables: allows "GLUE:*"`]);
+  });
   it('8: NotResource in an Allow', () => {
     const a = variant(app, DEV, (j) => {
       const s = statements(j, 'validator_role_permissions').find((x: any) => x.sid === 'WriteQuarantine');
