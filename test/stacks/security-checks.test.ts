@@ -422,6 +422,14 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
     const a = variant(app, DEV, (j) => (statements(j, 'publish_role_permissions')[0].actions = ['GLUE:*']));
     expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.publish_role_policy_6F7DB868 MovePublishedTables: allows "GLUE:*"`]);
   });
+  it('2c: a statement without a Sid is named by its policy alone', () => {
+    const a = variant(app, DEV, (j) => {
+      const st = statements(j, 'publish_role_permissions')[0];
+      st.actions = ['glue:*'];
+      delete st.sid;
+    });
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.publish_role_policy_6F7DB868: allows "glue:*"`]);
+  });
   it('8: NotResource in an Allow', () => {
     const a = variant(app, DEV, (j) => {
       const s = statements(j, 'validator_role_permissions').find((x: any) => x.sid === 'WriteQuarantine');
