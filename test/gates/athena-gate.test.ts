@@ -35,7 +35,9 @@ describe('gate on an environment through Athena', () => {
     expect(gates.every((g) => g.passed)).toBe(true);
     expect(new Set(calls.map((c) => c.WorkGroup))).toEqual(new Set(['stedi-dev-pipeline']));
     expect(calls.find((c) => c.QueryString!.includes('customer_landing'))!.QueryString).toContain('"stedi_dev_landing"."customer_landing"');
-    expect(calls.some((c) => c.QueryString!.includes('"stedi_dev_curated"."machine_learning_curated"'))).toBe(true);
+    // Every table of the catalog (the rules' and the accounting checks' landing tables), each through its zone database.
+    const read = new Set(calls.flatMap((c) => [...c.QueryString!.matchAll(/"(stedi_dev_\w+)"\."(\w+)"/g)].map((m) => `${m[1]}.${m[2]}`)));
+    expect([...read].sort()).toEqual([...catalog.tables.values()].map((t) => `stedi_dev_${t.zone}.${t.name}`).sort());
   });
 
   it('--staged audits the staging database and names the failing rule', async () => {

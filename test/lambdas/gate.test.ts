@@ -144,7 +144,9 @@ describe('gate Lambda', () => {
     const outcome = await gate({ runId: RUN, zone: 'curated' });
 
     expect(outcome.passed).toBe(false);
-    expect(outcome.blocking.some((b) => b.startsWith('FAIL machine_learning_same_customer: found 2 rows'))).toBe(true);
+    expect(outcome.blocking).toEqual([
+      "FAIL machine_learning_same_customer: found 2 rows (0 allowed); expected: each machine_learning_curated row pairs a step trainer reading with an accelerometer reading of the device's one owner (a join on time alone pairs different customers) [quality-rules/rules/machine_learning_same_customer.sql]",
+    ]);
     expect(glue.location(databases.staging, 'machine_learning_curated')).toBe(`s3://stedi-dev-curated/machine_learning_curated/run_id=${RUN}/`);
     const text = objects[`stedi-dev-artifacts/runs/${RUN}/gate-curated.json`];
     const report = JSON.parse(text);
@@ -169,7 +171,7 @@ describe('gate Lambda', () => {
     const outcome = await gate({ runId: RUN, zone: 'curated' });
 
     expect(outcome.passed).toBe(false);
-    expect(outcome.blocking).toContain('FAIL volume_customer_curated: customer_curated went from 6 to 2 rows (−66.67%, allowed −50%) [quality-rules/gate-config.json]');
+    expect(outcome.blocking).toEqual(['FAIL volume_customer_curated: customer_curated went from 6 to 2 rows (−66.67%, allowed −50%) [quality-rules/gate-config.json]']);
   });
 
   it('the report it writes to S3 holds no personal data, for every rule over tables with personal data', async () => {

@@ -107,9 +107,9 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
   const sub = (j: any, role: 'deploy' | 'plan') => statements(j, `${role}-trust`)[0].condition.find((c: any) => c.variable.endsWith(':sub'));
   it('1: a subject with a wildcard workspace', () => {
     const a = variant(app, DEV_BOOT, (j) => (sub(j, 'deploy').values = ['organization:stedi-lakehouse:project:stedi-dev:workspace:*:run_phase:apply']));
-    expect(problems('TerraformCloudTrustPinned', a)).toContain(
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([
       `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_deploy-role_12F6C927: subject "organization:stedi-lakehouse:project:stedi-dev:workspace:*:run_phase:apply" does not name one organization, project, workspace and run phase`,
-    );
+    ]);
   });
   it('2: a trust without the audience', () => {
     const a = variant(app, DEV_BOOT, (j) => (statements(j, 'deploy-trust')[0].condition = statements(j, 'deploy-trust')[0].condition.filter((c: any) => !c.variable.endsWith(':aud'))));
@@ -177,6 +177,46 @@ describe('BucketsDenyInsecureTransport: bucket policies deny aws:SecureTransport
   it('2: a TLS statement that covers the bucket but not its objects', () => {
     const a = variant(app, DEV, (j) => (statements(j, 'storage_landing_policy-document')[0].resources = ['arn:aws:s3:::stedi-dev-landing-111111111111']));
     expect(problems('BucketsDenyInsecureTransport', a)).toEqual([`${DEV} aws_s3_bucket_policy.storage_landing_policy_8FDD388D: does not deny every request without TLS`]);
+  });
+  // Each part of the statement the check requires, broken alone (issue 19: any principal and any
+  // condition value passed unnoticed).
+  const tls = (j: any) => statements(j, 'storage_landing_policy-document').find((x: any) => x.sid === 'DenyRequestsWithoutTls');
+  const notDenied = [`${DEV} aws_s3_bucket_policy.storage_landing_policy_8FDD388D: does not deny every request without TLS`];
+  it('3: a TLS statement that denies one principal only, not everyone', () => {
+    const a = variant(app, DEV, (j) => (tls(j).principals = [{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:role/stedi-dev-analyst'] }]));
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual(notDenied);
+  });
+  it('4: a TLS statement whose condition denies requests with TLS (value "true")', () => {
+    const a = variant(app, DEV, (j) => (tls(j).condition[0].values = ['true']));
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual(notDenied);
+  });
+  it('5: a TLS statement whose condition tests another operator or key', () => {
+    const other = variant(app, DEV, (j) => (tls(j).condition[0].test = 'Null'));
+    expect(problems('BucketsDenyInsecureTransport', other)).toEqual(notDenied);
+    const key = variant(app, DEV, (j) => (tls(j).condition[0].variable = 'aws:SecureTransportNever'));
+    expect(problems('BucketsDenyInsecureTransport', key)).toEqual(notDenied);
+  });
+  it('6: a TLS statement that allows instead of denying', () => {
+    const a = variant(app, DEV, (j) => (tls(j).effect = 'Allow'));
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual(notDenied);
+  });
+  it('7: a TLS statement that leaves reads, writes or listing out', () => {
+    for (const kept of [['s3:PutObject', 's3:ListBucket'], ['s3:GetObject', 's3:ListBucket'], ['s3:GetObject', 's3:PutObject']]) {
+      const a = variant(app, DEV, (j) => (tls(j).actions = kept));
+      expect(problems('BucketsDenyInsecureTransport', a)).toEqual(notDenied);
+    }
+  });
+  it('8: a TLS statement that covers the objects but not the bucket', () => {
+    const a = variant(app, DEV, (j) => (tls(j).resources = ['arn:aws:s3:::stedi-dev-landing-111111111111/*']));
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual(notDenied);
+  });
+  it('9: a bucket without a policy', () => {
+    const a = variant(app, DEV, (j) => delete j.resource.aws_s3_bucket_policy.storage_landing_policy_8FDD388D);
+    expect(problems('BucketsDenyInsecureTransport', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: has no bucket policy`]);
+  });
+  it('is not applicable to an app without buckets', () => {
+    const a = { ...app, stacks: app.stacks.map((s) => ({ ...s, json: { ...s.json, resource: Object.fromEntries(Object.entries(s.json.resource ?? {}).filter(([t]) => !t.startsWith('aws_s3_'))) } })) };
+    expect(runCheck(check('BucketsDenyInsecureTransport'), a)).toMatchObject({ status: 'not-applicable', findings: [] });
   });
 });
 
@@ -373,6 +413,47 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
     const a = variant(app, DEV, (j) => (statements(j, 'validator_role_trust')[0].principals = [{ type: 'AWS', identifiers: ['*'] }]));
     expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role.validator_role_D78C5FA2 AssumedBy: lets anyone assume the role`]);
   });
+  it('5b: a trust whose principal is "*" itself', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'validator_role_trust')[0].principals = [{ type: '*', identifiers: ['*'] }]));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role.validator_role_D78C5FA2 AssumedBy: lets anyone assume the role`]);
+  });
+  const validatorPolicy = () => `aws_iam_role_policy.${Object.keys(synth.stack(DEV).json.resource!.aws_iam_role_policy).find((k) => k.startsWith('validator_'))}`;
+  it('2b: a whole service written in capitals (IAM action names ignore case)', () => {
+    const a = variant(app, DEV, (j) => (statements(j, 'publish_role_permissions')[0].actions = ['GLUE:*']));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.publish_role_policy_6F7DB868 MovePublishedTables: allows "GLUE:*"`]);
+  });
+  it('2c: a statement without a Sid is named by its policy alone', () => {
+    const a = variant(app, DEV, (j) => {
+      const st = statements(j, 'publish_role_permissions')[0];
+      st.actions = ['glue:*'];
+      delete st.sid;
+    });
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.publish_role_policy_6F7DB868: allows "glue:*"`]);
+  });
+  it('8: NotResource in an Allow', () => {
+    const a = variant(app, DEV, (j) => {
+      const s = statements(j, 'validator_role_permissions').find((x: any) => x.sid === 'WriteQuarantine');
+      s.not_resources = ['arn:aws:s3:::stedi-dev-landing-111111111111/*'];
+      delete s.resources;
+    });
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} ${validatorPolicy()} WriteQuarantine: allows NotResource (everything but a list)`]);
+  });
+  it('9: a resource of any account', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'validator_role_permissions').find((x: any) => x.sid === 'WriteQuarantine').resources.push('arn:aws:s3:eu-west-1:*:accesspoint/any'));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} ${validatorPolicy()} WriteQuarantine: grants on arn:aws:s3:eu-west-1:*:accesspoint/any, in any account`]);
+  });
+  it('10: a condition-scoped action on Resource "*" without its condition key', () => {
+    const policy = `aws_iam_role_policy.${Object.keys(synth.stack(DEV).json.resource!.aws_iam_role_policy).find((k) => k.startsWith('transforms_'))}`;
+    const a = variant(app, DEV, (j) => (statements(j, 'transforms_role_permissions').find((x: any) => x.sid === 'PublishJobMetrics').condition[0].variable = 'aws:RequestedRegion'));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} ${policy} PublishJobMetrics: grants cloudwatch:PutMetricData on Resource "*"`]);
+  });
+  it('a Deny statement may name "*": it takes away, it grants nothing', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'validator_role_permissions').push({ sid: 'DenyAll', effect: 'Deny', actions: ['*'], resources: ['*'], not_resources: undefined }));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([]);
+  });
+  it('is not applicable to an app without policies', () => {
+    expect(runCheck(check('IamPoliciesWithoutWildcards'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
+  });
 });
 
 describe('LandingNeverDeletedOnlyIngestionWrites: nothing deletes landing; only ingestion writes it', () => {
@@ -454,5 +535,24 @@ describe('PublishOnlyThroughPassingGates: curated jobs and publish only through 
   it('3: no gate at all', () => {
     const a = variant(app, DEV, (j) => edit(j, (d) => (d.States['Curated gate passed?'].Choices[0].Variable = '$.anything')));
     expect(problems('PublishOnlyThroughPassingGates', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: no Choice continues on $.gates.curated.passed == true`]);
+  });
+  it('4: no publish step (the Publish task calls another function)', () => {
+    const a = variant(app, DEV, (j) => edit(j, (d) => (d.States.Publish.Parameters.FunctionName = d.States.Publish.Parameters.FunctionName.replace(/-publish$/, '-publisher'))));
+    expect(problems('PublishOnlyThroughPassingGates', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: has no publish step`]);
+  });
+  it('a publish step that calls a version or alias of the publish function is still the publish step', () => {
+    const a = variant(app, DEV, (j) => edit(j, (d) => (d.States.Publish.Parameters.FunctionName += ':live')));
+    expect(problems('PublishOnlyThroughPassingGates', a)).toEqual([]);
+    const b = variant(app, DEV, (j) => edit(j, (d) => {
+      d.States.Publish.Parameters.FunctionName += ':live';
+      d.States['Trusted gate passed?'].Default = 'Publish';
+    }));
+    expect(problems('PublishOnlyThroughPassingGates', b)).toEqual([
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: Publish is reachable without passing the trusted gate`,
+      `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: Publish is reachable without passing the curated gate`,
+    ]);
+  });
+  it('is not applicable to an app without state machines', () => {
+    expect(runCheck(check('PublishOnlyThroughPassingGates'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
   });
 });

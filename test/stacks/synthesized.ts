@@ -1,6 +1,6 @@
 // Synthesizes the real app (both environments, the committed configs) into a temp folder once per
 // test file, and gives tests the parsed stacks and ways to derive broken variants of them.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
@@ -22,13 +22,24 @@ export interface Synthesized {
   resource(stack: string, type: string, fragment?: string): Block;
 }
 
+/**
+ * A folder in which `npm run mutate` keeps the app it synthesized once (scripts/mutate.mjs sets it
+ * for the security checks): every mutant's test run reads that Terraform instead of synthesizing
+ * again for 20 s. Sound only while the mutated modules (stacks/checks/rules) read the synthesized
+ * JSON and take no part in making it. Unset in `npm test`: each test file synthesizes its own.
+ */
+const SYNTH_CACHE = process.env.STEDI_SYNTH_CACHE;
+
 export function synthesize(): Synthesized {
-  const outdir = mkdtempSync(join(tmpdir(), 'stedi-synth-'));
   const catalog = loadCatalog();
   const environments = loadEnvironments(catalog.datasets.map((d) => d.dataset));
-  const app = new App({ outdir });
-  buildLakehouseApp(app, { environments, catalog, bundleDir: join(outdir, '.bundles') });
-  app.synth();
+  const cached = SYNTH_CACHE !== undefined && existsSync(join(SYNTH_CACHE, 'manifest.json'));
+  const outdir = cached ? SYNTH_CACHE! : SYNTH_CACHE ?? mkdtempSync(join(tmpdir(), 'stedi-synth-'));
+  if (!cached) {
+    const app = new App({ outdir });
+    buildLakehouseApp(app, { environments, catalog, bundleDir: join(outdir, '.bundles') });
+    app.synth();
+  }
   const parsed = synthesizedApp(outdir, environments);
   const stack = (name: string) => {
     const s = parsed.stacks.find((x) => x.name === name);

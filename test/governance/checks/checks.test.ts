@@ -197,6 +197,24 @@ describe('NoPiiForAnalystsOrMl: analysts and ML reach no PII column', () => {
     const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(roleArn('dev', 'ml'), { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
     expect(details(run(NoPiiForAnalystsOrMl, json))).toEqual([`ml ${roleArn('dev', 'ml')}: SELECT on PII column stedi_dev_curated.customer_curated.email (curated)`]);
   });
+  // Issue 19: the check could stop at a persona's first principal unnoticed.
+  it('non-compliance 3: a PII grant to a persona\'s second principal', () => {
+    const second = roleArn('dev', 'ml-batch');
+    const ctx: CheckContext = { ...context, personas: { ...context.personas, ml: [...context.personas.ml, second] } };
+    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(second, { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email', 'phone'] } })));
+    expect(details(run(NoPiiForAnalystsOrMl, json, ctx))).toEqual([
+      `ml ${second}: SELECT on PII column stedi_dev_curated.customer_curated.email (curated)`,
+      `ml ${second}: SELECT on PII column stedi_dev_curated.customer_curated.phone (curated)`,
+    ]);
+  });
+  it('a grant of non-PII columns to analysts or ML is no finding', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.serial = grantTo(roleArn('dev', 'analyst'), { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['serialnumber'] } })));
+    expect(run(NoPiiForAnalystsOrMl, json)).toEqual({ check: 'NoPiiForAnalystsOrMl', status: 'compliant', findings: [] });
+  });
+  it('PII granted to a persona allowed to read it (ETL) is no finding here', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(context.personas.etl[0], { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
+    expect(run(NoPiiForAnalystsOrMl, json).status).toBe('compliant');
+  });
 });
 
 describe('GrantsByTagExpressionOnly: no grant names a database, table or column', () => {
