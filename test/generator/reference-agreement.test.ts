@@ -1,7 +1,8 @@
+// The generator's expected outcome (worked out while writing) equals the independent reference's
+// (worked out from the files, sharing no code with src/): every defect combination here, more seeds
+// in reference-agreement-seeds.test.ts (a file of its own so that the two run on both CI cores).
+// The pipeline itself is held to the reference in test/reference/.
 import { readdirSync, readFileSync } from 'node:fs';
-// The generator's expected outcome (worked out while writing) equals the reference model's (worked
-// out from the files, with the real record contracts): every defect combination here, more seeds in
-// reference-agreement-seeds.test.ts (a file of its own so that the two run on both CI cores).
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { BUILT_TABLES, landingTable } from '../../src/generator/expected-outcome';
