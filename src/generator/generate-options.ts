@@ -39,8 +39,9 @@ export interface DefectOptions {
    */
   readonly timestampCollisions?: number;
   /**
-   * Extra readings at the moment of an existing reading of the same user (accelerometer) or device
-   * (step trainer) with different values; accelerometer first, then step trainer, in turn. They go
+   * Extra readings at the moment of an existing reading of the same user (accelerometer: another
+   * value on the x, y and z axis in turn) or device (step trainer: another distance); accelerometer
+   * first, then step trainer, in turn. They go
    * to consenting customers with readings, so they reach the trusted tables.
    * @default 0
    */

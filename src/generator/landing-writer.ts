@@ -140,7 +140,11 @@ export class LandingWriter {
       this.emit('accelerometer', accelerometerLine(quotedUser, t, x, y, z));
       let readingsNow = 1;
       if (c.accelerometerConflicts.has(j)) {
-        this.emitInjected('accelerometer', accelerometerLine(quotedUser, t, (x + 1 + conflictValues.int(AXES - 1)) % AXES, y, z), true);
+        // Another value on one axis, x, y and z in turn: a reading is told apart by each of them.
+        const axes = [x, y, z];
+        const axis = this.written.conflictingReadings.accelerometer % axes.length;
+        axes[axis] = (axes[axis] + 1 + conflictValues.int(AXES - 1)) % AXES;
+        this.emitInjected('accelerometer', accelerometerLine(quotedUser, t, axes[0], axes[1], axes[2]), true);
         this.written.conflictingReadings.accelerometer++;
         readingsNow = 2;
       }
