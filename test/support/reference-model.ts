@@ -114,7 +114,7 @@ export function referenceRun(landing: string, projectRoot: string = PROJECT_ROOT
     const fail = failing > allowed;
     findings[name] = { name, status: fail ? 'fail' : 'pass', failing, blocking: fail && severity === 'error' };
   };
-  for (const [name, rule] of Object.entries(RULES)) if (gateOf(rule) === 'trusted') judge(name, rule.failing(r.tables), 0, rule.severity);
+  for (const [name, rule] of Object.entries(RULES)) if (gateOf(rule) === 'trusted') judge(name, rule.failingRows(r.tables).length, 0, rule.severity);
   for (const d of DATASETS) {
     const a = datasets[d];
     judge(`quarantine_share_${d}`, a.quarantined, Math.floor(share(d) * a.read), 'error');
@@ -125,7 +125,7 @@ export function referenceRun(landing: string, projectRoot: string = PROJECT_ROOT
   for (const [name, rule] of Object.entries(RULES)) {
     if (gateOf(rule) !== 'curated') continue;
     if (blockedAtTrusted) findings[name] = { name, status: 'skip', failing: 0, blocking: false };
-    else judge(name, rule.failing(r.tables), 0, rule.severity);
+    else judge(name, rule.failingRows(r.tables).length, 0, rule.severity);
   }
   const built = Object.fromEntries(
     Object.entries(r.tables).filter(([name]) => !blockedAtTrusted || !(name === 'customer_curated' || name === 'machine_learning_curated')),
