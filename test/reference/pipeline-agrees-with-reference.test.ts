@@ -11,6 +11,7 @@ import { GenerateOptionsError, type DefectOptions } from '../../src/generator/ge
 import { pipelineAndReference } from '../support/pipeline-vs-reference';
 import { applyQuirk, QUIRKS } from '../support/producer-quirks';
 import { tempDir } from '../support/tmp';
+import { TIES } from '../sql-mutation/landing-sets';
 
 /** The seed CI runs with; locally each run draws a new one (and says which on failure). */
 const CI_SEED = 19;
@@ -81,5 +82,14 @@ describe('the pipeline agrees with the independent reference', () => {
       }),
       { seed, numRuns: RUNS },
     );
+  });
+
+  it('on customers whose records tie on lastUpdateDate at each key of the latest-record order: customer_trusted holds the record that order puts first', async () => {
+    const landing = join(tempDir('stedi-ties-'), 'landing');
+    await TIES.write(landing);
+    const { reported, expected } = await pipelineAndReference(landing, { lake: tempDir('stedi-ties-lake-'), rows: true });
+    expect(reported).toEqual(expected);
+    // Eleven tie pairs, one of them decided against consent, and the customer with readings.
+    expect([reported.status, reported.tables.customer_trusted]).toEqual(['published', 11]);
   });
 });
