@@ -40,8 +40,9 @@ export interface DefectOptions {
    */
   readonly timestampCollisions?: number;
   /**
-   * Extra readings at the moment of an existing reading of the same user (accelerometer) or device
-   * (step trainer) with different values; accelerometer first, then step trainer, in turn. They go
+   * Extra readings at the moment of an existing reading of the same user (accelerometer: another
+   * value on the x, y and z axis in turn) or device (step trainer: another distance); accelerometer
+   * first, then step trainer, in turn. They go
    * to consenting customers with readings, so they reach the trusted tables.
    * @default 0
    */
@@ -86,8 +87,23 @@ export interface GenerateOptions {
    * @default 0.05
    */
   readonly withoutReadingsShare?: number;
+  /**
+   * Share of customers with two or more records whose step trainer was replaced: their first record
+   * carries research consent and the serial number of the old device, the later ones the new serial
+   * number. The old device sends the customer's first step readings; only the latest record counts,
+   * so they are not trusted.
+   * @default 0.03
+   */
+  readonly replacedDeviceShare?: number;
   /** Share of accelerometer readings with a step trainer reading at the same moment. @default 0.32 */
   readonly stepShare?: number;
+  /**
+   * Share of customers with accelerometer readings whose step trainer also sends a few readings at
+   * moments the phone app recorded nothing (the app was closed): trusted step readings that pair
+   * with no accelerometer reading.
+   * @default 0.1
+   */
+  readonly unpairedStepShare?: number;
   /** Share of valid lines delivered twice (at least once delivery), in the same file or another. @default 0.01 */
   readonly duplicateShare?: number;
   /** Accelerometer readings of users who are no customer. @default 40 (the `sample` preset) */
@@ -134,7 +150,9 @@ export const GENERATE_DEFAULTS: ResolvedOptions = {
   lateGrantShare: 0.04,
   consentTieShare: 0.02,
   withoutReadingsShare: 0.05,
+  replacedDeviceShare: 0.03,
   stepShare: 0.32,
+  unpairedStepShare: 0.1,
   duplicateShare: 0.01,
   originMs: 1691348231425,
   overwrite: false,
@@ -156,7 +174,9 @@ const SHARES = [
   'lateGrantShare',
   'consentTieShare',
   'withoutReadingsShare',
+  'replacedDeviceShare',
   'stepShare',
+  'unpairedStepShare',
   'duplicateShare',
 ] as const;
 

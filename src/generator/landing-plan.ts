@@ -21,13 +21,19 @@ export interface PlannedCustomer {
   readonly story: ConsentStory;
   /** Whether the latest record (the one that wins) gives research consent. */
   readonly consents: boolean;
-  /** Serial number on the customer's records and device: another customer's for a shared serial. */
+  /** Serial number on the customer's latest record and device: another customer's for a shared serial. */
   serialNumber: string;
+  /** Serial number of the device the customer had before (on its first record) when the device was replaced. */
+  formerSerialNumber?: string;
+  /** Step readings, from the first on, that the former device sent (0 unless the device was replaced). */
+  formerDeviceSteps: number;
   records: readonly CustomerRecord[];
   /** Accelerometer readings (conflicting extra readings not included). */
   readings: number;
   /** Step trainer readings of a customer without accelerometer readings (the device is used without the app). */
   readonly stepOnlyReadings: number;
+  /** Step trainer readings after the last accelerometer reading, at moments the app recorded nothing. */
+  unpairedSteps: number;
   /** The customer whose reading clock this customer follows: itself, or its collision partner. */
   timeKey: number;
   /** Holds or shares the serial number that several customers carry. */
@@ -79,6 +85,9 @@ const SLOT_MARGIN_MS = 60_000;
 const READINGS_PER_STRANGER = 25;
 const READINGS_PER_DEVICE = 10;
 const MAX_STEP_ONLY_READINGS = 8;
+/** Step readings at moments without an accelerometer reading, per customer given them, and from a replaced device. */
+const MAX_UNPAIRED_STEPS = 4;
+const MAX_FORMER_DEVICE_STEPS = 3;
 /** Shares of customers with a birthday in an implausible year and with the placeholder phone number. */
 const IMPLAUSIBLE_BIRTHDAY_SHARE = 0.02;
 /**
@@ -234,9 +243,9 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
       .slice(0, quota(SHORT_YEAR_BIRTHDAY_SHARE, n)),
   );
   const serials = new Set<string>();
-  const newSerial = () => {
+  const newSerial = (from = rng) => {
     for (;;) {
-      const s = rng.uuid();
+      const s = from.uuid();
       if (!serials.has(s)) {
         serials.add(s);
         return s;
@@ -271,6 +280,8 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
       records: [],
       readings: hasReadings ? rng.between(minReadings, maxReadings) : 0,
       stepOnlyReadings: hasReadings ? 0 : rng.between(1, MAX_STEP_ONLY_READINGS),
+      unpairedSteps: 0,
+      formerDeviceSteps: 0,
       timeKey: i,
       inSharedSerialGroup: false,
       accelerometerConflicts: new Set(),
@@ -348,6 +359,22 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
     c.records = recordsFor(new Prng(o.seed, 'records', c.index), identities[c.index], c.serialNumber, c.story, c.consents);
   }
 
+  // Edges of the data itself, each from a stream of its own (no other line moves): replaced step
+  // trainers, and step readings the app did not record.
+  const edges = new Prng(o.seed, 'replaced-devices');
+  const replaceable = edges.shuffle(
+    customers.filter((c) => c.records.length > 1 && c.records[0].shareWithResearchAsOfDate !== undefined && !c.inSharedSerialGroup),
+  );
+  for (const c of replaceable.slice(0, quota(o.replacedDeviceShare, n))) {
+    c.formerSerialNumber = c.serialNumber;
+    c.serialNumber = newSerial(edges);
+    c.records = c.records.map((r, i) => (i === 0 ? r : { ...r, serialNumber: c.serialNumber }));
+    c.formerDeviceSteps = edges.between(1, MAX_FORMER_DEVICE_STEPS);
+  }
+  const unpaired = new Prng(o.seed, 'unpaired-steps');
+  const withReadings = unpaired.shuffle(customers.filter((c) => c.readings > 0));
+  for (const c of withReadings.slice(0, quota(o.unpairedStepShare, withReadings.length))) c.unpairedSteps = unpaired.between(1, MAX_UNPAIRED_STEPS);
+
   const strangers: PlannedStranger[] = [];
   const strangerReadings = Math.round(o.unknownUserReadings * o.scale);
   for (let i = 0, left = strangerReadings; left > 0; i++) {
@@ -363,7 +390,7 @@ export function planLanding(o: ResolvedOptions): LandingPlan {
     left -= k;
   }
 
-  const longest = Math.max(maxReadings, READINGS_PER_STRANGER, READINGS_PER_DEVICE, MAX_STEP_ONLY_READINGS);
+  const longest = Math.max(maxReadings + MAX_UNPAIRED_STEPS, READINGS_PER_STRANGER, READINGS_PER_DEVICE, MAX_STEP_ONLY_READINGS);
   return {
     customers,
     strangers,

@@ -108,15 +108,28 @@ export class LandingWriter {
     const shared = c.inSharedSerialGroup ? this.shared : undefined;
     const readingsAt = shared ? new Map<number, number>() : undefined;
     if (readingsAt) shared!.readingsAt.push(readingsAt);
-    const step = (time: number, distance: number, injected: boolean) => {
-      const line = stepTrainerLine(time, c.serialNumber, distance);
+    // The first step readings of a replaced device carry its former serial number: only the latest
+    // record counts, so they go to no customer in customer_trusted (an earlier record's serial is
+    // known to customer_landing: no_consent) and pair with nothing.
+    let sent = 0;
+    let formerSteps = 0;
+    /** Writes a step reading; a conflicting one (`injected`) comes from the device of the reading it conflicts with. */
+    const step = (time: number, distance: number, injected: boolean): boolean => {
+      const former = c.formerSerialNumber !== undefined && (injected ? sent : sent + 1) <= c.formerDeviceSteps;
+      const line = stepTrainerLine(time, former ? c.formerSerialNumber! : c.serialNumber, distance);
       if (injected) this.emitInjected('step_trainer', line, true);
-      else this.emit('step_trainer', line);
-      shared?.steps.add(`${time}:${distance}`);
+      else {
+        this.emit('step_trainer', line);
+        sent++;
+      }
+      if (former) formerSteps++;
+      else shared?.steps.add(`${time}:${distance}`);
+      return !former;
     };
 
     let t = slotStart(this.plan, c.timeKey);
     let readingRecords = 0;
+    /** Distinct step readings from the customer's current device. */
     let stepRecords = 0;
     let pairs = 0;
     for (let j = 0; j < c.readings; j++) {
@@ -127,20 +140,22 @@ export class LandingWriter {
       this.emit('accelerometer', accelerometerLine(quotedUser, t, x, y, z));
       let readingsNow = 1;
       if (c.accelerometerConflicts.has(j)) {
-        this.emitInjected('accelerometer', accelerometerLine(quotedUser, t, (x + 1 + conflictValues.int(AXES - 1)) % AXES, y, z), true);
+        // Another value on one axis, x, y and z in turn: a reading is told apart by each of them.
+        const axes = [x, y, z];
+        const axis = this.written.conflictingReadings.accelerometer % axes.length;
+        axes[axis] = (axes[axis] + 1 + conflictValues.int(AXES - 1)) % AXES;
+        this.emitInjected('accelerometer', accelerometerLine(quotedUser, t, axes[0], axes[1], axes[2]), true);
         this.written.conflictingReadings.accelerometer++;
         readingsNow = 2;
       }
       let stepsNow = 0;
       if (hasStep(j)) {
         const distance = values.between(1, MAX_DISTANCE_CM);
-        step(t, distance, false);
-        stepsNow = 1;
+        if (step(t, distance, false)) stepsNow = 1;
         // The plan puts step conflicts only where there is a step reading.
         if (c.stepConflicts.has(j)) {
-          step(t, 1 + ((distance - 1 + conflictValues.between(1, MAX_DISTANCE_CM - 1)) % MAX_DISTANCE_CM), true);
+          if (step(t, 1 + ((distance - 1 + conflictValues.between(1, MAX_DISTANCE_CM - 1)) % MAX_DISTANCE_CM), true)) stepsNow++;
           this.written.conflictingReadings.step_trainer++;
-          stepsNow = 2;
         }
       }
       readingRecords += readingsNow;
@@ -149,12 +164,14 @@ export class LandingWriter {
       pairs += readingsNow * stepsNow;
       readingsAt?.set(t, readingsNow);
     }
-    for (let j = 0; j < c.stepOnlyReadings; j++) {
+    // Step readings after the last accelerometer reading (the app was closed), or of a customer without
+    // any: they pair with no reading.
+    for (let j = 0; j < c.stepOnlyReadings + c.unpairedSteps; j++) {
       t += 1 + clock.int(MAX_GAP_MS);
-      step(t, values.between(1, MAX_DISTANCE_CM), false);
-      stepRecords++;
+      if (step(t, values.between(1, MAX_DISTANCE_CM), false)) stepRecords++;
     }
     tally.outcome('accelerometer', c.consents ? 'trusted' : 'no_consent', readingRecords);
+    tally.outcome('step_trainer', 'no_consent', formerSteps);
     // The step readings of a shared serial number are counted once all its customers are written.
     if (!shared) {
       const stepOutcome: RecordOutcome = curated ? 'trusted' : c.consents ? 'no_accelerometer_readings' : 'no_consent';

@@ -7,6 +7,8 @@ import { runPipeline } from '../../src/pipeline/runner';
 import type { RunManifest } from '../../src/pipeline/manifest';
 import { runSummary } from '../../src/cli/run-summary';
 import { tempDir } from '../support/tmp';
+import { referenceRun } from '../support/reference-model';
+import { expectedOf, reportedOf } from '../support/pipeline-vs-reference';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'stedi-small');
 
@@ -33,7 +35,7 @@ async function runCase(extra: (landing: string) => void) {
   rmSync(join(landing, 'README.md'));
   extra(landing);
   const manifest = await runPipeline({ landing, lake });
-  return { manifest, lake };
+  return { manifest, lake, landing };
 }
 
 /** Invariants every run holds, whatever its input. */
@@ -67,8 +69,10 @@ describe('bad-input corpus', () => {
   for (const name of cases) {
     const expected: Expected = JSON.parse(readFileSync(join(__dirname, name, 'expected.json'), 'utf8'));
     it(`${name}: ${expected.description}`, async () => {
-      const { manifest } = await runCase((landing) => cpSync(join(__dirname, name, 'landing'), landing, { recursive: true }));
+      const { manifest, landing } = await runCase((landing) => cpSync(join(__dirname, name, 'landing'), landing, { recursive: true }));
       expect(manifest.status).toBe(expected.status);
+      // The independent reference (sharing no code with src/) reads the same files to the same verdict, accounting, rows and findings.
+      expect(await reportedOf(manifest, true)).toEqual(expectedOf(referenceRun(landing), true));
       const rules = Object.values(manifest.gates).flatMap((g) => g!.rules);
       expect(rules.filter((r) => r.blocking).map((r) => r.name)).toEqual(expected.blocking);
       if (expected.warnings) expect(rules.filter((r) => r.severity === 'warn' && r.status !== 'pass').map((r) => r.name)).toEqual(expected.warnings);

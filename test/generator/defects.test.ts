@@ -101,6 +101,14 @@ describe('injected defects', () => {
     expect(conflictsBy(recordsOf(g.dir, 'accelerometer'), (r) => `${r.user}@${r.timestamp}`)).toBe(3);
     expect(conflictsBy(recordsOf(g.dir, 'step_trainer'), (r) => `${r.serialNumber}@${r.sensorReadingTime}`)).toBe(2);
     expect(g.defects.conflictingReadings).toEqual({ accelerometer: 3, step_trainer: 2 });
+    // Each accelerometer conflict differs from its reading on one axis: x, y and z in turn, so that none of them goes unread.
+    const atMoment = new Map<string, Record<string, unknown>[]>();
+    for (const r of recordsOf(g.dir, 'accelerometer')) atMoment.set(`${r.user}@${r.timestamp}`, [...(atMoment.get(`${r.user}@${r.timestamp}`) ?? []), r]);
+    const differing = [...atMoment.values()]
+      .map((rs) => [...new Map(rs.map((r) => [JSON.stringify(r), r])).values()])
+      .filter((rs) => rs.length === 2)
+      .map(([a, b]) => ['x', 'y', 'z'].filter((axis) => a[axis] !== b[axis]).join(''));
+    expect(differing.sort()).toEqual(['x', 'y', 'z']);
     const clean = await generateTiny({ seed: 3 });
     expect(g.expected.tables.accelerometer_trusted).toBe(clean.expected.tables.accelerometer_trusted + 3);
   });

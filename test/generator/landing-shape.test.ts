@@ -82,12 +82,14 @@ describe('generated landing data has the STEDI shape', () => {
     expect(values).toEqual(new Set(['1.0', '-1.0', '0.0']));
   });
 
-  it('gives each customer one email, name and serial number; phones are digits; birthdays include implausible and three-digit years', () => {
-    const byEmail = new Map<string, Set<string>>();
-    for (const c of customers) byEmail.set(c.email, (byEmail.get(c.email) ?? new Set()).add(`${c.customerName}|${c.serialNumber}`));
-    expect(byEmail.size).toBe(PRESETS.tiny.customers);
-    for (const ids of byEmail.values()) expect(ids.size).toBe(1);
-    expect(new Set(customers.map((c) => c.serialNumber)).size).toBe(PRESETS.tiny.customers);
+  it('gives each customer one email, name and serial number (two for a replaced step trainer); phones are digits; birthdays include implausible and three-digit years', () => {
+    const names = new Map<string, Set<string>>();
+    for (const c of customers) names.set(c.email, (names.get(c.email) ?? new Set()).add(c.customerName));
+    expect(names.size).toBe(PRESETS.tiny.customers);
+    for (const n of names.values()) expect(n.size).toBe(1);
+    // One serial number per customer, but the customer whose device was replaced (3% of 20: one) has two.
+    expect([...recordsByEmail().values()].map((r) => new Set(r.map((c) => c.serialNumber)).size).sort()).toEqual([...Array(PRESETS.tiny.customers - 1).fill(1), 2]);
+    expect(new Set(customers.map((c) => c.serialNumber)).size).toBe(PRESETS.tiny.customers + 1);
     for (const c of customers) {
       expect(c.customerName).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
       expect((c as unknown as { phone: string }).phone).toMatch(/^\d{10}$/);
@@ -130,16 +132,45 @@ describe('generated landing data has the STEDI shape', () => {
     expect([...users.values()].filter((u) => u.size > 1)).toEqual([]);
   });
 
-  it('times step readings at a reading of the device owner, for about a third of the readings', () => {
+  it('times step readings at a reading of the device owner, for about a third of the readings, or after the last one (the app closed)', () => {
     const ownerOf = new Map(customers.map((c) => [c.serialNumber, c.email]));
     const moments = new Set(readings.map((r) => `${r.user}@${r.timestamp}`));
-    const usersWithReadings = new Set(readings.map((r) => r.user));
-    const ownedSteps = steps.filter((s) => usersWithReadings.has(ownerOf.get(s.serialNumber)!));
-    for (const s of ownedSteps) expect(moments.has(`${ownerOf.get(s.serialNumber)}@${s.sensorReadingTime}`)).toBe(true);
-    const share = new Set(ownedSteps.map((s) => `${s.serialNumber}@${s.sensorReadingTime}`)).size / moments.size;
+    const lastReading = new Map<string, number>();
+    for (const r of readings) lastReading.set(r.user, Math.max(lastReading.get(r.user) ?? 0, r.timestamp));
+    const ownedSteps = steps.filter((s) => lastReading.has(ownerOf.get(s.serialNumber)!));
+    const paired = ownedSteps.filter((s) => moments.has(`${ownerOf.get(s.serialNumber)}@${s.sensorReadingTime}`));
+    const unpaired = ownedSteps.filter((s) => !paired.includes(s));
+    // The unpaired ones come after the owner's last reading, 1 to 4 per customer, for 10% of the 19 customers with readings: two.
+    for (const s of unpaired) expect(s.sensorReadingTime).toBeGreaterThan(lastReading.get(ownerOf.get(s.serialNumber)!)!);
+    const unpairedPerOwner = countBy([...new Map(unpaired.map((s) => [`${s.serialNumber}@${s.sensorReadingTime}`, s])).values()], (s) => ownerOf.get(s.serialNumber)!);
+    expect(unpairedPerOwner.size).toBe(2);
+    for (const k of unpairedPerOwner.values()) expect(k).toBeLessThanOrEqual(4);
+    const share = new Set(paired.map((s) => `${s.serialNumber}@${s.sensorReadingTime}`)).size / moments.size;
     expect(share).toBeGreaterThan(GENERATE_DEFAULTS.stepShare - 0.05);
     expect(share).toBeLessThan(GENERATE_DEFAULTS.stepShare + 0.05);
   });
+
+  it('replaces the step trainer of a customer who consented with the old one: its first record and first step readings carry the old serial number', () => {
+    const replaced = [...recordsByEmail().values()].filter((r) => new Set(r.map((c) => c.serialNumber)).size > 1);
+    expect(replaced).toHaveLength(1);
+    const [first, ...later] = [...replaced[0]].sort((a, b) => a.lastUpdateDate - b.lastUpdateDate);
+    expect(first.shareWithResearchAsOfDate).toBeDefined();
+    expect(new Set(later.map((c) => c.serialNumber)).size).toBe(1);
+    expect(later[0].serialNumber).not.toBe(first.serialNumber);
+    const byTime = (serial: string) => steps.filter((s) => s.serialNumber === serial).map((s) => s.sensorReadingTime);
+    const old = byTime(first.serialNumber);
+    // One to three readings, all before the first reading of the new device.
+    expect(new Set(old).size).toBeGreaterThanOrEqual(1);
+    expect(new Set(old).size).toBeLessThanOrEqual(3);
+    expect(Math.max(...old)).toBeLessThan(Math.min(...byTime(later[0].serialNumber)));
+  });
+
+  /** Each customer's distinct records. */
+  function recordsByEmail(): Map<string, Customer[]> {
+    const m = new Map<string, Map<string, Customer>>();
+    for (const c of customers) m.set(c.email, (m.get(c.email) ?? new Map()).set(JSON.stringify(c), c));
+    return new Map([...m].map(([e, r]) => [e, [...r.values()]]));
+  }
 
   it('has readings for customers with and without consent, users who are no customer and devices of nobody', () => {
     const consenting = new Set(customers.filter((c) => c.shareWithResearchAsOfDate !== undefined).map((c) => c.email));

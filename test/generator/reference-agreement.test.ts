@@ -1,7 +1,8 @@
+// The generator's expected outcome (worked out while writing) equals the independent reference's
+// (worked out from the files, sharing no code with src/): every defect combination here, more seeds
+// in reference-agreement-seeds.test.ts (a file of its own so that the two run on both CI cores).
+// The pipeline itself is held to the reference in test/reference/.
 import { readdirSync, readFileSync } from 'node:fs';
-// The generator's expected outcome (worked out while writing) equals the reference model's (worked
-// out from the files, with the real record contracts): every defect combination here, more seeds in
-// reference-agreement-seeds.test.ts (a file of its own so that the two run on both CI cores).
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { BUILT_TABLES, landingTable } from '../../src/generator/expected-outcome';
@@ -22,8 +23,9 @@ describe('the generator model agrees with the reference model', () => {
   });
 
   it('a shared serial with colliding timestamps pairs step readings with another customer\'s readings', async () => {
-    const alone = await generateTiny({ seed: 9, defects: { sharedSerials: 1 } });
-    const both = await generateTiny({ seed: 9, defects: { sharedSerials: 1, timestampCollisions: 1 } });
+    // Without step readings at moments the app recorded nothing, each trusted step reading pairs with one reading at least.
+    const alone = await generateTiny({ seed: 9, unpairedStepShare: 0, defects: { sharedSerials: 1 } });
+    const both = await generateTiny({ seed: 9, unpairedStepShare: 0, defects: { sharedSerials: 1, timestampCollisions: 1 } });
     // Alone, a shared serial pairs each step reading with its owner only.
     expect(alone.expected.tables.machine_learning_curated).toBe(alone.expected.tables.step_trainer_trusted);
     // With the owner and the receiver reading at the same moments, each of their step readings joins both.

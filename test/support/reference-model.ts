@@ -1,195 +1,140 @@
-// A second, independent model of what the pipeline makes of a landing folder: it reads the files
-// back, checks every line with the real record contracts (quality-rules/schemas via RecordContract)
-// and applies the STEDI semantics of glue/sql/ and quality-rules/accounting/ to the parsed records in
-// plain JavaScript. For small folders only: it holds every record in memory.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadCatalog } from '../../src/catalog/registry';
-import { RecordContract } from '../../src/pipeline/record-contract';
-import { isJsonBlank } from './landing-lines';
-import type { ExpectedOutcome } from '../../src/generator/expected-outcome';
+// An independent model of what the pipeline makes of a landing folder, sharing no code with src/:
+// its own file listing and line splitting (reference/landing-text.ts), JSON.parse as the JSON
+// oracle and a contract written from ../shared/STEDI-DATA.md (reference/record-contract.ts), the
+// STEDI semantics and accounting in plain JavaScript (reference/stedi-tables.ts), and what each
+// quality rule must find (reference/rule-findings.ts). Only the gate's thresholds are read, as data,
+// from quality-rules/gate-config.json. For small folders: it holds every record in memory.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { datasetLines } from './reference/landing-text';
+import { checkLine, DATASETS, type Row } from './reference/record-contract';
+import { gateOf, RULES } from './reference/rule-findings';
+import { stediTables, type LandingRows, type Outcomes, type StediTables } from './reference/stedi-tables';
 
-type Value = string | number | null;
-type Row = Readonly<Record<string, Value>>;
-
-interface LandingTable {
+export interface ReferenceDataset {
+  /** Non-blank lines: read = valid + quarantined. */
   readonly read: number;
-  /** Valid records projected onto the DDL columns (absent fields are null), duplicates included. */
-  readonly rows: readonly Row[];
+  readonly valid: number;
   readonly quarantined: number;
-  /** Bytes of the non-blank lines (without their line ends) and of the quarantined ones. */
+  /** Bytes of the non-blank lines without their line ends (decompressed), and of the quarantined ones. */
   readonly recordBytes: number;
   readonly quarantinedBytes: number;
-  /** The distinct rows (SELECT DISTINCT *). */
-  readonly distinct: readonly Row[];
+  /** Where the valid records went; adds up to valid. */
+  readonly outcomes: Outcomes;
 }
 
-/** Files the pipeline reads as NDJSON (the reference does not read .gz). */
-const RECORD_FILE = /\.(json|jsonl|ndjson)$/i;
+export type TableName = keyof StediTables;
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (e.isFile() && RECORD_FILE.test(e.name)) out.push(p);
-  }
-  return out.sort();
+/** The accounting and the rows of every table, in the shape of the generator's expected outcome. */
+export interface ReferenceOutcome {
+  readonly datasets: Readonly<Record<string, ReferenceDataset>>;
+  readonly tables: Readonly<Record<TableName, number>>;
 }
 
-function readLanding(dir: string, contract: RecordContract, columns: readonly string[]): LandingTable {
-  let read = 0;
-  let quarantined = 0;
-  let recordBytes = 0;
-  let quarantinedBytes = 0;
-  const rows: Row[] = [];
-  for (const file of filesUnder(dir)) {
-    for (const raw of readFileSync(file, 'utf8').split('\n')) {
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (isJsonBlank(line)) continue;
-      read++;
-      const bytes = Buffer.byteLength(line, 'utf8');
-      recordBytes += bytes;
-      const verdict = contract.checkLine(line);
-      if (!verdict.ok) {
-        quarantined++;
-        quarantinedBytes += bytes;
-        continue;
+export interface ReferenceFinding {
+  readonly name: string;
+  readonly status: 'pass' | 'fail' | 'skip';
+  readonly failing: number;
+  readonly blocking: boolean;
+}
+
+/** What a run on a fresh lake must report. */
+export interface ReferenceRun {
+  readonly status: 'published' | 'blocked';
+  readonly datasets: Readonly<Record<string, ReferenceDataset>>;
+  /** Rows of each table the run builds: a run blocked at the trusted gate builds no curated table. */
+  readonly tables: Readonly<Partial<Record<TableName, number>>>;
+  /** The rows themselves, of the same tables. */
+  readonly rows: Readonly<Partial<Record<TableName, readonly Row[]>>>;
+  /** Every SQL rule and built-in check of both gates, by name. */
+  readonly findings: Readonly<Record<string, ReferenceFinding>>;
+}
+
+interface Landing {
+  readonly datasets: Record<string, ReferenceDataset>;
+  readonly rows: LandingRows;
+}
+
+function readLanding(landing: string): Landing {
+  const datasets: Record<string, ReferenceDataset> = {};
+  const rows: Record<string, Row[]> = {};
+  for (const dataset of DATASETS) {
+    let read = 0;
+    let quarantined = 0;
+    let recordBytes = 0;
+    let quarantinedBytes = 0;
+    const valid: Row[] = [];
+    for (const f of datasetLines(join(landing, dataset))) {
+      for (const line of f.lines) {
+        read++;
+        recordBytes += line.bytes;
+        const verdict = line.kind === 'text' ? checkLine(dataset, line.text) : undefined;
+        if (verdict?.ok) valid.push(verdict.row);
+        else {
+          quarantined++;
+          quarantinedBytes += line.bytes;
+        }
       }
-      rows.push(Object.fromEntries(columns.map((c) => [c, (verdict.record[c] as Value | undefined) ?? null])));
     }
+    datasets[dataset] = { read, valid: valid.length, quarantined, recordBytes, quarantinedBytes, outcomes: {} };
+    rows[dataset] = valid;
   }
-  const seen = new Map<string, Row>();
-  for (const r of rows) seen.set(JSON.stringify(columns.map((c) => r[c])), r);
-  return { read, rows, quarantined, recordBytes, quarantinedBytes, distinct: [...seen.values()] };
+  return { datasets, rows: rows as unknown as LandingRows };
 }
 
-/** SQL's ORDER BY for one column: ascending, NULLS FIRST or LAST as asked. */
-function compare(a: Value, b: Value, nulls: 'first' | 'last'): number {
-  if (a === null || b === null) {
-    if (a === b) return 0;
-    return (a === null) === (nulls === 'first') ? -1 : 1;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
+const rowCounts = (t: Partial<Record<TableName, readonly Row[]>>) =>
+  Object.fromEntries(Object.entries(t).map(([name, rows]) => [name, rows!.length])) as Record<TableName, number>;
+
+/** The accounting of every dataset and the rows of every table (whatever the gates say). */
+export function referenceOutcome(landing: string): ReferenceOutcome {
+  const l = readLanding(landing);
+  const r = stediTables(l.rows);
+  const datasets = Object.fromEntries(DATASETS.map((d) => [d, { ...l.datasets[d], outcomes: r.outcomes[d as keyof LandingRows] }]));
+  return { datasets, tables: rowCounts(r.tables) };
 }
 
-/** The ORDER BY of customer_trusted.sql and accounting/customer.sql: the first record of an email wins. */
-function byRecency(a: Row, b: Row): number {
-  return (
-    -compare(a.lastUpdateDate, b.lastUpdateDate, 'first') ||
-    compare(a.shareWithResearchAsOfDate, b.shareWithResearchAsOfDate, 'first') ||
-    -compare(a.registrationDate, b.registrationDate, 'first') ||
-    compare(a.serialNumber, b.serialNumber, 'last') ||
-    compare(a.customerName, b.customerName, 'last') ||
-    compare(a.phone, b.phone, 'last') ||
-    compare(a.birthDay, b.birthDay, 'last') ||
-    compare(a.shareWithPublicAsOfDate, b.shareWithPublicAsOfDate, 'first') ||
-    compare(a.shareWithFriendsAsOfDate, b.shareWithFriendsAsOfDate, 'first')
-  );
+/** The largest quarantined share of each dataset, from quality-rules/gate-config.json (read as data). */
+function quarantineShares(projectRoot: string): (dataset: string) => number {
+  const file = join(projectRoot, 'quality-rules', 'gate-config.json');
+  const config = JSON.parse(readFileSync(file, 'utf8')) as { quarantine: { default: number; datasets?: Record<string, number> } };
+  return (d) => config.quarantine.datasets?.[d] ?? config.quarantine.default;
 }
 
-function groupBy<K>(rows: readonly Row[], key: (r: Row) => K): Map<K, Row[]> {
-  const m = new Map<K, Row[]>();
-  for (const r of rows) {
-    const g = m.get(key(r));
-    if (g) g.push(r);
-    else m.set(key(r), [r]);
-  }
-  return m;
-}
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
-function tally(outcomes: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const o of outcomes) out[o] = (out[o] ?? 0) + 1;
-  return out;
-}
-
-interface Contract {
-  readonly dataset: string;
-  readonly contract: RecordContract;
-  readonly columns: readonly string[];
-}
-let contracts: readonly Contract[] | undefined;
-
-/** The landing datasets with their record contracts, compiled once (ajv compiling is the slow part). */
-function landingContracts(): readonly Contract[] {
-  contracts ??= loadCatalog().datasets.map((ds) => ({
-    dataset: ds.dataset,
-    contract: new RecordContract(ds.dataset, ds.schema, ds.table),
-    columns: ds.table.columns.map((c) => c.name),
-  }));
-  return contracts;
-}
-
-/** What the pipeline must report for the landing folder `landing`: accounting per dataset and rows per table. */
-export function referenceOutcome(landing: string): ExpectedOutcome {
-  const tables = new Map<string, LandingTable>();
-  for (const c of landingContracts()) tables.set(c.dataset, readLanding(join(landing, c.dataset), c.contract, c.columns));
-  const customer = tables.get('customer')!;
-  const accelerometer = tables.get('accelerometer')!;
-  const stepTrainer = tables.get('step_trainer')!;
-
-  // customer_trusted: the first record of each email by recency, when it carries research consent.
-  const latest = [...groupBy(customer.rows, (r) => r.email).values()].map((g) => [...g].sort(byRecency)[0]);
-  const customerTrusted = latest.filter((r) => r.shareWithResearchAsOfDate !== null);
-  const trustedEmails = new Set(customerTrusted.map((c) => c.email));
-  // accelerometer_trusted: distinct readings of those customers.
-  const accelerometerTrusted = accelerometer.distinct.filter((a) => trustedEmails.has(a.user));
-  const usersWithReadings = new Set(accelerometerTrusted.map((a) => a.user));
-  // customer_curated: trusted customers with readings.
-  const customerCurated = customerTrusted.filter((c) => usersWithReadings.has(c.email));
-  const curatedSerials = new Set(customerCurated.map((c) => c.serialNumber));
-  // step_trainer_trusted: distinct readings of devices of curated customers.
-  const stepTrainerTrusted = stepTrainer.distinct.filter((s) => curatedSerials.has(s.serialNumber));
-  // machine_learning_curated: step reading -> curated customers with its serial -> their readings at that moment.
-  const readingsAt = groupBy(accelerometerTrusted, (a) => `${a.user}\u0000${a.timestamp}`);
-  const customersOfSerial = groupBy(customerCurated, (c) => c.serialNumber);
-  let machineLearning = 0;
-  for (const s of stepTrainerTrusted) {
-    for (const c of customersOfSerial.get(s.serialNumber) ?? []) {
-      machineLearning += readingsAt.get(`${c.email}\u0000${s.sensorReadingTime}`)?.length ?? 0;
-    }
-  }
-
-  // The accounting queries, over distinct records.
-  const landingEmails = new Set(customer.rows.map((c) => c.email));
-  const landingSerials = new Set(customer.rows.map((c) => c.serialNumber));
-  const trustedSerials = new Set(customerTrusted.map((c) => c.serialNumber));
-  const customerOutcomes = [...groupBy(customer.distinct, (r) => r.email).values()].flatMap((g) =>
-    [...g].sort(byRecency).map((r, i) => (i > 0 ? 'superseded' : r.shareWithResearchAsOfDate === null ? 'no_consent' : 'trusted')),
-  );
-  const accelerometerOutcomes = accelerometer.distinct.map((a) =>
-    trustedEmails.has(a.user) ? 'trusted' : landingEmails.has(a.user) ? 'no_consent' : 'unknown_customer',
-  );
-  const stepOutcomes = stepTrainer.distinct.map((s) =>
-    curatedSerials.has(s.serialNumber)
-      ? 'trusted'
-      : trustedSerials.has(s.serialNumber)
-        ? 'no_accelerometer_readings'
-        : landingSerials.has(s.serialNumber)
-          ? 'no_consent'
-          : 'unknown_device',
-  );
-  const dataset = (t: LandingTable, outcomes: readonly string[]) => {
-    const counted = tally(outcomes);
-    if (t.rows.length > t.distinct.length) counted.duplicate = t.rows.length - t.distinct.length;
-    return { read: t.read, valid: t.rows.length, quarantined: t.quarantined, recordBytes: t.recordBytes, quarantinedBytes: t.quarantinedBytes, outcomes: counted };
+/** What a run of `landing` into a fresh lake must report: verdict, accounting, tables, rows and every check's finding. */
+export function referenceRun(landing: string, projectRoot: string = PROJECT_ROOT): ReferenceRun {
+  if (!existsSync(landing)) throw new Error(`no landing folder ${landing}`);
+  const l = readLanding(landing);
+  const r = stediTables(l.rows);
+  const datasets = Object.fromEntries(DATASETS.map((d) => [d, { ...l.datasets[d], outcomes: r.outcomes[d as keyof LandingRows] }]));
+  const share = quarantineShares(projectRoot);
+  const findings: Record<string, ReferenceFinding> = {};
+  const judge = (name: string, failing: number, allowed: number, severity: 'error' | 'warn') => {
+    const fail = failing > allowed;
+    findings[name] = { name, status: fail ? 'fail' : 'pass', failing, blocking: fail && severity === 'error' };
   };
+  for (const [name, rule] of Object.entries(RULES)) if (gateOf(rule) === 'trusted') judge(name, rule.failingRows(r.tables).length, 0, rule.severity);
+  for (const d of DATASETS) {
+    const a = datasets[d];
+    judge(`quarantine_share_${d}`, a.quarantined, Math.floor(share(d) * a.read), 'error');
+    judge(`quarantine_bytes_${d}`, a.quarantinedBytes, Math.floor(share(d) * a.recordBytes), 'error');
+    judge(`accounting_${d}`, 0, 0, 'error');
+  }
+  const blockedAtTrusted = Object.values(findings).some((f) => f.blocking);
+  for (const [name, rule] of Object.entries(RULES)) {
+    if (gateOf(rule) !== 'curated') continue;
+    if (blockedAtTrusted) findings[name] = { name, status: 'skip', failing: 0, blocking: false };
+    else judge(name, rule.failingRows(r.tables).length, 0, rule.severity);
+  }
+  const built = Object.fromEntries(
+    Object.entries(r.tables).filter(([name]) => !blockedAtTrusted || !(name === 'customer_curated' || name === 'machine_learning_curated')),
+  ) as Partial<Record<TableName, readonly Row[]>>;
   return {
-    datasets: {
-      customer: dataset(customer, customerOutcomes),
-      accelerometer: dataset(accelerometer, accelerometerOutcomes),
-      step_trainer: dataset(stepTrainer, stepOutcomes),
-    },
-    tables: {
-      customer_landing: customer.rows.length,
-      accelerometer_landing: accelerometer.rows.length,
-      step_trainer_landing: stepTrainer.rows.length,
-      customer_trusted: customerTrusted.length,
-      accelerometer_trusted: accelerometerTrusted.length,
-      step_trainer_trusted: stepTrainerTrusted.length,
-      customer_curated: customerCurated.length,
-      machine_learning_curated: machineLearning,
-    },
+    status: Object.values(findings).some((f) => f.blocking) ? 'blocked' : 'published',
+    datasets,
+    tables: rowCounts(built),
+    rows: built,
+    findings,
   };
 }
