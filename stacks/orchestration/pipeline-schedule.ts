@@ -38,6 +38,7 @@ export class PipelineSchedule extends Construct {
         input: '{}',
         retryPolicy: { maximumRetryAttempts: props.retries ?? PIPELINE_SCHEDULE_DEFAULTS.retries },
       },
+      dependsOn: [...this.role.ready],
     });
   }
 }

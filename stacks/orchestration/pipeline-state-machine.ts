@@ -92,7 +92,9 @@ export class PipelineStateMachine extends Construct {
         level: props.logLevel ?? PIPELINE_STATE_MACHINE_DEFAULTS.logLevel,
       },
       tracingConfiguration: { enabled: true },
-      dependsOn: [functions.validator.fn, functions.gate.fn, functions.publish.fn, ...props.jobs.jobs.map((j) => j.job), props.alerts.topic],
+      // The role's policy too: CreateStateMachine with logging checks that the role may deliver to
+      // the log group, and fails if its policy is not there yet (aws/aws-cdk#26432).
+      dependsOn: [...this.role.ready, functions.validator.fn, functions.gate.fn, functions.publish.fn, ...props.jobs.jobs.map((j) => j.job), props.alerts.topic],
     });
   }
 }

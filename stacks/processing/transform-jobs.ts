@@ -157,7 +157,7 @@ export class TransformJobs extends Construct {
           '--output_table': JSON.stringify({ database: staging, table: t.table.name }),
           '--output_columns': JSON.stringify(t.table.columns.map((c) => [c.name, SPARK_TYPE[c.type]])),
         },
-        dependsOn: [script, sql, ...this.logGroups.map((g) => g.group)],
+        dependsOn: [script, sql, ...this.logGroups.map((g) => g.group), ...this.role.ready],
       });
       return { transform: t, job, name };
     });
