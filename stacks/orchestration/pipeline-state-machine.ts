@@ -56,7 +56,13 @@ export class PipelineStateMachine extends Construct {
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
           resources: [names.objectsArn('artifacts', `${VALIDATION_RESULTS_PREFIX}/`)],
         },
-        { sid: 'UseKeyForResultsAndAlerts', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.key.arn] },
+        // The Map results (SSE-KMS objects, through S3) and the encrypted alert topic (through SNS).
+        {
+          sid: 'UseKeyForResultsAndAlerts',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [key.key.arn],
+          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${names.region}.amazonaws.com`, `sns.${names.region}.amazonaws.com`] }],
+        },
         { sid: 'NotifyAlerts', actions: ['sns:Publish'], resources: [props.alerts.arn] },
         // The Distributed Maps run child executions of this state machine; listing finds overlapping runs.
         { sid: 'RunMapChildren', actions: ['states:ListExecutions', 'states:StartExecution'], resources: [names.stateMachineArn] },
