@@ -25,6 +25,7 @@ import { TransformJobs } from './processing/transform-jobs';
 import { DataLakeKey } from './storage/data-lake-key';
 import { DataLakeStorage } from './storage/data-lake-storage';
 import { LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './iam/lake-formation-actions';
+import { useEncryptedCatalog } from './iam/encrypted-catalog';
 
 export class LakehouseStack extends TerraformStack {
   readonly names: ResourceNames;
@@ -81,6 +82,7 @@ export class LakehouseStack extends TerraformStack {
     const databases = JSON.stringify(Object.fromEntries(DATABASE_ZONES.map((z) => [z, names.database(z)])));
     const common = { names, key: this.key, logRetentionDays: logDays, timeoutSeconds: env.thresholds.lambdaTimeoutSeconds };
     const useKey = { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], resources: [this.key.key.arn] };
+    const useCatalog = useEncryptedCatalog(names, this.key.key.arn);
     const builtTables = catalog.transforms.map((t) => t.table);
     const landingTables = catalog.datasets.map((d) => d.table.name);
 
@@ -110,6 +112,7 @@ export class LakehouseStack extends TerraformStack {
         // Quarantine is not a Lake Formation table: invalid lines with file, line and reasons.
         { sid: 'WriteQuarantine', actions: ['s3:PutObject'], resources: [names.objectsArn('quarantine')] },
         { sid: 'EncryptQuarantine', actions: ['kms:GenerateDataKey'], resources: [this.key.key.arn], conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${names.region}.amazonaws.com`] }] },
+        useCatalog,
       ],
     });
 
@@ -160,6 +163,7 @@ export class LakehouseStack extends TerraformStack {
         // Written with the expiry tag, which S3 authorizes as s3:PutObjectTagging.
         { sid: 'WriteGateReports', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [names.objectsArn('artifacts', RUN_RECORDS_PREFIX)] },
         useKey,
+        useCatalog,
       ],
     });
 
@@ -202,6 +206,7 @@ export class LakehouseStack extends TerraformStack {
         { sid: 'ListRunRecords', actions: ['s3:ListBucket'], resources: [buckets.artifacts.arn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: [RUN_RECORDS_PREFIX] }] },
         { sid: 'MarkSupersededPublishRecords', actions: ['s3:PutObjectTagging'], resources: [`${buckets.artifacts.arn}/${RUN_RECORDS_PREFIX}*/${PUBLISH_RECORD}`] },
         useKey,
+        useCatalog,
       ],
     });
     this.functions = { validator, gate, publish };

@@ -116,7 +116,16 @@ export function deployStatements(names: ResourceNames): Record<PermissionDomain,
       {
         sid: 'ManageEnvironmentCatalog',
         actions: ['glue:*'],
-        resources: [names.glueCatalogArn, `arn:aws:glue:${r}:${a}:database/${db}`, `arn:aws:glue:${r}:${a}:table/${db}/*`, `arn:aws:glue:${r}:${a}:job/${p}-*`],
+        // DeleteDatabase acts on the database's tables and user-defined functions as well
+        // ("Specifying AWS Glue resource ARNs"; IAM service reference: userdefinedfunction*), so a
+        // destroy needs the functions' ARNs even though the lakehouse defines none.
+        resources: [
+          names.glueCatalogArn,
+          `arn:aws:glue:${r}:${a}:database/${db}`,
+          `arn:aws:glue:${r}:${a}:table/${db}/*`,
+          `arn:aws:glue:${r}:${a}:userDefinedFunction/${db}/*`,
+          `arn:aws:glue:${r}:${a}:job/${p}-*`,
+        ],
         planActions: ['glue:BatchGet*', 'glue:Get*'],
       },
       {

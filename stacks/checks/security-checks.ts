@@ -20,12 +20,14 @@ import { LogicalIdsPinned } from './rules/logical-ids-pinned';
 import { OneWorkspacePerStack } from './rules/one-workspace-per-stack';
 import { ProvidersPinnedToEnvironmentAccount } from './rules/providers-pinned-to-environment-account';
 import { PublishOnlyThroughPassingGates } from './rules/publish-only-through-passing-gates';
+import { ServicesWaitForRolePolicies } from './rules/services-wait-for-role-policies';
 import { StateMachinesLogAndTrace } from './rules/state-machines-log-and-trace';
 import { TerraformCloudTrustPinned } from './rules/terraform-cloud-trust-pinned';
 import type { SecurityCheck } from './security-check';
 
 /**
- * Lines 1-17 and 22-24 of ../shared/SECURITY-CHECKLIST.md, plus the gate invariant. Lines 18-21
+ * Lines 1-17 and 22-24 of ../shared/SECURITY-CHECKLIST.md, plus the gate invariant and the order
+ * in which a role and its policy reach the service that assumes it. Lines 18-21
  * (Lake Formation) belong to the governance constructs (stacks/governance/) and their checks.
  */
 export const SECURITY_CHECKS: readonly SecurityCheck[] = [
@@ -46,6 +48,7 @@ export const SECURITY_CHECKS: readonly SecurityCheck[] = [
   StateMachinesLogAndTrace,
   LogGroupsEncryptedWithRetention,
   IamPoliciesWithoutWildcards,
+  ServicesWaitForRolePolicies,
   LandingNeverDeletedOnlyIngestionWrites,
   EnvironmentsShareNothing,
   LogicalIdsPinned,

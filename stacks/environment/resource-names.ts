@@ -185,14 +185,15 @@ export class ResourceNames {
       case 'states':
         return `/aws/vendedlogs/states/${this.stateMachine}`;
       // Glue 5.0 writes a job's stdout/stderr to <prefix>/output and its system, Spark and Glue
-      // logger logs to <prefix>/error, the prefix set by --custom-logGroup-prefix ("Logging for
-      // AWS Glue jobs"); a security configuration that encrypts CloudWatch logs suffixes the group
-      // with its name, as Glue names every encrypted log group (JobRun.LogGroupName,
-      // <group>-<security configuration> for continuous logs before 5.0).
+      // logger logs to <prefix>/error, the prefix set by --custom-logGroup-prefix (AWS Glue guide,
+      // "Logging for AWS Glue jobs", Custom logging). The guide names no suffix for a security
+      // configuration that encrypts CloudWatch logs (continuous logging before 5.0 added
+      // -<security configuration>); if Glue 5.0 does, the job role may still create such groups
+      // under the prefix, without our retention (stacks/README.md, First apply).
       case 'glue-output':
-        return `${this.glueLogGroupPrefix}/output-${this.glueSecurityConfiguration}`;
+        return `${this.glueLogGroupPrefix}/output`;
       case 'glue-error':
-        return `${this.glueLogGroupPrefix}/error-${this.glueSecurityConfiguration}`;
+        return `${this.glueLogGroupPrefix}/error`;
       case 'firehose':
         return `/aws/kinesisfirehose/${this.deliveryStream(name)}`;
     }

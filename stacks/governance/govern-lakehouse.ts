@@ -2,6 +2,7 @@
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
 import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants-policy';
 import { GOVERNED_ZONES, type GovernedZone, type Persona } from '../../src/governance/vocabulary';
+import type { LakeRole } from '../iam/lake-role';
 import type { LakehouseStack } from '../lakehouse-stack';
 import { governedTable } from './governed-tables';
 import { LakeGovernance } from './lake-governance';
@@ -33,6 +34,12 @@ export function lakehousePersonas(stack: LakehouseStack, env: EnvironmentConfig)
   };
 }
 
+/** The roles the lakehouse stack creates for its personas (the config's analysts, data scientists and auditors exist already). */
+function workloadRoles(stack: LakehouseStack): LakeRole[] {
+  const { ingestion, transforms, functions } = stack;
+  return [ingestion.producerRole, ingestion.deliveryRole, transforms.role, functions.validator.role, functions.gate.role, functions.publish.role].filter((r): r is LakeRole => r !== undefined);
+}
+
 export function governLakehouse(stack: LakehouseStack, env: EnvironmentConfig, policy: GrantsPolicy = loadGrantsPolicy(env.name)): GovernedLakehouse {
   const { names, storage, lakeCatalog } = stack;
   const buckets = storage.buckets;
@@ -61,8 +68,10 @@ export function governLakehouse(stack: LakehouseStack, env: EnvironmentConfig, p
     readOnlyAdmins: [names.planRoleArn],
     personas: lakehousePersonas(stack, env),
     policy,
-    // Lake Formation must be able to assume the role, with its policy, before it registers anything.
-    dependsOn: registrationRole.resources,
+    // Lake Formation must be able to assume the registration role, with its policy, before it
+    // registers anything; and a grant names a principal Lake Formation looks up, so the roles the
+    // stack creates for its personas come first (the settings head the chain every grant is in).
+    dependsOn: [...registrationRole.resources, ...workloadRoles(stack).map((r) => r.role)],
   });
   return { governance, registrationRole };
 }

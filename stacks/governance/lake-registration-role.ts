@@ -1,5 +1,4 @@
 // The custom role Lake Formation assumes to reach the registered zone locations (never the service-linked role).
-import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { LakeRole } from '../iam/lake-role';
@@ -44,7 +43,6 @@ export class LakeRegistrationRole extends Construct {
       ],
     });
     this.arn = this.role.arn;
-    const policy = this.role.node.tryFindChild('policy') as IamRolePolicy | undefined;
-    this.resources = policy ? [this.role.role, policy] : [this.role.role];
+    this.resources = this.role.ready;
   }
 }

@@ -126,7 +126,8 @@ export class LandingIngestion extends Construct {
             kmsKeyArn: key.key.arn,
             cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroups[i].name, logStreamName: logStream.name },
           },
-          dependsOn: [props.landing.bucket, props.landing.policy, this.deliveryRole!.role],
+          // Firehose assumes the role when the stream is created, so its policy must be there.
+          dependsOn: [props.landing.bucket, props.landing.policy, ...this.deliveryRole!.ready],
         });
         const topic = names.iotTopic(dataset);
         const rule = new IotTopicRule(this, `rule-${dataset}`, {
@@ -137,6 +138,7 @@ export class LandingIngestion extends Construct {
           sqlVersion: '2016-03-23',
           // One reading per line: the landing files are NDJSON.
           firehose: [{ deliveryStreamName: stream.name, roleArn: iotRole.role.arn, separator: '\n' }],
+          dependsOn: [...iotRole.ready],
         });
         streams.push({ dataset, stream, rule, topic });
       });

@@ -66,7 +66,7 @@ export class PipelineFunction extends Construct {
       kmsKeyArn: key.key.arn,
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
       environment: { variables: { ...props.environment } },
-      dependsOn: [this.logGroup.group, this.role.role],
+      dependsOn: [this.logGroup.group, ...this.role.ready],
     });
   }
 }

@@ -20,7 +20,11 @@ export class PipelineSchedule extends Construct {
       trustConditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [names.account] }],
       statements: [
         { sid: 'StartPipeline', actions: ['states:StartExecution'], resources: [props.stateMachine.arn] },
-        // The schedule's target input is encrypted with the environment's key.
+        // The schedule's target input is encrypted with the environment's key. No kms:ViaService:
+        // Scheduler assumes this role and decrypts with it itself, which is no request made through
+        // a service on the role's behalf (the case kms:ViaService describes, KMS developer guide
+        // "kms:ViaService"), and a StringEquals on a key the request lacks would stop every run.
+        // The role reads no data it could decrypt: it may only start the state machine.
         { sid: 'DecryptScheduleInput', actions: ['kms:Decrypt'], resources: [props.key.key.arn] },
       ],
     });
@@ -38,6 +42,7 @@ export class PipelineSchedule extends Construct {
         input: '{}',
         retryPolicy: { maximumRetryAttempts: props.retries ?? PIPELINE_SCHEDULE_DEFAULTS.retries },
       },
+      dependsOn: [...this.role.ready],
     });
   }
 }

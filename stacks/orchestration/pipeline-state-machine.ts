@@ -56,7 +56,13 @@ export class PipelineStateMachine extends Construct {
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
           resources: [names.objectsArn('artifacts', `${VALIDATION_RESULTS_PREFIX}/`)],
         },
-        { sid: 'UseKeyForResultsAndAlerts', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.key.arn] },
+        // The Map results (SSE-KMS objects, through S3) and the encrypted alert topic (through SNS).
+        {
+          sid: 'UseKeyForResultsAndAlerts',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [key.key.arn],
+          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${names.region}.amazonaws.com`, `sns.${names.region}.amazonaws.com`] }],
+        },
         { sid: 'NotifyAlerts', actions: ['sns:Publish'], resources: [props.alerts.arn] },
         // The Distributed Maps run child executions of this state machine; listing finds overlapping runs.
         { sid: 'RunMapChildren', actions: ['states:ListExecutions', 'states:StartExecution'], resources: [names.stateMachineArn] },
@@ -92,7 +98,9 @@ export class PipelineStateMachine extends Construct {
         level: props.logLevel ?? PIPELINE_STATE_MACHINE_DEFAULTS.logLevel,
       },
       tracingConfiguration: { enabled: true },
-      dependsOn: [functions.validator.fn, functions.gate.fn, functions.publish.fn, ...props.jobs.jobs.map((j) => j.job), props.alerts.topic],
+      // The role's policy too: CreateStateMachine with logging checks that the role may deliver to
+      // the log group, and fails if its policy is not there yet (aws/aws-cdk#26432).
+      dependsOn: [...this.role.ready, functions.validator.fn, functions.gate.fn, functions.publish.fn, ...props.jobs.jobs.map((j) => j.job), props.alerts.topic],
     });
   }
 }

@@ -88,6 +88,8 @@ export class TransformJobs extends Construct {
       { sid: 'WriteStagedTables', actions: ['glue:UpdateTable'], resources: [names.glueCatalogArn, names.glueDatabaseArn('staging'), ...writes.map((t) => names.glueTableArn('staging', t))] },
       // Full-table access: Lake Formation vends credentials for a registered table after its grants.
       { sid: 'ReadAndWriteThroughLakeFormation', actions: [LAKE_FORMATION_DATA_ACCESS], resources: ['*'] },
+      // Not through one service only: the bookmarks are client-side encrypted (CSE-KMS) by the job
+      // itself, besides the encrypted catalog (through Glue) and the temporary files (through S3).
       { sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [key.key.arn] },
       {
         // Every group under the jobs' prefix: the two created above, and whatever name Glue gives a
@@ -157,7 +159,7 @@ export class TransformJobs extends Construct {
           '--output_table': JSON.stringify({ database: staging, table: t.table.name }),
           '--output_columns': JSON.stringify(t.table.columns.map((c) => [c.name, SPARK_TYPE[c.type]])),
         },
-        dependsOn: [script, sql, ...this.logGroups.map((g) => g.group)],
+        dependsOn: [script, sql, ...this.logGroups.map((g) => g.group), ...this.role.ready],
       });
       return { transform: t, job, name };
     });

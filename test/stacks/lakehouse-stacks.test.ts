@@ -10,7 +10,7 @@ import { loadCatalog } from '../../src/catalog/registry';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules } from '../../src/gates/rule-file';
 import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
-import { policyOf, renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
+import { iamMatches, policyOf, renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
 import { LakehouseStack } from '../../stacks/lakehouse-stack';
 import { synthesize, type Synthesized } from './synthesized';
 import { referencedAddresses } from '../../src/governance/terraform-json';
@@ -262,7 +262,7 @@ describe('lakehouse: processing', () => {
     });
   });
 
-  it('logs the Glue 5.0 way: --custom-logGroup-prefix, no 4.0 continuous-logging arguments, encrypted groups under that prefix with the security configuration\'s suffix', () => {
+  it('logs the Glue 5.0 way: --custom-logGroup-prefix, no 4.0 continuous-logging arguments, the two encrypted groups Glue documents under that prefix', () => {
     const jobs = all(PROD, 'aws_glue_job');
     for (const j of jobs) {
       const args = j.default_arguments as Record<string, string>;
@@ -271,11 +271,17 @@ describe('lakehouse: processing', () => {
     }
     const groups = all(PROD, 'aws_cloudwatch_log_group').filter((g) => String(g.name).startsWith('/aws-glue/'));
     expect(groups.map((g) => [g.name, g.kms_key_id, g.retention_in_days]).sort()).toEqual([
-      ['/aws-glue/jobs/stedi-prod-transforms/error-stedi-prod-transforms', '${aws_kms_key.key_F64E54E4.arn}', 365],
-      ['/aws-glue/jobs/stedi-prod-transforms/output-stedi-prod-transforms', '${aws_kms_key.key_F64E54E4.arn}', 365],
+      // "Logging for AWS Glue jobs": <custom prefix>/error and <custom prefix>/output.
+      ['/aws-glue/jobs/stedi-prod-transforms/error', '${aws_kms_key.key_F64E54E4.arn}', 365],
+      ['/aws-glue/jobs/stedi-prod-transforms/output', '${aws_kms_key.key_F64E54E4.arn}', 365],
     ]);
-    // The job role writes every group under the prefix (the ones above, or any Glue names there), nothing else.
     const stack = synth.stack(PROD);
+    // CloudWatch Logs may use the key for them (the key policy's encryption context pattern).
+    const keyPolicy = policyOf(stack, resources(stack, 'aws_kms_key')[0].body.policy);
+    const logsUse = keyPolicy.Statement.find((x) => x.Sid === 'CloudWatchLogsEncryptsEnvironmentLogGroups')!;
+    const patterns = Object.values(logsUse.Condition!['ArnLike']).flat() as string[];
+    for (const g of groups) expect(patterns.some((p) => iamMatches(p, `arn:aws:logs:eu-west-1:222222222222:log-group:${g.name}`))).toBe(true);
+    // The job role writes every group under the prefix (the ones above, or any Glue names there), nothing else.
     const policy = resources(stack, 'aws_iam_role_policy').find((r) => r.name.startsWith('transforms_role'))!;
     const logs = policyOf(stack, policy.body.policy).Statement.find((x) => x.Sid === 'WriteJobLogs')!;
     expect(logs.Resource).toEqual([

