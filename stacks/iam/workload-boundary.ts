@@ -10,6 +10,10 @@ import { LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from './
 export function workloadBoundaryStatements(names: ResourceNames): PolicyStatement[] {
   const { region: r, account: a, prefix: p } = names;
   const db = `stedi_${names.env.name}_*`;
+  // Bucket names carry no account, and another account can create a bucket named like ours:
+  // every S3 statement holds to buckets this account owns (s3:ResourceAccount, set on every S3
+  // request; IAM user guide, "Amazon S3 condition keys").
+  const ownAccount = { test: 'StringEquals', variable: 's3:ResourceAccount', values: [a] };
   return [
     {
       sid: 'EnvironmentObjects',
@@ -25,6 +29,7 @@ export function workloadBoundaryStatements(names: ResourceNames): PolicyStatemen
         's3:PutObjectTagging',
       ],
       resources: [`arn:aws:s3:::${p}-*`, `arn:aws:s3:::${p}-*/*`],
+      conditions: [ownAccount],
     },
     { sid: 'EnvironmentKey', actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [`arn:aws:kms:${r}:${a}:key/*`] },
     {

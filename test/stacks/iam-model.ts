@@ -12,6 +12,8 @@ export interface RoleModel {
   readonly arn: string;
   readonly identity: readonly { readonly name: string; readonly policy: IamPolicyJson }[];
   readonly boundary?: IamPolicyJson;
+  /** The aliases of each key of the role's environment, by key ARN: KMS sends them with every request on the key (kms:ResourceAliases). */
+  readonly keyAliases: Readonly<Record<string, readonly string[]>>;
 }
 
 export function roleModels(app: SynthesizedApp): RoleModel[] {
@@ -20,6 +22,14 @@ export function roleModels(app: SynthesizedApp): RoleModel[] {
     const stacks = app.stacks.filter((s) => env.stacks.includes(s.name));
     const policies = stacks.flatMap((s) => stackPolicies(s));
     const managed = new Map<string, IamPolicyJson>();
+    const keyAliases: Record<string, string[]> = {};
+    for (const s of stacks) {
+      const { account, region } = stackAccount(s);
+      for (const alias of resources(s, 'aws_kms_alias')) {
+        const key = /^\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.key_id\}$/.exec(String(alias.body.target_key_id));
+        if (key) (keyAliases[`arn:aws:kms:${region}:${account}:key/${key[1]}`] ??= []).push(String(alias.body.name));
+      }
+    }
     for (const s of stacks) {
       const { account } = stackAccount(s);
       for (const r of resources(s, 'aws_iam_policy')) managed.set(`arn:aws:iam::${account}:policy/${r.body.name}`, policies.find((p) => p.address === r.address)!.policy);
@@ -38,6 +48,7 @@ export function roleModels(app: SynthesizedApp): RoleModel[] {
           arn: `arn:aws:iam::${account}:role/${name}`,
           identity: policies.filter((p) => p.kind === 'identity' && p.roles.includes(name)).map((p) => ({ name: p.address, policy: p.policy })),
           ...(boundaryArn ? { boundary: managed.get(boundaryArn)! } : {}),
+          keyAliases,
         });
       }
     }
@@ -64,6 +75,21 @@ export async function decideIfApplicable(role: RoleModel, request: SimulationReq
   }
 }
 
+/**
+ * The context keys AWS itself puts in a request, unless the request sets them: S3 names the
+ * bucket owner (s3:ResourceAccount) in every request, KMS the key's aliases (kms:ResourceAliases)
+ * in every request on a key.
+ */
+function serviceContext(role: RoleModel, request: SimulationRequest): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (request.action.toLowerCase().startsWith('s3:')) out['s3:ResourceAccount'] = request.resourceAccount ?? role.account;
+  if (request.action.toLowerCase().startsWith('kms:') && /:key\//.test(request.resource)) {
+    const aliases = role.keyAliases[request.resource] ?? [];
+    if (aliases.length) out['kms:ResourceAliases'] = [...aliases];
+  }
+  return out;
+}
+
 export async function decide(role: RoleModel, request: SimulationRequest): Promise<EvaluationResult> {
   const result = await runSimulation(
     {
@@ -71,7 +97,7 @@ export async function decide(role: RoleModel, request: SimulationRequest): Promi
         principal: role.arn,
         action: request.action,
         resource: { resource: request.resource, accountId: request.resourceAccount ?? role.account },
-        contextVariables: { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.account, 'aws:SecureTransport': 'true', ...(request.context ?? {}) },
+        contextVariables: { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.account, 'aws:SecureTransport': 'true', ...serviceContext(role, request), ...(request.context ?? {}) },
       },
       identityPolicies: role.identity.map((p) => ({ name: p.name, policy: p.policy })),
       serviceControlPolicies: [],

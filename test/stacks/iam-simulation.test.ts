@@ -388,6 +388,33 @@ describe('IAM decisions (simulated) over the synthesized policies', () => {
     expect(denied).toEqual([]);
   });
 
+  it('the boundary holds every S3 action to buckets this account owns: a bucket of another account named like ours is refused, whatever a role\'s own policy allows', async () => {
+    const squattersPolicy: IamPolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:*'], Resource: ['*'] }] } as unknown as IamPolicyJson;
+    const allowedHere: string[] = [];
+    const allowedElsewhere: string[] = [];
+    for (const r of roles.filter((x) => x.boundary)) {
+      for (const p of r.identity) {
+        for (const s of p.policy.Statement.filter((x) => x.Effect === 'Allow')) {
+          const context: Record<string, string> = {};
+          for (const [, keys] of Object.entries(s.Condition ?? {})) for (const [k, v] of Object.entries(keys)) if (k !== 's3:ResourceAccount') context[k] = v[0].replace(/\*/g, 'x');
+          for (const action of (s.Action ?? []).filter((a) => a.toLowerCase().startsWith('s3:'))) {
+            for (const resource of (s.Resource ?? []).filter((x) => x.startsWith('arn:aws:s3:::'))) {
+              const concrete = concreteArn(resource);
+              const request = { action, resource: concrete, context };
+              if ((await decideIfApplicable(r, request)) !== 'Allowed') continue;
+              allowedHere.push(`${r.name} ${action} ${concrete}`);
+              // The other account's bucket policy lets everyone in: only our side can refuse.
+              const elsewhere = await decideIfApplicable(r, { ...request, resourceAccount: '999999999999', resourcePolicy: squattersPolicy });
+              if (elsewhere === 'Allowed') allowedElsewhere.push(`${r.name} ${action} ${concrete}`);
+            }
+          }
+        }
+      }
+    }
+    expect(allowedHere.length).toBeGreaterThan(20);
+    expect(allowedElsewhere).toEqual([]);
+  });
+
   it('every action any policy names exists in the IAM service reference (a misspelt action grants nothing)', async () => {
     const unknown: string[] = [];
     const actions = new Set(synth.app.stacks.flatMap((s) => stackPolicies(s).flatMap((p) => p.policy.Statement.flatMap((st) => [...(st.Action ?? []), ...(st.NotAction ?? [])]))));

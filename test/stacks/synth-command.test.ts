@@ -18,7 +18,7 @@ describe('npm run synth (bin/synth.js)', () => {
     });
     expect(run.status).toBe(0);
     expect(run.stderr.trim().split('\n').slice(-2)).toEqual([
-      'security checks: 21 compliant, 0 non-compliant, 0 not applicable (stacks/checks/security-checks.ts)',
+      'security checks: 22 compliant, 0 non-compliant, 0 not applicable (stacks/checks/security-checks.ts)',
       // 16 Lake Formation checks on each of the two lakehouse stacks.
       'governance checks: 34 compliant, 0 non-compliant, 0 not applicable in 2 stacks (src/governance/checks)',
     ]);
