@@ -3,8 +3,8 @@
 // so that a command starts without a TypeScript loader. bin/stedi.js runs dist/ only while it is as
 // new as every source it was built from (dist/build-info.json lists them), the sources otherwise.
 'use strict';
-const { mkdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { join, relative, resolve } = require('node:path');
+const { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { basename, join, relative, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -17,6 +17,13 @@ const ENTRIES = {
   stedi: 'src/cli/main.ts',
   'validate-worker-entry': 'src/pipeline/validate-worker.ts',
 };
+
+/**
+ * Plain JavaScript files a bundled module starts by path (a worker thread's entry, named with
+ * `join(__dirname, ...)`): copied beside the bundle as they are. test/cli/cli-build.test.ts holds
+ * every such name in src/ to a file in dist/.
+ */
+const COPIED = ['src/rehearse/lambda-sandbox-entry.js'];
 
 function build() {
   let esbuild;
@@ -51,7 +58,9 @@ function build() {
     const inputs = Object.keys(result.metafile.inputs)
       .filter((f) => !f.includes('node_modules/'))
       .map((f) => relative(ROOT, resolve(ROOT, f)))
+      .concat(COPIED)
       .sort();
+    for (const file of COPIED) copyFileSync(join(ROOT, file), join(staging, basename(file)));
     writeFileSync(join(staging, 'build-info.json'), JSON.stringify({ entries: ENTRIES, inputs }, null, 2) + '\n');
     rmSync(DIST, { recursive: true, force: true });
     renameSync(staging, DIST);
@@ -70,4 +79,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, DIST, ENTRIES };
+module.exports = { build, COPIED, DIST, ENTRIES };
