@@ -61,7 +61,10 @@ export interface ValidateOptions {
 
 /** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
 export function reasonKey(reason: string): string {
-  return reason.startsWith('malformed JSON') ? 'malformed JSON' : reason.replace(/ \d+ bytes, over/, ' N bytes, over');
+  if (reason.startsWith('malformed JSON')) return 'malformed JSON';
+  // Damaged gzip data is named by its offset and size (line-reader.ts): grouped without them.
+  if (/\bgzip\b/.test(reason)) return reason.replace(/\b\d+\b/g, 'N');
+  return reason.replace(/ \d+ bytes, over/, ' N bytes, over');
 }
 
 /**
