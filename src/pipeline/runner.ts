@@ -24,6 +24,7 @@ import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { RuleFileError } from '../gates/rule-file';
 import { OperatorError } from '../errors/operator-error';
+import { checkLandingAndLakeApart } from './landing-lake-overlap';
 
 /** Phases in the order a run goes through them. */
 export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
@@ -266,6 +267,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
+  checkLandingAndLakeApart(landing, layout.root);
   // Nothing beside the dataset folders is read: what is there is listed in the manifest.
   const ignoredLanding = listIgnoredLanding(landing, catalog.datasets.map((d) => d.dataset));
   const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
