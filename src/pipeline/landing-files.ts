@@ -1,5 +1,5 @@
 // Finds the landing files of each dataset: files at any depth under <landing>/<dataset>/.
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** File name endings read as NDJSON; `.gz` of each is read through gunzip. */
@@ -29,8 +29,22 @@ export function isRecordFile(name: string): boolean {
   return RECORD_FILE_ENDINGS.some((e) => lower.endsWith(e));
 }
 
+/** Why a symbolic link in the landing tree is not read: no file outside the landing tree ever is. */
+export const SYMLINK_REASON = 'a symbolic link: never followed';
+
+/**
+ * The dataset's folder when it is a symbolic link, as it is listed: never followed, as no symbolic
+ * link below it is, so that no file outside the landing tree is read. Undefined for a real folder.
+ */
+export function linkedDatasetFolder(landingRoot: string, dataset: string): IgnoredFile | undefined {
+  if (!lstatSync(join(landingRoot, dataset)).isSymbolicLink()) return undefined;
+  return { name: `${dataset}/`, reason: `${SYMLINK_REASON}, so none of the dataset's files are read (move them into a real ${dataset}/ folder)` };
+}
+
 /** Lists a dataset's files in a stable order (sorted by relative path). */
 export function listDatasetFiles(landingRoot: string, dataset: string): DatasetFiles {
+  const linked = linkedDatasetFolder(landingRoot, dataset);
+  if (linked) return { files: [], ignored: [linked] };
   const files: LandingFile[] = [];
   const ignored: IgnoredFile[] = [];
   const walk = (dir: string) => {
@@ -38,6 +52,7 @@ export function listDatasetFiles(landingRoot: string, dataset: string): DatasetF
       const path = join(dir, entry.name);
       const name = relative(landingRoot, path);
       if (entry.isDirectory()) walk(path);
+      else if (entry.isSymbolicLink()) ignored.push({ name, reason: SYMLINK_REASON });
       else if (!entry.isFile()) ignored.push({ name, reason: 'not a regular file' });
       else if (!isRecordFile(entry.name)) {
         ignored.push({ name, reason: `not a record file (expected ${RECORD_FILE_ENDINGS.join(', ')}, optionally .gz)` });
@@ -64,6 +79,7 @@ export function listIgnoredLanding(landingRoot: string, datasets: readonly strin
       const holds = `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes, not read`;
       ignored.push({ name: `${entry.name}/`, reason: `not a dataset folder (${expected}): ${holds}` });
     } else if (entry.isFile()) ignored.push({ name: entry.name, reason: `not in a dataset folder (${expected})` });
+    else if (entry.isSymbolicLink()) ignored.push({ name: entry.name, reason: `${SYMLINK_REASON} (${expected})` });
     else ignored.push({ name: entry.name, reason: `not a regular file or folder (${expected})` });
   }
   return ignored.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

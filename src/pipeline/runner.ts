@@ -18,7 +18,7 @@ import { faultPoint } from './fault-point';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
-import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
+import { linkedDatasetFolder, listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
@@ -526,6 +526,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
 }
 
 function datasetBytes(landing: string, dataset: string): number {
+  if (linkedDatasetFolder(landing, dataset)) return 0;
   let n = 0;
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {

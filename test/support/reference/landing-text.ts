@@ -1,7 +1,7 @@
 // The reference's own reading of a landing folder, written from ../shared/STEDI-DATA.md and the
 // README ("How a run works", step 1), sharing no code with src/pipeline: which files of a dataset
 // hold records, and the lines of each. Small folders only: each file is read whole.
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, crc32, inflateRawSync } from 'node:zlib';
 
@@ -132,7 +132,8 @@ export function linesOfFile(path: string, file: string): LandingFileLines {
   return { file, lines, blank };
 }
 
-/** Every record file of a dataset folder with its lines. */
+/** Every record file of a dataset folder with its lines; a dataset folder that is a symbolic link holds none (never followed). */
 export function datasetLines(datasetDir: string): LandingFileLines[] {
+  if (lstatSync(datasetDir).isSymbolicLink()) return [];
   return recordFiles(datasetDir).map((f) => linesOfFile(join(datasetDir, f), f));
 }
