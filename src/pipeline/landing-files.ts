@@ -1,6 +1,7 @@
 // Finds the landing files of each dataset: files at any depth under <landing>/<dataset>/.
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { identityOf, type FileIdentity } from './landing-identity';
 
 /** File name endings read as NDJSON; `.gz` of each is read through gunzip. */
 export const RECORD_FILE_ENDINGS = ['.json', '.jsonl', '.ndjson'] as const;
@@ -11,6 +12,8 @@ export interface LandingFile {
   /** Path relative to the landing root, as reports and quarantine records name it. */
   readonly name: string;
   readonly bytes: number;
+  /** The file as it was listed: every read of it must find it unchanged (landing-identity.ts). */
+  readonly identity: FileIdentity;
 }
 
 export interface IgnoredFile {
@@ -56,7 +59,11 @@ export function listDatasetFiles(landingRoot: string, dataset: string): DatasetF
       else if (!entry.isFile()) ignored.push({ name, reason: 'not a regular file' });
       else if (!isRecordFile(entry.name)) {
         ignored.push({ name, reason: `not a record file (expected ${RECORD_FILE_ENDINGS.join(', ')}, optionally .gz)` });
-      } else files.push({ path, name, bytes: statSync(path).size });
+      } else {
+        // lstat: the entry was listed as a regular file, and must be one when it is read.
+        const stats = lstatSync(path, { bigint: true });
+        files.push({ path, name, bytes: Number(stats.size), identity: identityOf(stats) });
+      }
     }
   };
   walk(join(landingRoot, dataset));
