@@ -419,7 +419,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         if (!files.length || files.some(isGzip) || !files.every(readableByName)) return undefined;
         const dir = layout.tableRunDir('landing', d.table.name, runId);
         // A failed read (a line DuckDB cannot parse) only means the table is written again.
-        // (A landing file that changed while it was read, too: the load from the valid records refuses it.)
+        // So does a landing file that changed while it was read: the table is then written from the
+        // valid records, and a landing file among them is checked again (it refuses the changed one).
         const early = loaded.then(() => loadJson(d, dir, files, listing).catch((): undefined => undefined));
         // A failure before it (an earlier load) is thrown where `loaded` is awaited.
         early.catch(() => undefined);
