@@ -57,10 +57,12 @@ function contentOf(path: string): { bytes: Buffer; damaged?: string; unread?: nu
     if (raw.length < pos + 10) return broken(start, 'cut short');
     const flags = raw[pos + 3];
     pos += 10;
-    if (flags & 4) pos += 2 + raw.readUInt16LE(pos);
-    if (flags & 8) pos = raw.indexOf(0, pos) + 1;
-    if (flags & 16) pos = raw.indexOf(0, pos) + 1;
+    if (flags & 4) pos = raw.length < pos + 2 ? raw.length + 1 : pos + 2 + raw.readUInt16LE(pos);
+    // A name or comment ends at a zero byte; without one the header is cut short.
+    if (flags & 8) pos = raw.indexOf(0, pos) < 0 ? raw.length + 1 : raw.indexOf(0, pos) + 1;
+    if (flags & 16) pos = raw.indexOf(0, pos) < 0 ? raw.length + 1 : raw.indexOf(0, pos) + 1;
     if (flags & 2) pos += 2;
+    if (pos > raw.length) return broken(start, 'header cut short');
     let data: Buffer;
     let used: number;
     try {
