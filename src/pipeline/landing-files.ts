@@ -1,6 +1,7 @@
 // Finds the landing files of each dataset: files at any depth under <landing>/<dataset>/.
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { identityOf, type FileIdentity } from './landing-identity';
 
 /** File name endings read as NDJSON; `.gz` of each is read through gunzip. */
 export const RECORD_FILE_ENDINGS = ['.json', '.jsonl', '.ndjson'] as const;
@@ -11,6 +12,8 @@ export interface LandingFile {
   /** Path relative to the landing root, as reports and quarantine records name it. */
   readonly name: string;
   readonly bytes: number;
+  /** The file as it was listed: every read of it must find it unchanged (landing-identity.ts). */
+  readonly identity: FileIdentity;
 }
 
 export interface IgnoredFile {
@@ -29,8 +32,22 @@ export function isRecordFile(name: string): boolean {
   return RECORD_FILE_ENDINGS.some((e) => lower.endsWith(e));
 }
 
+/** Why a symbolic link in the landing tree is not read: no file outside the landing tree ever is. */
+export const SYMLINK_REASON = 'a symbolic link: never followed';
+
+/**
+ * The dataset's folder when it is a symbolic link, as it is listed: never followed, as no symbolic
+ * link below it is, so that no file outside the landing tree is read. Undefined for a real folder.
+ */
+export function linkedDatasetFolder(landingRoot: string, dataset: string): IgnoredFile | undefined {
+  if (!lstatSync(join(landingRoot, dataset)).isSymbolicLink()) return undefined;
+  return { name: `${dataset}/`, reason: `${SYMLINK_REASON}, so none of the dataset's files are read (move them into a real ${dataset}/ folder)` };
+}
+
 /** Lists a dataset's files in a stable order (sorted by relative path). */
 export function listDatasetFiles(landingRoot: string, dataset: string): DatasetFiles {
+  const linked = linkedDatasetFolder(landingRoot, dataset);
+  if (linked) return { files: [], ignored: [linked] };
   const files: LandingFile[] = [];
   const ignored: IgnoredFile[] = [];
   const walk = (dir: string) => {
@@ -38,10 +55,15 @@ export function listDatasetFiles(landingRoot: string, dataset: string): DatasetF
       const path = join(dir, entry.name);
       const name = relative(landingRoot, path);
       if (entry.isDirectory()) walk(path);
+      else if (entry.isSymbolicLink()) ignored.push({ name, reason: SYMLINK_REASON });
       else if (!entry.isFile()) ignored.push({ name, reason: 'not a regular file' });
       else if (!isRecordFile(entry.name)) {
         ignored.push({ name, reason: `not a record file (expected ${RECORD_FILE_ENDINGS.join(', ')}, optionally .gz)` });
-      } else files.push({ path, name, bytes: statSync(path).size });
+      } else {
+        // lstat: the entry was listed as a regular file, and must be one when it is read.
+        const stats = lstatSync(path, { bigint: true });
+        files.push({ path, name, bytes: Number(stats.size), identity: identityOf(stats) });
+      }
     }
   };
   walk(join(landingRoot, dataset));
@@ -64,6 +86,7 @@ export function listIgnoredLanding(landingRoot: string, datasets: readonly strin
       const holds = `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes, not read`;
       ignored.push({ name: `${entry.name}/`, reason: `not a dataset folder (${expected}): ${holds}` });
     } else if (entry.isFile()) ignored.push({ name: entry.name, reason: `not in a dataset folder (${expected})` });
+    else if (entry.isSymbolicLink()) ignored.push({ name: entry.name, reason: `${SYMLINK_REASON} (${expected})` });
     else ignored.push({ name: entry.name, reason: `not a regular file or folder (${expected})` });
   }
   return ignored.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

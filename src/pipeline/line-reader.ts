@@ -3,11 +3,11 @@
 // "\n", "\r\n" or a lone "\r" (some exporters write old Mac line ends).
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import * as bytes from './bytes';
 import type { LineBatch } from './record-batch';
 import { previewOf } from './line-preview';
+import { GzipDamage, gunzipMembers } from './gzip-members';
 
 // Module-local copies: hot loops read a constant, not the module's export on each byte.
 const { CR, NEWLINE } = bytes;
@@ -54,7 +54,7 @@ export interface ByteSource {
 }
 
 /** A stream's chunks, copied into the reader's buffer (S3 bodies, gunzip). */
-export function streamSource(stream: Readable): ByteSource {
+export function streamSource(stream: Readable | AsyncIterable<Buffer>): ByteSource {
   const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let chunk: Buffer | undefined;
   let pos = 0;
@@ -78,63 +78,19 @@ export function streamSource(stream: Readable): ByteSource {
 }
 
 /**
- * The decompressed bytes of a gzip stream (a .gz file, an S3 body). Every byte gunzip can decode
- * comes before its error: the input's end is flushed (Z_SYNC_FLUSH) before it is ended, and what
- * gunzip holds is read even once it failed, so a cut upload gives the same lines before the cut
- * however its bytes arrived. Then read() throws gunzip's error (a damaged-data code, line-reader
- * turns it into a quarantined line); an error of the input itself is thrown as it is.
+ * The decompressed bytes of a gzip stream (a .gz file, an S3 body), member by member
+ * (gzip-members.ts): every byte that can be decoded comes before the damage, however the bytes
+ * arrived. Then read() throws the damage (a GzipDamage, which line-reader turns into a quarantined
+ * line that weighs the compressed bytes it could not read); an error of the input itself is thrown
+ * as it is.
  */
 export function gunzipSource(compressed: Readable): ByteSource {
-  const gunzip = createGunzip();
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  gunzip.on('readable', notify);
-  gunzip.on('end', () => {
-    ended = true;
-    notify();
-  });
-  gunzip.on('error', (e) => {
-    failure ??= e;
-    notify();
-  });
-  gunzip.on('drain', () => compressed.resume());
-  compressed.on('data', (c: Buffer) => {
-    if (!gunzip.write(c)) compressed.pause();
-  });
-  compressed.on('end', () => gunzip.flush(zlibConstants.Z_SYNC_FLUSH, () => gunzip.end()));
-  compressed.on('error', (e) => {
-    failure = e;
-    gunzip.destroy();
-    notify();
-  });
-  let chunk: Buffer | null = null;
-  let pos = 0;
+  const source = streamSource(gunzipMembers(compressed as AsyncIterable<Buffer>));
   return {
-    async read(buffer, offset, length) {
-      for (;;) {
-        if (chunk && pos < chunk.length) {
-          const n = Math.min(length, chunk.length - pos);
-          chunk.copy(buffer, offset, pos, pos + n);
-          pos += n;
-          return n;
-        }
-        chunk = gunzip.read() as Buffer | null;
-        pos = 0;
-        if (chunk !== null) continue;
-        if (failure) throw failure;
-        if (ended) return 0;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    },
+    read: source.read,
     async close() {
+      await source.close();
       compressed.destroy();
-      gunzip.destroy();
     },
   };
 }
@@ -225,12 +181,15 @@ export async function* lineBatches(
   let dropNewline = false;
   /** Why the rest of the file cannot be read (damaged compressed data): the reading ends there. */
   let damage: string | undefined;
+  /** Compressed bytes the damage made unreadable (gzip-members.ts): they weigh in quarantine. */
+  let damagedBytes = 0;
 
   /** Reads from the source; damaged data ends the file, and the reason is kept. */
   const readSource = (into: Buffer, offset: number, length: number): Promise<number> =>
     source.read(into, offset, length).catch((e: unknown) => {
       if (!isDamagedData(e)) throw e;
       damage = (e as Error).message;
+      damagedBytes = e instanceof GzipDamage ? e.unreadBytes : 0;
       return 0;
     });
 
@@ -373,8 +332,10 @@ export async function* lineBatches(
     }
     if (lineStart > start) yield batchOf(buf, lineStart);
     const lost = buf.subarray(lineStart, fill);
-    const where = lost.length ? 'inside this line' : 'before this line';
-    unreadable({ line, bytes: lost.length, reason: `the gzip data is cut short or damaged ${where} (${damage}): the rest of the file cannot be read`, preview: previewOf(lost) });
+    // The cut line's bytes, and those of the file that could not be decoded: a file that is no gzip
+    // at all, or a damaged member, weighs what it holds, not the nothing that could be read of it.
+    const where = lost.length ? `inside this line (after its ${lost.length} bytes)` : 'before this line';
+    unreadable({ line, bytes: lost.length + damagedBytes, reason: `${where}, ${damage}`, preview: previewOf(lost) });
   } finally {
     await ahead?.catch(() => undefined);
     await source.close();

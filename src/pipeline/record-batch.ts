@@ -163,13 +163,13 @@ export class BatchValidator {
       } catch {
         parsed = false;
       }
-      if (parsed && this.contract.accepts(value)) {
+      if (parsed && this.contract.accepts(value, text)) {
         this.serialize(value, out);
         validCount++;
         return;
       }
       // Only failures are described: checkLine gives their reasons.
-      const v = parsed ? this.contract.checkValue(value) : this.contract.checkLine(text);
+      const v = parsed ? this.contract.checkValue(value, text) : this.contract.checkLine(text);
       if (v.ok) {
         this.serialize(v.record, out);
         validCount++;

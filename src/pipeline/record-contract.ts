@@ -4,6 +4,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import type { TableDef } from '../catalog/registry';
 import { limitReasons, loadableLimits, type ValueLimit } from './loadable-values';
+import { isIntegerText, topLevelNumberTexts } from './integer-text';
 
 export type Verdict =
   | { readonly ok: true; readonly record: Record<string, unknown> }
@@ -116,6 +117,8 @@ export class RecordContract {
   private readonly validate: ValidateFunction;
   /** The limits of the values, checked after the schema. */
   readonly limits: readonly ValueLimit[];
+  /** Properties of type integer: as sent, their numbers must be integers, not only once JSON.parse rounded them. */
+  private readonly integers: ReadonlySet<string>;
 
   constructor(
     readonly dataset: string,
@@ -128,6 +131,23 @@ export class RecordContract {
     // The contract keeps its function; the instance need not keep every schema it was given.
     ajv.removeSchema(schema);
     this.limits = loadableLimits(schema, table);
+    const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
+    this.integers = new Set(Object.keys(properties).filter((k) => properties[k]?.type === 'integer'));
+  }
+
+  /**
+   * Why the integer properties of a record, as its line writes them, are no integers although
+   * JSON.parse read integers from them (4.9999999999999999 reads as 5): one reason per property.
+   */
+  private integerTextReasons(text: string, record: Record<string, unknown>): string[] {
+    if (this.integers.size === 0) return [];
+    const reasons: string[] = [];
+    for (const [name, number] of topLevelNumberTexts(text, this.integers)) {
+      if (Number.isInteger(record[name]) && !isIntegerText(number)) {
+        reasons.push(`field ${name} must be integer (the number as sent has a fraction, which JSON.parse rounds away)`);
+      }
+    }
+    return reasons;
   }
 
   /** Whether every value of a record that passed the schema is one its column holds. */
@@ -137,15 +157,22 @@ export class RecordContract {
   }
 
   /**
-   * True when an already parsed value meets the contract: the same verdict as checkValue, without
+   * True when an already parsed value (of the line `text`) meets the contract: the same verdict as checkValue, without
    * building one (batch validation calls this for every record and checkValue for failures only).
    */
-  accepts(value: unknown): value is Record<string, unknown> {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && this.validate(value) && this.withinLimits(value as Record<string, unknown>);
+  accepts(value: unknown, text: string): value is Record<string, unknown> {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      this.validate(value) &&
+      this.withinLimits(value as Record<string, unknown>) &&
+      this.integerTextReasons(text, value as Record<string, unknown>).length === 0
+    );
   }
 
-  /** Checks an already parsed value. */
-  checkValue(value: unknown): Verdict {
+  /** Checks an already parsed value: `text` is the line JSON.parse read it from. */
+  checkValue(value: unknown, text: string): Verdict {
     if (typeOf(value) !== 'object') return { ok: false, reasons: [`record must be a JSON object, got ${typeOf(value)}`] };
     const record = value as Record<string, unknown>;
     const schemaOk = this.validate(value);
@@ -155,7 +182,7 @@ export class RecordContract {
           const got = e.keyword === 'type' ? ` (got ${typeOf(pointerGet(value, e.instancePath))})` : '';
           return describeError(e) + got;
         });
-    reasons.push(...limitReasons(this.limits, record));
+    reasons.push(...limitReasons(this.limits, record), ...this.integerTextReasons(text, record));
     if (!reasons.length) return { ok: true, record };
     return { ok: false, reasons: [...new Set(reasons)] };
   }
@@ -168,7 +195,7 @@ export class RecordContract {
     } catch (e) {
       return { ok: false, reasons: [`malformed JSON: ${(e as Error).message}`] };
     }
-    return this.checkValue(value);
+    return this.checkValue(value, line);
   }
 }
 

@@ -15,15 +15,17 @@ import { writeFileAtomic } from './atomic-file';
 import type { DatasetAccounting, RunManifest, TableResult } from './manifest';
 import { RunLock } from './run-lock';
 import { faultPoint } from './fault-point';
+import { readingUnchanged } from './landing-identity';
 import { defaultWorkerCount, ValidationPool } from './validation-pool';
 import { writeReports } from '../report/write-reports';
 import { validateDataset, type DatasetValidation } from './validate';
-import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
+import { linkedDatasetFolder, listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landing-files';
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { RuleFileError } from '../gates/rule-file';
 import { OperatorError } from '../errors/operator-error';
+import { checkLandingAndLakeApart } from './landing-lake-overlap';
 
 /** Phases in the order a run goes through them. */
 export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
@@ -266,6 +268,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   const layout = new LakeLayout(options.lake);
   const emit = options.onEvent ?? (() => {});
   checkLanding(landing, catalog);
+  checkLandingAndLakeApart(landing, layout.root);
   // Nothing beside the dataset folders is read: what is there is listed in the manifest.
   const ignoredLanding = listIgnoredLanding(landing, catalog.datasets.map((d) => d.dataset));
   const total = catalog.datasets.reduce((n, d) => n + datasetBytes(landing, d.dataset), 0);
@@ -380,12 +383,16 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         const columns = d.table.columns.map((c) => `${quoteIdent(c.name)}: ${quoteLiteral(DUCKDB_TYPE[c.type])}`).join(', ');
         return `SELECT * FROM read_json(${fileListSql(files)}, format = 'newline_delimited', columns = {${columns}})`;
       };
-      /** Writes a landing table from NDJSON files, once DuckDB is shown to read exactly those files. */
-      const loadJson = async (d: (typeof catalog.datasets)[number], dir: string, files: readonly string[]) => {
-        await assertReadsExactly(eng, fileListSql(files), files, `${d.dataset} records`);
-        return writeTable(eng, dir, readValid(d, files));
-      };
-      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation, early?: Promise<number | undefined>) => {
+      /**
+       * Writes a landing table from NDJSON files, once DuckDB is shown to read exactly those files;
+       * the landing files among them are proved to be as they were listed before and after the read.
+       */
+      const loadJson = async (d: (typeof catalog.datasets)[number], dir: string, files: readonly string[], listing: DatasetFiles) =>
+        readingUnchanged(listing.files, files, async () => {
+          await assertReadsExactly(eng, fileListSql(files), files, `${d.dataset} records`);
+          return writeTable(eng, dir, readValid(d, files));
+        });
+      const load = async (d: (typeof catalog.datasets)[number], v: DatasetValidation, listing: DatasetFiles, early?: Promise<number | undefined>) => {
         const dir = layout.tableRunDir('landing', d.table.name, runId);
         // The early load stands when every landing line was kept as it arrived: the table it read
         // from the landing files is then the one the valid records make.
@@ -394,7 +401,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         const rows = kept
           ? earlyRows
           : v.validFiles.length
-            ? await loadJson(d, dir, v.validFiles)
+            ? await loadJson(d, dir, v.validFiles, listing)
             : await writeTable(eng, dir, `SELECT ${d.table.columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`);
         if (rows !== v.valid) throw new AccountingError(`${d.dataset}: ${v.valid} valid records but ${rows} rows loaded`);
         await exposeAs(eng, d.table.name, dir);
@@ -412,7 +419,9 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         if (!files.length || files.some(isGzip) || !files.every(readableByName)) return undefined;
         const dir = layout.tableRunDir('landing', d.table.name, runId);
         // A failed read (a line DuckDB cannot parse) only means the table is written again.
-        const early = loaded.then(() => loadJson(d, dir, files).catch((): undefined => undefined));
+        // So does a landing file that changed while it was read: the table is then written from the
+        // valid records, and a landing file among them is checked again (it refuses the changed one).
+        const early = loaded.then(() => loadJson(d, dir, files, listing).catch((): undefined => undefined));
         // A failure before it (an earlier load) is thrown where `loaded` is awaited.
         early.catch(() => undefined);
         loaded = early.then(() => undefined);
@@ -437,7 +446,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
           });
           before += v.bytes;
           results.push(v);
-          loaded = loaded.then(() => load(d, v, early));
+          loaded = loaded.then(() => load(d, v, listing, early));
           // Handled here so that a failed load does not go unhandled while the next dataset is read;
           // it is thrown below.
           loaded.catch(() => undefined);
@@ -524,6 +533,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
 }
 
 function datasetBytes(landing: string, dataset: string): number {
+  if (linkedDatasetFolder(landing, dataset)) return 0;
   let n = 0;
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -3,9 +3,9 @@
 // Files are streamed in batches of whole lines; batches are checked inline or by a worker pool and
 // written back in landing order, so memory stays bounded whatever the file size.
 import type { LandingDataset } from '../catalog/registry';
-import { listDatasetFiles, type DatasetFiles, type IgnoredFile } from './landing-files';
-import { createReadStream } from 'node:fs';
-import { batchMemory, DEFAULT_MAX_LINE_BYTES, fileSource, isGzip, lineBatches, type UnreadableLine } from './line-reader';
+import { listDatasetFiles, type DatasetFiles, type IgnoredFile, type LandingFile } from './landing-files';
+import { listedFileSource, listedFileStart } from './landing-identity';
+import { batchMemory, DEFAULT_MAX_LINE_BYTES, isGzip, lineBatches, type UnreadableLine } from './line-reader';
 import { NdjsonWriter } from './ndjson-writer';
 import { BatchValidator, unreadableRecord, type BatchResult, type LineBatch } from './record-batch';
 import type { ValidationPool } from './validation-pool';
@@ -61,7 +61,10 @@ export interface ValidateOptions {
 
 /** Groups reasons whose text varies with the data (positions in malformed JSON, sizes). */
 export function reasonKey(reason: string): string {
-  return reason.startsWith('malformed JSON') ? 'malformed JSON' : reason.replace(/ \d+ bytes, over/, ' N bytes, over');
+  if (reason.startsWith('malformed JSON')) return 'malformed JSON';
+  // Damaged gzip data is named by its offset and size (line-reader.ts): grouped without them.
+  if (/\bgzip\b/.test(reason)) return reason.replace(/\b\d+\b/g, 'N');
+  return reason.replace(/ \d+ bytes, over/, ' N bytes, over');
 }
 
 /**
@@ -85,9 +88,10 @@ class ValidRecords {
   }
 
   /** Writes the first `bytes` bytes of a landing file: whole lines that were kept as they arrived. */
-  async writeStart(file: string, bytes: number): Promise<void> {
+  async writeStart(file: LandingFile, bytes: number): Promise<void> {
     if (bytes === 0) return;
-    for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) await this.write(chunk as Buffer);
+    // From the file as it was listed (and validated), never from what its path holds now.
+    for await (const chunk of listedFileStart(file, bytes)) await this.write(chunk);
   }
 
   async listFile(file: string): Promise<void> {
@@ -112,7 +116,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   const valid = inline ? new ValidRecords(options.validPrefix) : undefined;
   // The landing file being read (inline): whether all its lines so far were kept as they arrived
   // (compressed files are always written out), and how many of its bytes those lines are.
-  let current = { path: '', asArrived: false, bytes: 0 };
+  let current: { file?: LandingFile; asArrived: boolean; bytes: number } = { asArrived: false, bytes: 0 };
   // The batches checked on this thread, until written; the memory of those not written is reused.
   const checked = new Map<number, Uint8Array>();
   const memory = batchMemory(batchBytes);
@@ -149,7 +153,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
         if (valid && current.asArrived) {
           // The first line of the file not kept as it arrived: the lines before it are written now.
           current.asArrived = false;
-          await valid.writeStart(current.path, current.bytes);
+          await valid.writeStart(current.file!, current.bytes);
         }
         if (r.validLines.length) await valid!.write(r.validLines);
       }
@@ -179,7 +183,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
   try {
     for (const file of files) {
       // A file the engine cannot read in place has its records written out too.
-      current = { path: file.path, asArrived: !isGzip(file.path) && (options.readableInPlace?.(file.path) ?? true), bytes: 0 };
+      current = { file, asArrived: !isGzip(file.path) && (options.readableInPlace?.(file.path) ?? true), bytes: 0 };
       const oversizedResults: BatchResult[] = [];
       const unreadable = (u: UnreadableLine) =>
         oversizedResults.push({
@@ -192,7 +196,7 @@ export async function validateDataset(ds: LandingDataset, options: ValidateOptio
           blankLines: 0,
           quarantine: [unreadableRecord(ds.dataset, file.name, u)],
         });
-      for await (const batch of lineBatches(await fileSource(file.path), file.name, batchBytes, maxLine, unreadable, inline ? memory : undefined)) {
+      for await (const batch of lineBatches(await listedFileSource(file), file.name, batchBytes, maxLine, unreadable, inline ? memory : undefined)) {
         // An oversized line found before this batch takes its place in the order first.
         for (const o of oversizedResults.splice(0)) results.set(nextSeq++, { ...o, seq: nextSeq - 1 });
         bytesDone += batch.bytes.length;

@@ -174,8 +174,15 @@ describe('damaged gzip files', () => {
       const [u] = lost;
       expect(u.line).toBe(lines.length + 1);
       expect(all[lines.length].startsWith(u.preview)).toBe(true);
-      expect(u.bytes).toBe(Buffer.byteLength(u.preview));
-      expect(u.reason).toBe(`the gzip data is cut short or damaged ${u.bytes ? 'inside' : 'before'} this line (unexpected end of file): the rest of the file cannot be read`);
+      // The cut line's bytes, and the compressed bytes of the member it breaks off in (all of the file).
+      const cutLine = Buffer.byteLength(u.preview);
+      expect(u.bytes).toBe(cutLine + cut);
+      const where = cutLine ? `inside this line (after its ${cutLine} bytes)` : 'before this line';
+      expect(u.reason).toBe(
+        cut < 10
+          ? `${where}, the gzip data is cut short in the header of the member at byte 0: its ${cut} bytes cannot be read`
+          : `${where}, the gzip data is cut short (unexpected end of file) in the member at byte 0: its ${cut} bytes from there to the end of the file cannot be read`,
+      );
     }
   });
 
@@ -192,22 +199,72 @@ describe('damaged gzip files', () => {
       for await (const b of lineBatches(gunzipSource(Readable.from(pieces)), 'a.json.gz', 64, 1 << 20, (u) => lost.push(u.line, u.bytes))) {
         lines.push(...Buffer.from(b.bytes).toString().split('\n').filter(Boolean));
       }
-      expect([chunk, lines, lost]).toEqual([chunk, decodedLines, [decodedLines.length + 1, Buffer.byteLength(decodable.slice(decodable.lastIndexOf('\n') + 1))]]);
+      expect([chunk, lines, lost]).toEqual([chunk, decodedLines, [decodedLines.length + 1, Buffer.byteLength(decodable.slice(decodable.lastIndexOf('\n') + 1)) + cut.length]]);
     }
   });
 
-  it('a wrong checksum: the lines gunzip gave before it found the damage are read, the rest reported', async () => {
+  it('a wrong checksum: the member is read, then reported as damaged with all its compressed bytes', async () => {
     const bad = Buffer.from(whole);
     bad[bad.length - 8] ^= 0xff;
     const { lines, lost } = await readGz(bad);
-    // gunzip checks the sum at the end of the data it holds, and gives none of that data then.
-    expect(lines).toEqual(text.split('\n').slice(0, lines.length).map((l, i) => [i + 1, l]));
-    expect(lost).toEqual([{ line: lines.length + 1, bytes: 0, preview: '', reason: 'the gzip data is cut short or damaged before this line (incorrect data check): the rest of the file cannot be read' }]);
+    expect(lines).toEqual(text.split('\n').slice(0, -1).map((l, i) => [i + 1, l]));
+    expect(lost).toEqual([
+      { line: 61, bytes: whole.length, preview: '', reason: `before this line, the gzip data is damaged (incorrect data check) in the member at byte 0: its ${whole.length} bytes from there to the end of the file cannot be read` },
+    ]);
   });
 
-  it('a file named .gz that is no gzip at all', async () => {
+  it('a file named .gz that is no gzip at all weighs all its bytes', async () => {
     const { lines, lost } = await readGz(Buffer.from(text));
-    expect([lines, lost]).toEqual([[], [{ line: 1, bytes: 0, preview: '', reason: 'the gzip data is cut short or damaged before this line (incorrect header check): the rest of the file cannot be read' }]]);
+    const n = Buffer.byteLength(text);
+    expect([lines, lost]).toEqual([[], [{ line: 1, bytes: n, preview: '', reason: `before this line, the file is not gzip data (no gzip header): its ${n} bytes cannot be read` }]]);
+  });
+
+  describe('after the first member', () => {
+    const second = gzipSync(`${reading(1)}\n${reading(2)}\n`);
+    const allLines = (extra: string) => (text + extra).split('\n').slice(0, -1).map((l, i): [number, string] => [i + 1, l]);
+
+    it('a second member is read as the rest of the file', async () => {
+      const { lines, lost } = await readGz(Buffer.concat([whole, second]));
+      expect([lines, lost]).toEqual([allLines(`${reading(1)}\n${reading(2)}\n`), []]);
+    });
+
+    it('trailing garbage: every line of the member before is read, the garbage reported with its offset and size', async () => {
+      // Node's gunzip failed the write the garbage came in, and the member's 60 readings went with it.
+      const garbage = Buffer.from('this is no gzip member\n');
+      for (const batchBytes of [256, 1 << 20]) {
+        const { lines, lost } = await readGz(Buffer.concat([whole, garbage]), batchBytes);
+        expect([lines, lost]).toEqual([
+          allLines(''),
+          [{ line: 61, bytes: garbage.length, preview: '', reason: `before this line, the gzip data ends at byte ${whole.length}, and the ${garbage.length} bytes after it are no gzip member (no gzip header): they cannot be read` }],
+        ]);
+      }
+    });
+
+    it('zeros after the last member are reported too, not dropped without a word', async () => {
+      const { lines, lost } = await readGz(Buffer.concat([whole, Buffer.alloc(100)]));
+      expect([lines, lost]).toEqual([
+        allLines(''),
+        [{ line: 61, bytes: 100, preview: '', reason: `before this line, the gzip data ends at byte ${whole.length}, and the 100 bytes after it are no gzip member (no gzip header): they cannot be read` }],
+      ]);
+    });
+
+    it('a damaged second member: the first is read whole, the second weighs its compressed bytes', async () => {
+      const broken = Buffer.from(second);
+      broken.fill(0xff, 12, 20);
+      const { lines, lost } = await readGz(Buffer.concat([whole, broken]));
+      expect(lines).toEqual(allLines(''));
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toMatchObject({ line: 61, bytes: broken.length, preview: '' });
+      expect(lost[0].reason).toMatch(new RegExp(`^before this line, the gzip data is damaged \\(.+\\) in the member at byte ${whole.length}: its ${broken.length} bytes from there to the end of the file cannot be read$`));
+    });
+
+    it('a second member cut short', async () => {
+      const { lines, lost } = await readGz(Buffer.concat([whole, second.subarray(0, second.length - 12)]));
+      expect(lines).toEqual(allLines(`${reading(1)}\n`));
+      expect(lost).toHaveLength(1);
+      const cutLine = Buffer.byteLength(lost[0].preview);
+      expect(lost[0]).toMatchObject({ line: 62, bytes: cutLine + second.length - 12 });
+    });
   });
 
   it('an error of the source itself is no damaged data: it stays an error', async () => {

@@ -122,7 +122,7 @@ describe('runs read the landing files that were validated, and nothing else', ()
     symlinkSync(elsewhere, join(landing, 'customer', 'cx.json'));
     const lake = tempDir();
     const m = await runPipeline({ landing, lake });
-    expect(m.datasets.customer.ignoredFiles).toEqual([{ name: join('customer', 'cx.json'), reason: 'not a regular file' }]);
+    expect(m.datasets.customer.ignoredFiles).toEqual([{ name: join('customer', 'cx.json'), reason: 'a symbolic link: never followed' }]);
     expect([m.status, rowsOf(m)]).toEqual(['published', FIXTURE_ROWS]);
     expect([m.datasets.customer.read, m.datasets.customer.quarantined]).toEqual([7, 0]);
     expect(await queryLake(lake, `SELECT count(*) AS n FROM landing.customer_landing WHERE customerName = 'Not A Record'`)).toEqual([{ n: 0 }]);
@@ -135,7 +135,7 @@ describe('runs read the landing files that were validated, and nothing else', ()
     writeFileSync(join(elsewhere, 'more.json'), everyoneConsents());
     symlinkSync(elsewhere, join(landing, 'customer', 'linked [1]'), 'dir');
     const m = await runPipeline({ landing, lake: tempDir() });
-    expect(m.datasets.customer.ignoredFiles).toEqual([{ name: join('customer', 'linked [1]'), reason: 'not a regular file' }]);
+    expect(m.datasets.customer.ignoredFiles).toEqual([{ name: join('customer', 'linked [1]'), reason: 'a symbolic link: never followed' }]);
     expect([m.status, rowsOf(m)]).toEqual(['published', FIXTURE_ROWS]);
   });
 

@@ -1,9 +1,9 @@
 // The reference's own reading of a landing folder, written from ../shared/STEDI-DATA.md and the
 // README ("How a run works", step 1), sharing no code with src/pipeline: which files of a dataset
 // hold records, and the lines of each. Small folders only: each file is read whole.
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants, gunzipSync } from 'node:zlib';
+import { constants, crc32, inflateRawSync } from 'node:zlib';
 
 /** One non-blank line of a landing file: a record to be checked, or bytes that cannot be one. */
 export type LandingLine =
@@ -39,24 +39,53 @@ export function recordFiles(dir: string, prefix = ''): string[] {
 }
 
 /**
- * The bytes of a file, decompressed when it is gzip. A compressed file cut short or damaged gives
- * the bytes before the damage, and `damaged` with zlib's words.
+ * The bytes of a file, decompressed when it is gzip (RFC 1952: members one after another, each a
+ * header, deflate data and a trailer of CRC-32 and size). What follows the last whole member, a
+ * member cut short or damaged, or bytes that are no member, gives the bytes decoded before it,
+ * `damaged` with why, and `unread`: the compressed bytes from where that member (or those bytes)
+ * starts to the end of the file, which weigh in quarantine.
  */
-function contentOf(path: string): { bytes: Buffer; damaged?: string } {
+function contentOf(path: string): { bytes: Buffer; damaged?: string; unread?: number } {
   const raw = readFileSync(path);
   if (!/\.gz$/i.test(path)) return { bytes: raw };
-  try {
-    return { bytes: gunzipSync(raw) };
-  } catch (e) {
-    // What can be inflated before the damage: flushed block by block.
-    let bytes: Buffer;
+  const members: Buffer[] = [];
+  const broken = (start: number, why: string, decoded?: Buffer) => ({ bytes: Buffer.concat([...members, ...(decoded ? [decoded] : [])]), damaged: why, unread: raw.length - start });
+  let pos = 0;
+  while (pos < raw.length) {
+    const start = pos;
+    if (raw[pos] !== 0x1f || raw[pos + 1] !== 0x8b || raw[pos + 2] !== 8) return broken(start, 'no gzip member');
+    if (raw.length < pos + 10) return broken(start, 'cut short');
+    const flags = raw[pos + 3];
+    pos += 10;
+    if (flags & 4) pos = raw.length < pos + 2 ? raw.length + 1 : pos + 2 + raw.readUInt16LE(pos);
+    // A name or comment ends at a zero byte; without one the header is cut short.
+    if (flags & 8) pos = raw.indexOf(0, pos) < 0 ? raw.length + 1 : raw.indexOf(0, pos) + 1;
+    if (flags & 16) pos = raw.indexOf(0, pos) < 0 ? raw.length + 1 : raw.indexOf(0, pos) + 1;
+    if (flags & 2) pos += 2;
+    if (pos > raw.length) return broken(start, 'header cut short');
+    let data: Buffer;
+    let used: number;
     try {
-      bytes = gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
-    } catch {
-      bytes = Buffer.alloc(0);
+      const r = inflateRawSync(raw.subarray(pos), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      data = r.buffer;
+      used = r.engine.bytesWritten;
+    } catch (e) {
+      // What can be inflated before the damage: flushed block by block.
+      let decoded: Buffer | undefined;
+      try {
+        decoded = inflateRawSync(raw.subarray(pos), { finishFlush: constants.Z_SYNC_FLUSH });
+      } catch {
+        decoded = undefined;
+      }
+      return broken(start, (e as Error).message, decoded);
     }
-    return { bytes, damaged: (e as Error).message };
+    pos += used;
+    if (raw.length < pos + 8) return broken(start, 'trailer cut short', data);
+    if (raw.readUInt32LE(pos) !== crc32(data) || raw.readUInt32LE(pos + 4) !== data.length % 2 ** 32) return broken(start, 'trailer does not match', data);
+    pos += 8;
+    members.push(data);
   }
+  return { bytes: Buffer.concat(members) };
 }
 
 /** Only space and tab (JSON whitespace that a line can hold): no record. */
@@ -77,10 +106,10 @@ function lineOf(b: Buffer): LandingLine {
  * Cuts a file into lines: a line ends at "\n", "\r\n" or a lone "\r"; a byte-order mark that opens
  * the file is no part of its first line (one further in is a line's content); the empty rest after
  * the last line end is no line. A damaged compressed file ends in one unreadable line: the one the
- * damage falls in.
+ * damage falls in, weighing its own bytes and the compressed bytes that could not be read.
  */
 export function linesOfFile(path: string, file: string): LandingFileLines {
-  const { bytes, damaged } = contentOf(path);
+  const { bytes, damaged, unread = 0 } = contentOf(path);
   const start = bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
   const pieces: Buffer[] = [];
   let from = start;
@@ -97,7 +126,7 @@ export function linesOfFile(path: string, file: string): LandingFileLines {
     if (isBlank(p)) blank++;
     else lines.push(lineOf(p));
   }
-  if (damaged !== undefined) lines.push({ kind: 'unreadable', why: `damaged: ${damaged}`, bytes: rest.length });
+  if (damaged !== undefined) lines.push({ kind: 'unreadable', why: `damaged: ${damaged}`, bytes: rest.length + unread });
   else if (rest.length) {
     if (isBlank(rest)) blank++;
     else lines.push(lineOf(rest));
@@ -105,7 +134,8 @@ export function linesOfFile(path: string, file: string): LandingFileLines {
   return { file, lines, blank };
 }
 
-/** Every record file of a dataset folder with its lines. */
+/** Every record file of a dataset folder with its lines; a dataset folder that is a symbolic link holds none (never followed). */
 export function datasetLines(datasetDir: string): LandingFileLines[] {
+  if (lstatSync(datasetDir).isSymbolicLink()) return [];
   return recordFiles(datasetDir).map((f) => linesOfFile(join(datasetDir, f), f));
 }

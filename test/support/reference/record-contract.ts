@@ -43,11 +43,54 @@ const text =
   (v) =>
     typeof v === 'string' && wellFormed(v) && codePoints(v) >= shortest && codePoints(v) <= longest && more(v);
 
+/** The checks of integer fields: their numbers must be integers as written, too. */
+const INTEGER_CHECKS = new WeakSet<Check>();
+
 /** JSON Schema's integer: a number without a fraction (1.0 is one), here also one the column holds as sent. */
-const integer =
-  (max = EXACT): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+const integer = (max = EXACT): Check => {
+  const check: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+  INTEGER_CHECKS.add(check);
+  return check;
+};
+
+/**
+ * Whether a JSON number as written has an integer value: its digits times ten to the power of its
+ * exponent less its fraction's length leave nothing behind the point. (JSON.parse rounds
+ * 4.9999999999999999 to 5: that number was sent as no integer.)
+ */
+function writtenAsInteger(number: string): boolean {
+  const [mantissa, exponent = '0'] = number.replace(/^-/, '').split(/[eE]/);
+  const [whole, fraction = ''] = mantissa.split('.');
+  const shift = BigInt(exponent) - BigInt(fraction.length);
+  if (shift >= 0n) return true;
+  return BigInt(whole + fraction) % 10n ** -shift === 0n;
+}
+
+/**
+ * The line with every number outside a string turned into a string of its text: JSON.parse of it
+ * gives each number as it was written.
+ */
+function numbersAsWritten(line: string): unknown {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += line[++i];
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      let j = i;
+      while (j < line.length && /[-+.eE0-9]/.test(line[j])) j++;
+      out += JSON.stringify(line.slice(i, j));
+      i = j - 1;
+    } else out += c;
+  }
+  return JSON.parse(out);
+}
 
 /** A double: JSON.parse reads a number beyond the doubles (1e400) as Infinity, which no column holds. */
 const double: Check = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -127,7 +170,7 @@ export const DATASETS = Object.keys(CONTRACTS);
 export type Verdict = { readonly ok: true; readonly row: Row } | { readonly ok: false; readonly why: string };
 
 /** Checks a parsed value: an object whose fields meet the contract (others are ignored), projected onto the fields. */
-export function checkRecord(dataset: string, value: unknown): Verdict {
+export function checkRecord(dataset: string, value: unknown, written?: Record<string, unknown>): Verdict {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, why: 'not an object' };
   const record = value as Record<string, unknown>;
   const row: Record<string, Value> = {};
@@ -137,6 +180,7 @@ export function checkRecord(dataset: string, value: unknown): Verdict {
       if (!f.optional) return { ok: false, why: `${f.name} missing` };
       row[f.name] = null;
     } else if (!f.is(record[f.name])) return { ok: false, why: `${f.name} invalid` };
+    else if (written && INTEGER_CHECKS.has(f.is) && !writtenAsInteger(written[f.name] as string)) return { ok: false, why: `${f.name} written with a fraction` };
     else row[f.name] = record[f.name] as Value;
   }
   return { ok: true, row };
@@ -150,5 +194,5 @@ export function checkLine(dataset: string, line: string): Verdict {
   } catch {
     return { ok: false, why: 'not JSON' };
   }
-  return checkRecord(dataset, value);
+  return checkRecord(dataset, value, numbersAsWritten(line) as Record<string, unknown>);
 }
