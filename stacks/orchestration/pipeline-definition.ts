@@ -73,6 +73,15 @@ export function mapLabel(dataset: string): string {
   return label;
 }
 
+/**
+ * The failure alert's text (an intrinsic function over the caught error and the context object):
+ * the error's name and the execution to look it up in, nothing of the records.
+ */
+export function failureAlertMessage(environment: string): string {
+  if (!/^[a-z0-9-]+$/.test(environment)) throw new Error(`environment ${JSON.stringify(environment)}: not usable in an alert template`);
+  return `States.Format('The STEDI ${environment} run failed with {}; nothing of the run was published. The cause is in the history of execution {} (it is not sent here: it may quote records).', $.error.Error, $$.Execution.Id)`;
+}
+
 /** Groups a zone's transforms into levels: each level reads only earlier levels (or other zones). */
 export function buildLevels(transforms: readonly Transform[], zone: BuiltZone): Transform[][] {
   const own = transforms.filter((t) => t.zone === zone);
@@ -223,10 +232,13 @@ export function pipelineDefinition(p: PipelineDefinitionProps): AslDefinition {
     Next: firstTrusted,
   };
 
+  // The alert names the error and the execution, never its cause or the run's state: a cause is a
+  // step's error message (a Lambda's, a Glue job's), which may quote a record, and alert topics
+  // reach mailboxes that Lake Formation does not govern. The execution history keeps the cause.
   states[STATE.notifyFailure] = {
     Type: 'Task',
     Resource: 'arn:aws:states:::sns:publish',
-    Parameters: { TopicArn: p.alertTopicArn, Subject: `STEDI ${p.environment}: run failed`, 'Message.$': 'States.JsonToString($)' },
+    Parameters: { TopicArn: p.alertTopicArn, Subject: `STEDI ${p.environment}: run failed`, 'Message.$': failureAlertMessage(p.environment) },
     ResultPath: null,
     Next: STATE.failed,
   };

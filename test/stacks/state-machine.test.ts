@@ -138,6 +138,14 @@ describe('the pipeline state machine', () => {
     const tasks = Object.entries(d.States).filter(([n, s]) => ['Task', 'Map', 'Parallel'].includes(s.Type) && !n.startsWith('Notify'));
     for (const [name, s] of tasks) expect(`${name}: ${JSON.stringify(s.Catch)}`).toBe(`${name}: ${JSON.stringify([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.notifyFailure }])}`);
     expect(d.States[STATE.failed]).toEqual({ Type: 'Fail', Error: 'RunFailed', Cause: 'A step of the run failed; nothing of the run was published.' });
+    // The failure alert sends the error's name and the execution, never the cause (a step's error
+    // message, which may quote a record) nor the run's state (validation reasons, gate results).
+    for (const env of ['dev', 'prod'] as const) {
+      const message = (definitions[env].States[STATE.notifyFailure].Parameters as Record<string, unknown>)['Message.$'];
+      expect(message).toBe(
+        `States.Format('The STEDI ${env} run failed with {}; nothing of the run was published. The cause is in the history of execution {} (it is not sent here: it may quote records).', $.error.Error, $$.Execution.Id)`,
+      );
+    }
   });
 
   it('validates landing with one Distributed Map per dataset, each listing only its folder, failing on any lost object', () => {
