@@ -1,6 +1,6 @@
 // Computes who can do what, down to the column, from the Lake Formation resources of a synthesized stack.
 import { buildLakeFormationModel, type CatalogTable, type GrantResource, type LakeFormationModel } from './lake-formation-model';
-import { SynthesizedStackError, readSynthesizedStack, type TerraformJson } from './terraform-json';
+import { SynthesizedStackError, type TerraformJson } from './terraform-json';
 import { PII_NO, PII_TAG, ZONE_TAG, isIamAllowedPrincipals, personaOrder, zoneOrder } from './vocabulary';
 import type { WorkloadAccess } from './workload-access';
 
@@ -356,8 +356,4 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
 
 export function effectiveAccessOfJson(json: TerraformJson, stack: string): EffectiveAccess {
   return computeEffectiveAccess(buildLakeFormationModel(json, stack));
-}
-
-export function effectiveAccessOfFile(file: string, stack: string): EffectiveAccess {
-  return effectiveAccessOfJson(readSynthesizedStack(file), stack);
 }

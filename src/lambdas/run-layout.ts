@@ -83,12 +83,6 @@ export function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!m) throw new Error(`not an s3:// location: ${uri}`);
-  return { bucket: m[1], key: m[2] };
-}
-
 /** The buckets run-scoped table data lives in. */
 export interface RunBuckets {
   readonly trusted: string;

@@ -29,10 +29,6 @@ export class LakeLayout {
     return isAbsolute(stored) ? stored : join(this.root, stored);
   }
 
-  tableDir(zone: Zone, table: string): string {
-    return join(this.root, 'data', zone, table);
-  }
-
   quarantineFile(dataset: string, runId: string): string {
     return join(this.root, 'quarantine', dataset, `run_id=${runId}`, 'records.jsonl');
   }
