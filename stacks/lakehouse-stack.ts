@@ -6,7 +6,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/lambdas/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
-import { LakeCatalog } from './catalog/lake-catalog';
+import { GlueCatalog } from './catalog/glue-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
 import { DATABASE_ZONES, ResourceNames } from './environment/resource-names';
 import { configureStateBackend } from './environment/state-backend';
@@ -32,7 +32,7 @@ export class LakehouseStack extends TerraformStack {
   readonly key: DataLakeKey;
   readonly storage: DataLakeStorage;
   readonly ingestion: LandingIngestion;
-  readonly lakeCatalog: LakeCatalog;
+  readonly glueCatalog: GlueCatalog;
   readonly workgroup: QueryWorkgroup;
   readonly transforms: TransformJobs;
   readonly alerts: PipelineAlerts;
@@ -59,7 +59,7 @@ export class LakehouseStack extends TerraformStack {
     const ingestionProps = { names, catalog, ingestion: env.ingestion, producers: env.principals.producers };
     this.storage = new DataLakeStorage(this, 'storage', { names, key: this.key, retention, landingWriterArns: LandingIngestion.writers(ingestionProps) });
     this.ingestion = new LandingIngestion(this, 'ingestion', { ...ingestionProps, key: this.key, landing: this.storage.buckets.landing, logRetentionDays: logDays });
-    this.lakeCatalog = new LakeCatalog(this, 'catalog', { names, catalog, storage: this.storage, key: this.key });
+    this.glueCatalog = new GlueCatalog(this, 'catalog', { names, catalog, storage: this.storage, key: this.key });
     this.workgroup = new QueryWorkgroup(this, 'workgroup', {
       names,
       storage: this.storage,

@@ -10,7 +10,7 @@ import { GLUE_TYPE } from '../../src/catalog/column-types';
 import type { TableDef } from '../../src/catalog/registry';
 import { landingPrefix, RUN_ID_PARAMETER, tablePrefix, validatedPrefix } from '../../src/lambdas/run-layout';
 import { DATABASE_ZONES, type DatabaseZone } from '../environment/resource-names';
-import { LAKE_CATALOG_DEFAULTS, STORAGE_FORMATS, UNPUBLISHED_FOLDER, type LakeCatalogProps } from './lake-catalog-props';
+import { GLUE_CATALOG_DEFAULTS, STORAGE_FORMATS, UNPUBLISHED_FOLDER, type GlueCatalogProps } from './glue-catalog-props';
 
 export interface CatalogTable {
   /** The database the table is in: its zone's, or staging. */
@@ -22,15 +22,15 @@ export interface CatalogTable {
 /** Terraform attributes the pipeline changes at run time (publish and staging re-point tables). */
 export const RUN_TIME_ATTRIBUTES = ['storage_descriptor[0].location', `parameters["${RUN_ID_PARAMETER}"]`] as const;
 
-export class LakeCatalog extends Construct {
+export class GlueCatalog extends Construct {
   readonly databases: Readonly<Record<DatabaseZone, GlueCatalogDatabase>>;
   readonly tables: readonly CatalogTable[];
   readonly encryption: GlueDataCatalogEncryptionSettings;
 
-  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
+  constructor(scope: Construct, id: string, props: GlueCatalogProps) {
     super(scope, id);
     const { names, storage } = props;
-    const ignoreMalformed = props.ignoreMalformedLandingJson ?? LAKE_CATALOG_DEFAULTS.ignoreMalformedLandingJson;
+    const ignoreMalformed = props.ignoreMalformedLandingJson ?? GLUE_CATALOG_DEFAULTS.ignoreMalformedLandingJson;
 
     this.encryption = new GlueDataCatalogEncryptionSettings(this, 'encryption', {
       dataCatalogEncryptionSettings: {
