@@ -34,9 +34,6 @@ export const GLUE_TEMP_PREFIX = 'glue-temp/';
 /** The Glue table parameter that names the run a table's location belongs to. */
 export const RUN_ID_PARAMETER = 'stedi_run_id';
 
-/** The placeholder `{run_id}` in location templates handed to Glue jobs (filled in by the entry script). */
-export const RUN_ID_PLACEHOLDER = '{run_id}';
-
 export function runFolder(runId: string): string {
   return `${RUN_FOLDER_PREFIX}${runId}/`;
 }
