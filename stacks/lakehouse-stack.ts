@@ -4,7 +4,7 @@
 // of stacks/governance/ take the buckets, databases, tables and roles from here).
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/lambdas/run-layout';
+import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/catalog/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
 import { GlueCatalog } from './catalog/glue-catalog';
 import { configureAwsProvider } from './environment/environment-provider';

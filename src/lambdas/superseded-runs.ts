@@ -4,7 +4,7 @@
 // than the retention days. Nothing is deleted here, and the live run and rollback target are never
 // marked, so no age can take a table's files away.
 import { ListObjectsV2Command, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
-import { EXPIRY_TAG, PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, VALIDATION_RESULTS_PREFIX, runRecordKey, tablePrefix, type RunBuckets } from './run-layout';
+import { EXPIRY_TAG, PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, VALIDATION_RESULTS_PREFIX, runRecordKey, tablePrefix, type RunBuckets } from '../catalog/run-layout';
 
 export interface RetiredRuns {
   /** The run folders marked, as `s3://bucket/<table>/run_id=<id>/`. */

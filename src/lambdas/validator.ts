@@ -22,7 +22,7 @@ import { isRecordFile, RECORD_FILE_ENDINGS } from '../pipeline/landing-files';
 import { reasonKey } from '../pipeline/validate';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, quarantinePrefix, runFolder, s3Uri, validatedPrefix } from './run-layout';
+import { checkRunId, quarantinePrefix, runFolder, s3Uri, validatedPrefix } from '../catalog/run-layout';
 import { tableCredentials } from './table-credentials';
 
 /** One item of the Distributed Map: a landing object and the run it belongs to. */

@@ -8,7 +8,7 @@ import { GlueDataCatalogEncryptionSettings } from '@cdktf/provider-aws/lib/glue-
 import { Construct } from 'constructs';
 import { GLUE_TYPE } from '../../src/catalog/column-types';
 import type { TableDef } from '../../src/catalog/registry';
-import { landingPrefix, RUN_ID_PARAMETER, tablePrefix, validatedPrefix } from '../../src/lambdas/run-layout';
+import { landingPrefix, RUN_ID_PARAMETER, tablePrefix, validatedPrefix } from '../../src/catalog/run-layout';
 import { DATABASE_ZONES, type DatabaseZone } from '../environment/resource-names';
 import { GLUE_CATALOG_DEFAULTS, STORAGE_FORMATS, UNPUBLISHED_FOLDER, type GlueCatalogProps } from './glue-catalog-props';
 
