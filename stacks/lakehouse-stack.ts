@@ -4,7 +4,7 @@
 // of stacks/governance/ take the buckets, databases, tables and roles from here).
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/catalog/run-layout';
+import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tableFolder } from '../src/catalog/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
 import { GlueCatalog } from './catalog/glue-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
@@ -199,10 +199,10 @@ export class LakehouseStack extends TerraformStack {
             sid: `ListRunFolders${zone === 'trusted' ? 'Trusted' : 'Curated'}`,
             actions: ['s3:ListBucket'],
             resources: [buckets[zone].arn],
-            conditions: [{ test: 'StringLike', variable: 's3:prefix', values: tables.flatMap((t) => [tablePrefix(t.name), `${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`]) }],
+            conditions: [{ test: 'StringLike', variable: 's3:prefix', values: tables.map(tableFolder).flatMap((f) => [f.prefix, `${f.prefix}${RUN_FOLDER_PREFIX}*`]) }],
           };
         }),
-        { sid: 'MarkSupersededRunFolders', actions: ['s3:PutObjectTagging'], resources: builtTables.map((t) => `${buckets[t.zone as 'trusted' | 'curated'].arn}/${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`) },
+        { sid: 'MarkSupersededRunFolders', actions: ['s3:PutObjectTagging'], resources: builtTables.map(tableFolder).map((f) => `${buckets[f.bucket].arn}/${f.prefix}${RUN_FOLDER_PREFIX}*`) },
         { sid: 'ListRunRecords', actions: ['s3:ListBucket'], resources: [buckets.artifacts.arn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: [RUN_RECORDS_PREFIX] }] },
         { sid: 'MarkSupersededPublishRecords', actions: ['s3:PutObjectTagging'], resources: [`${buckets.artifacts.arn}/${RUN_RECORDS_PREFIX}*/${PUBLISH_RECORD}`] },
         useKey,

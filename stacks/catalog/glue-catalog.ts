@@ -8,7 +8,7 @@ import { GlueDataCatalogEncryptionSettings } from '@cdktf/provider-aws/lib/glue-
 import { Construct } from 'constructs';
 import { GLUE_TYPE } from '../../src/catalog/column-types';
 import type { TableDef } from '../../src/catalog/registry';
-import { landingPrefix, RUN_ID_PARAMETER, tablePrefix, validatedPrefix } from '../../src/catalog/run-layout';
+import { landingPrefix, RUN_ID_PARAMETER, tableFolder } from '../../src/catalog/run-layout';
 import { DATABASE_ZONES, type DatabaseZone } from '../environment/resource-names';
 import { GLUE_CATALOG_DEFAULTS, STORAGE_FORMATS, UNPUBLISHED_FOLDER, type GlueCatalogProps } from './glue-catalog-props';
 
@@ -54,21 +54,18 @@ export class GlueCatalog extends Construct {
 
     const tables: CatalogTable[] = [];
     const datasetOf = (table: string) => props.catalog.datasets.find((d) => d.table.name === table)!.dataset;
+    // A table's folder (run-layout.ts) holds its run folders; until its first publish (or staging)
+    // the table points at a folder in it that no run writes, so it reads as empty.
+    const unpublished = (def: TableDef) => {
+      const folder = tableFolder(def);
+      return `s3://${storage.buckets[folder.bucket].name}/${folder.prefix}${UNPUBLISHED_FOLDER}`;
+    };
     for (const def of props.catalog.tables.values()) {
-      // Published: raw landing files for landing tables; a folder no run writes until the first publish otherwise.
-      const published =
-        def.zone === 'landing'
-          ? `s3://${storage.buckets.landing.name}/${landingPrefix(datasetOf(def.name))}`
-          : `s3://${storage.zone(def.zone).name}/${tablePrefix(def.name)}${UNPUBLISHED_FOLDER}`;
+      // Published: raw landing files for landing tables; the unpublished folder otherwise.
+      const published = def.zone === 'landing' ? `s3://${storage.buckets.landing.name}/${landingPrefix(datasetOf(def.name))}` : unpublished(def);
       tables.push(this.table(def, def.zone, published, def.zone === 'landing' ? { 'ignore.malformed.json': String(ignoreMalformed).toUpperCase() } : {}));
     }
-    for (const def of props.catalog.tables.values()) {
-      const staged =
-        def.zone === 'landing'
-          ? `s3://${storage.buckets.trusted.name}/${validatedPrefix(def.name)}${UNPUBLISHED_FOLDER}`
-          : `s3://${storage.zone(def.zone).name}/${tablePrefix(def.name)}${UNPUBLISHED_FOLDER}`;
-      tables.push(this.table(def, 'staging', staged, {}));
-    }
+    for (const def of props.catalog.tables.values()) tables.push(this.table(def, 'staging', unpublished(def), {}));
     this.tables = tables;
   }
 
