@@ -13,7 +13,8 @@ export interface ColumnAccess {
 }
 
 export interface TableAccess {
-  readonly zone: string;
+  /** The table's zone tag; undefined when it has none. */
+  readonly zone?: string;
   readonly database: string;
   readonly table: string;
   /** Columns of the table in the stack, granted or not. */
@@ -24,7 +25,8 @@ export interface TableAccess {
 }
 
 export interface DatabaseAccess {
-  readonly zone: string;
+  /** The database's zone tag; undefined when it has none. */
+  readonly zone?: string;
   readonly database: string;
   readonly permissions: readonly string[];
   readonly grantable: readonly string[];
@@ -33,7 +35,8 @@ export interface DatabaseAccess {
 
 export interface LocationAccess {
   readonly location: string;
-  readonly zone: string;
+  /** The zones whose data the location holds (locationZones); empty when none is known. */
+  readonly zones: readonly string[];
   readonly registered: boolean;
   readonly permissions: readonly string[];
   readonly grantable: readonly string[];
@@ -61,14 +64,16 @@ export interface PrincipalAccess {
 
 export interface RegistrationView {
   readonly location: string;
-  readonly zone: string;
+  /** The zones whose recorded locations the registration covers, in zone order (e.g. curated and staging). */
+  readonly zones: readonly string[];
   readonly roleArn: string;
   readonly serviceLinkedRole: boolean;
   readonly hybridAccess: boolean;
 }
 
 export interface TableClassification {
-  readonly zone: string;
+  /** The table's zone tag; undefined when it has none. */
+  readonly zone?: string;
   readonly database: string;
   readonly table: string;
   readonly columns: readonly { name: string; pii: boolean }[];
@@ -173,11 +178,16 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
   const tags = new EffectiveTags(model);
   const tablesByDb = new Map<string, CatalogTable[]>();
   for (const t of model.tables) tablesByDb.set(t.database, [...(tablesByDb.get(t.database) ?? []), t]);
-  const zoneOfDb = (db: string) => tags.ofDatabase(db).get(ZONE_TAG) ?? '(no zone tag)';
-  const zoneOfTable = (t: CatalogTable) => tags.ofTable(t.database, t.name).get(ZONE_TAG) ?? '(no zone tag)';
+  const zoneOfDb = (db: string) => tags.ofDatabase(db).get(ZONE_TAG);
+  const zoneOfTable = (t: CatalogTable) => tags.ofTable(t.database, t.name).get(ZONE_TAG);
   const isPii = (t: CatalogTable, c: string) => tags.ofColumn(t.database, t.name, c).get(PII_TAG) !== PII_NO;
 
-  const zoneOfLocation = (arn: string): string => {
+  /**
+   * The zones of a data location: those of the most specific recorded zone location it lies in
+   * (several zones sharing it are all named, in zone order); without one, the zone tags of the
+   * tables under it, by name.
+   */
+  const zonesOfLocation = (arn: string): string[] => {
     const recorded = Object.entries(model.record?.zoneLocations ?? {})
       .flatMap(([zone, locs]) => locs.map((loc): [string, string] => [zone, loc]))
       .filter(([, loc]) => arnWithin(arn, loc))
@@ -185,20 +195,21 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     if (recorded.length) {
       // The most specific location wins; several zones sharing it are all named.
       const best = recorded[0][1].length;
-      return [...new Set(recorded.filter(([, l]) => l.length === best).map(([z]) => z))].sort((a, b) => zoneOrder(a) - zoneOrder(b)).join(', ');
+      return [...new Set(recorded.filter(([, l]) => l.length === best).map(([z]) => z))].sort((a, b) => zoneOrder(a) - zoneOrder(b));
     }
     const zones = new Set<string>();
     for (const t of model.tables) {
       const loc = t.location && s3UriToArn(t.location);
-      if (loc && arnWithin(loc, arn)) zones.add(zoneOfTable(t));
+      const zone = zoneOfTable(t);
+      if (loc && arnWithin(loc, arn) && zone !== undefined) zones.add(zone);
     }
-    return zones.size ? sorted(zones).join(', ') : '(no zone)';
+    return sorted(zones);
   };
 
-  /** The zones whose recorded location a registration covers, e.g. `curated, staging`. */
-  const zonesUnder = (arn: string): string => {
+  /** The zones whose recorded location a registration covers, e.g. curated and staging. */
+  const zonesUnder = (arn: string): string[] => {
     const zones = Object.entries(model.record?.zoneLocations ?? {}).filter(([, locs]) => locs.some((loc) => arnWithin(loc, arn))).map(([z]) => z);
-    return zones.length ? zones.sort((a, b) => zoneOrder(a) - zoneOrder(b)).join(', ') : zoneOfLocation(arn);
+    return zones.length ? zones.sort((a, b) => zoneOrder(a) - zoneOrder(b)) : zonesOfLocation(arn);
   };
 
   const admins = new Set(model.settings.flatMap((s) => s.admins));
@@ -317,13 +328,13 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     locations: [...p.locs]
       .map(([location, a]) => ({
         location,
-        zone: zoneOfLocation(location),
+        zones: zonesOfLocation(location),
         registered: registeredArns.some((r) => arnWithin(location, r)),
         permissions: sorted(a.permissions),
         grantable: sorted(a.grantable),
         via: sorted(a.via),
       }))
-      .sort((x, y) => zoneOrder(x.zone.split(', ')[0]) - zoneOrder(y.zone.split(', ')[0]) || x.location.localeCompare(y.location)),
+      .sort((x, y) => zoneOrder(x.zones[0]) - zoneOrder(y.zones[0]) || x.location.localeCompare(y.location)),
     other: [...p.other].map(([resource, a]) => ({ resource, permissions: sorted(a.permissions), grantable: sorted(a.grantable), via: sorted(a.via) })).sort((x, y) => x.resource.localeCompare(y.resource)),
   }));
   principals.sort((a, b) => personaOrder(a.persona) - personaOrder(b.persona) || a.principal.localeCompare(b.principal));
@@ -343,8 +354,8 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     readOnlyAdmins: sorted(new Set(model.settings.flatMap((s) => s.readOnlyAdmins))),
     defaultPermissions: sorted(defaultPermissions),
     registrations: model.registrations
-      .map((r) => ({ location: r.arn, zone: zonesUnder(r.arn), roleArn: r.roleArn ?? '(none)', serviceLinkedRole: r.useServiceLinkedRole === true || r.roleArn === undefined, hybridAccess: r.hybridAccessEnabled === true }))
-      .sort((a, b) => zoneOrder(a.zone.split(', ')[0]) - zoneOrder(b.zone.split(', ')[0]) || a.location.localeCompare(b.location)),
+      .map((r) => ({ location: r.arn, zones: zonesUnder(r.arn), roleArn: r.roleArn ?? '(none)', serviceLinkedRole: r.useServiceLinkedRole === true || r.roleArn === undefined, hybridAccess: r.hybridAccessEnabled === true }))
+      .sort((a, b) => zoneOrder(a.zones[0]) - zoneOrder(b.zones[0]) || a.location.localeCompare(b.location)),
     classification: model.tables
       .map((t) => ({ zone: zoneOfTable(t), database: t.database, table: t.name, columns: t.columns.map((c) => ({ name: c, pii: isPii(t, c) })) }))
       .sort((x, y) => zoneOrder(x.zone) - zoneOrder(y.zone) || x.database.localeCompare(y.database) || x.table.localeCompare(y.table)),
