@@ -2,7 +2,7 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Zone } from '../catalog/registry';
-import { tableRunFolder } from '../catalog/run-layout';
+import { quarantinePrefix, runFolder, tableRunFolder } from '../catalog/run-layout';
 
 export class LakeLayout {
   readonly root: string;
@@ -31,7 +31,7 @@ export class LakeLayout {
   }
 
   quarantineFile(dataset: string, runId: string): string {
-    return join(this.root, 'quarantine', dataset, `run_id=${runId}`, 'records.jsonl');
+    return join(this.root, 'quarantine', `${quarantinePrefix(dataset)}${runFolder(runId)}`, 'records.jsonl');
   }
 
   runDir(runId: string): string {

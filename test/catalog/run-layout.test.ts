@@ -1,9 +1,9 @@
 // Where a table's run folder lives: one rule (tableRunFolder) below the root of the table's zone,
 // the same in the local lake and in S3; only the zone roots differ (data/<zone>/ locally, the
 // zone's bucket or the trusted bucket's validated/ in S3).
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
-import { tableFolder, tableRunFolder, tableRunKey, tableRunLocation } from '../../src/catalog/run-layout';
+import { quarantinePrefix, runFolder, tableFolder, tableRunFolder, tableRunKey, tableRunLocation } from '../../src/catalog/run-layout';
 import { LakeLayout, relativeTableRunDir } from '../../src/pipeline/lake-layout';
 
 const catalog = loadCatalog();
@@ -38,6 +38,13 @@ describe('run layout: one rule for where a table\'s run folder lives', () => {
       expect([t.name, key.endsWith(tableRunFolder(t.name, RUN)), key.startsWith(folder.prefix)]).toEqual([t.name, true, true]);
       expect([t.name, tableRunLocation(t, RUN, buckets)]).toEqual([t.name, `s3://${buckets[folder.bucket]}/${key}`]);
     }
+  });
+
+  it('keeps a dataset\'s quarantined records of a run in <dataset>/run_id=<id>/ in both lakes', () => {
+    const file = new LakeLayout('/lake').quarantineFile('customer', RUN);
+    expect(file).toBe(join('/lake', 'quarantine', 'customer', `run_id=${RUN}`, 'records.jsonl'));
+    expect(`${quarantinePrefix('customer')}${runFolder(RUN)}`).toBe(`customer/run_id=${RUN}/`);
+    expect(relative(join('/lake', 'quarantine'), file).split(sep).join('/')).toBe(`${quarantinePrefix('customer')}${runFolder(RUN)}records.jsonl`);
   });
 
   it('refuses a table outside the zones that have run folders', () => {
