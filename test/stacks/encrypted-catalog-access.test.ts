@@ -58,7 +58,7 @@ describe('the encrypted Glue Data Catalog', () => {
     const orchestrator = roles.find((r) => r.name === names.lakeRole('orchestrator'))!;
     const decisions: string[] = [];
     for (const via of [undefined, 's3', 'sns', 'glue', 'lambda']) {
-      const context = via ? { 'kms:ViaService': `${via}.${names.region}.amazonaws.com` } : {};
+      const context: Record<string, string> = via ? { 'kms:ViaService': `${via}.${names.region}.amazonaws.com` } : {};
       for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) decisions.push(`${action} via ${via ?? '(direct)'}: ${await decide(orchestrator, { action, resource: keyArn, resourcePolicy: keyPolicy, context })}`);
     }
     expect(decisions).toEqual([
