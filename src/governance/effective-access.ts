@@ -62,11 +62,20 @@ export interface PrincipalAccess {
   readonly other: readonly OtherAccess[];
 }
 
+/** A permission the data lake settings give a principal on every new database or table (should be none). */
+export interface DefaultPermission {
+  readonly principal: string;
+  /** The principal is IAMAllowedPrincipals: IAM alone decides who reaches new resources. */
+  readonly iamAllowedPrincipals: boolean;
+  readonly permissions: readonly string[];
+}
+
 export interface RegistrationView {
   readonly location: string;
   /** The zones whose recorded locations the registration covers, in zone order (e.g. curated and staging). */
   readonly zones: readonly string[];
-  readonly roleArn: string;
+  /** The role Lake Formation assumes for the location; undefined when the registration names none. */
+  readonly roleArn?: string;
   readonly serviceLinkedRole: boolean;
   readonly hybridAccess: boolean;
 }
@@ -86,7 +95,7 @@ export interface EffectiveAccess {
   readonly admins: readonly string[];
   readonly readOnlyAdmins: readonly string[];
   /** Principals with default permissions on new databases / tables (should be none). */
-  readonly defaultPermissions: readonly string[];
+  readonly defaultPermissions: readonly DefaultPermission[];
   readonly registrations: readonly RegistrationView[];
   readonly classification: readonly TableClassification[];
   readonly principals: readonly PrincipalAccess[];
@@ -339,10 +348,11 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
   }));
   principals.sort((a, b) => personaOrder(a.persona) - personaOrder(b.persona) || a.principal.localeCompare(b.principal));
 
-  const defaultPermissions = new Set<string>();
+  // Each once (databases and tables often give the same), by principal and permissions.
+  const defaultPermissions = new Map<string, DefaultPermission>();
   for (const s of model.settings) {
     for (const d of [...(s.createDatabaseDefaultPermissions ?? []), ...(s.createTableDefaultPermissions ?? [])]) {
-      defaultPermissions.add(`${d.principal}${isIamAllowedPrincipals(d.principal) ? ' (IAMAllowedPrincipals)' : ''}: ${d.permissions.join(', ')}`);
+      defaultPermissions.set(JSON.stringify([d.principal, d.permissions]), { principal: d.principal, iamAllowedPrincipals: isIamAllowedPrincipals(d.principal), permissions: d.permissions });
     }
   }
 
@@ -352,9 +362,9 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     accountId: model.accountId ?? model.record?.accountId,
     admins: sorted(admins),
     readOnlyAdmins: sorted(new Set(model.settings.flatMap((s) => s.readOnlyAdmins))),
-    defaultPermissions: sorted(defaultPermissions),
+    defaultPermissions: sorted(defaultPermissions.keys()).map((k) => defaultPermissions.get(k)!),
     registrations: model.registrations
-      .map((r) => ({ location: r.arn, zones: zonesUnder(r.arn), roleArn: r.roleArn ?? '(none)', serviceLinkedRole: r.useServiceLinkedRole === true || r.roleArn === undefined, hybridAccess: r.hybridAccessEnabled === true }))
+      .map((r) => ({ location: r.arn, zones: zonesUnder(r.arn), ...(r.roleArn !== undefined ? { roleArn: r.roleArn } : {}), serviceLinkedRole: r.useServiceLinkedRole === true || r.roleArn === undefined, hybridAccess: r.hybridAccessEnabled === true }))
       .sort((a, b) => zoneOrder(a.zones[0]) - zoneOrder(b.zones[0]) || a.location.localeCompare(b.location)),
     classification: model.tables
       .map((t) => ({ zone: zoneOfTable(t), database: t.database, table: t.name, columns: t.columns.map((c) => ({ name: c, pii: isPii(t, c) })) }))

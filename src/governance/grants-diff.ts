@@ -2,7 +2,7 @@
 import type { EffectiveAccess } from './effective-access';
 import { cell } from './render-grants';
 import { personaOrder, zoneOrder } from './vocabulary';
-import { zonesText, zoneText } from './zone-text';
+import { defaultPermissionTexts, registrationRoleText, zonesText, zoneText } from './access-text';
 
 /** Access that appeared or disappeared, grouped by principal, permission and resource. */
 export interface AccessChange {
@@ -84,9 +84,10 @@ export function diffGrants(base: EffectiveAccess | undefined, head: EffectiveAcc
   for (const a of added(hAdmins, bAdmins)) other.push(`data lake admin removed: \`${a}\``);
   for (const a of added(base?.readOnlyAdmins ?? [], head?.readOnlyAdmins ?? [])) other.push(`read-only admin added: \`${a}\``);
   for (const a of added(head?.readOnlyAdmins ?? [], base?.readOnlyAdmins ?? [])) other.push(`read-only admin removed: \`${a}\``);
-  for (const d of added(base?.defaultPermissions ?? [], head?.defaultPermissions ?? [])) other.push(`default permission on new databases or tables added: ${d}`);
-  for (const d of added(head?.defaultPermissions ?? [], base?.defaultPermissions ?? [])) other.push(`default permission on new databases or tables removed: ${d}`);
-  const reg = (a: EffectiveAccess | undefined) => (a?.registrations ?? []).map((r) => `\`${r.location}\` (${zonesText(r.zones)}) with role \`${r.roleArn}\`${r.serviceLinkedRole ? ', service-linked role' : ''}${r.hybridAccess ? ', hybrid access on' : ''}`);
+  const defaults = (a: EffectiveAccess | undefined) => defaultPermissionTexts(a?.defaultPermissions ?? []);
+  for (const d of added(defaults(base), defaults(head))) other.push(`default permission on new databases or tables added: ${d}`);
+  for (const d of added(defaults(head), defaults(base))) other.push(`default permission on new databases or tables removed: ${d}`);
+  const reg = (a: EffectiveAccess | undefined) => (a?.registrations ?? []).map((r) => `\`${r.location}\` (${zonesText(r.zones)}) with role \`${registrationRoleText(r.roleArn)}\`${r.serviceLinkedRole ? ', service-linked role' : ''}${r.hybridAccess ? ', hybrid access on' : ''}`);
   for (const r of added(reg(base), reg(head))) other.push(`location registered: ${r}`);
   for (const r of added(reg(head), reg(base))) other.push(`location no longer registered: ${r}`);
   const pii = (a: EffectiveAccess | undefined) => new Map((a?.classification ?? []).flatMap((t) => t.columns.map((c): [string, boolean] => [`${t.database}.${t.table}.${c.name}`, c.pii])));

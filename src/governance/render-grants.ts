@@ -4,7 +4,7 @@ import type { GrantsPolicy } from './grants-policy';
 import { renderWorkloadAccessMarkdown } from './render-workload-access';
 import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder, type Persona } from './vocabulary';
 import type { GrantsFormat } from './grants-formats';
-import { zoneLabels, zonesText, zoneText } from './zone-text';
+import { defaultPermissionTexts, registrationRoleText, zoneLabels, zonesText, zoneText } from './access-text';
 
 export type { GrantsFormat } from './grants-formats';
 
@@ -170,7 +170,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
   }
   out.push(`- Read-only admins: ${access.readOnlyAdmins.length ? access.readOnlyAdmins.map(code).join(', ') : 'none'}`);
   out.push(
-    `- Default permissions on new databases and tables: ${access.defaultPermissions.length ? `**${access.defaultPermissions.join('; ')}**` : 'none (IAMAllowedPrincipals gets nothing; Lake Formation grants decide)'}`,
+    `- Default permissions on new databases and tables: ${access.defaultPermissions.length ? `**${defaultPermissionTexts(access.defaultPermissions).join('; ')}**` : 'none (IAMAllowedPrincipals gets nothing; Lake Formation grants decide)'}`,
   );
   out.push('');
 
@@ -181,7 +181,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
     out.push('| zone | location | role | service-linked role | hybrid access |');
     out.push('| --- | --- | --- | --- | --- |');
     for (const r of access.registrations) {
-      out.push(`| ${cell(zonesText(r.zones))} | ${code(r.location)} | ${code(r.roleArn)} | ${r.serviceLinkedRole ? '**yes**' : 'no'} | ${r.hybridAccess ? '**on**' : 'off'} |`);
+      out.push(`| ${cell(zonesText(r.zones))} | ${code(r.location)} | ${code(registrationRoleText(r.roleArn))} | ${r.serviceLinkedRole ? '**yes**' : 'no'} | ${r.hybridAccess ? '**on**' : 'off'} |`);
     }
   }
   out.push('');

@@ -4,7 +4,7 @@
 import type { EffectiveAccess, PrincipalAccess } from './effective-access';
 import { WRITE_PERMISSIONS, personaOrder, zoneOrder } from './vocabulary';
 import type { WorkloadAccess } from './workload-access';
-import { zoneText } from './zone-text';
+import { zoneText } from './access-text';
 
 const code = (s: string) => `\`${s}\``;
 const esc = (s: string) => s.replace(/\|/g, '\\|');

@@ -1,6 +1,6 @@
 // SECURITY-CHECKLIST 21 / issue 5: no PII column is reachable by the analyst or ML roles.
 import { PII_FREE_PERSONAS } from '../vocabulary';
-import { zoneText } from '../zone-text';
+import { zoneText } from '../access-text';
 import type { Finding, GovernanceCheck } from './governance-check';
 
 export const NoPiiForAnalystsOrMl: GovernanceCheck = {
