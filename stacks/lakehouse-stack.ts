@@ -4,9 +4,9 @@
 // of stacks/governance/ take the buckets, databases, tables and roles from here).
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tablePrefix } from '../src/lambdas/run-layout';
+import { PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, tableFolder } from '../src/catalog/run-layout';
 import { LAMBDA_ENV } from '../src/lambdas/lambda-environment';
-import { LakeCatalog } from './catalog/lake-catalog';
+import { GlueCatalog } from './catalog/glue-catalog';
 import { configureAwsProvider } from './environment/environment-provider';
 import { DATABASE_ZONES, ResourceNames } from './environment/resource-names';
 import { configureStateBackend } from './environment/state-backend';
@@ -32,7 +32,7 @@ export class LakehouseStack extends TerraformStack {
   readonly key: DataLakeKey;
   readonly storage: DataLakeStorage;
   readonly ingestion: LandingIngestion;
-  readonly lakeCatalog: LakeCatalog;
+  readonly glueCatalog: GlueCatalog;
   readonly workgroup: QueryWorkgroup;
   readonly transforms: TransformJobs;
   readonly alerts: PipelineAlerts;
@@ -59,7 +59,7 @@ export class LakehouseStack extends TerraformStack {
     const ingestionProps = { names, catalog, ingestion: env.ingestion, producers: env.principals.producers };
     this.storage = new DataLakeStorage(this, 'storage', { names, key: this.key, retention, landingWriterArns: LandingIngestion.writers(ingestionProps) });
     this.ingestion = new LandingIngestion(this, 'ingestion', { ...ingestionProps, key: this.key, landing: this.storage.buckets.landing, logRetentionDays: logDays });
-    this.lakeCatalog = new LakeCatalog(this, 'catalog', { names, catalog, storage: this.storage, key: this.key });
+    this.glueCatalog = new GlueCatalog(this, 'catalog', { names, catalog, storage: this.storage, key: this.key });
     this.workgroup = new QueryWorkgroup(this, 'workgroup', {
       names,
       storage: this.storage,
@@ -199,10 +199,10 @@ export class LakehouseStack extends TerraformStack {
             sid: `ListRunFolders${zone === 'trusted' ? 'Trusted' : 'Curated'}`,
             actions: ['s3:ListBucket'],
             resources: [buckets[zone].arn],
-            conditions: [{ test: 'StringLike', variable: 's3:prefix', values: tables.flatMap((t) => [tablePrefix(t.name), `${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`]) }],
+            conditions: [{ test: 'StringLike', variable: 's3:prefix', values: tables.map(tableFolder).flatMap((f) => [f.prefix, `${f.prefix}${RUN_FOLDER_PREFIX}*`]) }],
           };
         }),
-        { sid: 'MarkSupersededRunFolders', actions: ['s3:PutObjectTagging'], resources: builtTables.map((t) => `${buckets[t.zone as 'trusted' | 'curated'].arn}/${tablePrefix(t.name)}${RUN_FOLDER_PREFIX}*`) },
+        { sid: 'MarkSupersededRunFolders', actions: ['s3:PutObjectTagging'], resources: builtTables.map(tableFolder).map((f) => `${buckets[f.bucket].arn}/${f.prefix}${RUN_FOLDER_PREFIX}*`) },
         { sid: 'ListRunRecords', actions: ['s3:ListBucket'], resources: [buckets.artifacts.arn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: [RUN_RECORDS_PREFIX] }] },
         { sid: 'MarkSupersededPublishRecords', actions: ['s3:PutObjectTagging'], resources: [`${buckets.artifacts.arn}/${RUN_RECORDS_PREFIX}*/${PUBLISH_RECORD}`] },
         useKey,

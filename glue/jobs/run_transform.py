@@ -24,7 +24,7 @@ import sys
 RUN_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 REQUIRED = ("run_id", "table", "sql_location", "inputs", "output_table", "output_columns")
 SPARK_TYPES = {"STRING": "STRING", "BIGINT": "BIGINT", "INT": "INT", "DOUBLE": "DOUBLE"}
-# The table parameter the Stage step sets to the run a staging table points at (src/lambdas/run-layout.ts).
+# The table parameter the Stage step sets to the run a staging table points at (src/catalog/run-layout.ts).
 RUN_ID_PARAMETER = "stedi_run_id"
 
 

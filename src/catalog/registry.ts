@@ -194,9 +194,3 @@ function buildOrder(transforms: Transform[]): Transform[] {
   }
   return ordered;
 }
-
-export function tableDef(catalog: Catalog, name: string): TableDef {
-  const t = catalog.tables.get(name);
-  if (!t) throw new CatalogError(`no table ${name} in ddl/`);
-  return t;
-}

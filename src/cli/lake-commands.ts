@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog, ZONES } from '../catalog/registry';
-import type * as LakeCatalogModule from '../pipeline/lake-catalog';
+import type * as LocalLakeCatalogModule from '../pipeline/local-lake-catalog';
 import { LakeLayout } from '../pipeline/lake-layout';
 import type { RunManifest } from '../pipeline/manifest';
 import type { LockHolder } from '../pipeline/run-lock';
@@ -21,7 +21,7 @@ export class QueryError extends OperatorError {
 }
 
 /** The lake catalog's module (DuckDB), loaded when a command opens a lake. */
-const lakeCatalog = () => require('../pipeline/lake-catalog') as typeof LakeCatalogModule;
+const lakeCatalog = () => require('../pipeline/local-lake-catalog') as typeof LocalLakeCatalogModule;
 
 function requireLake(lake: string): LakeLayout {
   const layout = new LakeLayout(lake);
@@ -78,7 +78,7 @@ function alive(pid: number): boolean {
  * rollbacks) and those only their run folder knows (killed, crashed, or running now).
  */
 export async function listRuns(layout: LakeLayout): Promise<RunRow[]> {
-  const lake = new (lakeCatalog().LakeCatalog)(layout, { onWait: waitNotice });
+  const lake = new (lakeCatalog().LocalLakeCatalog)(layout, { onWait: waitNotice });
   const recorded = await lake.runs();
   const published = new Set((await lake.published()).map((t) => t.runId));
   const rows = new Map<string, RunRow>();
@@ -148,7 +148,7 @@ export function registerLakeCommands(program: Command, defaults: { readonly lake
       // Zones in promotion order, and within a zone the order the pipeline builds the tables in.
       const order = [...catalog.datasets.map((d) => d.table.name), ...catalog.transforms.map((t) => t.table.name)];
       const rank = (t: { zone: string; table: string }) => [ZONES.indexOf(t.zone as (typeof ZONES)[number]), order.indexOf(t.table) < 0 ? order.length : order.indexOf(t.table)];
-      const tables = (await new (lakeCatalog().LakeCatalog)(layout, { onWait: waitNotice }).published()).sort((a, b) => {
+      const tables = (await new (lakeCatalog().LocalLakeCatalog)(layout, { onWait: waitNotice }).published()).sort((a, b) => {
         const [za, ta] = rank(a);
         const [zb, tb] = rank(b);
         return za - zb || ta - tb || (a.table < b.table ? -1 : 1);

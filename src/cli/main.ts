@@ -88,11 +88,11 @@ export function buildProgram(): Command {
     .option('--lake <dir>', 'lake folder', DEFAULT_LAKE)
     .action(async (o) => {
       const { RunLock } = require('../pipeline/run-lock') as typeof import('../pipeline/run-lock');
-      const { LakeCatalog } = require('../pipeline/lake-catalog') as typeof import('../pipeline/lake-catalog');
+      const { LocalLakeCatalog } = require('../pipeline/local-lake-catalog') as typeof import('../pipeline/local-lake-catalog');
       const { LakeLayout } = require('../pipeline/lake-layout') as typeof import('../pipeline/lake-layout');
       const lock = RunLock.acquire(new LakeLayout(o.lake).lockFile, `rollback-to-${o.to}`).lock;
       try {
-        const versions = await new LakeCatalog(new LakeLayout(o.lake), { onWait: waitNotice }).rollback(o.to);
+        const versions = await new LocalLakeCatalog(new LakeLayout(o.lake), { onWait: waitNotice }).rollback(o.to);
         process.stdout.write(`restored ${versions.length} tables to run ${o.to}\n`);
       } finally {
         lock.release();

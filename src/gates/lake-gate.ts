@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { referencedTables, type BuiltZone, type Catalog } from '../catalog/registry';
 import { quoteIdent, type TableResolver } from '../engine/engine';
-import { LakeCatalog, LakeNotFoundError, openLakeEngine, STAGING_SCHEMA } from '../pipeline/lake-catalog';
+import { LocalLakeCatalog, LakeNotFoundError, openLakeEngine, STAGING_SCHEMA } from '../pipeline/local-lake-catalog';
 import type { LakeLayout } from '../pipeline/lake-layout';
 import type { RunManifest } from '../pipeline/manifest';
 import { ruleInfo, skippedCheck, type GateResult, type RunFacts } from './evaluator';
@@ -30,7 +30,7 @@ const parseManifest = (text: string): RunManifest | undefined => {
 
 export async function gateLocalLake(layout: LakeLayout, catalog: Catalog, setup: GateSetup, staged: boolean, samples?: SampleMask): Promise<LakeGateResult> {
   if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-  const lake = new LakeCatalog(layout);
+  const lake = new LocalLakeCatalog(layout);
   const runs = await lake.runs();
   const published = await lake.published();
   const manifests = new Map(runs.map((r) => [r.runId, r.manifest] as const));

@@ -33,7 +33,3 @@ export const PRESETS: Readonly<Record<PresetName, SizeOptions>> = {
   /** The course's full data set: 1,000 customers, about 750,000 accelerometer and 240,000 step trainer readings. */
   course: { customers: 1000, readingsPerCustomer: [580, 1000], unknownUserReadings: 1000, unknownDeviceReadings: 500, filesPerDataset: 8 },
 };
-
-export function isPresetName(name: string): name is PresetName {
-  return (PRESET_NAMES as readonly string[]).includes(name);
-}

@@ -1,6 +1,6 @@
 // Computes who can do what, down to the column, from the Lake Formation resources of a synthesized stack.
 import { buildLakeFormationModel, type CatalogTable, type GrantResource, type LakeFormationModel } from './lake-formation-model';
-import { SynthesizedStackError, readSynthesizedStack, type TerraformJson } from './terraform-json';
+import { SynthesizedStackError, type TerraformJson } from './terraform-json';
 import { PII_NO, PII_TAG, ZONE_TAG, isIamAllowedPrincipals, personaOrder, zoneOrder } from './vocabulary';
 import type { WorkloadAccess } from './workload-access';
 
@@ -13,7 +13,8 @@ export interface ColumnAccess {
 }
 
 export interface TableAccess {
-  readonly zone: string;
+  /** The table's zone tag; undefined when it has none. */
+  readonly zone?: string;
   readonly database: string;
   readonly table: string;
   /** Columns of the table in the stack, granted or not. */
@@ -24,7 +25,8 @@ export interface TableAccess {
 }
 
 export interface DatabaseAccess {
-  readonly zone: string;
+  /** The database's zone tag; undefined when it has none. */
+  readonly zone?: string;
   readonly database: string;
   readonly permissions: readonly string[];
   readonly grantable: readonly string[];
@@ -33,7 +35,8 @@ export interface DatabaseAccess {
 
 export interface LocationAccess {
   readonly location: string;
-  readonly zone: string;
+  /** The zones whose data the location holds (locationZones); empty when none is known. */
+  readonly zones: readonly string[];
   readonly registered: boolean;
   readonly permissions: readonly string[];
   readonly grantable: readonly string[];
@@ -59,16 +62,27 @@ export interface PrincipalAccess {
   readonly other: readonly OtherAccess[];
 }
 
+/** A permission the data lake settings give a principal on every new database or table (should be none). */
+export interface DefaultPermission {
+  readonly principal: string;
+  /** The principal is IAMAllowedPrincipals: IAM alone decides who reaches new resources. */
+  readonly iamAllowedPrincipals: boolean;
+  readonly permissions: readonly string[];
+}
+
 export interface RegistrationView {
   readonly location: string;
-  readonly zone: string;
-  readonly roleArn: string;
+  /** The zones whose recorded locations the registration covers, in zone order (e.g. curated and staging). */
+  readonly zones: readonly string[];
+  /** The role Lake Formation assumes for the location; undefined when the registration names none. */
+  readonly roleArn?: string;
   readonly serviceLinkedRole: boolean;
   readonly hybridAccess: boolean;
 }
 
 export interface TableClassification {
-  readonly zone: string;
+  /** The table's zone tag; undefined when it has none. */
+  readonly zone?: string;
   readonly database: string;
   readonly table: string;
   readonly columns: readonly { name: string; pii: boolean }[];
@@ -81,7 +95,7 @@ export interface EffectiveAccess {
   readonly admins: readonly string[];
   readonly readOnlyAdmins: readonly string[];
   /** Principals with default permissions on new databases / tables (should be none). */
-  readonly defaultPermissions: readonly string[];
+  readonly defaultPermissions: readonly DefaultPermission[];
   readonly registrations: readonly RegistrationView[];
   readonly classification: readonly TableClassification[];
   readonly principals: readonly PrincipalAccess[];
@@ -173,11 +187,16 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
   const tags = new EffectiveTags(model);
   const tablesByDb = new Map<string, CatalogTable[]>();
   for (const t of model.tables) tablesByDb.set(t.database, [...(tablesByDb.get(t.database) ?? []), t]);
-  const zoneOfDb = (db: string) => tags.ofDatabase(db).get(ZONE_TAG) ?? '(no zone tag)';
-  const zoneOfTable = (t: CatalogTable) => tags.ofTable(t.database, t.name).get(ZONE_TAG) ?? '(no zone tag)';
+  const zoneOfDb = (db: string) => tags.ofDatabase(db).get(ZONE_TAG);
+  const zoneOfTable = (t: CatalogTable) => tags.ofTable(t.database, t.name).get(ZONE_TAG);
   const isPii = (t: CatalogTable, c: string) => tags.ofColumn(t.database, t.name, c).get(PII_TAG) !== PII_NO;
 
-  const zoneOfLocation = (arn: string): string => {
+  /**
+   * The zones of a data location: those of the most specific recorded zone location it lies in
+   * (several zones sharing it are all named, in zone order); without one, the zone tags of the
+   * tables under it, by name.
+   */
+  const zonesOfLocation = (arn: string): string[] => {
     const recorded = Object.entries(model.record?.zoneLocations ?? {})
       .flatMap(([zone, locs]) => locs.map((loc): [string, string] => [zone, loc]))
       .filter(([, loc]) => arnWithin(arn, loc))
@@ -185,20 +204,21 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     if (recorded.length) {
       // The most specific location wins; several zones sharing it are all named.
       const best = recorded[0][1].length;
-      return [...new Set(recorded.filter(([, l]) => l.length === best).map(([z]) => z))].sort((a, b) => zoneOrder(a) - zoneOrder(b)).join(', ');
+      return [...new Set(recorded.filter(([, l]) => l.length === best).map(([z]) => z))].sort((a, b) => zoneOrder(a) - zoneOrder(b));
     }
     const zones = new Set<string>();
     for (const t of model.tables) {
       const loc = t.location && s3UriToArn(t.location);
-      if (loc && arnWithin(loc, arn)) zones.add(zoneOfTable(t));
+      const zone = zoneOfTable(t);
+      if (loc && arnWithin(loc, arn) && zone !== undefined) zones.add(zone);
     }
-    return zones.size ? sorted(zones).join(', ') : '(no zone)';
+    return sorted(zones);
   };
 
-  /** The zones whose recorded location a registration covers, e.g. `curated, staging`. */
-  const zonesUnder = (arn: string): string => {
+  /** The zones whose recorded location a registration covers, e.g. curated and staging. */
+  const zonesUnder = (arn: string): string[] => {
     const zones = Object.entries(model.record?.zoneLocations ?? {}).filter(([, locs]) => locs.some((loc) => arnWithin(loc, arn))).map(([z]) => z);
-    return zones.length ? zones.sort((a, b) => zoneOrder(a) - zoneOrder(b)).join(', ') : zoneOfLocation(arn);
+    return zones.length ? zones.sort((a, b) => zoneOrder(a) - zoneOrder(b)) : zonesOfLocation(arn);
   };
 
   const admins = new Set(model.settings.flatMap((s) => s.admins));
@@ -317,21 +337,22 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     locations: [...p.locs]
       .map(([location, a]) => ({
         location,
-        zone: zoneOfLocation(location),
+        zones: zonesOfLocation(location),
         registered: registeredArns.some((r) => arnWithin(location, r)),
         permissions: sorted(a.permissions),
         grantable: sorted(a.grantable),
         via: sorted(a.via),
       }))
-      .sort((x, y) => zoneOrder(x.zone.split(', ')[0]) - zoneOrder(y.zone.split(', ')[0]) || x.location.localeCompare(y.location)),
+      .sort((x, y) => zoneOrder(x.zones[0]) - zoneOrder(y.zones[0]) || x.location.localeCompare(y.location)),
     other: [...p.other].map(([resource, a]) => ({ resource, permissions: sorted(a.permissions), grantable: sorted(a.grantable), via: sorted(a.via) })).sort((x, y) => x.resource.localeCompare(y.resource)),
   }));
   principals.sort((a, b) => personaOrder(a.persona) - personaOrder(b.persona) || a.principal.localeCompare(b.principal));
 
-  const defaultPermissions = new Set<string>();
+  // Each once (databases and tables often give the same), by principal and permissions.
+  const defaultPermissions = new Map<string, DefaultPermission>();
   for (const s of model.settings) {
     for (const d of [...(s.createDatabaseDefaultPermissions ?? []), ...(s.createTableDefaultPermissions ?? [])]) {
-      defaultPermissions.add(`${d.principal}${isIamAllowedPrincipals(d.principal) ? ' (IAMAllowedPrincipals)' : ''}: ${d.permissions.join(', ')}`);
+      defaultPermissions.set(JSON.stringify([d.principal, d.permissions]), { principal: d.principal, iamAllowedPrincipals: isIamAllowedPrincipals(d.principal), permissions: d.permissions });
     }
   }
 
@@ -341,10 +362,10 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
     accountId: model.accountId ?? model.record?.accountId,
     admins: sorted(admins),
     readOnlyAdmins: sorted(new Set(model.settings.flatMap((s) => s.readOnlyAdmins))),
-    defaultPermissions: sorted(defaultPermissions),
+    defaultPermissions: sorted(defaultPermissions.keys()).map((k) => defaultPermissions.get(k)!),
     registrations: model.registrations
-      .map((r) => ({ location: r.arn, zone: zonesUnder(r.arn), roleArn: r.roleArn ?? '(none)', serviceLinkedRole: r.useServiceLinkedRole === true || r.roleArn === undefined, hybridAccess: r.hybridAccessEnabled === true }))
-      .sort((a, b) => zoneOrder(a.zone.split(', ')[0]) - zoneOrder(b.zone.split(', ')[0]) || a.location.localeCompare(b.location)),
+      .map((r) => ({ location: r.arn, zones: zonesUnder(r.arn), ...(r.roleArn !== undefined ? { roleArn: r.roleArn } : {}), serviceLinkedRole: r.useServiceLinkedRole === true || r.roleArn === undefined, hybridAccess: r.hybridAccessEnabled === true }))
+      .sort((a, b) => zoneOrder(a.zones[0]) - zoneOrder(b.zones[0]) || a.location.localeCompare(b.location)),
     classification: model.tables
       .map((t) => ({ zone: zoneOfTable(t), database: t.database, table: t.name, columns: t.columns.map((c) => ({ name: c, pii: isPii(t, c) })) }))
       .sort((x, y) => zoneOrder(x.zone) - zoneOrder(y.zone) || x.database.localeCompare(y.database) || x.table.localeCompare(y.table)),
@@ -356,8 +377,4 @@ export function computeEffectiveAccess(model: LakeFormationModel): EffectiveAcce
 
 export function effectiveAccessOfJson(json: TerraformJson, stack: string): EffectiveAccess {
   return computeEffectiveAccess(buildLakeFormationModel(json, stack));
-}
-
-export function effectiveAccessOfFile(file: string, stack: string): EffectiveAccess {
-  return effectiveAccessOfJson(readSynthesizedStack(file), stack);
 }

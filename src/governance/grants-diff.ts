@@ -2,6 +2,7 @@
 import type { EffectiveAccess } from './effective-access';
 import { cell } from './render-grants';
 import { personaOrder, zoneOrder } from './vocabulary';
+import { defaultPermissionTexts, registrationRoleText, zonesText, zoneText } from './access-text';
 
 /** Access that appeared or disappeared, grouped by principal, permission and resource. */
 export interface AccessChange {
@@ -27,6 +28,8 @@ export interface StackGrantsDiff {
 
 interface Atom extends Omit<AccessChange, 'columns'> {
   readonly column?: { name: string; pii: boolean };
+  /** The zone the change sorts by: the resource's zone, a location's first zone. */
+  readonly firstZone: string | undefined;
 }
 
 function atoms(access: EffectiveAccess | undefined): Map<string, Atom> {
@@ -35,36 +38,37 @@ function atoms(access: EffectiveAccess | undefined): Map<string, Atom> {
   const add = (a: Atom) => out.set(JSON.stringify([a.principal, a.permission, a.zone, a.resource, a.column?.name ?? '']), a);
   for (const p of access.principals) {
     const perms = (permissions: readonly string[], grantable: readonly string[]) => [...permissions, ...grantable.map((g) => `${g} (grant option)`)];
-    for (const d of p.databases) for (const permission of perms(d.permissions, d.grantable)) add({ principal: p.principal, persona: p.persona, permission, zone: d.zone, resource: d.database });
+    for (const d of p.databases) for (const permission of perms(d.permissions, d.grantable)) add({ principal: p.principal, persona: p.persona, permission, zone: zoneText(d.zone), firstZone: d.zone, resource: d.database });
     for (const t of p.tables) {
       for (const c of t.columns) {
         for (const permission of perms(c.permissions, c.grantable)) {
-          add({ principal: p.principal, persona: p.persona, permission, zone: t.zone, resource: `${t.database}.${t.table}`, column: { name: c.name, pii: c.pii } });
+          add({ principal: p.principal, persona: p.persona, permission, zone: zoneText(t.zone), firstZone: t.zone, resource: `${t.database}.${t.table}`, column: { name: c.name, pii: c.pii } });
         }
       }
     }
-    for (const l of p.locations) for (const permission of perms(l.permissions, l.grantable)) add({ principal: p.principal, persona: p.persona, permission, zone: l.zone, resource: l.location });
-    for (const o of p.other) for (const permission of perms(o.permissions, o.grantable)) add({ principal: p.principal, persona: p.persona, permission, zone: '—', resource: o.resource });
+    for (const l of p.locations) for (const permission of perms(l.permissions, l.grantable)) add({ principal: p.principal, persona: p.persona, permission, zone: zonesText(l.zones), firstZone: l.zones[0], resource: l.location });
+    for (const o of p.other) for (const permission of perms(o.permissions, o.grantable)) add({ principal: p.principal, persona: p.persona, permission, zone: '—', firstZone: undefined, resource: o.resource });
   }
   return out;
 }
 
 function group(list: Atom[]): AccessChange[] {
-  const groups = new Map<string, AccessChange & { columns?: { name: string; pii: boolean }[] }>();
+  const groups = new Map<string, { change: AccessChange & { columns?: { name: string; pii: boolean }[] }; zoneRank: number }>();
   for (const a of list) {
     const k = JSON.stringify([a.principal, a.permission, a.zone, a.resource]);
-    const g = groups.get(k) ?? { principal: a.principal, persona: a.persona, permission: a.permission, zone: a.zone, resource: a.resource, ...(a.column ? { columns: [] } : {}) };
-    if (a.column) g.columns!.push(a.column);
+    const g = groups.get(k) ?? {
+      change: { principal: a.principal, persona: a.persona, permission: a.permission, zone: a.zone, resource: a.resource, ...(a.column ? { columns: [] } : {}) },
+      zoneRank: zoneOrder(a.firstZone),
+    };
+    if (a.column) g.change.columns!.push(a.column);
     groups.set(k, g);
   }
-  return [...groups.values()].sort(
-    (x, y) =>
-      personaOrder(x.persona) - personaOrder(y.persona) ||
-      x.principal.localeCompare(y.principal) ||
-      zoneOrder(x.zone.split(', ')[0]) - zoneOrder(y.zone.split(', ')[0]) ||
-      x.resource.localeCompare(y.resource) ||
-      x.permission.localeCompare(y.permission),
-  );
+  return [...groups.values()]
+    .sort(
+      ({ change: x, zoneRank: xz }, { change: y, zoneRank: yz }) =>
+        personaOrder(x.persona) - personaOrder(y.persona) || x.principal.localeCompare(y.principal) || xz - yz || x.resource.localeCompare(y.resource) || x.permission.localeCompare(y.permission),
+    )
+    .map((g) => g.change);
 }
 
 const added = <T>(base: readonly T[], head: readonly T[]) => head.filter((x) => !base.includes(x));
@@ -80,9 +84,10 @@ export function diffGrants(base: EffectiveAccess | undefined, head: EffectiveAcc
   for (const a of added(hAdmins, bAdmins)) other.push(`data lake admin removed: \`${a}\``);
   for (const a of added(base?.readOnlyAdmins ?? [], head?.readOnlyAdmins ?? [])) other.push(`read-only admin added: \`${a}\``);
   for (const a of added(head?.readOnlyAdmins ?? [], base?.readOnlyAdmins ?? [])) other.push(`read-only admin removed: \`${a}\``);
-  for (const d of added(base?.defaultPermissions ?? [], head?.defaultPermissions ?? [])) other.push(`default permission on new databases or tables added: ${d}`);
-  for (const d of added(head?.defaultPermissions ?? [], base?.defaultPermissions ?? [])) other.push(`default permission on new databases or tables removed: ${d}`);
-  const reg = (a: EffectiveAccess | undefined) => (a?.registrations ?? []).map((r) => `\`${r.location}\` (${r.zone}) with role \`${r.roleArn}\`${r.serviceLinkedRole ? ', service-linked role' : ''}${r.hybridAccess ? ', hybrid access on' : ''}`);
+  const defaults = (a: EffectiveAccess | undefined) => defaultPermissionTexts(a?.defaultPermissions ?? []);
+  for (const d of added(defaults(base), defaults(head))) other.push(`default permission on new databases or tables added: ${d}`);
+  for (const d of added(defaults(head), defaults(base))) other.push(`default permission on new databases or tables removed: ${d}`);
+  const reg = (a: EffectiveAccess | undefined) => (a?.registrations ?? []).map((r) => `\`${r.location}\` (${zonesText(r.zones)}) with role \`${registrationRoleText(r.roleArn)}\`${r.serviceLinkedRole ? ', service-linked role' : ''}${r.hybridAccess ? ', hybrid access on' : ''}`);
   for (const r of added(reg(base), reg(head))) other.push(`location registered: ${r}`);
   for (const r of added(reg(head), reg(base))) other.push(`location no longer registered: ${r}`);
   const pii = (a: EffectiveAccess | undefined) => new Map((a?.classification ?? []).flatMap((t) => t.columns.map((c): [string, boolean] => [`${t.database}.${t.table}.${c.name}`, c.pii])));

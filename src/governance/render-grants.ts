@@ -4,6 +4,7 @@ import type { GrantsPolicy } from './grants-policy';
 import { renderWorkloadAccessMarkdown } from './render-workload-access';
 import { DATA_LOCATION_ACCESS, WRITE_PERMISSIONS, zoneOrder, type Persona } from './vocabulary';
 import type { GrantsFormat } from './grants-formats';
+import { defaultPermissionTexts, registrationRoleText, zoneLabels, zonesText, zoneText } from './access-text';
 
 export type { GrantsFormat } from './grants-formats';
 
@@ -78,7 +79,7 @@ export function describeColumns(
 
 function zonesWhere(p: PrincipalAccess, test: (perms: readonly string[]) => boolean): string[] {
   const zones = new Set<string>();
-  for (const t of p.tables) if (t.columns.some((c) => test(c.permissions))) zones.add(t.zone);
+  for (const t of p.tables) if (t.columns.some((c) => test(c.permissions))) zones.add(zoneText(t.zone));
   return [...zones].sort((a, b) => zoneOrder(a) - zoneOrder(b));
 }
 
@@ -94,7 +95,7 @@ function widerLocations(p: PrincipalAccess, policy: GrantsPolicy | undefined): {
   return p.locations
     .filter((l) => l.permissions.includes(DATA_LOCATION_ACCESS))
     .map((l) => {
-      const zones = l.zone.split(', ');
+      const zones = zoneLabels(l.zones);
       return { location: l.location, asked: zones.filter((z) => asked.has(z)), extra: zones.filter((z) => !asked.has(z)) };
     })
     .filter((x) => x.asked.length > 0 && x.extra.length > 0);
@@ -134,7 +135,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
     const p = group[0];
     const reads = zonesWhere(p, (perms) => perms.includes('SELECT'));
     const writes = zonesWhere(p, (perms) => perms.some((x) => (WRITE_PERMISSIONS as readonly string[]).includes(x)));
-    const locations = new Set(p.locations.filter((l) => l.permissions.includes(DATA_LOCATION_ACCESS)).flatMap((l) => l.zone.split(', ')));
+    const locations = new Set(p.locations.filter((l) => l.permissions.includes(DATA_LOCATION_ACCESS)).flatMap((l) => zoneLabels(l.zones)));
     const piiRead = p.tables.reduce((n, t) => n + t.columns.filter((c) => c.pii && c.permissions.includes('SELECT')).length, 0);
     out.push(
       `| ${cell(p.persona ?? (p.isAdmin ? 'data lake admin' : 'no persona'))} | ${group.map((x) => code(x.principal)).join('<br>')} | ${cell(list(reads))} | ${cell(list(writes))} | ${cell(list([...locations].sort((a, b) => zoneOrder(a) - zoneOrder(b))))} | ${piiRead ? `${piiRead} columns` : 'none'} | ${hasGrantOption(p) ? '**yes**' : 'no'} |`,
@@ -169,7 +170,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
   }
   out.push(`- Read-only admins: ${access.readOnlyAdmins.length ? access.readOnlyAdmins.map(code).join(', ') : 'none'}`);
   out.push(
-    `- Default permissions on new databases and tables: ${access.defaultPermissions.length ? `**${access.defaultPermissions.join('; ')}**` : 'none (IAMAllowedPrincipals gets nothing; Lake Formation grants decide)'}`,
+    `- Default permissions on new databases and tables: ${access.defaultPermissions.length ? `**${defaultPermissionTexts(access.defaultPermissions).join('; ')}**` : 'none (IAMAllowedPrincipals gets nothing; Lake Formation grants decide)'}`,
   );
   out.push('');
 
@@ -180,7 +181,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
     out.push('| zone | location | role | service-linked role | hybrid access |');
     out.push('| --- | --- | --- | --- | --- |');
     for (const r of access.registrations) {
-      out.push(`| ${cell(r.zone)} | ${code(r.location)} | ${code(r.roleArn)} | ${r.serviceLinkedRole ? '**yes**' : 'no'} | ${r.hybridAccess ? '**on**' : 'off'} |`);
+      out.push(`| ${cell(zonesText(r.zones))} | ${code(r.location)} | ${code(registrationRoleText(r.roleArn))} | ${r.serviceLinkedRole ? '**yes**' : 'no'} | ${r.hybridAccess ? '**on**' : 'off'} |`);
     }
   }
   out.push('');
@@ -191,7 +192,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
   out.push('| --- | --- | --- | --- |');
   for (const t of access.classification) {
     const pii = t.columns.filter((c) => c.pii).map((c) => c.name);
-    out.push(`| ${cell(t.zone)} | ${cell(t.database)} | ${cell(t.table)} | ${pii.length ? `${pii.join(', ')} (${pii.length} of ${t.columns.length})` : 'none'} |`);
+    out.push(`| ${cell(zoneText(t.zone))} | ${cell(t.database)} | ${cell(t.table)} | ${pii.length ? `${pii.join(', ')} (${pii.length} of ${t.columns.length})` : 'none'} |`);
   }
   out.push('');
 
@@ -206,7 +207,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
     if (p.databases.length) {
       out.push('| zone | database | permissions | grantable |');
       out.push('| --- | --- | --- | --- |');
-      for (const d of p.databases) out.push(`| ${cell(d.zone)} | ${cell(d.database)} | ${list(d.permissions)} | ${d.grantable.length ? `**${d.grantable.join(', ')}**` : 'no'} |`);
+      for (const d of p.databases) out.push(`| ${cell(zoneText(d.zone))} | ${cell(d.database)} | ${list(d.permissions)} | ${d.grantable.length ? `**${d.grantable.join(', ')}**` : 'no'} |`);
       out.push('');
     }
     if (p.tables.length) {
@@ -216,7 +217,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
         const allColumns = access.classification.find((c) => c.database === t.database && c.table === t.table)?.columns;
         for (const g of columnGroups(t)) {
           out.push(
-            `| ${cell(t.zone)} | ${cell(t.database)} | ${cell(t.table)} | ${list(g.permissions)} | ${g.grantable.length ? `**${g.grantable.join(', ')}**` : 'no'} | ${cell(describeColumns(g.columns, { columnCount: t.columnCount, allColumns }, g.permissions))} |`,
+            `| ${cell(zoneText(t.zone))} | ${cell(t.database)} | ${cell(t.table)} | ${list(g.permissions)} | ${g.grantable.length ? `**${g.grantable.join(', ')}**` : 'no'} | ${cell(describeColumns(g.columns, { columnCount: t.columnCount, allColumns }, g.permissions))} |`,
           );
         }
       }
@@ -226,7 +227,7 @@ export function renderGrantsMarkdown(access: EffectiveAccess, source?: string, p
       out.push('| zone | data location | permissions | grantable |');
       out.push('| --- | --- | --- | --- |');
       for (const l of p.locations) {
-        out.push(`| ${cell(l.zone)} | ${code(l.location)}${l.registered ? '' : ' (**not registered**)'} | ${list(l.permissions)} | ${l.grantable.length ? `**${l.grantable.join(', ')}**` : 'no'} |`);
+        out.push(`| ${cell(zonesText(l.zones))} | ${code(l.location)}${l.registered ? '' : ' (**not registered**)'} | ${list(l.permissions)} | ${l.grantable.length ? `**${l.grantable.join(', ')}**` : 'no'} |`);
       }
       out.push('');
     }

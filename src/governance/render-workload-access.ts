@@ -4,13 +4,14 @@
 import type { EffectiveAccess, PrincipalAccess } from './effective-access';
 import { WRITE_PERMISSIONS, personaOrder, zoneOrder } from './vocabulary';
 import type { WorkloadAccess } from './workload-access';
+import { zoneText } from './access-text';
 
 const code = (s: string) => `\`${s}\``;
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 function zones(p: PrincipalAccess | undefined, test: (perms: readonly string[]) => boolean): string[] {
   const out = new Set<string>();
-  for (const t of p?.tables ?? []) if (t.columns.some((c) => test(c.permissions))) out.add(t.zone);
+  for (const t of p?.tables ?? []) if (t.columns.some((c) => test(c.permissions))) out.add(zoneText(t.zone));
   return [...out].sort((a, b) => zoneOrder(a) - zoneOrder(b));
 }
 

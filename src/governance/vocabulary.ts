@@ -53,8 +53,9 @@ export function isIamAllowedPrincipals(principal: string): boolean {
 /** Name of the Terraform local in which the governance construct records who is which persona. */
 export const GOVERNANCE_LOCAL = 'stedi_lake_governance';
 
-export function zoneOrder(zone: string): number {
-  const i = (GOVERNED_ZONES as readonly string[]).indexOf(zone);
+/** A zone's place in GOVERNED_ZONES; any other zone, or none, sorts after them. */
+export function zoneOrder(zone: string | undefined): number {
+  const i = (GOVERNED_ZONES as readonly string[]).indexOf(zone ?? '');
   return i < 0 ? GOVERNED_ZONES.length : i;
 }
 

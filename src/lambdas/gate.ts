@@ -21,7 +21,7 @@ import { maskSamples } from '../gates/sample-privacy';
 import { pointTable, readTable } from './glue-table-location';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, EXPIRY_TAGGING, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import { checkRunId, EXPIRY_TAGGING, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from '../catalog/run-layout';
 import type { ValidateObjectResult } from './validator';
 
 /** Where the Distributed Map wrote its results (its ResultWriterDetails). */

@@ -1,6 +1,6 @@
 // Re-points a Glue table at another location: the one catalog write publish, rollback and staging make.
 import { GetTableCommand, UpdateTableCommand, type GlueClient, type Table, type TableInput } from '@aws-sdk/client-glue';
-import { RUN_ID_PARAMETER } from './run-layout';
+import { RUN_ID_PARAMETER } from '../catalog/run-layout';
 
 export interface TableState {
   readonly database: string;

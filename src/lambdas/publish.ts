@@ -9,7 +9,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { pointTable, readTable, type TableState } from './glue-table-location';
 import { embeddedCatalog, tableOf, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, PUBLISH_RECORD, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import { checkRunId, PUBLISH_RECORD, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from '../catalog/run-layout';
 import { retireSupersededRuns, type RetiredRuns } from './superseded-runs';
 
 export interface PublishEvent {

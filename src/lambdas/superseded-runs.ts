@@ -4,7 +4,7 @@
 // than the retention days. Nothing is deleted here, and the live run and rollback target are never
 // marked, so no age can take a table's files away.
 import { ListObjectsV2Command, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
-import { EXPIRY_TAG, PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, VALIDATION_RESULTS_PREFIX, runRecordKey, tablePrefix, type RunBuckets } from './run-layout';
+import { EXPIRY_TAG, PUBLISH_RECORD, RUN_FOLDER_PREFIX, RUN_RECORDS_PREFIX, VALIDATION_RESULTS_PREFIX, runRecordKey, tableFolder, type RunBuckets } from '../catalog/run-layout';
 
 export interface RetiredRuns {
   /** The run folders marked, as `s3://bucket/<table>/run_id=<id>/`. */
@@ -34,9 +34,9 @@ async function* listAll(s3: S3Client, bucket: string, prefix: string, delimiter?
 
 const tag = (s3: S3Client, bucket: string, key: string) => s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet: [{ Key: EXPIRY_TAG.key, Value: EXPIRY_TAG.value }] } }));
 
-/** The run id of a folder prefix `<table>/run_id=<id>/`, or undefined for anything else (e.g. `unpublished/`). */
-function runOfFolder(prefix: string, table: string): string | undefined {
-  const m = new RegExp(`^${tablePrefix(table).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${RUN_FOLDER_PREFIX}([^/]+)/$`).exec(prefix);
+/** The run id of a folder prefix `<table folder>run_id=<id>/`, or undefined for anything else (e.g. `unpublished/`). */
+function runOfFolder(prefix: string, tableFolderPrefix: string): string | undefined {
+  const m = new RegExp(`^${tableFolderPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${RUN_FOLDER_PREFIX}([^/]+)/$`).exec(prefix);
   return m?.[1];
 }
 
@@ -47,10 +47,11 @@ export async function retireSupersededRuns(options: RetireOptions, keep: Readonl
   const records: string[] = [];
   let objects = 0;
   for (const t of options.tables) {
-    const bucket = t.zone === 'curated' ? options.buckets.curated : options.buckets.trusted;
-    for await (const page of listAll(s3, bucket, tablePrefix(t.name), '/')) {
+    const home = tableFolder(t);
+    const bucket = options.buckets[home.bucket];
+    for await (const page of listAll(s3, bucket, home.prefix, '/')) {
       for (const folder of page.prefixes) {
-        const run = runOfFolder(folder, t.name);
+        const run = runOfFolder(folder, home.prefix);
         if (run === undefined || keep.has(run)) continue;
         folders.push(`s3://${bucket}/${folder}`);
         for await (const files of listAll(s3, bucket, folder)) {

@@ -22,7 +22,7 @@ import { isRecordFile, RECORD_FILE_ENDINGS } from '../pipeline/landing-files';
 import { reasonKey } from '../pipeline/validate';
 import { embeddedCatalog, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, quarantinePrefix, runFolder, s3Uri, validatedPrefix } from './run-layout';
+import { checkRunId, quarantinePrefix, runFolder, s3Uri, tableRunKey } from '../catalog/run-layout';
 import { tableCredentials } from './table-credentials';
 
 /** One item of the Distributed Map: a landing object and the run it belongs to. */
@@ -190,7 +190,7 @@ export function createValidator(options: ValidatorOptions): (event: ValidateObje
       };
       const validObject =
         totals.valid > 0
-          ? await upload(await zone.validated(ds.dataset, runId), options.trustedBucket, `${validatedPrefix(ds.table.name)}${runFolder(runId)}${id}.json.gz`, validFile, 'application/x-ndjson', 'gzip')
+          ? await upload(await zone.validated(ds.dataset, runId), options.trustedBucket, `${tableRunKey(ds.table, runId)}${id}.json.gz`, validFile, 'application/x-ndjson', 'gzip')
           : undefined;
       const quarantineObject =
         totals.quarantined > 0

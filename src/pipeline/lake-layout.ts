@@ -2,6 +2,7 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Zone } from '../catalog/registry';
+import { quarantinePrefix, runFolder, tableRunFolder } from '../catalog/run-layout';
 
 export class LakeLayout {
   readonly root: string;
@@ -29,12 +30,8 @@ export class LakeLayout {
     return isAbsolute(stored) ? stored : join(this.root, stored);
   }
 
-  tableDir(zone: Zone, table: string): string {
-    return join(this.root, 'data', zone, table);
-  }
-
   quarantineFile(dataset: string, runId: string): string {
-    return join(this.root, 'quarantine', dataset, `run_id=${runId}`, 'records.jsonl');
+    return join(this.root, 'quarantine', `${quarantinePrefix(dataset)}${runFolder(runId)}`, 'records.jsonl');
   }
 
   runDir(runId: string): string {
@@ -51,9 +48,12 @@ export class LakeLayout {
   }
 }
 
-/** A table's run-scoped folder relative to the lake root, as the catalog stores it ('/' on every platform). */
+/**
+ * A table's run-scoped folder relative to the lake root, as the catalog stores it ('/' on every
+ * platform, no trailing '/'): the run folder both lakes share (tableRunFolder) under `data/<zone>/`.
+ */
 export function relativeTableRunDir(zone: Zone, table: string, runId: string): string {
-  return posix.join('data', zone, table, `run_id=${runId}`);
+  return posix.join('data', zone, tableRunFolder(table, runId)).replace(/\/$/, '');
 }
 
 /** The one file a run writes per table, in its run-scoped folder. */

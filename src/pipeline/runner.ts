@@ -8,7 +8,7 @@ import { BUILT_ZONES, loadCatalog, type BuiltZone, type Catalog, type TableDef }
 import { DUCKDB_TYPE } from '../catalog/column-types';
 import { DuckDbEngine } from '../engine/duckdb-engine';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
-import { LakeCatalog, type CatalogReferences, type TableVersion } from './lake-catalog';
+import { LocalLakeCatalog, type CatalogReferences, type TableVersion } from './local-lake-catalog';
 import { LakeLayout, newRunId, RUN_ID_PATTERN, TABLE_FILE } from './lake-layout';
 import { assertReadsExactly, fileListSql, readableByName } from '../engine/duckdb-file-names';
 import { writeFileAtomic } from './atomic-file';
@@ -285,9 +285,9 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
   let runId: string;
   let lock: RunLock;
   let recovered: ReturnType<typeof RunLock.acquire>['recovered'];
-  let published: Awaited<ReturnType<LakeCatalog['published']>>;
+  let published: Awaited<ReturnType<LocalLakeCatalog['published']>>;
   let references: CatalogReferences;
-  const lakeCatalog = new LakeCatalog(layout, {
+  const lakeCatalog = new LocalLakeCatalog(layout, {
     waitMs: options.catalogWaitMs,
     onWait: (holder, ms) =>
       emit({ kind: 'notice', message: `the lake catalog is held by ${holder ? `${holder.program} (pid ${holder.pid})` : 'another process'}; waiting up to ${Math.round(ms / 1000)} s` }),

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import type { Table } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
-import { RUN_ID_PARAMETER } from '../lambdas/run-layout';
+import { RUN_ID_PARAMETER } from '../catalog/run-layout';
 import { GlueStandInError, type GlueCatalogStandIn } from './glue-catalog-stand-in';
 import { parseLocation, type LocalS3 } from './local-s3';
 import { tableFiles, tableFormat, TableScans } from './table-scan';

@@ -10,7 +10,7 @@ import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environmen
 import { loadEnvironment } from '../../config/environments/load-environment';
 import { ResourceNames } from '../../stacks/environment/resource-names';
 import { LAMBDA_ENV } from '../lambdas/lambda-environment';
-import { RUN_ID_PARAMETER } from '../lambdas/run-layout';
+import { RUN_ID_PARAMETER } from '../catalog/run-layout';
 import { AlertTopicsStandIn, type PublishedAlert } from './alert-topics-stand-in';
 import { AthenaStandIn } from './athena-stand-in';
 import { AwsEndpoint, type EndpointCall } from './aws-endpoint';

@@ -15,7 +15,7 @@ import type { PolicyStatement } from '../iam/policy-document';
 import { REGISTRATION_ROLE_PURPOSE } from '../governance/lake-registration-role-props';
 import { LAKE_FORMATION_ADMIN_ACTIONS, LAKE_FORMATION_DATA_ACCESS, LAKE_FORMATION_TABLE_CREDENTIALS } from '../iam/lake-formation-actions';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
-import { GLUE_ASSETS_PREFIX } from '../../src/lambdas/run-layout';
+import { GLUE_ASSETS_PREFIX } from '../../src/catalog/run-layout';
 
 export type PermissionDomain = 'storage' | 'catalog' | 'compute' | 'access' | 'governance' | 'guards';
 

@@ -3,7 +3,6 @@
 // simulator in the tests) can read, and so that bootstrap and lakehouse stacks agree without
 // referencing each other.
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
-import type { Zone } from '../../src/catalog/registry';
 
 /** What each bucket of an environment holds. */
 export const BUCKET_PURPOSES = ['landing', 'trusted', 'curated', 'quarantine', 'artifacts', 'athena-results', 'access-logs'] as const;
@@ -206,9 +205,5 @@ export class ResourceNames {
   /** Every log group of the environment starts with one of these (the KMS key lets CloudWatch use it for them). */
   get logGroupPatterns(): string[] {
     return [`/aws/lambda/${this.prefix}-*`, `/aws/vendedlogs/states/${this.prefix}-*`, `/aws-glue/jobs/${this.prefix}-*`, `/aws/kinesisfirehose/${this.prefix}-*`];
-  }
-
-  zoneBucket(zone: Zone): BucketPurpose {
-    return zone;
   }
 }

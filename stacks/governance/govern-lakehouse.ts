@@ -41,7 +41,7 @@ function workloadRoles(stack: LakehouseStack): LakeRole[] {
 }
 
 export function governLakehouse(stack: LakehouseStack, env: EnvironmentConfig, policy: GrantsPolicy = loadGrantsPolicy(env.name)): GovernedLakehouse {
-  const { names, storage, lakeCatalog } = stack;
+  const { names, storage, glueCatalog } = stack;
   const buckets = storage.buckets;
   const registrationRole = new LakeRegistrationRole(stack, 'lake-registration', {
     names,
@@ -50,13 +50,13 @@ export function governLakehouse(stack: LakehouseStack, env: EnvironmentConfig, p
     keyArn: stack.key.key.arn,
   });
   const databases = Object.fromEntries(
-    GOVERNED_ZONES.map((z) => [z, { name: names.database(z), resource: lakeCatalog.databases[z] }]),
-  ) as Record<GovernedZone, { name: string; resource: (typeof lakeCatalog.databases)[GovernedZone] }>;
+    GOVERNED_ZONES.map((z) => [z, { name: names.database(z), resource: glueCatalog.databases[z] }]),
+  ) as Record<GovernedZone, { name: string; resource: (typeof glueCatalog.databases)[GovernedZone] }>;
   const governance = new LakeGovernance(stack, 'governance', {
     environment: env.name,
     accountId: env.account.id,
     databases,
-    tables: lakeCatalog.tables.map((t) => governedTable(t.database, t.def, t.resource)),
+    tables: glueCatalog.tables.map((t) => governedTable(t.database, t.def, t.resource)),
     zoneLocations: {
       landing: { bucket: buckets.landing },
       trusted: { bucket: buckets.trusted },

@@ -1,5 +1,5 @@
 // What a role needs of the environment key to read or change the Glue Data Catalog, which the
-// lakehouse encrypts with that key (stacks/catalog/lake-catalog.ts).
+// lakehouse encrypts with that key (stacks/catalog/glue-catalog.ts).
 import type { ResourceNames } from '../environment/resource-names';
 import type { PolicyStatement } from './policy-document';
 

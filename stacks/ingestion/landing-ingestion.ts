@@ -5,7 +5,7 @@ import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stre
 import { IotTopicRule } from '@cdktf/provider-aws/lib/iot-topic-rule';
 import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
 import { Construct } from 'constructs';
-import { landingPrefix } from '../../src/lambdas/run-layout';
+import { landingPrefix } from '../../src/catalog/run-layout';
 import { LakeRole } from '../iam/lake-role';
 import { EncryptedLogGroup } from '../observability/encrypted-log-group';
 import { INGESTION_ROLE_PURPOSES, STREAM_ERRORS_PREFIX, type LandingIngestionProps } from './landing-ingestion-props';

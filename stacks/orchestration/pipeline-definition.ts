@@ -5,7 +5,7 @@
 // build trusted, audit trusted, build curated (staged), audit curated, publish; a failing gate or
 // step notifies the alert topic and fails the execution.
 import type { BuiltZone, Transform } from '../../src/catalog/registry';
-import { landingPrefix } from '../../src/lambdas/run-layout';
+import { landingPrefix } from '../../src/catalog/run-layout';
 
 export type AslState = Record<string, unknown> & { readonly Type: string };
 

@@ -62,4 +62,4 @@ export const PIPELINE_STATE_MACHINE_DEFAULTS = {
 } as const;
 
 /** Where the Distributed Maps write their results, in the artifacts bucket. */
-export { VALIDATION_RESULTS_PREFIX } from '../../src/lambdas/run-layout';
+export { VALIDATION_RESULTS_PREFIX } from '../../src/catalog/run-layout';

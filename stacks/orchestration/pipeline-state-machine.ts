@@ -5,7 +5,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { LakeRole } from '../iam/lake-role';
 import { EncryptedLogGroup } from '../observability/encrypted-log-group';
-import { landingPrefix } from '../../src/lambdas/run-layout';
+import { landingPrefix } from '../../src/catalog/run-layout';
 import { mapLabel, pipelineDefinition, type AslDefinition } from './pipeline-definition';
 import { PIPELINE_STATE_MACHINE_DEFAULTS, VALIDATION_RESULTS_PREFIX, type PipelineStateMachineProps } from './pipeline-state-machine-props';
 

@@ -15,7 +15,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DdlType } from '../../src/catalog/ddl';
 import type { Transform } from '../../src/catalog/registry';
-import { GLUE_ASSETS_PREFIX, GLUE_TEMP_PREFIX } from '../../src/lambdas/run-layout';
+import { GLUE_ASSETS_PREFIX, GLUE_TEMP_PREFIX } from '../../src/catalog/run-layout';
 import { LAKE_FORMATION_DATA_ACCESS } from '../iam/lake-formation-actions';
 import { LakeRole } from '../iam/lake-role';
 import type { PolicyStatement } from '../iam/policy-document';

@@ -5,8 +5,7 @@
 // the superseded ones, which publish tags (EXPIRY_TAG), once older than the configured days. A live
 // table, or the rollback target behind it, keeps its files however long gates block new runs.
 import { Construct } from 'constructs';
-import { ZONES } from '../../src/catalog/registry';
-import { EXPIRY_TAG, GLUE_TEMP_PREFIX, RUN_RECORDS_PREFIX, VALIDATED_PREFIX, VALIDATION_RESULTS_PREFIX } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAG, GLUE_TEMP_PREFIX, RUN_RECORDS_PREFIX, VALIDATED_PREFIX, VALIDATION_RESULTS_PREFIX } from '../../src/catalog/run-layout';
 import { BUCKET_PURPOSES, type BucketPurpose } from '../environment/resource-names';
 import { GLUE_TEMP_EXPIRE_DAYS, type DataLakeStorageProps } from './data-lake-storage-props';
 import { SecureBucket } from './secure-bucket';
@@ -98,10 +97,5 @@ export class DataLakeStorage extends Construct {
         conditions: [{ test: 'StringNotEquals', variable: 'aws:PrincipalArn', values: [...props.landingWriterArns] }],
       },
     ];
-  }
-
-  /** The bucket of a zone's published data. */
-  zone(zone: (typeof ZONES)[number]): SecureBucket {
-    return this.buckets[zone];
   }
 }

@@ -3,7 +3,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listRuns } from '../../src/cli/lake-commands';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { runPipeline } from '../../src/pipeline/runner';
 import { runStedi } from '../support/child-run';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   cpSync(FIXTURE, landing, { recursive: true });
   first = (await runPipeline({ landing, lake })).runId;
   second = (await runPipeline({ landing, lake })).runId;
-  await new LakeCatalog(new LakeLayout(lake)).rollback(first);
+  await new LocalLakeCatalog(new LakeLayout(lake)).rollback(first);
   // A run killed with Ctrl-C: its folder and a manifest still saying running, nothing in the catalog.
   mkdirSync(join(lake, 'runs', KILLED), { recursive: true });
   writeFileSync(join(lake, 'runs', KILLED, 'manifest.json'), JSON.stringify({ runId: KILLED, status: 'running', startedAt: '2099-12-31T23:59:59.000Z' }));

@@ -1,5 +1,6 @@
 import { computeEffectiveAccess, effectiveAccessOfJson, type EffectiveAccess } from '../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
+import { renderGrantsMarkdown } from '../../src/governance/render-grants';
 import { ReferenceResolver, SynthesizedStackError, type JsonObject, type TerraformJson } from '../../src/governance/terraform-json';
 
 const ACCOUNT = '111111111111';
@@ -103,6 +104,34 @@ describe('LF-tag semantics of the effective-access calculator', () => {
   it('refuses a grant that names no resource, or two', () => {
     expect(() => access(stack({ grants: [{ permissions: ['SELECT'] }] }))).toThrow('aws_lakeformation_permissions.grant0: a grant needs exactly one resource');
     expect(() => access(stack({ grants: [{ permissions: ['SELECT'], database: { name: 'db' }, table: { database_name: 'db', name: 't' } }] }))).toThrow('found 2');
+  });
+});
+
+describe('zones as data, words only in the renderer', () => {
+  const locationGrant = (location: string): JsonObject => ({ permissions: ['DATA_LOCATION_ACCESS'], data_location: { arn: location } });
+
+  it('gives an untagged database or table no zone; the document says it has no zone tag', () => {
+    const a = access(stack({ grants: [{ permissions: ['DESCRIBE'], database: { name: 'db' } }, { permissions: ['SELECT'], table: { database_name: 'db', name: 't' } }] }));
+    expect([a.principals[0].databases[0].zone, a.principals[0].tables[0].zone, a.classification[0].zone]).toEqual([undefined, undefined, undefined]);
+    const md = renderGrantsMarkdown(a);
+    expect(md.split('\n').filter((l) => l.startsWith('| (no zone tag) |'))).toEqual([
+      '| (no zone tag) | db | t | a, b, c (3 of 3) |',
+      '| (no zone tag) | db | DESCRIBE | no |',
+      '| (no zone tag) | db | t | SELECT | no | all 3 · PII: a, b, c |',
+    ]);
+  });
+
+  it('lists the zones of a data location (those of the tables under it, without a record); none known reads (no zone)', () => {
+    const a = access(stack({ tags: [onDb('zone', 'trusted')], grants: [locationGrant('arn:aws:s3:::lake'), locationGrant('arn:aws:s3:::elsewhere')] }));
+    expect(a.principals[0].locations.map((l) => [l.location, l.zones])).toEqual([
+      ['arn:aws:s3:::lake', ['trusted']],
+      ['arn:aws:s3:::elsewhere', []],
+    ]);
+    const md = renderGrantsMarkdown(a);
+    expect(md.split('\n').filter((l) => l.includes('DATA_LOCATION_ACCESS |'))).toEqual([
+      '| trusted | `arn:aws:s3:::lake` (**not registered**) | DATA_LOCATION_ACCESS | no |',
+      '| (no zone) | `arn:aws:s3:::elsewhere` (**not registered**) | DATA_LOCATION_ACCESS | no |',
+    ]);
   });
 });
 

@@ -48,6 +48,19 @@ describe('stedi grants: rendering', () => {
     );
   });
 
+  it('gives the zones of each registration and data location as a list, in zone order (staging shares the trusted and curated buckets)', () => {
+    const a = effectiveAccessForStack(devFile);
+    expect(a.registrations.map((r) => [r.location, r.zones])).toEqual([
+      ['arn:aws:s3:::stedi-dev-landing-111111111111', ['landing']],
+      ['arn:aws:s3:::stedi-dev-trusted-111111111111', ['trusted', 'staging']],
+      ['arn:aws:s3:::stedi-dev-curated-111111111111', ['curated', 'staging']],
+    ]);
+    expect(a.principals.filter((p) => p.persona === 'etl').flatMap((p) => p.locations.map((l) => [l.location, l.zones]))).toEqual([
+      ['arn:aws:s3:::stedi-dev-trusted-111111111111', ['trusted', 'staging']],
+      ['arn:aws:s3:::stedi-dev-curated-111111111111', ['curated', 'staging']],
+    ]);
+  });
+
   it('renders JSON with the same effective access', () => {
     expect(JSON.parse(renderGrantsForStack(devFile, 'json'))).toEqual(JSON.parse(JSON.stringify(effectiveAccessForStack(devFile))));
   });

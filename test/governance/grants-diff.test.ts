@@ -85,6 +85,28 @@ describe('diffGrants', () => {
     ]);
   });
 
+  it('holds default permissions and a registration without a role as data; the diff words them', () => {
+    const head = changedJson((r) => {
+      const settings = Object.values(r.aws_lakeformation_data_lake_settings)[0];
+      settings.create_database_default_permissions = [{ principal: 'IAM_ALLOWED_PRINCIPALS', permissions: ['ALL'] }];
+      settings.create_table_default_permissions = [{ principal: 'IAM_ALLOWED_PRINCIPALS', permissions: ['ALL'] }, { principal: roleArn('dev', 'intern'), permissions: ['SELECT', 'ALTER'] }];
+      const landing = Object.keys(r.aws_lakeformation_resource).find((n) => n.includes('location-landing'))!;
+      delete r.aws_lakeformation_resource[landing].role_arn;
+    });
+    expect(head.defaultPermissions).toEqual([
+      { principal: 'IAM_ALLOWED_PRINCIPALS', iamAllowedPrincipals: true, permissions: ['ALL'] },
+      { principal: roleArn('dev', 'intern'), iamAllowedPrincipals: false, permissions: ['SELECT', 'ALTER'] },
+    ]);
+    const landing = head.registrations.find((x) => x.location === 'arn:aws:s3:::stedi-dev-landing-111111111111')!;
+    expect([landing.roleArn, landing.serviceLinkedRole]).toEqual([undefined, true]);
+    expect(diffGrants(baseAccess, head).other).toEqual([
+      'default permission on new databases or tables added: IAM_ALLOWED_PRINCIPALS (IAMAllowedPrincipals): ALL',
+      `default permission on new databases or tables added: ${roleArn('dev', 'intern')}: SELECT, ALTER`,
+      'location registered: `arn:aws:s3:::stedi-dev-landing-111111111111` (landing) with role `(none)`, service-linked role',
+      'location no longer registered: `arn:aws:s3:::stedi-dev-landing-111111111111` (landing) with role `arn:aws:iam::111111111111:role/stedi-dev-lake-registration`',
+    ]);
+  });
+
   it('treats a stack present on one side only as all granted or all revoked', () => {
     const added = diffGrants(undefined, baseAccess);
     const removed = diffGrants(baseAccess, undefined);

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadCatalog } from '../../src/catalog/registry';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { createGate, createStager, GateInputError } from '../../src/lambdas/gate';
-import { EXPIRY_TAGGING, RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAGGING, RUN_ID_PARAMETER } from '../../src/catalog/run-layout';
 import type { ValidateObjectResult } from '../../src/lambdas/validator';
 import { createAthenaFake, type AthenaFake } from '../support/athena-fake';
 import { cleanTables, createTables, SERIAL_A } from '../support/tables';

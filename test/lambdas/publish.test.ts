@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createPublisher, PublishError, type PublishRecord } from '../../src/lambdas/publish';
-import { EXPIRY_TAG, RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAG, RUN_ID_PARAMETER } from '../../src/catalog/run-layout';
 import { createGlueFake, type GlueFake } from './glue-fake';
 import { readAll, testCatalog } from './lambda-fixtures';
 

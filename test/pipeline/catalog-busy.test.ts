@@ -5,7 +5,7 @@ import { appendFileSync, cpSync, existsSync, readdirSync, rmSync, writeFileSync 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline/runner';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { CATALOG_WAIT_ENV } from '../../src/pipeline/catalog-busy';
 import { PAUSED_FILE } from '../../src/pipeline/fault-point';
@@ -27,7 +27,7 @@ async function lakeWithOnePublishedRun() {
 }
 
 async function publishedState(lake: string) {
-  const published = await new LakeCatalog(new LakeLayout(lake)).published();
+  const published = await new LocalLakeCatalog(new LakeLayout(lake)).published();
   return { published, bytes: Object.fromEntries(published.map((p) => [p.table, hashTree(p.location)])) };
 }
 

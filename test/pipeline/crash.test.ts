@@ -3,7 +3,7 @@
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PHASES, runPipeline } from '../../src/pipeline/runner';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { LakeBusyError } from '../../src/pipeline/run-lock';
 import { PAUSED_FILE } from '../../src/pipeline/fault-point';
@@ -25,7 +25,7 @@ async function lakeWithOnePublishedRun() {
 }
 
 async function publishedState(lake: string) {
-  const published = await new LakeCatalog(new LakeLayout(lake)).published();
+  const published = await new LocalLakeCatalog(new LakeLayout(lake)).published();
   return {
     published,
     bytes: Object.fromEntries(published.map((p) => [p.table, hashTree(p.location)])),

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { runPipeline } from '../../src/pipeline/runner';
 import { hashTree } from '../support/lake';
@@ -28,13 +28,13 @@ const WAYS: [string, string, 'trusted' | 'curated'][] = [
 describe('a rule that cannot be evaluated blocks the run', () => {
   const lake = tempDir();
   const layout = new LakeLayout(lake);
-  let before: Awaited<ReturnType<LakeCatalog['published']>>;
+  let before: Awaited<ReturnType<LocalLakeCatalog['published']>>;
   let bytesBefore: Record<string, ReturnType<typeof hashTree>>;
 
   beforeAll(async () => {
     const good = await runPipeline({ landing: FIXTURE, lake });
     expect(good.status).toBe('published');
-    before = await new LakeCatalog(layout).published();
+    before = await new LocalLakeCatalog(layout).published();
     bytesBefore = Object.fromEntries(before.map((p) => [p.table, hashTree(p.location)]));
   });
 
@@ -55,10 +55,10 @@ describe('a rule that cannot be evaluated blocks the run', () => {
       if (zone === 'trusted') expect(run.gates.curated!.skipped).toBe('the trusted gate blocked the run, so the curated gate did not run');
       else expect(run.gates.trusted!.passed).toBe(true);
 
-      const after = await new LakeCatalog(layout).published();
+      const after = await new LocalLakeCatalog(layout).published();
       expect(after).toEqual(before);
       expect(Object.fromEntries(after.map((p) => [p.table, hashTree(p.location)]))).toEqual(bytesBefore);
-      expect((await new LakeCatalog(layout).runs()).find((r) => r.runId === run.runId)?.status).toBe('blocked');
+      expect((await new LocalLakeCatalog(layout).runs()).find((r) => r.runId === run.runId)?.status).toBe('blocked');
     });
   }
 });

@@ -8,7 +8,7 @@ import { LANDING_DATASETS, type DefectOptions } from '../../src/generator/genera
 import { loadCatalog } from '../../src/catalog/registry';
 import { runPipeline } from '../../src/pipeline/runner';
 import type { RunManifest } from '../../src/pipeline/manifest';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { tempDir } from '../support/tmp';
 import { hashTree } from '../support/lake';
@@ -54,11 +54,11 @@ async function blockedAfterCleanRun(defects: DefectOptions) {
   const first = await runPipeline({ landing: clean.dir, lake });
   expect(first.status).toBe('published');
   const layout = new LakeLayout(lake);
-  const before = await new LakeCatalog(layout).published();
+  const before = await new LocalLakeCatalog(layout).published();
   const bytes = Object.fromEntries(before.map((p) => [p.table, hashTree(p.location)]));
   const bad = await generate(7, defects);
   const m = await runPipeline({ landing: bad.dir, lake });
-  const after = await new LakeCatalog(layout).published();
+  const after = await new LocalLakeCatalog(layout).published();
   return { m, bad, unchanged: JSON.stringify(after) === JSON.stringify(before) && JSON.stringify(Object.fromEntries(after.map((p) => [p.table, hashTree(p.location)]))) === JSON.stringify(bytes) };
 }
 

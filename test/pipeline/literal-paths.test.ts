@@ -7,7 +7,7 @@ import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { quoteLiteral } from '../../src/engine/engine';
 import { assertReadsExactly, fileListSql, FileSetMismatchError, literalPattern, readableByName, UnreadablePathError } from '../../src/engine/duckdb-file-names';
 import { runPipeline, RunConfigError } from '../../src/pipeline/runner';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { tempDir } from '../support/tmp';
 import { queryLake } from '../support/lake';
@@ -192,7 +192,7 @@ describe('landing and lake paths with spaces, quotes, brackets, stars, question 
     const gate = await runStedi(['gate', '--lake', lake, '--json']);
     expect(gate.code).toBe(0);
 
-    await new LakeCatalog(new LakeLayout(lake)).rollback(first.runId);
+    await new LocalLakeCatalog(new LakeLayout(lake)).rollback(first.runId);
     expect(await queryLake(lake, 'SELECT count(*) AS n FROM curated.machine_learning_curated')).toEqual([{ n: 3 }]);
   });
 

@@ -6,7 +6,7 @@ import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline/runner';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { tempDir } from '../support/tmp';
 import { queryLake } from '../support/lake';
@@ -52,10 +52,10 @@ describe('a lake is a folder you can move', () => {
     const q = await runStedi(['query', 'SELECT count(*) AS n FROM curated.machine_learning_curated', '--lake', copy, '--json']);
     expect([q.code, q.stderr, JSON.parse(q.stdout || 'null')]).toEqual([0, '', [{ n: 4 }]]);
     const layout = new LakeLayout(copy);
-    const published = await new LakeCatalog(layout).published();
+    const published = await new LocalLakeCatalog(layout).published();
     expect(published.map((p) => p.location).sort()).toEqual(published.map((p) => layout.tableRunDir(p.zone, p.table, second.runId)).sort());
 
-    await new LakeCatalog(layout).rollback(first.runId);
+    await new LocalLakeCatalog(layout).rollback(first.runId);
     expect(await queryLake(copy, 'SELECT count(*) AS n FROM curated.machine_learning_curated')).toEqual([{ n: 3 }]);
     const next = await runPipeline({ landing, lake: copy });
     expect([next.status, next.tables.machine_learning_curated.rows]).toEqual(['published', 4]);

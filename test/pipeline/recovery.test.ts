@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { runPipeline, RunConfigError } from '../../src/pipeline/runner';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { PAUSED_FILE } from '../../src/pipeline/fault-point';
 import { tempDir } from '../support/tmp';
@@ -44,7 +44,7 @@ describe('recovery: the lake catalog is the authority', () => {
     rmSync(join(lake, PAUSED_FILE));
     const killedId = readdirSync(join(lake, 'runs')).find((id) => id !== first.runId)!;
     expect(JSON.parse(readFileSync(join(lake, 'runs', killedId, 'manifest.json'), 'utf8')).status).toBe('running');
-    const published = await new LakeCatalog(new LakeLayout(lake)).published();
+    const published = await new LocalLakeCatalog(new LakeLayout(lake)).published();
     expect(new Set(published.map((p) => p.runId))).toEqual(new Set([killedId]));
     const before = runData(lake, killedId, published);
     expect(Object.values(before)).not.toContain('gone');
@@ -59,7 +59,7 @@ describe('recovery: the lake catalog is the authority', () => {
 
     const back = await runStedi(['rollback', '--to', killedId, '--lake', lake]);
     expect([back.code, back.stderr]).toEqual([0, '']);
-    await new LakeCatalog(new LakeLayout(lake)).rollback(first.runId);
+    await new LocalLakeCatalog(new LakeLayout(lake)).rollback(first.runId);
     expect(await queryLake(lake, ML_COUNT)).toEqual([{ n: 3 }]);
   });
 

@@ -3,7 +3,7 @@
 import { cpSync, existsSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline/runner';
-import { LakeCatalog } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { tempDir } from '../support/tmp';
 import { hashTree, queryLake } from '../support/lake';
@@ -88,7 +88,7 @@ describe('local pipeline on STEDI-shaped files', () => {
     expect(second.runId > first.runId).toBe(true);
     expect(second.tables.machine_learning_curated.previousRows).toBe(3);
     expect(await queryLake(lake, 'SELECT * FROM curated.machine_learning_curated ORDER BY ALL')).toEqual(before);
-    const published = await new LakeCatalog(new LakeLayout(lake)).published();
+    const published = await new LocalLakeCatalog(new LakeLayout(lake)).published();
     expect(new Set(published.map((p) => p.runId))).toEqual(new Set([second.runId]));
   });
 });
@@ -100,7 +100,7 @@ describe('a failing gate blocks promotion', () => {
     cpSync(FIXTURE, landing, { recursive: true });
     const good = await runPipeline({ landing, lake });
     const layout = new LakeLayout(lake);
-    const publishedBefore = await new LakeCatalog(layout).published();
+    const publishedBefore = await new LocalLakeCatalog(layout).published();
     const bytesBefore = Object.fromEntries(publishedBefore.map((p) => [p.table, hashTree(p.location)]));
     const viewBefore = await queryLake(lake, 'SELECT * FROM curated.customer_curated ORDER BY ALL');
 
@@ -130,7 +130,7 @@ describe('a failing gate blocks promotion', () => {
     expect(cases(blocked.runId).filter((c) => !cases(good.runId).includes(c))).toEqual(['curated.volume_customer_curated', 'curated.volume_machine_learning_curated']);
     expect((junit(blocked.runId).match(/<skipped message="the trusted gate blocked the run, so the curated gate did not run"\/>/g) ?? []).length).toBe(blocked.gates.curated!.rules.length);
 
-    const publishedAfter = await new LakeCatalog(layout).published();
+    const publishedAfter = await new LocalLakeCatalog(layout).published();
     expect(publishedAfter).toEqual(publishedBefore);
     expect(Object.fromEntries(publishedAfter.map((p) => [p.table, hashTree(p.location)]))).toEqual(bytesBefore);
     expect(await queryLake(lake, 'SELECT * FROM curated.customer_curated ORDER BY ALL')).toEqual(viewBefore);
@@ -151,7 +151,7 @@ describe('a failing gate blocks promotion', () => {
     const second = await runPipeline({ landing, lake });
     expect([second.status, second.tables.machine_learning_curated.rows, second.tables.customer_curated.rows]).toEqual(['published', 4, 3]);
 
-    const catalog = new LakeCatalog(new LakeLayout(lake));
+    const catalog = new LocalLakeCatalog(new LakeLayout(lake));
     await catalog.rollback(first.runId);
     const published = await catalog.published();
     expect(Object.fromEntries(published.map((p) => [p.table, [p.runId, p.rows]]))).toEqual(

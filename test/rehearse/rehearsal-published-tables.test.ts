@@ -6,7 +6,7 @@
 // run's or its rollback target's.
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
-import { EXPIRY_TAG, runRecordKey, tablePrefix } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAG, runRecordKey, tablePrefix } from '../../src/catalog/run-layout';
 import type { RunManifest } from '../../src/pipeline/manifest';
 import { runPipeline } from '../../src/pipeline/runner';
 import { LocalS3 } from '../../src/rehearse/local-s3';

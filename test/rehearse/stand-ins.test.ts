@@ -10,7 +10,7 @@ import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutObj
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
 import { tableInputOf } from '../../src/lambdas/glue-table-location';
-import { EXPIRY_TAG, EXPIRY_TAGGING, RUN_ID_PARAMETER, tableRunLocation } from '../../src/lambdas/run-layout';
+import { EXPIRY_TAG, EXPIRY_TAGGING, RUN_ID_PARAMETER, tableRunLocation } from '../../src/catalog/run-layout';
 import { retireSupersededRuns } from '../../src/lambdas/superseded-runs';
 import { tableCredentials } from '../../src/lambdas/table-credentials';
 import { AthenaStandIn } from '../../src/rehearse/athena-stand-in';

@@ -18,7 +18,7 @@ import type { AslDefinition, AslState } from '../../src/rehearse/synthesized-lak
 import { bindTasks, type BoundServices } from '../../src/rehearse/task-bindings';
 import { loadSynthesizedLakehouse } from '../../src/rehearse/synthesized-lakehouse';
 import { loadCatalog } from '../../src/catalog/registry';
-import { AWS_RUN_ID_PATTERN } from '../../src/lambdas/run-layout';
+import { AWS_RUN_ID_PATTERN } from '../../src/catalog/run-layout';
 import { STATE } from '../../stacks/orchestration/pipeline-definition';
 import { tempDir } from '../support/tmp';
 import { synthOut } from './rehearsal-fixtures';

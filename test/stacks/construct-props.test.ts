@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { DATA_LAKE_KEY_DEFAULTS } from '../../stacks/storage/data-lake-key-props';
-import { LAKE_CATALOG_DEFAULTS } from '../../stacks/catalog/lake-catalog-props';
+import { GLUE_CATALOG_DEFAULTS } from '../../stacks/catalog/glue-catalog-props';
 import { LAKE_ROLE_DEFAULTS } from '../../stacks/iam/lake-role-props';
 import { PIPELINE_FUNCTION_DEFAULTS } from '../../stacks/orchestration/pipeline-function-props';
 import { PIPELINE_SCHEDULE_DEFAULTS } from '../../stacks/orchestration/pipeline-schedule-props';
@@ -70,7 +70,7 @@ describe('construct props', () => {
   it('the documented defaults are the values of the *_DEFAULTS constants the code uses', () => {
     const constants: Record<string, Record<string, unknown>> = {
       'data-lake-key-props.ts': DATA_LAKE_KEY_DEFAULTS,
-      'lake-catalog-props.ts': LAKE_CATALOG_DEFAULTS,
+      'glue-catalog-props.ts': GLUE_CATALOG_DEFAULTS,
       'lake-role-props.ts': LAKE_ROLE_DEFAULTS,
       'pipeline-function-props.ts': PIPELINE_FUNCTION_DEFAULTS,
       'pipeline-schedule-props.ts': PIPELINE_SCHEDULE_DEFAULTS,
@@ -116,7 +116,7 @@ describe('defaults in the synthesized Terraform', () => {
     expect(all('aws_sfn_state_machine')[0]).toMatchObject({ logging_configuration: { level: PIPELINE_STATE_MACHINE_DEFAULTS.logLevel } });
     for (const r of all('aws_iam_role')) expect(r).toMatchObject({ max_session_duration: LAKE_ROLE_DEFAULTS.maxSessionDuration, permissions_boundary: 'arn:aws:iam::222222222222:policy/stedi-prod-lake-boundary' });
     const landing = all('aws_glue_catalog_table').filter((t) => String(t.database_name).includes('catalog_database-landing_'));
-    for (const t of landing) expect(((t.storage_descriptor as Block).ser_de_info as Block).parameters).toEqual({ 'ignore.malformed.json': String(LAKE_CATALOG_DEFAULTS.ignoreMalformedLandingJson).toUpperCase() });
+    for (const t of landing) expect(((t.storage_descriptor as Block).ser_de_info as Block).parameters).toEqual({ 'ignore.malformed.json': String(GLUE_CATALOG_DEFAULTS.ignoreMalformedLandingJson).toUpperCase() });
     for (const r of resources(synth.stack('stedi-prod-bootstrap'), 'aws_iam_role')) expect(r.body.max_session_duration).toBe(TERRAFORM_CLOUD_TRUST_DEFAULTS.maxSessionDuration);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { RUN_ID_PARAMETER } from '../../src/lambdas/run-layout';
+import { RUN_ID_PARAMETER } from '../../src/catalog/run-layout';
 
 const SCRIPT = resolve(__dirname, '../../glue/jobs/run_transform.py');
 
@@ -73,7 +73,7 @@ print(t.check_staged('stedi_dev_staging.customer_trusted', {'stedi_run_id': 'R-1
     ]);
   });
 
-  it('names the run parameter the Stage step sets (src/lambdas/run-layout.ts)', () => {
+  it('names the run parameter the Stage step sets (src/catalog/run-layout.ts)', () => {
     expect(python('import run_transform as t; print(t.RUN_ID_PARAMETER)').trim()).toBe(RUN_ID_PARAMETER);
   });
 });

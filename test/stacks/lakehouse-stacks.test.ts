@@ -7,9 +7,13 @@ import { dev } from '../../config/environments/dev';
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
 import { GLUE_TYPE } from '../../src/catalog/column-types';
 import { loadCatalog } from '../../src/catalog/registry';
+import { runFolder, tableFolder, tableRunKey, tableRunLocation } from '../../src/catalog/run-layout';
 import { loadGateConfig } from '../../src/gates/gate-config';
 import { loadRules } from '../../src/gates/rule-file';
 import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
+import { LAMBDA_ENV } from '../../src/lambdas/lambda-environment';
+import { relativeTableRunDir } from '../../src/pipeline/lake-layout';
+import { UNPUBLISHED_FOLDER } from '../../stacks/catalog/glue-catalog-props';
 import { iamMatches, policyOf, renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
 import { LakehouseStack } from '../../stacks/lakehouse-stack';
 import { synthesize, type Synthesized } from './synthesized';
@@ -335,6 +339,68 @@ describe('lakehouse: processing', () => {
         },
       },
     });
+  });
+});
+
+describe('lakehouse: one run layout for the local lake, the Glue catalog, the Glue jobs and the Lambdas', () => {
+  const RUN = '20240102T030405123Z-0a1b2c3d';
+  // What the gate and publish Lambdas are told at run time: the buckets and the databases.
+  const lambdaSettings = () => {
+    const env = (all(DEV, 'aws_lambda_function').find((f) => f.function_name === 'stedi-dev-gate')!.environment as Block).variables as Record<string, string>;
+    return { buckets: { trusted: env[LAMBDA_ENV.trustedBucket], curated: env[LAMBDA_ENV.curatedBucket] }, databases: JSON.parse(env[LAMBDA_ENV.databases]) as Record<string, string> };
+  };
+  const locationOf = (database: string, table: string) => {
+    const found = all(DEV, 'aws_glue_catalog_table').filter((x) => x.name === table && String(x.database_name).includes(`catalog_database-${database}_`));
+    expect([database, table, found.length]).toEqual([database, table, 1]);
+    return (found[0].storage_descriptor as Block).location as string;
+  };
+  /** The table folder of a location: its unpublished folder's or its run folder's parent. */
+  const parentOf = (location: string, child: string) => {
+    expect(location.endsWith(child) ? location : `${location} (not ending in ${child})`).toBe(location);
+    return location.slice(0, -child.length);
+  };
+
+  it('keeps every table that moves (staging copies, published trusted and curated) in the folder of the run folders the Lambdas point it at', () => {
+    const { buckets } = lambdaSettings();
+    const moving = [...catalog.tables.values()].flatMap((t) => [['staging', t] as const, ...(t.zone === 'landing' ? [] : [[t.zone, t] as const])]);
+    expect(moving.length).toBe(catalog.tables.size + catalog.transforms.length);
+    for (const [database, t] of moving) {
+      const folder = tableFolder(t);
+      expect([database, t.name, parentOf(locationOf(database, t.name), UNPUBLISHED_FOLDER)]).toEqual([database, t.name, `s3://${buckets[folder.bucket]}/${folder.prefix}`]);
+      expect([database, t.name, parentOf(tableRunLocation(t, RUN, buckets), runFolder(RUN))]).toEqual([database, t.name, `s3://${buckets[folder.bucket]}/${folder.prefix}`]);
+    }
+  });
+
+  it('has every Glue job read and write staging tables only, the tables the Stage step points at the run folders', () => {
+    const { databases } = lambdaSettings();
+    const jobs = all(DEV, 'aws_glue_job');
+    expect(jobs.length).toBe(catalog.transforms.length);
+    for (const j of jobs) {
+      const args = j.default_arguments as Record<string, string>;
+      const used = [JSON.parse(args['--output_table']) as { database: string; table: string }, ...(JSON.parse(args['--inputs']) as { database: string; table: string }[])];
+      for (const u of used) {
+        const t = catalog.tables.get(u.table)!;
+        expect([j.name, u.database, t.name]).toEqual([j.name, databases.staging, u.table]);
+        expect(parentOf(locationOf('staging', u.table), UNPUBLISHED_FOLDER)).toBe(parentOf(tableRunLocation(t, RUN, lambdaSettings().buckets), runFolder(RUN)));
+      }
+    }
+  });
+
+  it('lets publish list and mark exactly the run folders of the built tables, the ones the local lake keeps below data/<zone>/', () => {
+    const { buckets } = lambdaSettings();
+    const stack = synth.stack(DEV);
+    const policy = policyOf(stack, resources(stack, 'aws_iam_role_policy').find((r) => r.name.startsWith('publish_role'))!.body.policy);
+    const mark = policy.Statement.find((x) => x.Sid === 'MarkSupersededRunFolders')!;
+    const list = policy.Statement.filter((x) => x.Sid?.startsWith('ListRunFolders'));
+    const built = catalog.transforms.map((t) => t.table);
+    for (const t of built) {
+      const key = tableRunKey(t, RUN);
+      expect([t.name, (mark.Resource as string[]).filter((r) => iamMatches(r, `arn:aws:s3:::${buckets[tableFolder(t).bucket]}/${key}part-0.parquet`)).length]).toEqual([t.name, 1]);
+      const prefixes = list.filter((x) => (x.Resource as string[]).includes(`arn:aws:s3:::${buckets[tableFolder(t).bucket]}`)).flatMap((x) => Object.values(x.Condition!['StringLike']).flat() as string[]);
+      expect([t.name, prefixes.filter((p) => iamMatches(p, key)).length]).toEqual([t.name, 1]);
+      // The same run folder below the zone root as the local lake's.
+      expect(`${relativeTableRunDir(t.zone, t.name, RUN)}/`.slice(`data/${t.zone}/`.length)).toBe(key);
+    }
   });
 });
 

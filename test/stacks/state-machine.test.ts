@@ -3,7 +3,7 @@
 import aslValidator from 'asl-validator';
 import { allStates, edgesOf, gateGuardViolations, passEdges, reachableStates } from '../../stacks/orchestration/gate-guards';
 import { STATE, type AslDefinition } from '../../stacks/orchestration/pipeline-definition';
-import { AWS_RUN_ID_PATTERN } from '../../src/lambdas/run-layout';
+import { AWS_RUN_ID_PATTERN } from '../../src/catalog/run-layout';
 import { policyOf, resources } from '../../stacks/checks/terraform-json';
 import { decide, roleModels } from './iam-model';
 import { synthesize, type Synthesized } from './synthesized';

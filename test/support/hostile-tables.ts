@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../../src/catalog/registry';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { quoteIdent, quoteLiteral } from '../../src/engine/engine';
-import { LakeCatalog, type TableVersion } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog, type TableVersion } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 import { createTables } from './tables';
 
@@ -111,7 +111,7 @@ export const BLOCKED_RUN = '20260102T000000000Z-bbbbbb';
 /** A lake whose published tables are `failingTables()` and whose staged tables (a blocked run) are `emptyCuratedTables()`. */
 export async function hostileLake(root: string, catalog: Catalog): Promise<string> {
   const layout = new LakeLayout(root);
-  const lakeCatalog = new LakeCatalog(layout);
+  const lakeCatalog = new LocalLakeCatalog(layout);
   const published = await writeRun(layout, catalog, PUBLISHED_RUN, failingTables());
   const loc = (v: TableVersion[]) => Object.fromEntries(v.map((x) => [x.table, x.location]));
   await lakeCatalog.publish(PUBLISHED_RUN, published, JSON.stringify(manifestFor(catalog, PUBLISHED_RUN, 'published', failingTables(), loc(published))));

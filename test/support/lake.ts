@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlValue } from '../../src/engine/engine';
-import { openLakeEngine } from '../../src/pipeline/lake-catalog';
+import { openLakeEngine } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
 
 export async function queryLake(lake: string, sql: string): Promise<Record<string, SqlValue>[]> {

@@ -14,7 +14,7 @@ export const LandingReadOnlyByEtlAndGate: GovernanceCheck = {
   evaluate({ access }, context) {
     const readers = new Set(LANDING_READERS.flatMap((p) => context.personas[p]));
     const landingTables = new Set([...(context.catalog?.tables.values() ?? [])].filter((t) => t.zone === 'landing').map((t) => t.name));
-    const isLanding = (zone: string, table: string) => zone.split(', ').includes('landing') || (zone === 'staging' && landingTables.has(table));
+    const isLanding = (zone: string | undefined, table: string) => zone === 'landing' || (zone === 'staging' && landingTables.has(table));
     const findings: Finding[] = [];
     for (const p of access.principals) {
       if (readers.has(p.principal)) continue;

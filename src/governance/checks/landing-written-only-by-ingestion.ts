@@ -2,7 +2,6 @@
 import { DATA_LOCATION_ACCESS, LANDING_WRITER, WRITE_PERMISSIONS } from '../vocabulary';
 import { who, type Finding, type GovernanceCheck } from './governance-check';
 
-const inLanding = (zone: string) => zone.split(', ').includes('landing');
 
 export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
   name: 'LandingWrittenOnlyByIngestion',
@@ -14,7 +13,7 @@ export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
     const findings: Finding[] = [];
     for (const p of access.principals) {
       const name = who(context, p.principal);
-      for (const t of p.tables.filter((x) => inLanding(x.zone))) {
+      for (const t of p.tables.filter((x) => x.zone === 'landing')) {
         const perms = new Set(t.columns.flatMap((c) => c.permissions));
         for (const perm of WRITE_PERMISSIONS) {
           if (!perms.has(perm)) continue;
@@ -22,10 +21,10 @@ export const LandingWrittenOnlyByIngestion: GovernanceCheck = {
           findings.push({ resource: name, detail: `${perm} on landing table ${t.database}.${t.table}` });
         }
       }
-      for (const d of p.databases.filter((x) => inLanding(x.zone))) {
+      for (const d of p.databases.filter((x) => x.zone === 'landing')) {
         for (const perm of d.permissions.filter((x) => x !== 'DESCRIBE')) findings.push({ resource: name, detail: `${perm} on landing database ${d.database}` });
       }
-      for (const l of p.locations.filter((x) => inLanding(x.zone))) {
+      for (const l of p.locations.filter((x) => x.zones.includes('landing'))) {
         if (l.permissions.includes(DATA_LOCATION_ACCESS) && !ingestion.has(p.principal)) findings.push({ resource: name, detail: `${DATA_LOCATION_ACCESS} on landing location ${l.location}` });
       }
     }

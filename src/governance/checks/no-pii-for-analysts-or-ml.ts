@@ -1,5 +1,6 @@
 // SECURITY-CHECKLIST 21 / issue 5: no PII column is reachable by the analyst or ML roles.
 import { PII_FREE_PERSONAS } from '../vocabulary';
+import { zoneText } from '../access-text';
 import type { Finding, GovernanceCheck } from './governance-check';
 
 export const NoPiiForAnalystsOrMl: GovernanceCheck = {
@@ -14,7 +15,7 @@ export const NoPiiForAnalystsOrMl: GovernanceCheck = {
         const p = access.principals.find((x) => x.principal === principal);
         for (const t of p?.tables ?? []) {
           for (const c of t.columns.filter((x) => x.pii && x.permissions.length)) {
-            findings.push({ resource: `${persona} ${principal}`, detail: `${c.permissions.join(', ')} on PII column ${t.database}.${t.table}.${c.name} (${t.zone})` });
+            findings.push({ resource: `${persona} ${principal}`, detail: `${c.permissions.join(', ')} on PII column ${t.database}.${t.table}.${c.name} (${zoneText(t.zone)})` });
           }
         }
       }

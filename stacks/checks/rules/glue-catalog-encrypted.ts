@@ -7,7 +7,7 @@ export const GlueCatalogEncrypted: SecurityCheck = {
   checklist: 11,
   asserts: 'every stack with Glue databases encrypts the Data Catalog at rest with SSE-KMS and a key, and returns connection passwords encrypted',
   reason: 'Table metadata names columns of personal data and where the data lives (CKV_AWS_94).',
-  remedy: 'Create the catalog with LakeCatalog (stacks/catalog/lake-catalog.ts), which sets the encryption settings.',
+  remedy: 'Create the catalog with GlueCatalog (stacks/catalog/glue-catalog.ts), which sets the encryption settings.',
   evaluate(app: SynthesizedApp) {
     const findings: Finding[] = [];
     let applicable = false;

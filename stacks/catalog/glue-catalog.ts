@@ -8,9 +8,9 @@ import { GlueDataCatalogEncryptionSettings } from '@cdktf/provider-aws/lib/glue-
 import { Construct } from 'constructs';
 import { GLUE_TYPE } from '../../src/catalog/column-types';
 import type { TableDef } from '../../src/catalog/registry';
-import { landingPrefix, RUN_ID_PARAMETER, tablePrefix, validatedPrefix } from '../../src/lambdas/run-layout';
+import { landingPrefix, RUN_ID_PARAMETER, tableFolder } from '../../src/catalog/run-layout';
 import { DATABASE_ZONES, type DatabaseZone } from '../environment/resource-names';
-import { LAKE_CATALOG_DEFAULTS, STORAGE_FORMATS, UNPUBLISHED_FOLDER, type LakeCatalogProps } from './lake-catalog-props';
+import { GLUE_CATALOG_DEFAULTS, STORAGE_FORMATS, UNPUBLISHED_FOLDER, type GlueCatalogProps } from './glue-catalog-props';
 
 export interface CatalogTable {
   /** The database the table is in: its zone's, or staging. */
@@ -22,15 +22,15 @@ export interface CatalogTable {
 /** Terraform attributes the pipeline changes at run time (publish and staging re-point tables). */
 export const RUN_TIME_ATTRIBUTES = ['storage_descriptor[0].location', `parameters["${RUN_ID_PARAMETER}"]`] as const;
 
-export class LakeCatalog extends Construct {
+export class GlueCatalog extends Construct {
   readonly databases: Readonly<Record<DatabaseZone, GlueCatalogDatabase>>;
   readonly tables: readonly CatalogTable[];
   readonly encryption: GlueDataCatalogEncryptionSettings;
 
-  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
+  constructor(scope: Construct, id: string, props: GlueCatalogProps) {
     super(scope, id);
     const { names, storage } = props;
-    const ignoreMalformed = props.ignoreMalformedLandingJson ?? LAKE_CATALOG_DEFAULTS.ignoreMalformedLandingJson;
+    const ignoreMalformed = props.ignoreMalformedLandingJson ?? GLUE_CATALOG_DEFAULTS.ignoreMalformedLandingJson;
 
     this.encryption = new GlueDataCatalogEncryptionSettings(this, 'encryption', {
       dataCatalogEncryptionSettings: {
@@ -54,21 +54,18 @@ export class LakeCatalog extends Construct {
 
     const tables: CatalogTable[] = [];
     const datasetOf = (table: string) => props.catalog.datasets.find((d) => d.table.name === table)!.dataset;
+    // A table's folder (run-layout.ts) holds its run folders; until its first publish (or staging)
+    // the table points at a folder in it that no run writes, so it reads as empty.
+    const unpublished = (def: TableDef) => {
+      const folder = tableFolder(def);
+      return `s3://${storage.buckets[folder.bucket].name}/${folder.prefix}${UNPUBLISHED_FOLDER}`;
+    };
     for (const def of props.catalog.tables.values()) {
-      // Published: raw landing files for landing tables; a folder no run writes until the first publish otherwise.
-      const published =
-        def.zone === 'landing'
-          ? `s3://${storage.buckets.landing.name}/${landingPrefix(datasetOf(def.name))}`
-          : `s3://${storage.zone(def.zone).name}/${tablePrefix(def.name)}${UNPUBLISHED_FOLDER}`;
+      // Published: raw landing files for landing tables; the unpublished folder otherwise.
+      const published = def.zone === 'landing' ? `s3://${storage.buckets.landing.name}/${landingPrefix(datasetOf(def.name))}` : unpublished(def);
       tables.push(this.table(def, def.zone, published, def.zone === 'landing' ? { 'ignore.malformed.json': String(ignoreMalformed).toUpperCase() } : {}));
     }
-    for (const def of props.catalog.tables.values()) {
-      const staged =
-        def.zone === 'landing'
-          ? `s3://${storage.buckets.trusted.name}/${validatedPrefix(def.name)}${UNPUBLISHED_FOLDER}`
-          : `s3://${storage.zone(def.zone).name}/${tablePrefix(def.name)}${UNPUBLISHED_FOLDER}`;
-      tables.push(this.table(def, 'staging', staged, {}));
-    }
+    for (const def of props.catalog.tables.values()) tables.push(this.table(def, 'staging', unpublished(def), {}));
     this.tables = tables;
   }
 

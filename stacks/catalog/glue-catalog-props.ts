@@ -1,10 +1,10 @@
-// Props of LakeCatalog: the Glue Data Catalog of one environment, generated from ddl/.
+// Props of GlueCatalog: the Glue Data Catalog of one environment, generated from ddl/.
 import type { Catalog } from '../../src/catalog/registry';
 import type { ResourceNames } from '../environment/resource-names';
 import type { DataLakeKey } from '../storage/data-lake-key';
 import type { DataLakeStorage } from '../storage/data-lake-storage';
 
-export interface LakeCatalogProps {
+export interface GlueCatalogProps {
   /**
    * The environment's resource names and ARNs (ResourceNames).
    * @default - none (required)
@@ -33,7 +33,7 @@ export interface LakeCatalogProps {
   readonly ignoreMalformedLandingJson?: boolean;
 }
 
-export const LAKE_CATALOG_DEFAULTS = {
+export const GLUE_CATALOG_DEFAULTS = {
   ignoreMalformedLandingJson: true,
 } as const;
 

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { quoteLiteral } from '../../src/engine/engine';
-import { LakeCatalog, LakeNotFoundError, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA, viewSql, type TableVersion } from '../../src/pipeline/lake-catalog';
+import { LocalLakeCatalog, LakeNotFoundError, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA, viewSql, type TableVersion } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout, TABLE_FILE } from '../../src/pipeline/lake-layout';
 import { queryLake } from '../support/lake';
 import { tempDir } from '../support/tmp';
@@ -38,7 +38,7 @@ const counts = async (lake: string, schema: string, tables: string[]) =>
 describe('lake catalog: publish, stage, record', () => {
   it('a lake without a catalog file has no published tables, no runs, no references and nothing to roll back to; an engine on it says how to make one', async () => {
     const layout = new LakeLayout(tempDir());
-    const catalog = new LakeCatalog(layout);
+    const catalog = new LocalLakeCatalog(layout);
     expect([await catalog.published(), await catalog.runs(), await catalog.references()]).toEqual([[], [], { runIds: new Set(), runs: [] }]);
     await expect(catalog.rollback(RUN_A)).rejects.toThrow(new RollbackError(`no run ${RUN_A} in ${layout.catalogFile}; see \`stedi runs\``));
     await expect(openLakeEngine(layout)).rejects.toThrow(new LakeNotFoundError(layout.catalogFile));
@@ -48,7 +48,7 @@ describe('lake catalog: publish, stage, record', () => {
   it('publish points every view at the run and records it; a later publish moves only the tables it names', async () => {
     const lake = tempDir();
     const layout = new LakeLayout(lake);
-    const catalog = new LakeCatalog(layout);
+    const catalog = new LocalLakeCatalog(layout);
     const a = await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 3], customer_curated: ['curated', 2], accelerometer_trusted: ['trusted', 4] });
     await catalog.publish(RUN_A, a, '{"run":"a"}', AT);
     expect(await catalog.published()).toEqual([
@@ -74,7 +74,7 @@ describe('lake catalog: publish, stage, record', () => {
   it('a publish that fails halfway switches nothing (one transaction)', async () => {
     const lake = tempDir();
     const layout = new LakeLayout(lake);
-    const catalog = new LakeCatalog(layout);
+    const catalog = new LocalLakeCatalog(layout);
     await catalog.publish(RUN_A, await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 3], customer_curated: ['curated', 2] }), '{}', AT);
     const before = await catalog.published();
     const b = await writeRun(layout, RUN_B, { customer_trusted: ['trusted', 5], customer_curated: ['curated', 1] });
@@ -87,16 +87,16 @@ describe('lake catalog: publish, stage, record', () => {
   it('refuses to point a view at a folder that is not the run\'s own', async () => {
     const layout = new LakeLayout(tempDir());
     const [t] = await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 3] });
-    await expect(new LakeCatalog(layout).publish(RUN_B, [t], '{}', AT)).rejects.toThrow(
+    await expect(new LocalLakeCatalog(layout).publish(RUN_B, [t], '{}', AT)).rejects.toThrow(
       `customer_trusted: location ${t.location} is not the run folder ${layout.tableRunDir('trusted', 'customer_trusted', RUN_B)} of run ${RUN_B}`,
     );
-    expect(await new LakeCatalog(layout).published()).toEqual([]);
+    expect(await new LocalLakeCatalog(layout).published()).toEqual([]);
   });
 
   it('stage exposes a run in the staging schema without publishing it; recordRun keeps its status', async () => {
     const lake = tempDir();
     const layout = new LakeLayout(lake);
-    const catalog = new LakeCatalog(layout);
+    const catalog = new LocalLakeCatalog(layout);
     await catalog.publish(RUN_A, await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 3] }), '{}', AT);
     await catalog.stage(RUN_B, await writeRun(layout, RUN_B, { customer_trusted: ['trusted', 7] }));
     await catalog.recordRun(RUN_B, 'blocked', '{"status":"blocked"}', AT);
@@ -119,7 +119,7 @@ describe('lake catalog: rollback and its guards', () => {
   async function lakeWithHistory() {
     const lake = tempDir();
     const layout = new LakeLayout(lake);
-    const catalog = new LakeCatalog(layout);
+    const catalog = new LocalLakeCatalog(layout);
     const a = await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 3], customer_curated: ['curated', 2] });
     await catalog.publish(RUN_A, a, JSON.stringify({ tables: { customer_trusted: { zone: 'trusted', rows: 3 }, customer_curated: { zone: 'curated', rows: 2 } } }), AT);
     const b = await writeRun(layout, RUN_B, { customer_trusted: ['trusted', 5], customer_curated: ['curated', 4] });
@@ -146,7 +146,7 @@ describe('lake catalog: rollback and its guards', () => {
     expect((await catalog.runs()).length).toBe(4);
   });
 
-  const unchanged = async (catalog: LakeCatalog, lake: string) => [
+  const unchanged = async (catalog: LocalLakeCatalog, lake: string) => [
     (await catalog.published()).map((p) => [p.table, p.runId]),
     await counts(lake, 'trusted', ['customer_trusted']),
     (await catalog.runs()).map((r) => r.status),

@@ -1,5 +1,6 @@
-// Where a run's data lives in S3: the contract between the stacks (IAM prefixes, Glue job
-// arguments, table locations), the Lambdas that write and publish, and the state machine.
+// Where a run's data lives in S3: the contract between the stacks (IAM prefixes, the Glue
+// catalog's table locations), the Lambdas that write and publish, and the state machine; and the
+// one rule for a table's run folder (tableRunFolder) that the local lake follows too (lake-layout.ts).
 
 /** The table location prefix of a run-scoped folder; a run never writes outside its own folder. */
 export const RUN_FOLDER_PREFIX = 'run_id=';
@@ -34,21 +35,13 @@ export const GLUE_TEMP_PREFIX = 'glue-temp/';
 /** The Glue table parameter that names the run a table's location belongs to. */
 export const RUN_ID_PARAMETER = 'stedi_run_id';
 
-/** The placeholder `{run_id}` in location templates handed to Glue jobs (filled in by the entry script). */
-export const RUN_ID_PLACEHOLDER = '{run_id}';
-
 export function runFolder(runId: string): string {
   return `${RUN_FOLDER_PREFIX}${runId}/`;
 }
 
-/** Key prefix (in its zone bucket) of a trusted or curated table: `<table>/`. */
+/** Key prefix of a table below its zone's root: `<table>/` (tableFolder gives the whole prefix in S3). */
 export function tablePrefix(table: string): string {
   return `${table}/`;
-}
-
-/** Key prefix (in the trusted bucket) of a landing table's validated records: `validated/<table>/`. */
-export function validatedPrefix(landingTable: string): string {
-  return `${VALIDATED_PREFIX}${landingTable}/`;
 }
 
 /** Key prefix (in the landing bucket) where producers deliver a dataset's files: `<dataset>/`. */
@@ -83,31 +76,56 @@ export function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!m) throw new Error(`not an s3:// location: ${uri}`);
-  return { bucket: m[1], key: m[2] };
-}
-
 /** The buckets run-scoped table data lives in. */
 export interface RunBuckets {
   readonly trusted: string;
   readonly curated: string;
 }
 
+/** A table as the layout needs it: its name and zone. */
+export interface TableRef {
+  readonly name: string;
+  readonly zone: string;
+}
+
 /**
- * The run-scoped location of a table: landing tables at their validated records (trusted bucket),
- * trusted and curated tables at `<table>/run_id=<id>/` of their zone's bucket.
+ * A table's run folder below the root of its zone's storage, the same in both lakes:
+ * `<table>/run_id=<id>/` (the local lake's zone root is `data/<zone>/`, the AWS lake's is given by
+ * tableFolder). Every run writes only its own folder, so a run never touches what another published.
  */
-export function tableRunLocation(table: { readonly name: string; readonly zone: string }, runId: string, buckets: RunBuckets): string {
+export function tableRunFolder(table: string, runId: string): string {
+  return `${tablePrefix(table)}${runFolder(runId)}`;
+}
+
+/** Where a zone keeps its tables in S3: the bucket and the key prefix its table folders sit under. */
+function zoneRoot(table: TableRef): { readonly bucket: keyof RunBuckets; readonly prefix: string } {
   switch (table.zone) {
     case 'landing':
-      return s3Uri(buckets.trusted, `${validatedPrefix(table.name)}${runFolder(runId)}`);
+      return { bucket: 'trusted', prefix: VALIDATED_PREFIX };
     case 'trusted':
-      return s3Uri(buckets.trusted, `${tablePrefix(table.name)}${runFolder(runId)}`);
     case 'curated':
-      return s3Uri(buckets.curated, `${tablePrefix(table.name)}${runFolder(runId)}`);
+      return { bucket: table.zone, prefix: '' };
     default:
       throw new Error(`table ${table.name} has no run-scoped location (zone ${table.zone})`);
   }
+}
+
+/**
+ * The folder of a table in S3, which holds its run folders and the folder it points at before its
+ * first publish: landing tables at their validated records (`validated/<table>/`, trusted bucket),
+ * trusted and curated tables at `<table>/` of their zone's bucket.
+ */
+export function tableFolder(table: TableRef): { readonly bucket: keyof RunBuckets; readonly prefix: string } {
+  const root = zoneRoot(table);
+  return { bucket: root.bucket, prefix: `${root.prefix}${tablePrefix(table.name)}` };
+}
+
+/** The key prefix of a table's run folder in its bucket (tableFolder's bucket). */
+export function tableRunKey(table: TableRef, runId: string): string {
+  return `${zoneRoot(table).prefix}${tableRunFolder(table.name, runId)}`;
+}
+
+/** The run-scoped location of a table, as Glue and Athena take it. */
+export function tableRunLocation(table: TableRef, runId: string, buckets: RunBuckets): string {
+  return s3Uri(buckets[tableFolder(table).bucket], tableRunKey(table, runId));
 }

@@ -166,13 +166,13 @@ export interface CatalogReferences {
   readonly runs: readonly RunRecord[];
 }
 
-export interface LakeCatalogOptions extends WaitOptions {}
+export interface LocalLakeCatalogOptions extends WaitOptions {}
 
-export class LakeCatalog {
+export class LocalLakeCatalog {
   constructor(
     private readonly layout: LakeLayout,
     /** How long to wait for a catalog another process holds. @default catalogWaitMs(), told to no one */
-    private readonly wait: LakeCatalogOptions = {},
+    private readonly wait: LocalLakeCatalogOptions = {},
   ) {}
 
   private with<T>(readOnly: boolean, doing: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
