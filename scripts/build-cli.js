@@ -10,14 +10,12 @@ const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 
 /**
- * Entry points: the CLI, and the worker threads under the file names their creators start beside
- * themselves (`join(__dirname, ...)`: the sources' folder, dist/ once bundled): the validation
- * worker (src/pipeline/validate-worker-entry.js in the sources) and the rehearsal's Lambda sandbox.
+ * Entry points: the CLI, and the validation worker under the file name the pool starts beside the
+ * module that creates it (src/pipeline/validate-worker-entry.js in the sources, dist/ once bundled).
  */
 const ENTRIES = {
   stedi: 'src/cli/main.ts',
   'validate-worker-entry': 'src/pipeline/validate-worker.ts',
-  'lambda-sandbox-entry': 'src/rehearse/lambda-sandbox-entry.js',
 };
 
 /**
