@@ -34,15 +34,16 @@ describe('compileGrants', () => {
   });
 
   it('keeps one grant per distinct zones and PII expression, in zone order', () => {
-    expect(of(intents, 'etl').map((i) => i.id)).toEqual([
-      'etl-databases',
-      'etl-tables-landing',
-      'etl-tables-trusted-curated',
-      'etl-tables-staging',
-      'etl-location-trusted',
-      'etl-location-curated',
-      'etl-location-staging',
-    ]);
+    expect(of(intents, 'gate').map((i) => i.id)).toEqual(['gate-databases', 'gate-tables-landing-trusted-curated', 'gate-tables-staging', 'gate-location-staging']);
+    expect(of(intents, 'publish').map((i) => i.id)).toEqual(['publish-databases', 'publish-tables-trusted-curated', 'publish-location-trusted', 'publish-location-curated']);
+  });
+
+  it('compiles each workload persona to exactly the grants its code needs', () => {
+    const summary = (persona: string) =>
+      of(intents, persona).map((i) => (i.kind === 'tag-expression' ? `${i.resourceType} ${i.expression.map((e) => `${e.key}=${e.values.join('|')}`).join(' ')}: ${i.permissions.join(', ')}` : `LOCATION ${i.zone}`));
+    expect(summary('validator')).toEqual(['DATABASE zone=landing|staging: DESCRIBE', 'TABLE zone=landing pii=no|yes: DESCRIBE, SELECT', 'TABLE zone=staging pii=no|yes: DESCRIBE, INSERT']);
+    expect(summary('transform')).toEqual(['DATABASE zone=staging: DESCRIBE', 'TABLE zone=staging pii=no|yes: ALTER, DELETE, DESCRIBE, INSERT, SELECT']);
+    expect(summary('publish')).toEqual(['DATABASE zone=trusted|curated: DESCRIBE', 'TABLE zone=trusted|curated pii=no|yes: ALTER, DESCRIBE', 'LOCATION trusted', 'LOCATION curated']);
   });
 
   it('merges rules with the same expression into one grant with the union of permissions', () => {

@@ -130,11 +130,11 @@ describe('LakeGovernance', () => {
     expect([...governance.grants.keys()].filter((k) => k.includes('-location-'))).toEqual([
       'ingestion-location-landing-stedi-dev-producer',
       'ingestion-location-landing-stedi-dev-delivery',
-      'etl-location-trusted-staging',
-      'etl-location-curated-staging',
       // Staging has two locations (the trusted and the curated bucket): told apart by number.
       'gate-location-staging',
       'gate-location-staging-2',
+      'publish-location-trusted',
+      'publish-location-curated',
     ]);
   });
 
@@ -146,7 +146,7 @@ describe('LakeGovernance', () => {
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
     expect([...governance.registrations.keys()]).toHaveLength(3);
     const curated = [...governance.registrations.values()][2];
-    const staging = governance.grants.get('etl-location-staging')!;
+    const staging = governance.grants.get('gate-location-staging')!;
     const grant = json.resource!.aws_lakeformation_permissions[staging.friendlyUniqueId];
     expect(grant.data_location).toEqual({ arn: '${aws_s3_bucket.bucket-curated.arn}/staging' });
     expect(grant.depends_on).toContain(`aws_lakeformation_resource.${curated.friendlyUniqueId}`);

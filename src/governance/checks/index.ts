@@ -11,7 +11,7 @@ import { PiiColumnsTagged } from './pii-columns-tagged';
 import { NoPiiForAnalystsOrMl } from './no-pii-for-analysts-or-ml';
 import { GrantsByTagExpressionOnly } from './grants-by-tag-expression-only';
 import { LandingWrittenOnlyByIngestion } from './landing-written-only-by-ingestion';
-import { LandingReadOnlyByEtlAndGate } from './landing-read-only-by-etl-and-gate';
+import { LandingReadOnlyByPipeline } from './landing-read-only-by-pipeline';
 import { NoPrincipalOfOtherEnvironment } from './no-principal-of-other-environment';
 import { GranteesArePersonas } from './grantees-are-personas';
 import { SingularTagAssignments } from './singular-tag-assignments';
@@ -33,7 +33,7 @@ export const GOVERNANCE_CHECKS: readonly GovernanceCheck[] = [
   NoPiiForAnalystsOrMl, // 21, issue 5
   GrantsByTagExpressionOnly, // 21, #49453
   LandingWrittenOnlyByIngestion, // 22
-  LandingReadOnlyByEtlAndGate, // issue 5
+  LandingReadOnlyByPipeline, // issue 5
   NoPrincipalOfOtherEnvironment, // 23
   GranteesArePersonas, // issue 5
   SingularTagAssignments, // #36539
@@ -53,7 +53,7 @@ export {
   NoPiiForAnalystsOrMl,
   GrantsByTagExpressionOnly,
   LandingWrittenOnlyByIngestion,
-  LandingReadOnlyByEtlAndGate,
+  LandingReadOnlyByPipeline,
   NoPrincipalOfOtherEnvironment,
   GranteesArePersonas,
   SingularTagAssignments,

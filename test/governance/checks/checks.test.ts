@@ -6,7 +6,7 @@ import {
   GrantsAppliedInOrder,
   GrantsByTagExpressionOnly,
   LakeAdminsListed,
-  LandingReadOnlyByEtlAndGate,
+  LandingReadOnlyByPipeline,
   LandingWrittenOnlyByIngestion,
   LocationsRegisteredWithCustomRole,
   NoExplicitGrantsToAdmins,
@@ -211,8 +211,8 @@ describe('NoPiiForAnalystsOrMl: analysts and ML reach no PII column', () => {
     const json = changed((r) => (r.aws_lakeformation_permissions.serial = grantTo(roleArn('dev', 'analyst'), { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['serialnumber'] } })));
     expect(run(NoPiiForAnalystsOrMl, json)).toEqual({ check: 'NoPiiForAnalystsOrMl', status: 'compliant', findings: [] });
   });
-  it('PII granted to a persona allowed to read it (ETL) is no finding here', () => {
-    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(context.personas.etl[0], { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
+  it('PII granted to a persona allowed to read it (the gate) is no finding here', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(context.personas.gate[0], { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
     expect(run(NoPiiForAnalystsOrMl, json).status).toBe('compliant');
   });
 });
@@ -225,10 +225,10 @@ describe('GrantsByTagExpressionOnly: no grant names a database, table or column'
 });
 
 describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody deletes it', () => {
-  it('non-compliance 1: ETL may INSERT into landing', () => {
-    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-etl-tables-landing').permissions = ['DESCRIBE', 'INSERT', 'SELECT']));
+  it('non-compliance 1: the validator may INSERT into landing', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-validator-tables-landing').permissions = ['DESCRIBE', 'INSERT', 'SELECT']));
     expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual(
-      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `etl ${roleArn('dev', 'etl')}: INSERT on landing table stedi_dev_landing.${t}`),
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `validator ${roleArn('dev', 'validator')}: INSERT on landing table stedi_dev_landing.${t}`),
     );
   });
   it('non-compliance 2: an ingestion role may DELETE landing', () => {
@@ -243,13 +243,13 @@ describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody d
   });
 });
 
-describe('LandingReadOnlyByEtlAndGate: landing is read by ETL and the gate only', () => {
+describe('LandingReadOnlyByPipeline: landing is read by the validator, the transforms and the gate only', () => {
   it('non-compliance 1: analysts read landing', () => {
     const json = changed((r) => {
       const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
       ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['landing', 'trusted', 'curated'];
     });
-    expect(details(run(LandingReadOnlyByEtlAndGate, json))).toEqual([
+    expect(details(run(LandingReadOnlyByPipeline, json))).toEqual([
       `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.accelerometer_landing (4 of 5 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.customer_landing (6 of 10 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.step_trainer_landing (3 of 3 columns)`,
@@ -257,13 +257,13 @@ describe('LandingReadOnlyByEtlAndGate: landing is read by ETL and the gate only'
   });
 });
 
-describe('LandingReadOnlyByEtlAndGate: staged copies of landing tables count as landing', () => {
+describe('LandingReadOnlyByPipeline: staged copies of landing tables count as landing', () => {
   it('non-compliance 2: analysts read staging', () => {
     const json = changed((r) => {
       const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
       ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['trusted', 'curated', 'staging'];
     });
-    expect(details(run(LandingReadOnlyByEtlAndGate, json))).toEqual([
+    expect(details(run(LandingReadOnlyByPipeline, json))).toEqual([
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.accelerometer_landing (4 of 5 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.customer_landing (6 of 10 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.step_trainer_landing (3 of 3 columns)`,
@@ -316,10 +316,10 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
       ...after.filter((g) => !g.includes('-location-')).map((g) => `${g}: does not wait for ${prerequisites} of the settings and tag assignments, e.g. ${SETTINGS}`),
       ...after.flatMap((a) => before.map((b) => byName(a, b))),
     ];
-    // Before the cut: the tag grants of ingestion (two roles), etl, gate, analyst and ml; after it:
-    // the auditor's two, then the six location grants that follow in the chain (ingestion's two
-    // roles, etl's two locations, the gate's two staging locations).
-    expect([before.length, after.length]).toEqual([4 + 4 + 3 + 2 + 3, 2 + 6]);
+    // Before the cut: the tag grants of ingestion (two roles), validator, transform, gate, publish,
+    // analyst and ml; after it: the auditor's two, then the six location grants that follow in the
+    // chain (ingestion's two roles, the gate's two staging locations, publish's trusted and curated).
+    expect([before.length, after.length]).toEqual([4 + 3 + 2 + 3 + 2 + 2 + 3, 2 + 6]);
     expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
   });
 });

@@ -1,4 +1,4 @@
-// Issue 5: landing data is readable only by the ETL role and the gate.
+// Issue 5: landing data is readable only by the pipeline's validator, transforms and gate.
 import { LANDING_READERS } from '../vocabulary';
 import { who, type Finding, type GovernanceCheck } from './governance-check';
 
@@ -6,10 +6,10 @@ import { who, type Finding, type GovernanceCheck } from './governance-check';
  * Landing data wherever it sits: tables of the landing zone, and staged copies of landing tables
  * (same name, in staging), which hold validated records before the consent filter.
  */
-export const LandingReadOnlyByEtlAndGate: GovernanceCheck = {
-  name: 'LandingReadOnlyByEtlAndGate',
+export const LandingReadOnlyByPipeline: GovernanceCheck = {
+  name: 'LandingReadOnlyByPipeline',
   source: 'issue 5',
-  reason: 'Landing holds every record as producers sent it, consent or not (staged copies too); only the ETL jobs that filter it and the gate that audits it may read it.',
+  reason: 'Landing holds every record as producers sent it, consent or not (staged copies too); only the validator that checks it, the Glue jobs that filter it by consent and the gate that audits it may read it.',
   remedy: 'Remove landing from the zones of every other persona\'s SELECT grant in config/grants/<env>.json (DESCRIBE alone is fine for auditors).',
   evaluate({ access }, context) {
     const readers = new Set(LANDING_READERS.flatMap((p) => context.personas[p]));
