@@ -35,6 +35,14 @@ export const PII_TAG = 'pii';
 export const PII_YES = 'yes';
 export const PII_NO = 'no';
 export const PII_VALUES = [PII_NO, PII_YES] as const;
+/**
+ * On each staging table: the zone of the table it is the staged copy of. Grants can then tell the
+ * run's validated landing records (the validator writes them, the transforms read them) from the
+ * trusted and curated tables the transforms build.
+ */
+export const STAGED_TAG = 'staged_from';
+export const STAGED_ZONES = ZONES;
+export type StagedZone = (typeof STAGED_ZONES)[number];
 
 /**
  * Table permissions a policy may grant. `ALL` is left out on purpose: it is broader than any

@@ -41,9 +41,20 @@ describe('compileGrants', () => {
   it('compiles each workload persona to exactly the grants its code needs', () => {
     const summary = (persona: string) =>
       of(intents, persona).map((i) => (i.kind === 'tag-expression' ? `${i.resourceType} ${i.expression.map((e) => `${e.key}=${e.values.join('|')}`).join(' ')}: ${i.permissions.join(', ')}` : `LOCATION ${i.zone}`));
-    expect(summary('validator')).toEqual(['DATABASE zone=landing|staging: DESCRIBE', 'TABLE zone=landing pii=no|yes: DESCRIBE, SELECT', 'TABLE zone=staging pii=no|yes: DESCRIBE, INSERT']);
-    expect(summary('transform')).toEqual(['DATABASE zone=staging: DESCRIBE', 'TABLE zone=staging pii=no|yes: ALTER, DELETE, DESCRIBE, INSERT, SELECT']);
+    expect(summary('validator')).toEqual(['DATABASE zone=landing|staging: DESCRIBE', 'TABLE zone=landing pii=no|yes: DESCRIBE, SELECT', 'TABLE zone=staging staged_from=landing pii=no|yes: DESCRIBE, INSERT']);
+    expect(summary('transform')).toEqual([
+      'DATABASE zone=staging: DESCRIBE',
+      'TABLE zone=staging staged_from=landing pii=no|yes: DESCRIBE, SELECT',
+      'TABLE zone=staging staged_from=trusted|curated pii=no|yes: ALTER, DELETE, DESCRIBE, INSERT, SELECT',
+    ]);
     expect(summary('publish')).toEqual(['DATABASE zone=trusted|curated: DESCRIBE', 'TABLE zone=trusted|curated pii=no|yes: ALTER, DESCRIBE', 'LOCATION trusted', 'LOCATION curated']);
+  });
+
+  it('names a staging grant by the zones whose staged copies it reaches, in zone order', () => {
+    const p: GrantsPolicy = JSON.parse(JSON.stringify(prod));
+    (p.personas.auditor.tables as unknown[]).push({ zones: ['staging'], stagedFrom: ['curated', 'landing'], permissions: ['SELECT'], includePii: false, grantable: false });
+    const grant = of(compileGrants(p), 'auditor').find((i) => i.id === 'auditor-tables-staging-copies-of-landing-curated-without-pii');
+    expect(grant).toMatchObject({ expression: [{ key: 'zone', values: ['staging'] }, { key: 'staged_from', values: ['landing', 'curated'] }, { key: 'pii', values: ['no'] }], permissions: ['SELECT'] });
   });
 
   it('merges rules with the same expression into one grant with the union of permissions', () => {

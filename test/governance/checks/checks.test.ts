@@ -316,10 +316,11 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
       ...after.filter((g) => !g.includes('-location-')).map((g) => `${g}: does not wait for ${prerequisites} of the settings and tag assignments, e.g. ${SETTINGS}`),
       ...after.flatMap((a) => before.map((b) => byName(a, b))),
     ];
-    // Before the cut: the tag grants of ingestion (two roles), validator, transform, gate, publish,
-    // analyst and ml; after it: the auditor's two, then the six location grants that follow in the
-    // chain (ingestion's two roles, the gate's two staging locations, publish's trusted and curated).
-    expect([before.length, after.length]).toEqual([4 + 3 + 2 + 3 + 2 + 2 + 3, 2 + 6]);
+    // Before the cut: the tag grants of ingestion (two roles), validator, transform (its staged
+    // landing copies apart), gate, publish, analyst and ml; after it: the auditor's two, then the
+    // six location grants that follow in the chain (ingestion's two roles, the gate's two staging
+    // locations, publish's trusted and curated).
+    expect([before.length, after.length]).toEqual([4 + 3 + 3 + 3 + 2 + 2 + 3, 2 + 6]);
     expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
   });
 });
