@@ -81,7 +81,7 @@ describe('widening a grant in the policy breaks exactly the invariant it should'
     ]);
   });
 
-  it('the validator allowed to write landing: LandingWrittenOnlyByIngestion fails on INSERT and the landing location', () => {
+  it('the validator allowed to write landing: LandingWrittenOnlyByIngestion and WorkloadsHoldOnlyTheirWork fail on INSERT and the landing location', () => {
     const outcomes = checkEnv('prod', policy('prod', (p) => {
       p.personas.validator.tables[0].permissions.push('INSERT');
       p.personas.validator.dataLocations.push({ zones: ['landing'], grantable: false });
@@ -96,6 +96,14 @@ describe('widening a grant in the policy breaks exactly the invariant it should'
         findings: [
           ...landingTables.map((t) => `${validator}: INSERT on landing table stedi_prod_landing.${t}`),
           `${validator}: DATA_LOCATION_ACCESS on landing location ${location}`,
+        ],
+      },
+      {
+        check: 'WorkloadsHoldOnlyTheirWork',
+        status: 'non-compliant',
+        findings: [
+          ...landingTables.map((t) => `${validator}: INSERT on landing table stedi_prod_landing.${t}, which the validator workload never calls for`),
+          `${validator}: DATA_LOCATION_ACCESS on landing location ${location}, which the validator workload never points a table at`,
         ],
       },
     ]);

@@ -16,6 +16,7 @@ import {
   NoPrincipalOfOtherEnvironment,
   PiiColumnsTagged,
   SingularTagAssignments,
+  WorkloadsHoldOnlyTheirWork,
   describeViolations,
   runCheck,
   runChecks,
@@ -268,6 +269,65 @@ describe('LandingReadOnlyByPipeline: staged copies of landing tables count as la
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.customer_landing (6 of 10 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.step_trainer_landing (3 of 3 columns)`,
     ]);
+  });
+});
+
+describe('WorkloadsHoldOnlyTheirWork: each workload holds only what its code calls (issue 15)', () => {
+  const tableGrant = (principal: string, zones: string[], permissions: string[]) =>
+    grantTo(principal, { permissions, lf_tag_policy: { resource_type: 'TABLE', expression: [{ key: 'zone', values: zones }, { key: 'pii', values: ['no', 'yes'] }] } });
+  const [validator, transform, publish] = (['validator', 'transform', 'publish'] as const).map((p) => context.personas[p][0]);
+
+  // The three cases the one shared etl persona gave every workload.
+  it('non-compliance 1: publish may read landing (PII included)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(publish, ['landing'], ['DESCRIBE', 'SELECT'])));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `publish ${publish}: DESCRIBE, SELECT on landing table stedi_dev_landing.${t}, which the publish workload never calls for`),
+    );
+  });
+  it('non-compliance 2: the validator may alter and write the published tables', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(validator, ['trusted', 'curated'], ['ALTER', 'INSERT'])));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['stedi_dev_trusted.accelerometer_trusted', 'stedi_dev_trusted.customer_trusted', 'stedi_dev_trusted.step_trainer_trusted', 'stedi_dev_curated.customer_curated', 'stedi_dev_curated.machine_learning_curated'].map(
+        (t) => `validator ${validator}: ALTER, INSERT on ${t.includes('trusted.') ? 'trusted' : 'curated'} table ${t}, which the validator workload never calls for`,
+      ),
+    );
+  });
+  it('non-compliance 3: the Glue jobs may point tables anywhere in the trusted bucket', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = grantTo(transform, { permissions: ['DATA_LOCATION_ACCESS'], data_location: { arn: '${aws_s3_bucket.bucket-trusted.arn}' } })));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual([
+      `transform ${transform}: DATA_LOCATION_ACCESS on trusted, staging location arn:aws:s3:::stedi-dev-trusted-${ACCOUNT}, which the transform workload never points a table at`,
+    ]);
+  });
+  it('non-compliance 4: a permission beyond the ceiling in a zone the workload does use (the validator may ALTER its staged landing copies)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(validator, ['staging'], ['ALTER'])));
+    const found = details(run(WorkloadsHoldOnlyTheirWork, json));
+    expect(found).toHaveLength(8);
+    expect(found[0]).toBe(`validator ${validator}: ALTER on staging table stedi_dev_staging.accelerometer_landing (the staged copy of a landing table), which the validator workload never calls for`);
+  });
+  it('non-compliance 5: the validator may write the staged trusted tables the Glue jobs build (a staging grant by zone alone)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(validator, ['staging'], ['INSERT'])));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'machine_learning_curated', 'step_trainer_trusted'].map(
+        (t) => `validator ${validator}: INSERT on staging table stedi_dev_staging.${t} (the staged copy of a ${t.endsWith('curated') ? 'curated' : 'trusted'} table), which the validator workload never calls for`,
+      ),
+    );
+  });
+  it('non-compliance 6: the Glue jobs may write the validated landing records', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = grantTo(transform, { permissions: ['INSERT'], lf_tag_policy: { resource_type: 'TABLE', expression: [{ key: 'zone', values: ['staging'] }, { key: 'staged_from', values: ['landing'] }] } })));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `transform ${transform}: INSERT on staging table stedi_dev_staging.${t} (the staged copy of a landing table), which the transform workload never calls for`),
+    );
+  });
+  it('non-compliance 7: a database permission other than DESCRIBE (publish may create tables in curated)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = grantTo(publish, { permissions: ['CREATE_TABLE'], lf_tag_policy: { resource_type: 'DATABASE', expression: [{ key: 'zone', values: ['curated'] }] } })));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual([`publish ${publish}: CREATE_TABLE on curated database stedi_dev_curated, which the publish workload never calls for`]);
+  });
+  it('a grant within the ceiling is no finding (the gate reads curated PII; a second publish grant of ALTER)', () => {
+    const json = changed((r) => {
+      r.aws_lakeformation_permissions.gate = tableGrant(context.personas.gate[0], ['curated'], ['SELECT']);
+      r.aws_lakeformation_permissions.publish = tableGrant(publish, ['trusted'], ['ALTER']);
+    });
+    expect(run(WorkloadsHoldOnlyTheirWork, json).status).toBe('compliant');
   });
 });
 
