@@ -34,7 +34,7 @@ describe('compileGrants', () => {
   });
 
   it('keeps one grant per distinct zones and PII expression, in zone order', () => {
-    expect(of(intents, 'gate').map((i) => i.id)).toEqual(['gate-databases', 'gate-tables-landing-trusted-curated', 'gate-tables-staging', 'gate-location-staging']);
+    expect(of(intents, 'gate').map((i) => i.id)).toEqual(['gate-databases', 'gate-tables-curated', 'gate-tables-staging', 'gate-location-staging']);
     expect(of(intents, 'publish').map((i) => i.id)).toEqual(['publish-databases', 'publish-tables-trusted-curated', 'publish-location-trusted', 'publish-location-curated']);
   });
 

@@ -100,7 +100,7 @@ describe('LakeGovernance', () => {
     const policy = JSON.parse(JSON.stringify(loadGrantsPolicy('dev')));
     policy.personas.gate.tables[0].grantable = true;
     const json = synthFakeEnvironment('dev', { policy });
-    const gate = resources(json, 'aws_lakeformation_permissions').find(([name]) => name.includes('grant-gate-tables'))![1];
+    const gate = resources(json, 'aws_lakeformation_permissions').find(([name]) => name.includes('grant-gate-tables-curated'))![1];
     expect([gate.permissions, gate.permissions_with_grant_option]).toEqual([['DESCRIBE', 'SELECT'], ['DESCRIBE', 'SELECT']]);
   });
 

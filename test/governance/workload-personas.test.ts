@@ -64,10 +64,11 @@ const EXPECTED: Record<string, { databases: string[]; tables: string[]; location
     tables: [...tables('staging', LANDING, 'DESCRIBE, SELECT'), ...tables('staging', [...TRUSTED, ...CURATED], 'ALTER, DELETE, DESCRIBE, INSERT, SELECT')].sort(),
     locations: [],
   },
-  // src/lambdas/gate.ts: Athena over every zone; the Stage step re-points the staging tables.
+  // src/lambdas/gate.ts: Athena over the run's staging tables and the published curated tables
+  // (volume comparison); the Stage step re-points the staging tables.
   gate: {
-    databases: ['curated: DESCRIBE', 'landing: DESCRIBE', 'staging: DESCRIBE', 'trusted: DESCRIBE'],
-    tables: [...tables('landing', LANDING, 'DESCRIBE, SELECT'), ...tables('trusted', TRUSTED, 'DESCRIBE, SELECT'), ...tables('curated', CURATED, 'DESCRIBE, SELECT'), ...tables('staging', STAGING, 'ALTER, DESCRIBE, SELECT')].sort(),
+    databases: ['curated: DESCRIBE', 'staging: DESCRIBE'],
+    tables: [...tables('curated', CURATED, 'DESCRIBE, SELECT'), ...tables('staging', STAGING, 'ALTER, DESCRIBE, SELECT')].sort(),
     locations: ['curated, staging: DATA_LOCATION_ACCESS', 'trusted, staging: DATA_LOCATION_ACCESS'],
   },
   // src/lambdas/publish.ts: glue:GetTable and glue:UpdateTable (the location) of the published tables.
@@ -117,7 +118,7 @@ describe('each workload holds exactly what its code calls (one persona per workl
       });
     });
 
-    it(`${env}: a workload may ask Lake Formation for data credentials exactly when its grants reach data, and IAM allows glue:UpdateTable exactly on the tables it may ALTER`, () => {
+    it(`${env}: a workload may ask Lake Formation for data credentials exactly when its grants reach data, and IAM allows glue:GetTable / glue:UpdateTable exactly on the tables it may see / ALTER`, () => {
       const { stack, model, access } = viewOf(env);
       const synthesized = synth.stack(stack);
       const { region } = stackAccount(synthesized);
@@ -133,6 +134,12 @@ describe('each workload holds exactly what its code calls (one persona per workl
         const iamUpdates = model.tables.filter((t) => mayUpdate(`arn:aws:glue:${region}:${account}:table/${t.database}/${t.name}`)).map((t) => `${t.database}.${t.name}`).sort();
         const lfAlters = p.tables.filter((t) => t.columns.some((c) => c.permissions.includes('ALTER'))).map((t) => `${t.database}.${t.table}`).sort();
         expect(`${purpose} UpdateTable: ${iamUpdates.join(' ')}`).toBe(`${purpose} UpdateTable: ${lfAlters.join(' ')}`);
+        // And it may look up (glue:GetTable) exactly the tables Lake Formation lets it see: a grant
+        // it cannot reach through IAM is access no code of it uses.
+        const mayGet = (arn: string) => statements.some((s) => (s.Action ?? []).some((a) => iamMatches(a, 'glue:GetTable', true)) && (s.Resource ?? []).some((r) => iamMatches(r, arn)));
+        const iamGets = model.tables.filter((t) => mayGet(`arn:aws:glue:${region}:${account}:table/${t.database}/${t.name}`)).map((t) => `${t.database}.${t.name}`).sort();
+        const lfSees = p.tables.map((t) => `${t.database}.${t.table}`).sort();
+        expect(`${purpose} GetTable: ${iamGets.join(' ')}`).toBe(`${purpose} GetTable: ${lfSees.join(' ')}`);
       }
     });
   }

@@ -37,11 +37,10 @@ export const WORKLOAD_CEILINGS: Readonly<Record<WorkloadPersona, WorkloadCeiling
     },
     dataLocations: [],
   },
-  // src/lambdas/gate.ts: Athena over every zone it audits; the Stage step re-points staging tables.
+  // src/lambdas/gate.ts: Athena over the run's staging tables, and over the published curated
+  // tables for the volume comparison; the Stage step re-points the staging tables.
   gate: {
     tables: {
-      landing: ['DESCRIBE', 'SELECT'],
-      trusted: ['DESCRIBE', 'SELECT'],
       curated: ['DESCRIBE', 'SELECT'],
       'staging:landing': ['ALTER', 'DESCRIBE', 'SELECT'],
       'staging:trusted': ['ALTER', 'DESCRIBE', 'SELECT'],
