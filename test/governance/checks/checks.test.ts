@@ -331,6 +331,21 @@ describe('WorkloadsHoldOnlyTheirWork: each workload holds only what its code cal
   });
 });
 
+describe('LandingReadOnlyByPipeline: without the catalog, the staged_from tag says which staging tables are landing copies', () => {
+  it('non-compliance 3: analysts read staging, checked with no ddl/ catalog at hand', () => {
+    const json = changed((r) => {
+      const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
+      ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['trusted', 'curated', 'staging'];
+    });
+    const { catalog: _catalog, ...withoutCatalog } = context;
+    expect(details(run(LandingReadOnlyByPipeline, json, withoutCatalog))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map(
+        (t) => `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.${t} (${{ accelerometer_landing: '4 of 5', customer_landing: '6 of 10', step_trainer_landing: '3 of 3' }[t]} columns)`,
+      ),
+    );
+  });
+});
+
 describe("NoPrincipalOfOtherEnvironment: nothing of prod in dev's stack", () => {
   it('non-compliance 1: a grant to a prod role', () => {
     const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ml-tables-curated').principal = roleArn('prod', 'ml')));
