@@ -8,9 +8,12 @@ import {
   PII_NO,
   PII_TAG,
   PII_VALUES,
+  STAGED_TAG,
+  STAGED_ZONES,
   ZONE_TAG,
   type GovernedZone,
   type Persona,
+  type StagedZone,
 } from './vocabulary';
 
 export interface TagCondition {
@@ -48,7 +51,7 @@ const inZoneOrder = (zones: Iterable<GovernedZone>): GovernedZone[] => {
 };
 
 /**
- * One TABLE grant per distinct (zones, PII) expression of a persona, one DATABASE DESCRIBE grant
+ * One TABLE grant per distinct (zones, staged copies, PII) expression of a persona, one DATABASE DESCRIBE grant
  * over every zone the persona has tables in (so it can see the databases it reads), and one data
  * location grant per zone. Intents come out in a fixed order: persona, then databases, tables,
  * locations.
@@ -69,11 +72,12 @@ export function compileGrants(policy: GrantsPolicy): GrantIntent[] {
         grantable: false,
       });
     }
-    const tables = new Map<string, { zones: GovernedZone[]; includePii: boolean; grantable: boolean; permissions: Set<string> }>();
+    const tables = new Map<string, { zones: GovernedZone[]; stagedFrom?: StagedZone[]; includePii: boolean; grantable: boolean; permissions: Set<string> }>();
     for (const rule of p.tables) {
       const ruleZones = inZoneOrder(rule.zones);
-      const key = `${ruleZones.join('-')}${rule.includePii ? '' : '-without-pii'}${rule.grantable ? '-grantable' : ''}`;
-      const entry = tables.get(key) ?? { zones: ruleZones, includePii: rule.includePii, grantable: rule.grantable, permissions: new Set<string>() };
+      const stagedFrom = rule.stagedFrom ? STAGED_ZONES.filter((z) => rule.stagedFrom!.includes(z)) : undefined;
+      const key = `${ruleZones.join('-')}${stagedFrom ? `-copies-of-${stagedFrom.join('-')}` : ''}${rule.includePii ? '' : '-without-pii'}${rule.grantable ? '-grantable' : ''}`;
+      const entry = tables.get(key) ?? { zones: ruleZones, ...(stagedFrom ? { stagedFrom } : {}), includePii: rule.includePii, grantable: rule.grantable, permissions: new Set<string>() };
       for (const perm of rule.permissions) entry.permissions.add(perm);
       tables.set(key, entry);
     }
@@ -85,6 +89,8 @@ export function compileGrants(policy: GrantsPolicy): GrantIntent[] {
         resourceType: 'TABLE',
         expression: [
           { key: ZONE_TAG, values: t.zones },
+          // Staged copies of some zones only: tables without the tag (outside staging) never match.
+          ...(t.stagedFrom ? [{ key: STAGED_TAG, values: t.stagedFrom }] : []),
           { key: PII_TAG, values: t.includePii ? [...PII_VALUES] : [PII_NO] },
         ],
         permissions: [...t.permissions].sort(),

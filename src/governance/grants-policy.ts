@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { PROJECT_ROOT } from '../catalog/registry';
-import { PERSONAS, type GovernedZone, type Persona, type TablePermission } from './vocabulary';
+import { PERSONAS, STAGED_ZONES, type GovernedZone, type Persona, type StagedZone, type TablePermission } from './vocabulary';
 import SCHEMA from './grants-policy.schema.json';
 import { OperatorError } from '../errors/operator-error';
 
@@ -15,6 +15,8 @@ export interface TableGrantRule {
   readonly includePii: boolean;
   /** When true, the persona can pass these permissions on (the invariants forbid it outside admins). */
   readonly grantable: boolean;
+  /** Staging only: the staged copies of these zones' tables (LF-tag `staged_from`). @default every staging table */
+  readonly stagedFrom?: readonly StagedZone[];
   /** Why this grant exists, where it is not obvious (e.g. why dev is broader than prod). */
   readonly note?: string;
 }
@@ -67,6 +69,8 @@ function describe(e: ErrorObject): string {
       return `${fieldPath(e.instancePath, e.params.additionalProperty as string)}: is not a known field`;
     case 'enum':
       return `${fieldPath(e.instancePath)}: ${JSON.stringify((e as { data?: unknown }).data)} is not one of ${(e.params.allowedValues as string[]).join(', ')}`;
+    case 'const':
+      return `${fieldPath(e.instancePath)}: must be ${JSON.stringify(e.params.allowedValue)} for a grant that names stagedFrom (staged copies live in staging only)`;
     case 'uniqueItems':
       return `${fieldPath(e.instancePath)}: lists the same value twice (items ${Math.min(e.params.i, e.params.j)} and ${Math.max(e.params.i, e.params.j)})`;
     default:
@@ -81,7 +85,8 @@ const validatePolicy = ajv.compile(SCHEMA);
 export function parseGrantsPolicy(value: unknown, file: string): GrantsPolicy {
   if (!validatePolicy(value)) {
     // `$ref`'d enums report once per branch; keep each message once, in document order.
-    const messages = [...new Set((validatePolicy.errors ?? []).map(describe))];
+    // An if/then failure also reports the `if` itself; the `then` error says what is wrong.
+    const messages = [...new Set((validatePolicy.errors ?? []).filter((e) => e.keyword !== 'if').map(describe))];
     throw new GrantsPolicyError(`${file}: invalid grants policy:\n  ${messages.join('\n  ')}`);
   }
   return value as unknown as GrantsPolicy;
@@ -111,6 +116,8 @@ export function loadGrantsPolicy(environment: string, root: string = PROJECT_ROO
 export interface PolicyAtom {
   readonly persona: Persona;
   readonly zone: GovernedZone;
+  /** For staging: the zone whose tables' staged copies the right is on. */
+  readonly stagedFrom?: StagedZone;
   /** A table permission, or DATA_LOCATION_ACCESS. */
   readonly permission: string;
   /** Which columns: `no` (non-PII) or `yes` (PII); `location` for data location access. */
@@ -119,7 +126,7 @@ export interface PolicyAtom {
 }
 
 export function atomKey(a: PolicyAtom): string {
-  return `${a.persona} ${a.grantOption ? 'may grant' : 'holds'} ${a.permission} on ${a.zone}${a.columns === 'location' ? ' location' : a.columns === 'yes' ? ' PII columns' : ' non-PII columns'}`;
+  return `${a.persona} ${a.grantOption ? 'may grant' : 'holds'} ${a.permission} on ${a.zone}${a.stagedFrom ? ` (copies of ${a.stagedFrom})` : ''}${a.columns === 'location' ? ' location' : a.columns === 'yes' ? ' PII columns' : ' non-PII columns'}`;
 }
 
 /** Every right the policy gives, spelled out (grantable rules give both the right and its grant option). */
@@ -129,10 +136,15 @@ export function policyAtoms(policy: GrantsPolicy): PolicyAtom[] {
     const p = policy.personas[persona];
     for (const rule of p.tables) {
       for (const zone of rule.zones) {
-        for (const permission of rule.permissions) {
-          for (const columns of rule.includePii ? (['no', 'yes'] as const) : (['no'] as const)) {
-            atoms.push({ persona, zone, permission, columns, grantOption: false });
-            if (rule.grantable) atoms.push({ persona, zone, permission, columns, grantOption: true });
+        // A staging right is on the copies of some zones' tables: every zone's unless the rule names them.
+        const copies: (StagedZone | undefined)[] = zone === 'staging' ? [...(rule.stagedFrom ?? STAGED_ZONES)] : [undefined];
+        for (const stagedFrom of copies) {
+          for (const permission of rule.permissions) {
+            for (const columns of rule.includePii ? (['no', 'yes'] as const) : (['no'] as const)) {
+              const atom = { persona, zone, ...(stagedFrom ? { stagedFrom } : {}), permission, columns };
+              atoms.push({ ...atom, grantOption: false });
+              if (rule.grantable) atoms.push({ ...atom, grantOption: true });
+            }
           }
         }
       }

@@ -106,7 +106,7 @@ function justification(persona: string | undefined, policy: GrantsPolicy | undef
   const pp = persona ? policy?.personas[persona as Persona] : undefined;
   if (!pp) return [];
   const notes = [
-    ...pp.tables.filter((r) => r.note).map((r) => `- tables of ${r.zones.join(', ')} (${r.permissions.join(', ')}): ${r.note}`),
+    ...pp.tables.filter((r) => r.note).map((r) => `- tables of ${r.zones.join(', ')}${r.stagedFrom ? ` (the staged copies of ${r.stagedFrom.join(', ')})` : ''} (${r.permissions.join(', ')}): ${r.note}`),
     ...pp.dataLocations.filter((r) => r.note).map((r) => `- data locations of ${r.zones.join(', ')}: ${r.note}`),
   ];
   return [`Purpose (${code(policyFile)}): ${pp.purpose}`, '', ...(notes.length ? ['Notes of the policy:', '', ...notes, ''] : [])];

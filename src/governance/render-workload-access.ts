@@ -19,8 +19,12 @@ function zones(p: PrincipalAccess | undefined, test: (perms: readonly string[]) 
 const keys = (resources: readonly string[]) => resources.map((r) => code(r.replace(/^arn:aws:s3:::[^/]+\/?/, '') || '(the bucket)')).join(', ');
 
 function lakeFormationCell(w: WorkloadAccess, access: EffectiveAccess): string {
-  if (!w.lakeFormation) return '—';
   const p = access.principals.find((x) => x.principal === w.role);
+  if (!w.lakeFormation) {
+    // Publish: Lake Formation decides its catalog changes, but it may ask for no data credentials.
+    const alters = zones(p, (perms) => perms.includes('ALTER'));
+    return alters.length ? `metadata only: alters ${alters.join(', ')} tables (its grants above); asks for no data credentials` : '—';
+  }
   const reads = zones(p, (perms) => perms.includes('SELECT'));
   const writes = zones(p, (perms) => perms.some((x) => (WRITE_PERMISSIONS as readonly string[]).includes(x)));
   const what = [reads.length ? `reads ${reads.join(', ')}` : '', writes.length ? `writes ${writes.join(', ')}` : ''].filter(Boolean).join('; ');
@@ -45,7 +49,7 @@ export function renderWorkloadAccessMarkdown(access: EffectiveAccess): string[] 
   out.push('## How each workload reaches the data');
   out.push('');
   out.push(
-    'Lake Formation decides what a workload reads and writes of the zones (landing, trusted, curated, staging): a role that may ask it for credentials (`lakeformation:GetDataAccess`: Athena for the gate, Glue full-table access for the transforms, vended table credentials for the validator) reaches what its grants above allow, and no more. A workload reaches zone data through IAM alone only on the paths listed here, each with its reason (`src/governance/iam-paths.ts`; the check `WorkloadDataThroughLakeFormation` fails any other). Quarantine, artifacts (deployment assets, run records, Glue temporary files) and Athena results hold no Lake Formation table: their workloads reach them through IAM, by design.',
+    'Lake Formation decides what a workload reads and writes of the zones (landing, trusted, curated, staging): a role that may ask it for credentials (`lakeformation:GetDataAccess`: Athena for the gate, Glue full-table access for the transforms, vended table credentials for the validator) reaches what its grants above allow, and no more; a role that only changes tables (publish re-points the published tables) holds its ALTER grants and no data credentials. A workload reaches zone data through IAM alone only on the paths listed here, each with its reason (`src/governance/iam-paths.ts`; the check `WorkloadDataThroughLakeFormation` fails any other). Quarantine, artifacts (deployment assets, run records, Glue temporary files) and Athena results hold no Lake Formation table: their workloads reach them through IAM, by design.',
   );
   out.push(`Full-table access for external engines (data lake settings): ${access.fullTableAccessForExternalEngines ? 'on (Glue 5.0 jobs and table credentials for principals granted every column of a table)' : '**off**'}.`);
   out.push('');

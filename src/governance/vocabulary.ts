@@ -8,15 +8,23 @@ import { ZONES } from '../catalog/registry';
 export const GOVERNED_ZONES = [...ZONES, 'staging'] as const;
 export type GovernedZone = (typeof GOVERNED_ZONES)[number];
 
-/** The roles Lake Formation grants go to; each maps to one principal per environment. */
-export const PERSONAS = ['ingestion', 'etl', 'gate', 'analyst', 'ml', 'auditor'] as const;
+/**
+ * The roles Lake Formation grants go to, in pipeline order. Each workload of the pipeline is a
+ * persona of its own (validator, transform, gate, publish), so that each holds only what its code
+ * calls and a reviewer reads one workload's access per row; analyst, ml and auditor map to the
+ * environment config's principals.
+ */
+export const PERSONAS = ['ingestion', 'validator', 'transform', 'gate', 'publish', 'analyst', 'ml', 'auditor'] as const;
 export type Persona = (typeof PERSONAS)[number];
 
 /** Personas that must never reach a PII column (DESIGN.md, SECURITY-CHECKLIST.md line 21). */
 export const PII_FREE_PERSONAS = ['analyst', 'ml'] as const satisfies readonly Persona[];
 
-/** Personas allowed to read (SELECT) landing data: the ETL role and the gate that audits it. */
-export const LANDING_READERS = ['etl', 'gate'] as const satisfies readonly Persona[];
+/**
+ * Personas allowed to read (SELECT) landing data, in landing or as its staged copies: the validator
+ * that checks it, the transforms that filter it by consent and the gate that audits it.
+ */
+export const LANDING_READERS = ['validator', 'transform', 'gate'] as const satisfies readonly Persona[];
 
 /** The only persona that may write landing (INSERT, data location access). */
 export const LANDING_WRITER: Persona = 'ingestion';
@@ -27,6 +35,14 @@ export const PII_TAG = 'pii';
 export const PII_YES = 'yes';
 export const PII_NO = 'no';
 export const PII_VALUES = [PII_NO, PII_YES] as const;
+/**
+ * On each staging table: the zone of the table it is the staged copy of. Grants can then tell the
+ * run's validated landing records (the validator writes them, the transforms read them) from the
+ * trusted and curated tables the transforms build.
+ */
+export const STAGED_TAG = 'staged_from';
+export const STAGED_ZONES = ZONES;
+export type StagedZone = (typeof STAGED_ZONES)[number];
 
 /**
  * Table permissions a policy may grant. `ALL` is left out on purpose: it is broader than any

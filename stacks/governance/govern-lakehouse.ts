@@ -15,10 +15,12 @@ export interface GovernedLakehouse {
 
 /**
  * Adds LakeGovernance (and the role Lake Formation registers locations with) to a lakehouse stack:
- * - personas: ingestion = the landing writer roles; etl = the Glue job role, the validator (it reads
- *   landing and writes the run's validated records) and the publish function (it re-points trusted
- *   and curated tables, the ETL persona's write); gate = the gate
- *   function; analyst, ml and auditor = the environment config's analysts, data scientists, auditors;
+ * - personas, one per workload so that each holds only what its code calls: ingestion = the
+ *   landing writer roles; validator = the validator function (reads landing, writes the run's
+ *   validated records into staging); transform = the Glue job role (reads and writes the run's
+ *   staging tables); gate = the gate function (stages the run's tables, audits every zone);
+ *   publish = the publish function (re-points the trusted and curated tables); analyst, ml and
+ *   auditor = the environment config's analysts, data scientists, auditors;
  * - admins: the deploy role; read-only admin: the plan role (speculative plans read every grant);
  * - every table of the catalog, published and staged; staging lives in the trusted and curated buckets.
  */
@@ -26,8 +28,10 @@ export interface GovernedLakehouse {
 export function lakehousePersonas(stack: LakehouseStack, env: EnvironmentConfig): Record<Persona, readonly string[]> {
   return {
     ingestion: stack.ingestion.writerArns,
-    etl: [stack.transforms.role.arn, stack.functions.validator.role.arn, stack.functions.publish.role.arn],
+    validator: [stack.functions.validator.role.arn],
+    transform: [stack.transforms.role.arn],
     gate: [stack.functions.gate.role.arn],
+    publish: [stack.functions.publish.role.arn],
     analyst: env.principals.analysts,
     ml: env.principals.dataScientists,
     auditor: env.principals.auditors,

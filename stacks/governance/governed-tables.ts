@@ -1,7 +1,6 @@
 // Derives the tables to classify from the catalog (ddl/): zone, columns and their PII flags.
 import type { ITerraformDependable } from 'cdktf';
-import type { TableDdl } from '../../src/catalog/ddl';
-import type { Catalog } from '../../src/catalog/registry';
+import type { Catalog, TableDef } from '../../src/catalog/registry';
 import type { GovernedZone } from '../../src/governance/vocabulary';
 import type { GovernedTable } from './lake-governance-props';
 
@@ -20,11 +19,19 @@ export function governedTablesFromCatalog(catalog: Catalog, options: GovernedTab
     name: t.name,
     columns: t.columns.map((c) => ({ name: c.name, pii: c.pii })),
   }));
-  const staged = tables.filter((t) => (options.stagedZones ?? []).some((z) => z === t.zone)).map((t) => ({ ...t, zone: 'staging' as const }));
+  const staged = tables
+    .filter((t) => (options.stagedZones ?? []).some((z) => z === t.zone))
+    .map((t) => ({ ...t, zone: 'staging' as const, stagedFrom: t.zone as Exclude<GovernedZone, 'staging'> }));
   return [...tables, ...staged];
 }
 
-/** One Glue table to classify, from its zone (or staging) and its ddl/ definition. */
-export function governedTable(zone: GovernedZone, def: TableDdl, resource?: ITerraformDependable): GovernedTable {
-  return { zone, name: def.name, columns: def.columns.map((c) => ({ name: c.name, pii: c.pii })), ...(resource ? { resource } : {}) };
+/** One Glue table to classify, from its database's zone (or staging, for its staged copy) and its ddl/ definition. */
+export function governedTable(zone: GovernedZone, def: TableDef, resource?: ITerraformDependable): GovernedTable {
+  return {
+    zone,
+    name: def.name,
+    columns: def.columns.map((c) => ({ name: c.name, pii: c.pii })),
+    ...(zone === 'staging' ? { stagedFrom: def.zone } : {}),
+    ...(resource ? { resource } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 // Props of LakeGovernance: what an environment stack hands over to govern its lake with Lake Formation.
 import type { ITerraformDependable } from 'cdktf';
 import type { GrantsPolicy } from '../../src/governance/grants-policy';
-import type { GovernedZone, Persona } from '../../src/governance/vocabulary';
+import type { GovernedZone, Persona, StagedZone } from '../../src/governance/vocabulary';
 
 /** A zone's Glue database. */
 export interface GovernedDatabase {
@@ -42,6 +42,12 @@ export interface GovernedTable {
   readonly name: string;
   /** @default - none (required) */
   readonly columns: readonly GovernedColumn[];
+  /**
+   * For a staging table: the zone of the table it is the staged copy of, tagged `staged_from`, so
+   * that grants can reach the copies of one zone only (the validator writes landing's).
+   * @default - no `staged_from` tag: grants that name staged zones never reach the table
+   */
+  readonly stagedFrom?: StagedZone;
   /**
    * The resource that creates the table; its tag assignments wait for it.
    * @default - no dependency

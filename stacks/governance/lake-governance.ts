@@ -16,6 +16,8 @@ import {
   PII_TAG,
   PII_VALUES,
   PII_YES,
+  STAGED_TAG,
+  STAGED_ZONES,
   ZONE_TAG,
   isIamAllowedPrincipals,
   type Persona,
@@ -38,8 +40,9 @@ const ARN_ACCOUNT = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
 /**
  * Governs an environment's lake with Lake Formation:
  * 1. data lake settings: every admin listed (the deploy role first), no IAMAllowedPrincipals defaults;
- * 2. LF-tags `zone` and `pii`; each zone database tagged with its zone (and `pii=yes` for
- *    unclassified tables), each classified table `pii=no`, its PII columns `pii=yes`;
+ * 2. LF-tags `zone`, `pii` and `staged_from`; each zone database tagged with its zone (and
+ *    `pii=yes` for unclassified tables), each classified table `pii=no`, its PII columns `pii=yes`,
+ *    each staging table `staged_from=<zone>` of the table it is the staged copy of;
  * 3. each distinct zone location registered with the custom role, hybrid access off;
  * 4. the grants policy compiled into tag-expression and data location grants per persona.
  *
@@ -52,6 +55,8 @@ export class LakeGovernance extends Construct {
   readonly settings: LakeformationDataLakeSettings;
   readonly zoneTag: LakeformationLfTag;
   readonly piiTag: LakeformationLfTag;
+  /** `staged_from`: on each staging table, the zone of the table it is the staged copy of. */
+  readonly stagedTag: LakeformationLfTag;
   readonly tagAssignments: readonly LakeformationResourceLfTag[];
   /** Registered locations, by location ARN. */
   readonly registrations: ReadonlyMap<string, LakeformationResource>;
@@ -100,6 +105,7 @@ export class LakeGovernance extends Construct {
     }
     this.zoneTag = chain(createLfTag(this, 'tag-zone', ZONE_TAG, GOVERNED_ZONES, { ...catalog, dependsOn: after() }));
     this.piiTag = chain(createLfTag(this, 'tag-pii', PII_TAG, PII_VALUES, { ...catalog, dependsOn: after() }));
+    this.stagedTag = chain(createLfTag(this, 'tag-staged', STAGED_TAG, STAGED_ZONES, { ...catalog, dependsOn: after() }));
 
     const assignments: LakeformationResourceLfTag[] = [];
     for (const zone of GOVERNED_ZONES) {
@@ -117,6 +123,7 @@ export class LakeGovernance extends Construct {
       // columns as Glue stores them.
       const pii = t.columns.filter((c) => c.pii).map((c) => c.name.toLowerCase());
       if (pii.length) assignments.push(chain(tagPiiColumns(this, `pii-${id}`, db, t.name, pii, this.piiTag, { ...catalog, dependsOn: after() })));
+      if (t.stagedFrom) assignments.push(chain(tagTable(this, `staged-${id}`, db, t.name, this.stagedTag, t.stagedFrom, { ...catalog, dependsOn: after() })));
     }
     this.tagAssignments = assignments;
 
@@ -251,6 +258,8 @@ function validateProps(props: LakeGovernanceProps, admins: readonly string[], re
   }
   props.tables.forEach((t, i) => {
     if (!(GOVERNED_ZONES as readonly string[]).includes(t.zone)) problems.push(`tables[${i}] (${t.name}): zone "${t.zone}" is not one of ${GOVERNED_ZONES.join(', ')}`);
+    if (t.stagedFrom !== undefined && t.zone !== 'staging') problems.push(`tables[${i}] (${t.name}): stagedFrom "${t.stagedFrom}" on a ${t.zone} table; only staging tables are staged copies`);
+    if (t.stagedFrom !== undefined && !(STAGED_ZONES as readonly string[]).includes(t.stagedFrom)) problems.push(`tables[${i}] (${t.name}): stagedFrom "${t.stagedFrom}" is not one of ${STAGED_ZONES.join(', ')}`);
   });
   const dup = props.tables.map((t) => `${t.zone}.${t.name}`).filter((k, i, all) => all.indexOf(k) !== i);
   if (dup.length) problems.push(`tables: ${[...new Set(dup)].join(', ')} listed twice`);

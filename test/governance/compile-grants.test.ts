@@ -34,15 +34,27 @@ describe('compileGrants', () => {
   });
 
   it('keeps one grant per distinct zones and PII expression, in zone order', () => {
-    expect(of(intents, 'etl').map((i) => i.id)).toEqual([
-      'etl-databases',
-      'etl-tables-landing',
-      'etl-tables-trusted-curated',
-      'etl-tables-staging',
-      'etl-location-trusted',
-      'etl-location-curated',
-      'etl-location-staging',
+    expect(of(intents, 'gate').map((i) => i.id)).toEqual(['gate-databases', 'gate-tables-curated', 'gate-tables-staging', 'gate-location-staging']);
+    expect(of(intents, 'publish').map((i) => i.id)).toEqual(['publish-databases', 'publish-tables-trusted-curated', 'publish-location-trusted', 'publish-location-curated']);
+  });
+
+  it('compiles each workload persona to exactly the grants its code needs', () => {
+    const summary = (persona: string) =>
+      of(intents, persona).map((i) => (i.kind === 'tag-expression' ? `${i.resourceType} ${i.expression.map((e) => `${e.key}=${e.values.join('|')}`).join(' ')}: ${i.permissions.join(', ')}` : `LOCATION ${i.zone}`));
+    expect(summary('validator')).toEqual(['DATABASE zone=landing|staging: DESCRIBE', 'TABLE zone=landing pii=no|yes: DESCRIBE, SELECT', 'TABLE zone=staging staged_from=landing pii=no|yes: DESCRIBE, INSERT']);
+    expect(summary('transform')).toEqual([
+      'DATABASE zone=staging: DESCRIBE',
+      'TABLE zone=staging staged_from=landing pii=no|yes: DESCRIBE, SELECT',
+      'TABLE zone=staging staged_from=trusted|curated pii=no|yes: ALTER, DELETE, DESCRIBE, INSERT, SELECT',
     ]);
+    expect(summary('publish')).toEqual(['DATABASE zone=trusted|curated: DESCRIBE', 'TABLE zone=trusted|curated pii=no|yes: ALTER, DESCRIBE', 'LOCATION trusted', 'LOCATION curated']);
+  });
+
+  it('names a staging grant by the zones whose staged copies it reaches, in zone order', () => {
+    const p: GrantsPolicy = JSON.parse(JSON.stringify(prod));
+    (p.personas.auditor.tables as unknown[]).push({ zones: ['staging'], stagedFrom: ['curated', 'landing'], permissions: ['SELECT'], includePii: false, grantable: false });
+    const grant = of(compileGrants(p), 'auditor').find((i) => i.id === 'auditor-tables-staging-copies-of-landing-curated-without-pii');
+    expect(grant).toMatchObject({ expression: [{ key: 'zone', values: ['staging'] }, { key: 'staged_from', values: ['landing', 'curated'] }, { key: 'pii', values: ['no'] }], permissions: ['SELECT'] });
   });
 
   it('merges rules with the same expression into one grant with the union of permissions', () => {

@@ -25,8 +25,8 @@ export const roleArn = (env: FakeEnv, name: string) => `arn:aws:iam::${FAKE_ACCO
 
 /**
  * The persona principals of a fake environment, as the environment config would list them:
- * ingestion has two writer roles (batch producers and the stream's delivery role); ETL's role is
- * created in the stack, so in the synthesized Terraform its ARN is a reference.
+ * ingestion has two writer roles (batch producers and the stream's delivery role); the transform
+ * role is created in the stack, so in the synthesized Terraform its ARN is a reference.
  */
 export function fakePersonas(env: FakeEnv): Record<Persona, string[]> {
   const out = Object.fromEntries(PERSONAS.map((p) => [p, [roleArn(env, p)]])) as Record<Persona, string[]>;
@@ -76,7 +76,7 @@ export function buildFakeEnvironment(scope: Construct, env: FakeEnv, options: Fa
   });
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lakeformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
   const registration = new IamRole(stack, 'lake-registration', { name: `stedi-${env}-lake-registration`, assumeRolePolicy: trust });
-  const etl = new IamRole(stack, 'etl', { name: `stedi-${env}-etl`, assumeRolePolicy: trust });
+  const transform = new IamRole(stack, 'transform', { name: `stedi-${env}-transform`, assumeRolePolicy: trust });
   let props: LakeGovernanceProps = {
     environment: env,
     accountId: FAKE_ACCOUNTS[env],
@@ -87,7 +87,7 @@ export function buildFakeEnvironment(scope: Construct, env: FakeEnv, options: Fa
     deployRoleArn: roleArn(env, 'deploy'),
     admins: [roleArn(env, 'platform-admin')],
     readOnlyAdmins: [roleArn(env, 'plan')],
-    personas: { ...fakePersonas(env), etl: etl.arn },
+    personas: { ...fakePersonas(env), transform: transform.arn },
     policy: options.policy ?? loadGrantsPolicy(env),
   };
   if (options.props) props = options.props(props);

@@ -53,7 +53,7 @@ function contextOf(name: string): CheckContext {
   const personasOf = (e: typeof env) => {
     const n = new ResourceNames(e);
     const r = (purpose: string) => n.roleArn(n.lakeRole(purpose));
-    return { ingestion: [r('delivery'), r('ingestion')], etl: [r('publish'), r('transform'), r('validator')], gate: [r('gate')], analyst: [...e.principals.analysts], ml: [...e.principals.dataScientists], auditor: [...e.principals.auditors] };
+    return { ingestion: [r('delivery'), r('ingestion')], validator: [r('validator')], transform: [r('transform')], gate: [r('gate')], publish: [r('publish')], analyst: [...e.principals.analysts], ml: [...e.principals.dataScientists], auditor: [...e.principals.auditors] };
   };
   return {
     environment: env.name,

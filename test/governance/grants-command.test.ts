@@ -55,7 +55,7 @@ describe('stedi grants: rendering', () => {
       ['arn:aws:s3:::stedi-dev-trusted-111111111111', ['trusted', 'staging']],
       ['arn:aws:s3:::stedi-dev-curated-111111111111', ['curated', 'staging']],
     ]);
-    expect(a.principals.filter((p) => p.persona === 'etl').flatMap((p) => p.locations.map((l) => [l.location, l.zones]))).toEqual([
+    expect(a.principals.filter((p) => p.persona === 'publish').flatMap((p) => p.locations.map((l) => [l.location, l.zones]))).toEqual([
       ['arn:aws:s3:::stedi-dev-trusted-111111111111', ['trusted', 'staging']],
       ['arn:aws:s3:::stedi-dev-curated-111111111111', ['curated', 'staging']],
     ]);

@@ -49,6 +49,14 @@ describe('grants policy files', () => {
       'analyst holds SELECT on curated PII columns',
     ]);
   });
+
+  it('a staging grant widened from the staged landing copies to every staging table is reported per staged zone', () => {
+    const wide = clone(prod);
+    delete wide.personas.validator.tables[1].stagedFrom;
+    expect(rightsBeyond(wide as GrantsPolicy, dev)).toEqual(
+      ['trusted', 'curated'].flatMap((z) => ['DESCRIBE', 'INSERT'].flatMap((perm) => [`validator holds ${perm} on staging (copies of ${z}) non-PII columns`, `validator holds ${perm} on staging (copies of ${z}) PII columns`])),
+    );
+  });
 });
 
 describe('grants policy validation names the field', () => {
@@ -87,6 +95,21 @@ describe('grants policy validation names the field', () => {
       description: 'a zone listed twice',
       change: (p) => (p.personas.analyst.tables[0].zones = ['trusted', 'trusted']),
       message: 'personas.analyst.tables[0].zones: lists the same value twice (items 0 and 1)',
+    },
+    {
+      description: 'stagedFrom on a grant outside staging (staged copies live in staging only)',
+      change: (p) => (p.personas.validator.tables[0].stagedFrom = ['landing']),
+      message: 'personas.validator.tables[0].zones: must be ["staging"] for a grant that names stagedFrom (staged copies live in staging only)',
+    },
+    {
+      description: 'stagedFrom naming staging itself',
+      change: (p) => (p.personas.validator.tables[1].stagedFrom = ['staging']),
+      message: 'personas.validator.tables[1].stagedFrom[0]: "staging" is not one of landing, trusted, curated',
+    },
+    {
+      description: 'the old shared etl persona',
+      change: (p) => (p.personas.etl = p.personas.transform),
+      message: 'personas.etl: is not a known field',
     },
     {
       description: 'an empty permission list',

@@ -59,11 +59,11 @@ describe('widening a grant in the policy breaks exactly the invariant it should'
     ]);
   });
 
-  it('analysts given landing: LandingReadOnlyByEtlAndGate fails for the three landing tables', () => {
+  it('analysts given landing: LandingReadOnlyByPipeline fails for the three landing tables', () => {
     const outcomes = checkEnv('prod', policy('prod', (p) => p.personas.analyst.tables[0].zones.unshift('landing')));
     expect(failing(outcomes)).toEqual([
       {
-        check: 'LandingReadOnlyByEtlAndGate',
+        check: 'LandingReadOnlyByPipeline',
         status: 'non-compliant',
         findings: [
           `analyst ${roleArn('prod', 'analyst')}: SELECT on landing table stedi_prod_landing.accelerometer_landing (4 of 5 columns)`,
@@ -81,19 +81,29 @@ describe('widening a grant in the policy breaks exactly the invariant it should'
     ]);
   });
 
-  it('ETL allowed to write landing: LandingWrittenOnlyByIngestion fails on INSERT and the landing location', () => {
+  it('the validator allowed to write landing: LandingWrittenOnlyByIngestion and WorkloadsHoldOnlyTheirWork fail on INSERT and the landing location', () => {
     const outcomes = checkEnv('prod', policy('prod', (p) => {
-      p.personas.etl.tables[0].permissions.push('INSERT');
-      p.personas.etl.dataLocations[0].zones.unshift('landing');
+      p.personas.validator.tables[0].permissions.push('INSERT');
+      p.personas.validator.dataLocations.push({ zones: ['landing'], grantable: false });
     }));
-    const etl = `etl ${roleArn('prod', 'etl')}`;
+    const validator = `validator ${roleArn('prod', 'validator')}`;
+    const landingTables = ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'];
+    const location = 'arn:aws:s3:::stedi-prod-landing-222222222222';
     expect(failing(outcomes)).toEqual([
       {
         check: 'LandingWrittenOnlyByIngestion',
         status: 'non-compliant',
         findings: [
-          ...['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `${etl}: INSERT on landing table stedi_prod_landing.${t}`),
-          `${etl}: DATA_LOCATION_ACCESS on landing location arn:aws:s3:::stedi-prod-landing-222222222222`,
+          ...landingTables.map((t) => `${validator}: INSERT on landing table stedi_prod_landing.${t}`),
+          `${validator}: DATA_LOCATION_ACCESS on landing location ${location}`,
+        ],
+      },
+      {
+        check: 'WorkloadsHoldOnlyTheirWork',
+        status: 'non-compliant',
+        findings: [
+          ...landingTables.map((t) => `${validator}: INSERT on landing table stedi_prod_landing.${t}, which the validator workload never calls for`),
+          `${validator}: DATA_LOCATION_ACCESS on landing location ${location}, which the validator workload never points a table at`,
         ],
       },
     ]);

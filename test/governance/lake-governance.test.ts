@@ -50,9 +50,10 @@ describe('LakeGovernance', () => {
     );
   });
 
-  it('creates the zone and pii LF-tags with their values', () => {
+  it('creates the zone, pii and staged_from LF-tags with their values', () => {
     expect(resources(dev, 'aws_lakeformation_lf_tag').map(([, r]) => [r.key, r.values])).toEqual([
       ['pii', ['no', 'yes']],
+      ['staged_from', ['landing', 'trusted', 'curated']],
       ['zone', ['landing', 'trusted', 'curated', 'staging']],
     ]);
   });
@@ -63,7 +64,7 @@ describe('LakeGovernance', () => {
     for (const [, r] of resources(dev, 'aws_lakeformation_resource_lf_tag')) expect(r.lf_tag as unknown[]).toHaveLength(1);
   });
 
-  it('tags each zone database with its zone and pii=yes, each catalog table pii=no and its ddl PII columns pii=yes', () => {
+  it('tags each zone database with its zone and pii=yes, each catalog table pii=no and its ddl PII columns pii=yes, each staging table with the zone it is the staged copy of', () => {
     const assignments = resources(dev, 'aws_lakeformation_resource_lf_tag').map(([, r]) => {
       const tag = (r.lf_tag as JsonObject[])[0];
       const key = String(tag.key).replace(/^\$\{aws_lakeformation_lf_tag\.governance_tag-(\w+)_\w+\.key\}$/, '$1');
@@ -82,6 +83,7 @@ describe('LakeGovernance', () => {
       expected.push(`table stedi_dev_${zone}.${t.name} pii=no`);
       const pii = t.columns.filter((c) => c.pii).map((c) => c.name.toLowerCase());
       if (pii.length) expected.push(`columns stedi_dev_${zone}.${t.name}: ${pii.join(',')} pii=yes`);
+      if (zone === 'staging') expected.push(`table stedi_dev_staging.${t.name} staged=${t.zone}`);
     }
     expect(assignments.sort()).toEqual(expected.sort());
   });
@@ -98,7 +100,7 @@ describe('LakeGovernance', () => {
     const policy = JSON.parse(JSON.stringify(loadGrantsPolicy('dev')));
     policy.personas.gate.tables[0].grantable = true;
     const json = synthFakeEnvironment('dev', { policy });
-    const gate = resources(json, 'aws_lakeformation_permissions').find(([name]) => name.includes('grant-gate-tables'))![1];
+    const gate = resources(json, 'aws_lakeformation_permissions').find(([name]) => name.includes('grant-gate-tables-curated'))![1];
     expect([gate.permissions, gate.permissions_with_grant_option]).toEqual([['DESCRIBE', 'SELECT'], ['DESCRIBE', 'SELECT']]);
   });
 
@@ -111,6 +113,7 @@ describe('LakeGovernance', () => {
       governance.settings,
       governance.zoneTag,
       governance.piiTag,
+      governance.stagedTag,
       ...governance.tagAssignments,
       ...governance.registrations.values(),
       ...governance.grants.values(),
@@ -130,11 +133,11 @@ describe('LakeGovernance', () => {
     expect([...governance.grants.keys()].filter((k) => k.includes('-location-'))).toEqual([
       'ingestion-location-landing-stedi-dev-producer',
       'ingestion-location-landing-stedi-dev-delivery',
-      'etl-location-trusted-staging',
-      'etl-location-curated-staging',
       // Staging has two locations (the trusted and the curated bucket): told apart by number.
       'gate-location-staging',
       'gate-location-staging-2',
+      'publish-location-trusted',
+      'publish-location-curated',
     ]);
   });
 
@@ -146,7 +149,7 @@ describe('LakeGovernance', () => {
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
     expect([...governance.registrations.keys()]).toHaveLength(3);
     const curated = [...governance.registrations.values()][2];
-    const staging = governance.grants.get('etl-location-staging')!;
+    const staging = governance.grants.get('gate-location-staging')!;
     const grant = json.resource!.aws_lakeformation_permissions[staging.friendlyUniqueId];
     expect(grant.data_location).toEqual({ arn: '${aws_s3_bucket.bucket-curated.arn}/staging' });
     expect(grant.depends_on).toContain(`aws_lakeformation_resource.${curated.friendlyUniqueId}`);
@@ -186,6 +189,12 @@ describe('LakeGovernance refuses props that would break an invariant', () => {
   it('two personas sharing one role', () => {
     expect(attempt({ props: (p) => ({ ...p, personas: { ...p.personas, ml: p.personas.gate } }) })).toThrow(
       `personas.ml[0]: ${roleArn('dev', 'gate')} is also the gate persona; each persona needs its own role, or one would hold the other's access`,
+    );
+  });
+
+  it('a staged_from tag on a table outside staging (only staging tables are staged copies)', () => {
+    expect(attempt({ props: (p) => ({ ...p, tables: p.tables.map((t) => (t.zone === 'trusted' && t.name === 'customer_trusted' ? { ...t, stagedFrom: 'landing' as const } : t)) }) })).toThrow(
+      /tables\[\d+\] \(customer_trusted\): stagedFrom "landing" on a trusted table; only staging tables are staged copies/,
     );
   });
 

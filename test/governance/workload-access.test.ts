@@ -37,10 +37,10 @@ describe('workload access (which workload reaches which data by which mechanism)
       ingestion: { persona: 'ingestion', lakeFormation: false, iam: ['DropBatchFiles content'], other: [] },
       'iot-ingestion': { persona: undefined, lakeFormation: false, iam: [], other: [] },
       orchestrator: { persona: undefined, lakeFormation: false, iam: ['ListLandingObjects names'], other: ['artifacts'] },
-      publish: { persona: 'etl', lakeFormation: false, iam: ['ListRunFoldersTrusted names', 'ListRunFoldersCurated names', 'MarkSupersededRunFolders tags'], other: ['artifacts'] },
+      publish: { persona: 'publish', lakeFormation: false, iam: ['ListRunFoldersTrusted names', 'ListRunFoldersCurated names', 'MarkSupersededRunFolders tags'], other: ['artifacts'] },
       scheduler: { persona: undefined, lakeFormation: false, iam: [], other: [] },
-      transform: { persona: 'etl', lakeFormation: true, iam: [], other: ['artifacts'] },
-      validator: { persona: 'etl', lakeFormation: true, iam: [], other: ['quarantine'] },
+      transform: { persona: 'transform', lakeFormation: true, iam: [], other: ['artifacts'] },
+      validator: { persona: 'validator', lakeFormation: true, iam: [], other: ['quarantine'] },
     });
     // The registration role is Lake Formation's own: it is how the credentials reach S3, not a workload.
     expect(workloads.map((w) => w.purpose)).not.toContain('registration');

@@ -11,7 +11,8 @@ import { PiiColumnsTagged } from './pii-columns-tagged';
 import { NoPiiForAnalystsOrMl } from './no-pii-for-analysts-or-ml';
 import { GrantsByTagExpressionOnly } from './grants-by-tag-expression-only';
 import { LandingWrittenOnlyByIngestion } from './landing-written-only-by-ingestion';
-import { LandingReadOnlyByEtlAndGate } from './landing-read-only-by-etl-and-gate';
+import { LandingReadOnlyByPipeline } from './landing-read-only-by-pipeline';
+import { WorkloadsHoldOnlyTheirWork } from './workloads-hold-only-their-work';
 import { NoPrincipalOfOtherEnvironment } from './no-principal-of-other-environment';
 import { GranteesArePersonas } from './grantees-are-personas';
 import { SingularTagAssignments } from './singular-tag-assignments';
@@ -19,6 +20,7 @@ import { GrantsAppliedInOrder } from './grants-applied-in-order';
 import { WorkloadDataThroughLakeFormation } from './workload-data-through-lake-formation';
 
 export * from './governance-check';
+export { WORKLOAD_CEILINGS } from './workloads-hold-only-their-work';
 
 /** SECURITY-CHECKLIST.md lines 18-23 and the invariants of issue 5, in checklist order. */
 export const GOVERNANCE_CHECKS: readonly GovernanceCheck[] = [
@@ -33,7 +35,8 @@ export const GOVERNANCE_CHECKS: readonly GovernanceCheck[] = [
   NoPiiForAnalystsOrMl, // 21, issue 5
   GrantsByTagExpressionOnly, // 21, #49453
   LandingWrittenOnlyByIngestion, // 22
-  LandingReadOnlyByEtlAndGate, // issue 5
+  LandingReadOnlyByPipeline, // issue 5
+  WorkloadsHoldOnlyTheirWork, // issue 15
   NoPrincipalOfOtherEnvironment, // 23
   GranteesArePersonas, // issue 5
   SingularTagAssignments, // #36539
@@ -53,7 +56,8 @@ export {
   NoPiiForAnalystsOrMl,
   GrantsByTagExpressionOnly,
   LandingWrittenOnlyByIngestion,
-  LandingReadOnlyByEtlAndGate,
+  LandingReadOnlyByPipeline,
+  WorkloadsHoldOnlyTheirWork,
   NoPrincipalOfOtherEnvironment,
   GranteesArePersonas,
   SingularTagAssignments,

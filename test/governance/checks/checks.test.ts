@@ -6,7 +6,7 @@ import {
   GrantsAppliedInOrder,
   GrantsByTagExpressionOnly,
   LakeAdminsListed,
-  LandingReadOnlyByEtlAndGate,
+  LandingReadOnlyByPipeline,
   LandingWrittenOnlyByIngestion,
   LocationsRegisteredWithCustomRole,
   NoExplicitGrantsToAdmins,
@@ -16,6 +16,7 @@ import {
   NoPrincipalOfOtherEnvironment,
   PiiColumnsTagged,
   SingularTagAssignments,
+  WorkloadsHoldOnlyTheirWork,
   describeViolations,
   runCheck,
   runChecks,
@@ -211,8 +212,8 @@ describe('NoPiiForAnalystsOrMl: analysts and ML reach no PII column', () => {
     const json = changed((r) => (r.aws_lakeformation_permissions.serial = grantTo(roleArn('dev', 'analyst'), { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['serialnumber'] } })));
     expect(run(NoPiiForAnalystsOrMl, json)).toEqual({ check: 'NoPiiForAnalystsOrMl', status: 'compliant', findings: [] });
   });
-  it('PII granted to a persona allowed to read it (ETL) is no finding here', () => {
-    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(context.personas.etl[0], { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
+  it('PII granted to a persona allowed to read it (the gate) is no finding here', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.email = grantTo(context.personas.gate[0], { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_curated', name: 'customer_curated', column_names: ['email'] } })));
     expect(run(NoPiiForAnalystsOrMl, json).status).toBe('compliant');
   });
 });
@@ -225,10 +226,10 @@ describe('GrantsByTagExpressionOnly: no grant names a database, table or column'
 });
 
 describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody deletes it', () => {
-  it('non-compliance 1: ETL may INSERT into landing', () => {
-    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-etl-tables-landing').permissions = ['DESCRIBE', 'INSERT', 'SELECT']));
+  it('non-compliance 1: the validator may INSERT into landing', () => {
+    const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-validator-tables-landing').permissions = ['DESCRIBE', 'INSERT', 'SELECT']));
     expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual(
-      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `etl ${roleArn('dev', 'etl')}: INSERT on landing table stedi_dev_landing.${t}`),
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `validator ${roleArn('dev', 'validator')}: INSERT on landing table stedi_dev_landing.${t}`),
     );
   });
   it('non-compliance 2: an ingestion role may DELETE landing', () => {
@@ -243,13 +244,13 @@ describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody d
   });
 });
 
-describe('LandingReadOnlyByEtlAndGate: landing is read by ETL and the gate only', () => {
+describe('LandingReadOnlyByPipeline: landing is read by the validator, the transforms and the gate only', () => {
   it('non-compliance 1: analysts read landing', () => {
     const json = changed((r) => {
       const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
       ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['landing', 'trusted', 'curated'];
     });
-    expect(details(run(LandingReadOnlyByEtlAndGate, json))).toEqual([
+    expect(details(run(LandingReadOnlyByPipeline, json))).toEqual([
       `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.accelerometer_landing (4 of 5 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.customer_landing (6 of 10 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on landing table stedi_dev_landing.step_trainer_landing (3 of 3 columns)`,
@@ -257,17 +258,91 @@ describe('LandingReadOnlyByEtlAndGate: landing is read by ETL and the gate only'
   });
 });
 
-describe('LandingReadOnlyByEtlAndGate: staged copies of landing tables count as landing', () => {
+describe('LandingReadOnlyByPipeline: staged copies of landing tables count as landing', () => {
   it('non-compliance 2: analysts read staging', () => {
     const json = changed((r) => {
       const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
       ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['trusted', 'curated', 'staging'];
     });
-    expect(details(run(LandingReadOnlyByEtlAndGate, json))).toEqual([
+    expect(details(run(LandingReadOnlyByPipeline, json))).toEqual([
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.accelerometer_landing (4 of 5 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.customer_landing (6 of 10 columns)`,
       `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.step_trainer_landing (3 of 3 columns)`,
     ]);
+  });
+});
+
+describe('WorkloadsHoldOnlyTheirWork: each workload holds only what its code calls (issue 15)', () => {
+  const tableGrant = (principal: string, zones: string[], permissions: string[]) =>
+    grantTo(principal, { permissions, lf_tag_policy: { resource_type: 'TABLE', expression: [{ key: 'zone', values: zones }, { key: 'pii', values: ['no', 'yes'] }] } });
+  const [validator, transform, publish] = (['validator', 'transform', 'publish'] as const).map((p) => context.personas[p][0]);
+
+  // The three cases the one shared etl persona gave every workload.
+  it('non-compliance 1: publish may read landing (PII included)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(publish, ['landing'], ['DESCRIBE', 'SELECT'])));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `publish ${publish}: DESCRIBE, SELECT on landing table stedi_dev_landing.${t}, which the publish workload never calls for`),
+    );
+  });
+  it('non-compliance 2: the validator may alter and write the published tables', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(validator, ['trusted', 'curated'], ['ALTER', 'INSERT'])));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['stedi_dev_trusted.accelerometer_trusted', 'stedi_dev_trusted.customer_trusted', 'stedi_dev_trusted.step_trainer_trusted', 'stedi_dev_curated.customer_curated', 'stedi_dev_curated.machine_learning_curated'].map(
+        (t) => `validator ${validator}: ALTER, INSERT on ${t.includes('trusted.') ? 'trusted' : 'curated'} table ${t}, which the validator workload never calls for`,
+      ),
+    );
+  });
+  it('non-compliance 3: the Glue jobs may point tables anywhere in the trusted bucket', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = grantTo(transform, { permissions: ['DATA_LOCATION_ACCESS'], data_location: { arn: '${aws_s3_bucket.bucket-trusted.arn}' } })));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual([
+      `transform ${transform}: DATA_LOCATION_ACCESS on trusted, staging location arn:aws:s3:::stedi-dev-trusted-${ACCOUNT}, which the transform workload never points a table at`,
+    ]);
+  });
+  it('non-compliance 4: a permission beyond the ceiling in a zone the workload does use (the validator may ALTER its staged landing copies)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(validator, ['staging'], ['ALTER'])));
+    const found = details(run(WorkloadsHoldOnlyTheirWork, json));
+    expect(found).toHaveLength(8);
+    expect(found[0]).toBe(`validator ${validator}: ALTER on staging table stedi_dev_staging.accelerometer_landing (the staged copy of a landing table), which the validator workload never calls for`);
+  });
+  it('non-compliance 5: the validator may write the staged trusted tables the Glue jobs build (a staging grant by zone alone)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = tableGrant(validator, ['staging'], ['INSERT'])));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'machine_learning_curated', 'step_trainer_trusted'].map(
+        (t) => `validator ${validator}: INSERT on staging table stedi_dev_staging.${t} (the staged copy of a ${t.endsWith('curated') ? 'curated' : 'trusted'} table), which the validator workload never calls for`,
+      ),
+    );
+  });
+  it('non-compliance 6: the Glue jobs may write the validated landing records', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = grantTo(transform, { permissions: ['INSERT'], lf_tag_policy: { resource_type: 'TABLE', expression: [{ key: 'zone', values: ['staging'] }, { key: 'staged_from', values: ['landing'] }] } })));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map((t) => `transform ${transform}: INSERT on staging table stedi_dev_staging.${t} (the staged copy of a landing table), which the transform workload never calls for`),
+    );
+  });
+  it('non-compliance 7: a database permission other than DESCRIBE (publish may create tables in curated)', () => {
+    const json = changed((r) => (r.aws_lakeformation_permissions.wide = grantTo(publish, { permissions: ['CREATE_TABLE'], lf_tag_policy: { resource_type: 'DATABASE', expression: [{ key: 'zone', values: ['curated'] }] } })));
+    expect(details(run(WorkloadsHoldOnlyTheirWork, json))).toEqual([`publish ${publish}: CREATE_TABLE on curated database stedi_dev_curated, which the publish workload never calls for`]);
+  });
+  it('a grant within the ceiling is no finding (the gate reads curated PII; a second publish grant of ALTER)', () => {
+    const json = changed((r) => {
+      r.aws_lakeformation_permissions.gate = tableGrant(context.personas.gate[0], ['curated'], ['SELECT']);
+      r.aws_lakeformation_permissions.publish = tableGrant(publish, ['trusted'], ['ALTER']);
+    });
+    expect(run(WorkloadsHoldOnlyTheirWork, json).status).toBe('compliant');
+  });
+});
+
+describe('LandingReadOnlyByPipeline: without the catalog, the staged_from tag says which staging tables are landing copies', () => {
+  it('non-compliance 3: analysts read staging, checked with no ddl/ catalog at hand', () => {
+    const json = changed((r) => {
+      const g = named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted');
+      ((g.lf_tag_policy as JsonObject).expression as JsonObject[])[0].values = ['trusted', 'curated', 'staging'];
+    });
+    const { catalog: _catalog, ...withoutCatalog } = context;
+    expect(details(run(LandingReadOnlyByPipeline, json, withoutCatalog))).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing'].map(
+        (t) => `analyst ${roleArn('dev', 'analyst')}: SELECT on the staged copy of landing table stedi_dev_staging.${t} (${{ accelerometer_landing: '4 of 5', customer_landing: '6 of 10', step_trainer_landing: '3 of 3' }[t]} columns)`,
+      ),
+    );
   });
 });
 
@@ -316,10 +391,11 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
       ...after.filter((g) => !g.includes('-location-')).map((g) => `${g}: does not wait for ${prerequisites} of the settings and tag assignments, e.g. ${SETTINGS}`),
       ...after.flatMap((a) => before.map((b) => byName(a, b))),
     ];
-    // Before the cut: the tag grants of ingestion (two roles), etl, gate, analyst and ml; after it:
-    // the auditor's two, then the six location grants that follow in the chain (ingestion's two
-    // roles, etl's two locations, the gate's two staging locations).
-    expect([before.length, after.length]).toEqual([4 + 4 + 3 + 2 + 3, 2 + 6]);
+    // Before the cut: the tag grants of ingestion (two roles), validator, transform (its staged
+    // landing copies apart), gate, publish, analyst and ml; after it: the auditor's two, then the
+    // six location grants that follow in the chain (ingestion's two roles, the gate's two staging
+    // locations, publish's trusted and curated).
+    expect([before.length, after.length]).toEqual([4 + 3 + 3 + 3 + 2 + 2 + 3, 2 + 6]);
     expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
   });
 });
