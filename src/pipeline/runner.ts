@@ -24,6 +24,7 @@ import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { RuleFileError } from '../gates/rule-file';
 import { OperatorError } from '../errors/operator-error';
+import { assertCatalogDecides } from './catalog-authority';
 
 /** Phases in the order a run goes through them. */
 export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
@@ -177,6 +178,8 @@ function subfolders(dir: string): string[] {
  * caller holds the run lock, so none of them is still going. Returns the runs cleaned, and how each ended.
  */
 export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string, catalog: CatalogReferences): { runId: string; ended: 'died' | 'failed' }[] {
+  // A catalog that is gone, emptied or older than the runs beside it cannot decide: nothing goes.
+  assertCatalogDecides(layout, catalog, currentRunId);
   const cleaned: { runId: string; ended: 'died' | 'failed' }[] = [];
   for (const runId of runFolders(layout)) {
     if (runId === currentRunId || catalog.runIds.has(runId)) continue;
@@ -301,8 +304,11 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     runId = options.runId ?? newRunId();
     ({ lock, recovered } = RunLock.acquire(layout.lockFile, runId));
     try {
-      published = await lakeCatalog.published();
       references = await lakeCatalog.references();
+      assertCatalogDecides(layout, references, runId);
+      // Made before the run writes anything, so that a lake with runs and no catalog means a lost catalog.
+      if (!references.hasHistory) await lakeCatalog.create();
+      published = await lakeCatalog.published();
     } catch (e) {
       lock.release();
       throw e;
