@@ -120,13 +120,24 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     }
   };
 
-  /** The runs a run's publish record moved tables away from: its rollback targets (none when it has no record). */
+  /**
+   * The runs a run's publish record moved tables away from: its rollback targets (none when it has
+   * no record). A record that exists but cannot be read throws: taking it for "no targets" would
+   * mark the targets for deletion.
+   */
   const rollbackTargetsOf = async (runId: string): Promise<string[]> => {
+    let text: string;
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: options.artifactsBucket, Key: recordKey(runId) }));
-      return runsOf((JSON.parse(await out.Body!.transformToString('utf8')) as PublishRecord).tables);
-    } catch {
-      return [];
+      text = await out.Body!.transformToString('utf8');
+    } catch (e) {
+      if ((e as Error).name === 'NoSuchKey') return [];
+      throw e;
+    }
+    try {
+      return runsOf((JSON.parse(text) as PublishRecord).tables);
+    } catch (e) {
+      throw new PublishError(`the publish record ${s3Uri(options.artifactsBucket, recordKey(runId))} is damaged (${(e as Error).message})`);
     }
   };
 
@@ -193,7 +204,14 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     // Live again: the runs it rolled back to; kept as their rollback target: the runs those replaced.
     // The rolled-back run itself is superseded now.
     const live = runsOf(record.tables);
-    const targets = (await Promise.all([...new Set(live)].map((r) => rollbackTargetsOf(r)))).flat();
+    let targets: string[];
+    try {
+      targets = (await Promise.all([...new Set(live)].map((r) => rollbackTargetsOf(r)))).flat();
+    } catch (e) {
+      // Without the live runs' rollback targets nothing can tell what is superseded: nothing is marked.
+      const retireError = `could not read the rollback targets of run ${[...new Set(live)].join(', ')} (${(e as Error).message}); no run folder was marked`;
+      return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)), retireError };
+    }
     const retired = await retire([...live, ...targets]);
     return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)), ...retired };
   };
