@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../catalog/registry';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
 import { GRANTS_FORMATS } from '../governance/grants-formats';
 import { BusyError, OperatorError } from '../errors/operator-error';
+import { DUCKDB_WRITE_FAULT, WRITE_FAULTS } from '../errors/write-fault';
 import { EXIT } from './exit-status';
 import { waitNotice } from './catalog-wait-notice';
 import { registerGenerateCommands } from './generate-command';
@@ -168,6 +169,14 @@ export async function main(argv: string[]): Promise<number> {
     const sys = err as NodeJS.ErrnoException;
     if (sys.code && PATH_ERRORS[sys.code] && sys.path) {
       process.stderr.write(`stedi: ${sys.path}: ${PATH_ERRORS[sys.code]} (${sys.syscall ?? 'file system'})\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return EXIT.usage;
+    }
+    // A disk that is full (or refuses writes): the operator frees space, nothing of ours to debug.
+    const fault = sys.code ? WRITE_FAULTS[sys.code] : DUCKDB_WRITE_FAULT.test(err.message) ? 'the disk refused a write' : undefined;
+    if (fault) {
+      const file = (sys as { dest?: string }).dest ?? sys.path;
+      process.stderr.write(`stedi: cannot write ${file ?? 'a file'}: ${sys.code ? `${fault} (${sys.code})` : err.message.split('\n')[0]}; free space (or point the command at another folder) and run again\n`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }

@@ -1,11 +1,12 @@
 // `stedi run` (and the run of `stedi demo`): the pipeline with progress bars on a terminal, then the
 // summary or the manifest. Loaded only when a run starts: it brings DuckDB and the whole pipeline.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { runPipeline, type RunEvent } from '../pipeline/runner';
 import { REPORT_FILES } from '../report/write-reports';
 import { EXIT } from './exit-status';
+import { namingFile } from '../errors/write-fault';
 import { runSummary } from './run-summary';
 
 export interface RunCommandOptions {
@@ -60,7 +61,16 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     progress.stop();
     if (opts.reportDir) {
       mkdirSync(opts.reportDir, { recursive: true });
-      for (const f of Object.values(REPORT_FILES)) copyFileSync(join(manifest.lake, 'runs', manifest.runId, f), join(opts.reportDir, f));
+      for (const f of Object.values(REPORT_FILES)) {
+        // Read and written rather than copied: a failed write then names the copy, and the run's own report stays whole.
+        const copy = join(opts.reportDir, f);
+        const text = readFileSync(join(manifest.lake, 'runs', manifest.runId, f));
+        try {
+          writeFileSync(copy, text);
+        } catch (e) {
+          throw namingFile(e, copy);
+        }
+      }
     }
     process.stdout.write(opts.json ? JSON.stringify(manifest, null, 2) + '\n' : runSummary(manifest) + '\n');
     return manifest.status === 'published' ? EXIT.published : EXIT.blocked;

@@ -512,7 +512,9 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     return manifest;
   } catch (e) {
     manifest.status = 'failed';
-    manifest.error = (e as Error).message;
+    // Node names the file of a failed write only in `path`: the manifest says which file it was.
+    const { message, path } = e as NodeJS.ErrnoException;
+    manifest.error = path && !message.includes(path) ? `${message}: ${path}` : message;
     manifest.finishedAt = now().toISOString();
     try {
       save(true);
