@@ -22,6 +22,7 @@ import { listDatasetFiles, listIgnoredLanding, type DatasetFiles } from './landi
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
+import { maskSamples } from '../gates/sample-privacy';
 import { RuleFileError } from '../gates/rule-file';
 import { OperatorError } from '../errors/operator-error';
 import { assertCatalogDecides } from './catalog-authority';
@@ -81,6 +82,14 @@ export class RunConfigError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'RunConfigError';
+  }
+}
+
+/** A transform failed on the run's data: a defect of its SQL (exit 70), named with the engine's message, values masked. */
+export class TransformError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransformError';
   }
 }
 
@@ -471,7 +480,10 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
             );
           }
           const dir = layout.tableRunDir(zone, t.table.name, runId);
-          const rows = await writeTable(eng, dir, typedSelect(t.table, t.sql));
+          const rows = await writeTable(eng, dir, typedSelect(t.table, t.sql)).catch((e: Error) => {
+            // A transform that fails on a record's value (a cast) may quote the value: masked, for the manifest, the reports and the terminal.
+            throw new TransformError(`${t.file}: ${maskSamples(undefined).text(e.message, t.sql)}`);
+          });
           await exposeAs(eng, t.table.name, dir);
           record(t.table, rows, dir);
           emit({ kind: 'progress', phase: `build ${zone}`, done: ++done, total: transforms.length, unit: 'tables' });
