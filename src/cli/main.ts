@@ -9,6 +9,7 @@ import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config'
 import { GRANTS_FORMATS } from '../governance/grants-formats';
 import { BusyError, OperatorError } from '../errors/operator-error';
 import { DUCKDB_WRITE_FAULT, WRITE_FAULTS } from '../errors/write-fault';
+import { escapeControls } from '../report/terminal-escape';
 import { EXIT } from './exit-status';
 import { waitNotice } from './catalog-wait-notice';
 import { registerGenerateCommands } from './generate-command';
@@ -157,18 +158,20 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT.usage;
     }
     const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
+    // Messages name paths and quote values: a file name holding ESC [ or a newline is shown escaped, never sent raw.
+    const say = (text: string) => process.stderr.write(`stedi: ${escapeControls(text)}\n`);
     if (err instanceof BusyError) {
-      process.stderr.write(`stedi: ${err.message}\n`);
+      say(err.message);
       return EXIT.busy;
     }
     if (err instanceof OperatorError) {
-      process.stderr.write(`stedi: ${err.message}\n`);
+      say(err.message);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
     const sys = err as NodeJS.ErrnoException;
     if (sys.code && PATH_ERRORS[sys.code] && sys.path) {
-      process.stderr.write(`stedi: ${sys.path}: ${PATH_ERRORS[sys.code]} (${sys.syscall ?? 'file system'})\n`);
+      say(`${sys.path}: ${PATH_ERRORS[sys.code]} (${sys.syscall ?? 'file system'})`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
@@ -176,11 +179,12 @@ export async function main(argv: string[]): Promise<number> {
     const fault = sys.code ? WRITE_FAULTS[sys.code] : DUCKDB_WRITE_FAULT.test(err.message) ? 'the disk refused a write' : undefined;
     if (fault) {
       const file = (sys as { dest?: string }).dest ?? sys.path;
-      process.stderr.write(`stedi: cannot write ${file ?? 'a file'}: ${sys.code ? `${fault} (${sys.code})` : err.message.split('\n')[0]}; free space (or point the command at another folder) and run again\n`);
+      say(`cannot write ${file ?? 'a file'}: ${sys.code ? `${fault} (${sys.code})` : err.message.split('\n')[0]}; free space (or point the command at another folder) and run again`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`stedi: ${err.message}\n${debug ? `${err.stack}\n` : '(run with --debug for the stack trace)\n'}`);
+    say(err.message);
+    process.stderr.write(debug ? `${err.stack}\n` : '(run with --debug for the stack trace)\n');
     return EXIT.crash;
   }
 }

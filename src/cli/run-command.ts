@@ -8,6 +8,7 @@ import { REPORT_FILES } from '../report/write-reports';
 import { EXIT } from './exit-status';
 import { namingFile } from '../errors/write-fault';
 import { runSummary } from './run-summary';
+import { escapeControls } from '../report/terminal-escape';
 
 export interface RunCommandOptions {
   readonly landing: string;
@@ -32,7 +33,7 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
     onEvent: (e) => {
       if (e.kind === 'notice') {
         stop();
-        process.stderr.write(`${e.message}\n`);
+        process.stderr.write(`${escapeControls(e.message)}\n`);
       } else if (e.kind === 'phase') {
         stop();
         phase = e.phase;
