@@ -120,15 +120,16 @@ function shownNames(lineage: QueryLineage | undefined, ddlNames: readonly string
 }
 
 /**
- * Quoted parts ('...' or "...") and numbers (4 digits or more, dates and times among them) of an
- * engine message: where an error quotes the value it failed on.
+ * Where an engine message holds a value it failed on: quoted parts ('...' or "..."), email-like
+ * words outside quotes, the input DuckDB's JSON functions append after "Input: ", and numbers of
+ * 4 digits or more (dates and times among them).
  */
-const QUOTED_OR_NUMBER = /'((?:[^']|'')*)'|"((?:[^"]|"")*)"|(?<![\w.])(\d[\d.:\-+T]*\d)(?![\w])/g;
+const QUOTED_OR_NUMBER = /'((?:[^']|'')*)'|"((?:[^"]|"")*)"|(?<=\bInput: )(.+)$|([^\s'"(),;]+@[^\s'"(),;]+)|(?<![\w.])(\d[\d.:\-+T]*\d)(?![\w])/gm;
 
-/** `message` with each quoted part or long number that `sql` does not hold replaced by `token` of it. */
+/** `message` with each quoted part, email, JSON input or long number that `sql` does not hold replaced by `token` of it. */
 export function maskText(message: string, sql: string, token: (value: string) => string): string {
-  return message.replace(QUOTED_OR_NUMBER, (whole, single: string | undefined, double: string | undefined, number: string | undefined) => {
-    const value = single ?? double ?? number!;
+  return message.replace(QUOTED_OR_NUMBER, (whole, single: string | undefined, double: string | undefined, input: string | undefined, email: string | undefined, number: string | undefined) => {
+    const value = single ?? double ?? input ?? email ?? number!;
     if (number !== undefined && number.replace(/\D/g, '').length < 4) return whole;
     if (value === '' || sql.includes(value)) return whole;
     const t = token(value);

@@ -114,6 +114,8 @@ describe('maskText: what an engine message may keep', () => {
     ['Out of Range Error: Overflow in multiplication of INT64 (8015551212 * 8015551212)!', 'SELECT phone * phone', 'Out of Range Error: Overflow in multiplication of INT64 (<10> * <10>)!'],
     ['Binder Error: Referenced column "emial" not found in FROM clause! LINE 1: SELECT emial', 'SELECT emial FROM customer_trusted', 'Binder Error: Referenced column "emial" not found in FROM clause! LINE 1: SELECT emial'],
     ["Conversion Error: Could not convert string 'abc' to INT32", "SELECT CAST('abc' AS INTEGER)", "Conversion Error: Could not convert string 'abc' to INT32"],
+    ['Invalid Input Error: Malformed JSON at byte 9 of input: unexpected character.  Input: {"email": lyn@x.com}', 'SELECT json(x)', 'Invalid Input Error: Malformed JSON at byte 9 of input: unexpected character.  Input: <20>'],
+    ['Invalid Input Error: no customer lyn.rowe@test.com (unquoted)', 'SELECT 1', 'Invalid Input Error: no customer <17> (unquoted)'],
     ['at 1900-01-01 the year 2024 and 12 rows', "WHERE birthDay < '1900-01-01'", 'at 1900-01-01 the year <4> and 12 rows'],
   ])('%s', (message, sql, masked) => {
     expect(maskText(message, sql, token)).toBe(masked);
