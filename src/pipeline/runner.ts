@@ -313,11 +313,11 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     runId = options.runId ?? newRunId();
     ({ lock, recovered } = RunLock.acquire(layout.lockFile, runId));
     try {
+      published = await lakeCatalog.published();
       references = await lakeCatalog.references();
       assertCatalogDecides(layout, references, runId);
       // Made before the run writes anything, so that a lake with runs and no catalog means a lost catalog.
       if (!references.hasHistory) await lakeCatalog.create();
-      published = await lakeCatalog.published();
     } catch (e) {
       lock.release();
       throw e;
