@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../catalog/registry';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
 import { GRANTS_FORMATS } from '../governance/grants-formats';
 import { BusyError, OperatorError } from '../errors/operator-error';
-import { DUCKDB_WRITE_FAULT, WRITE_FAULTS } from '../errors/write-fault';
+import { writeFaultLine } from '../errors/write-fault';
 import { escapeControls } from '../report/terminal-escape';
 import { EXIT } from './exit-status';
 import { waitNotice } from './catalog-wait-notice';
@@ -176,10 +176,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     // A disk that is full (or refuses writes): the operator frees space, nothing of ours to debug.
-    const fault = sys.code ? WRITE_FAULTS[sys.code] : DUCKDB_WRITE_FAULT.test(err.message) ? 'the disk refused a write' : undefined;
+    const fault = writeFaultLine(err);
     if (fault) {
-      const file = (sys as { dest?: string }).dest ?? sys.path;
-      say(`cannot write ${file ?? 'a file'}: ${sys.code ? `${fault} (${sys.code})` : err.message.split('\n')[0]}; free space (or point the command at another folder) and run again`);
+      say(fault);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }

@@ -22,3 +22,13 @@ export function namingFile(e: unknown, path: string): unknown {
 
 /** DuckDB's words for a write the machine refused (it names the file itself). */
 export const DUCKDB_WRITE_FAULT = /No space left on device|Disk quota exceeded|File too large/;
+
+/** The operator's line for an error that is a write the machine refused; undefined for any other error. */
+export function writeFaultLine(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  const known = typeof err?.code === 'string' ? WRITE_FAULTS[err.code] : undefined;
+  if (known) return `cannot write ${err.dest ?? err.path ?? 'a file'}: ${known} (${err.code}); free space (or point the command at another folder) and run again`;
+  if (DUCKDB_WRITE_FAULT.test(message)) return `${message.split('\n')[0]}; free space (or point the command at another folder) and run again`;
+  return undefined;
+}

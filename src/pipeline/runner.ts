@@ -23,6 +23,7 @@ import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
 import { maskSamples } from '../gates/sample-privacy';
+import { writeFaultLine } from '../errors/write-fault';
 import { RuleFileError } from '../gates/rule-file';
 import { OperatorError } from '../errors/operator-error';
 import { assertCatalogDecides } from './catalog-authority';
@@ -481,6 +482,8 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
           }
           const dir = layout.tableRunDir(zone, t.table.name, runId);
           const rows = await writeTable(eng, dir, typedSelect(t.table, t.sql)).catch((e: Error) => {
+            // A full disk is the machine's, not the transform's: it goes on as it is.
+            if (writeFaultLine(e)) throw e;
             // A transform that fails on a record's value (a cast) may quote the value: masked, for the manifest, the reports and the terminal.
             throw new TransformError(`${t.file}: ${maskSamples(undefined).text(e.message, t.sql)}`);
           });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runPipeline } from '../../src/pipeline/runner';
 import { LakeCatalog } from '../../src/pipeline/lake-catalog';
 import { LakeLayout } from '../../src/pipeline/lake-layout';
+import { writeFaultLine } from '../../src/errors/write-fault';
 import { tempDir } from '../support/tmp';
 import { runStedi, STEDI_BIN } from '../support/child-run';
 
@@ -57,4 +58,20 @@ describe('write faults: a full disk is named, exit 2, the lock released', () => 
     const manifest = JSON.parse(readFileSync(join(layout.runDir(runId), 'manifest.json'), 'utf8'));
     expect([manifest.status, manifest.error]).toEqual(['failed', `ENOSPC: no space left on device, write: ${quarantine}`]);
   });
+
+  for (const table of [{ zone: 'landing', name: 'customer_landing' }, { zone: 'trusted', name: 'customer_trusted' }] as const) {
+    it(`DuckDB writing ${table.name} onto a full disk: the run fails with DuckDB's words naming the file, the lock released, exit 2's line`, async () => {
+      const lake = tempDir();
+      const layout = new LakeLayout(lake);
+      const runId = '20260101T000000000Z-fedcba';
+      const file = join(layout.tableRunDir(table.zone, table.name, runId), 'part-0.parquet');
+      mkdirSync(join(file, '..'), { recursive: true });
+      symlinkSync(FULL, file);
+      const failed = await runPipeline({ landing: landingCopy(), lake, runId }).catch((e: Error) => e);
+      expect((failed as Error).message).toBe(`IO Error: Could not write file "${file}": No space left on device`);
+      expect(writeFaultLine(failed)).toBe(`IO Error: Could not write file "${file}": No space left on device; free space (or point the command at another folder) and run again`);
+      expect(existsSync(layout.lockFile)).toBe(false);
+      expect(JSON.parse(readFileSync(join(layout.runDir(runId), 'manifest.json'), 'utf8')).status).toBe('failed');
+    });
+  }
 });
