@@ -9,7 +9,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { pointTable, readTable, type TableState } from './glue-table-location';
 import { embeddedCatalog, tableOf, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, PUBLISH_RECORD, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
+import { checkRunId, PUBLISH_RECORD, RUN_FOLDER_PREFIX, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from './run-layout';
 import { retireSupersededRuns, type RetiredRuns } from './superseded-runs';
 
 export interface PublishEvent {
@@ -66,6 +66,12 @@ export class PublishError extends Error {
   }
 }
 
+/** The run id of a run-scoped location (`s3://bucket/<table>/run_id=<id>/`), if it is one. */
+function runOfLocation(location: string | undefined): string | undefined {
+  const i = location?.lastIndexOf(`/${RUN_FOLDER_PREFIX}`) ?? -1;
+  return i < 0 ? undefined : location!.slice(i + 1 + RUN_FOLDER_PREFIX.length).replace(/\/$/, '') || undefined;
+}
+
 export function createPublisher(options: PublisherOptions): (event: PublishEvent) => Promise<PublishOutcome> {
   const { glue, s3, catalog } = options;
   const recordKey = (runId: string) => runRecordKey(runId, PUBLISH_RECORD);
@@ -109,7 +115,13 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
   };
 
   const builtTables = () => [...catalog.built.trusted, ...catalog.built.curated].map((name) => tableOf(catalog, name));
-  const runsOf = (tables: readonly { previousRunId?: string }[]) => tables.map((t) => t.previousRunId).filter((r): r is string => r !== undefined);
+  /**
+   * The runs the tables were at before: the run id Glue's parameters recorded, and the run folder the
+   * location names (a table whose parameter was dropped, by hand or by an apply, still points at a
+   * run's files, which must not be marked).
+   */
+  const runsOf = (tables: readonly { previousRunId?: string; previousLocation?: string }[]) =>
+    [...new Set(tables.flatMap((t) => [t.previousRunId, runOfLocation(t.previousLocation)]).filter((r): r is string => r !== undefined))];
 
   /** Marks what the move left behind; a failure here is reported, never undoes the move. */
   const retire = async (keep: Iterable<string>): Promise<Pick<PublishOutcome, 'retired' | 'retireError'>> => {

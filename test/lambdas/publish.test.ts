@@ -208,6 +208,21 @@ describe('publish Lambda', () => {
     });
   }
 
+  it('a table whose run id parameter was dropped (by hand, by an apply): the run folder its location names is never marked, on publish or rollback', async () => {
+    const publish = setUp();
+    runFolders(OLD, RUN);
+    for (const t of published) delete glue.tables.get(`${databases[zoneOf(t) as 'trusted']}.${t}`)!.Parameters![RUN_ID_PARAMETER];
+    const outcome = await publish({ runId: RUN });
+    expect(outcome.retireError).toBeUndefined();
+    // OLD is the rollback target: kept although no parameter names it.
+    expect(tagged().filter((k) => k.includes(OLD))).toEqual([]);
+    const back = await publish({ runId: RUN, action: 'rollback' });
+    expect(back.status).toBe('rolled-back-by-operator');
+    for (const t of published) expect(glue.location(databases[zoneOf(t) as 'trusted'], t)).toBe(`s3://${bucketOf(t)}/${t}/run_id=${OLD}/`);
+    // Live again after the rollback: still never marked.
+    expect(tagged().filter((k) => k.includes(OLD))).toEqual([]);
+  });
+
   it('refuses to roll back a run a later run has replaced', async () => {
     const publish = setUp();
     await publish({ runId: RUN });
