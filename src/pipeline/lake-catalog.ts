@@ -11,6 +11,7 @@ import { assertReadsExactly, literalPattern } from '../engine/duckdb-file-names'
 import { openWhenFree, type WaitOptions } from './catalog-busy';
 import { relativeTableRunDir, TABLE_FILE, type LakeLayout } from './lake-layout';
 import { BusyError, OperatorError } from '../errors/operator-error';
+import { DUCKDB_WRITE_FAULT } from '../errors/write-fault';
 
 export interface TableVersion {
   readonly table: string;
@@ -93,7 +94,8 @@ const UNREADABLE_FILE = /^(IO|Serialization|Corruption) Error|not a valid DuckDB
 function asDamaged(e: unknown, file: string, anyFile: boolean): unknown {
   // Not `instanceof Error`: errors made by the native binding may come from another realm (jest).
   const message = typeof (e as Error | undefined)?.message === 'string' ? (e as Error).message : String(e);
-  if (e instanceof OperatorError || e instanceof BusyError || !UNREADABLE_FILE.test(message)) return e;
+  // A full disk is not a damaged catalog: that error goes on as it is (the CLI names the write fault).
+  if (e instanceof OperatorError || e instanceof BusyError || !UNREADABLE_FILE.test(message) || DUCKDB_WRITE_FAULT.test(message)) return e;
   return anyFile || message.includes(file) ? new CatalogDamagedError(file, message.split('\n')[0]) : e;
 }
 

@@ -5,10 +5,11 @@
 // itself such a lock one level down (`run.lock.takeover`): of the processes that find the same
 // dead holder, only the one holding the claim removes the lock, and only if it still holds the
 // dead holder's bytes, so no process ever removes a lock that another has just taken.
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BusyError } from '../errors/operator-error';
+import { namingFile } from '../errors/write-fault';
 
 export interface LockHolder {
   readonly pid: number;
@@ -92,7 +93,13 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 /** Creates `file` holding `text` if no such file exists; true when this call created it. */
 function createWhole(file: string, text: string): boolean {
   const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(aside, text, { flag: 'wx' });
+  try {
+    writeFileSync(aside, text, { flag: 'wx' });
+  } catch (e) {
+    // A full disk: the lock could not be written, and nothing of it stays.
+    rmSync(aside, { force: true });
+    throw namingFile(e, file);
+  }
   try {
     linkSync(aside, file);
     return true;
