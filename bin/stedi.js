@@ -6,9 +6,13 @@ const { join } = require('node:path');
 const { chooseEntry } = require('./cli-entry');
 
 // `stedi query ... | head`: a reader that stops early is not an error.
+// Any other failure to write it (a full disk behind `> file`) ends the command with exit 2, the
+// status of faults the operator fixes, and a message instead of a stack trace; locks are released
+// by then (the command writes its result after its work).
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  process.stderr.write(`stedi: cannot write the standard output: ${e.code ?? e.message}; free space (or redirect it elsewhere) and run again\n`);
+  process.exit(2);
 });
 const root = join(__dirname, '..');
 const entry = chooseEntry(root);

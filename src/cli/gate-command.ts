@@ -1,6 +1,7 @@
 // `stedi gate`: the evaluation `stedi run` makes, on a lake's published or staged tables (or an
 // environment's Glue tables through Athena), with the same words and the same exit status.
 // Its action loads what it needs when the gate runs: DuckDB, and the AWS SDK for --engine athena.
+import { escapeControls } from '../report/terminal-escape';
 import { Command, Option } from 'commander';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../config/environments/environment-config';
 import type { GateResult } from '../gates/evaluator';
@@ -44,7 +45,7 @@ export function printGate(results: readonly GateResult[], format: (typeof GATE_F
   else {
     const queries = results.reduce((n, g) => n + g.queries, 0);
     write(
-      [`gate on ${target} ${blocked ? 'BLOCKED' : 'passed'} · ${tallyOf(rules)} · ${queries.toLocaleString('en-US')} queries`, '', rulesTable(rules), ...attentionLines(rules)].join('\n') +
+      [`gate on ${escapeControls(target)} ${blocked ? 'BLOCKED' : 'passed'} · ${tallyOf(rules)} · ${queries.toLocaleString('en-US')} queries`, '', rulesTable(rules), ...attentionLines(rules)].join('\n') +
         '\n',
     );
   }

@@ -8,6 +8,7 @@ import { LakeLayout } from '../pipeline/lake-layout';
 import type { RunManifest } from '../pipeline/manifest';
 import type { LockHolder } from '../pipeline/run-lock';
 import { positiveInt } from './option-parsers';
+import { escapeControls } from '../report/terminal-escape';
 import { textTable } from './text-table';
 import { waitNotice } from './catalog-wait-notice';
 import { OperatorError } from '../errors/operator-error';
@@ -159,7 +160,7 @@ export function registerLakeCommands(program: Command, defaults: { readonly lake
           textTable(
             ['zone', 'table', 'rows', 'run', 'published'],
             tables.map((t) => [t.zone, t.table, t.rows, t.runId, t.publishedAt]),
-          ) + `\n\nquery them: stedi query "SELECT ... FROM curated.machine_learning_curated" --lake ${o.lake}\n`,
+          ) + `\n\nquery them: stedi query "SELECT ... FROM curated.machine_learning_curated" --lake ${escapeControls(o.lake)}\n`,
         );
       }
     });

@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from '../catalog/registry';
 import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config';
 import { GRANTS_FORMATS } from '../governance/grants-formats';
 import { BusyError, OperatorError } from '../errors/operator-error';
+import { writeFaultLine } from '../errors/write-fault';
+import { escapeControls } from '../report/terminal-escape';
 import { EXIT } from './exit-status';
 import { waitNotice } from './catalog-wait-notice';
 import { registerGenerateCommands } from './generate-command';
@@ -156,22 +158,32 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : EXIT.usage;
     }
     const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
+    // Messages name paths and quote values: a file name holding ESC [ or a newline is shown escaped, never sent raw.
+    const say = (text: string) => process.stderr.write(`stedi: ${escapeControls(text)}\n`);
     if (err instanceof BusyError) {
-      process.stderr.write(`stedi: ${err.message}\n`);
+      say(err.message);
       return EXIT.busy;
     }
     if (err instanceof OperatorError) {
-      process.stderr.write(`stedi: ${err.message}\n`);
+      say(err.message);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
     const sys = err as NodeJS.ErrnoException;
     if (sys.code && PATH_ERRORS[sys.code] && sys.path) {
-      process.stderr.write(`stedi: ${sys.path}: ${PATH_ERRORS[sys.code]} (${sys.syscall ?? 'file system'})\n`);
+      say(`${sys.path}: ${PATH_ERRORS[sys.code]} (${sys.syscall ?? 'file system'})`);
       if (debug) process.stderr.write(`${err.stack}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`stedi: ${err.message}\n${debug ? `${err.stack}\n` : '(run with --debug for the stack trace)\n'}`);
+    // A disk that is full (or refuses writes): the operator frees space, nothing of ours to debug.
+    const fault = writeFaultLine(err);
+    if (fault) {
+      say(fault);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      return EXIT.usage;
+    }
+    say(err.message);
+    process.stderr.write(debug ? `${err.stack}\n` : '(run with --debug for the stack trace)\n');
     return EXIT.crash;
   }
 }

@@ -3,6 +3,7 @@
 import type { RuleResult } from '../gates/evaluator';
 import { findingOf, outcomeLine, ruleWord, tallyLine, tallyRules } from '../gates/outcome-text';
 import { textTable } from './text-table';
+import { escapeControls } from '../report/terminal-escape';
 
 /** `PASS=24 WARN=2 ERROR=0 SKIP=0 TOTAL=26` */
 export function tallyOf(rules: readonly RuleResult[]): string {
@@ -17,8 +18,15 @@ export function rulesTable(rules: readonly RuleResult[]): string {
   );
 }
 
-/** What blocked, what warned, what did not run: a heading and one line each, empty when there is nothing to say. */
+/**
+ * What blocked, what warned, what did not run: a heading and one line each, empty when there is
+ * nothing to say. Each line is terminal-safe: a rule's message quotes data (file names, values).
+ */
 export function attentionLines(rules: readonly RuleResult[]): string[] {
+  return attentionText(rules).map(escapeControls);
+}
+
+function attentionText(rules: readonly RuleResult[]): string[] {
   const out: string[] = [];
   const blocking = rules.filter((r) => r.blocking);
   const warned = rules.filter((r) => ruleWord(r) === 'WARN');

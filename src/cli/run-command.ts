@@ -1,12 +1,14 @@
 // `stedi run` (and the run of `stedi demo`): the pipeline with progress bars on a terminal, then the
 // summary or the manifest. Loaded only when a run starts: it brings DuckDB and the whole pipeline.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { runPipeline, type RunEvent } from '../pipeline/runner';
 import { REPORT_FILES } from '../report/write-reports';
 import { EXIT } from './exit-status';
+import { namingFile } from '../errors/write-fault';
 import { runSummary } from './run-summary';
+import { escapeControls } from '../report/terminal-escape';
 
 export interface RunCommandOptions {
   readonly landing: string;
@@ -31,7 +33,7 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
     onEvent: (e) => {
       if (e.kind === 'notice') {
         stop();
-        process.stderr.write(`${e.message}\n`);
+        process.stderr.write(`${escapeControls(e.message)}\n`);
       } else if (e.kind === 'phase') {
         stop();
         phase = e.phase;
@@ -60,7 +62,16 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     progress.stop();
     if (opts.reportDir) {
       mkdirSync(opts.reportDir, { recursive: true });
-      for (const f of Object.values(REPORT_FILES)) copyFileSync(join(manifest.lake, 'runs', manifest.runId, f), join(opts.reportDir, f));
+      for (const f of Object.values(REPORT_FILES)) {
+        // Read and written rather than copied: a failed write then names the copy, and the run's own report stays whole.
+        const copy = join(opts.reportDir, f);
+        const text = readFileSync(join(manifest.lake, 'runs', manifest.runId, f));
+        try {
+          writeFileSync(copy, text);
+        } catch (e) {
+          throw namingFile(e, copy);
+        }
+      }
     }
     process.stdout.write(opts.json ? JSON.stringify(manifest, null, 2) + '\n' : runSummary(manifest) + '\n');
     return manifest.status === 'published' ? EXIT.published : EXIT.blocked;

@@ -6,6 +6,7 @@ import type { RunManifest } from '../pipeline/manifest';
 import { REPORT_FILES } from '../report/write-reports';
 import { attentionLines, tallyOf } from './outcome-lines';
 import { textTable } from './text-table';
+import { escapeControls } from '../report/terminal-escape';
 
 /** A path as the person typed it: relative to where they are when it is below, absolute otherwise. */
 function shown(path: string, cwd: string): string {
@@ -61,5 +62,6 @@ export function runSummary(m: RunManifest, cwd: string = process.cwd()): string 
     ...quarantine.map((q, i) => `${i === 0 ? 'quarantine: ' : '            '}${q}`),
     `manifest:   ${shown(join(runDir, 'manifest.json'), cwd)}`,
   );
-  return parts.join('\n');
+  // Tables escape their cells; every other line holds data (file names, paths, messages) made terminal-safe here.
+  return parts.map((p) => (p === landing || p === tables ? p : escapeControls(p))).join('\n');
 }

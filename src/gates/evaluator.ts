@@ -149,7 +149,7 @@ export function skippedCheck(rule: CheckInfo, reason: string): RuleResult {
 
 const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
 
-function broken(rule: Rule, kind: RuleKind, error: unknown, ms?: number): RuleResult {
+function broken(rule: Rule, kind: RuleKind, error: unknown, samples: SampleMask, ms?: number): RuleResult {
   return {
     name: rule.name,
     kind,
@@ -165,7 +165,8 @@ function broken(rule: Rule, kind: RuleKind, error: unknown, ms?: number): RuleRe
     allowed: allowedFor(rule.tolerance),
     columns: [],
     sample: [],
-    error: `${rule.file}:${rule.sqlLine}: ${(error as Error).message}`,
+    // The engine's message may quote the value it failed on (a cast error quotes the email).
+    error: `${rule.file}:${rule.sqlLine}: ${samples.text((error as Error).message, rule.sql)}`,
     ...(ms !== undefined ? { ms } : {}),
   };
 }
@@ -235,10 +236,9 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
       if (failing > 0 && sampleRows > 0) {
         try {
           const s = await send(`SELECT * FROM (${r.sql}) ${quoteIdent('__r')} LIMIT ${sampleRows}`);
-          columns = s.columns;
-          ({ rows: sample, masked } = samples.apply(r.name, s.columns, s.rows));
+          ({ columns, rows: sample, masked } = samples.apply(r.name, s.columns, s.rows, r.sql));
         } catch (e) {
-          results.set(r.name, broken(r, 'predicate', e, share + elapsed(t1)));
+          results.set(r.name, broken(r, 'predicate', e, samples, share + elapsed(t1)));
           continue;
         }
       }
@@ -280,12 +280,12 @@ async function evaluateSetRule(
       `SELECT ${quoteIdent('__r')}.*, COUNT(*) OVER () AS ${quoteIdent(FAILING)} FROM (${r.sql}) ${quoteIdent('__r')} LIMIT ${Math.max(sampleRows, 1)}`,
     );
     const failing = res.rows.length ? num(res.rows[0][FAILING]) : 0;
-    const columns = res.columns.filter((c) => c !== FAILING);
-    const raw = res.rows.slice(0, sampleRows).map((row) => Object.fromEntries(columns.map((c) => [c, row[c]])));
-    const { rows: sample, masked } = samples.apply(r.name, columns, raw);
+    const returned = res.columns.filter((c) => c !== FAILING);
+    const raw = res.rows.slice(0, sampleRows).map((row) => Object.fromEntries(returned.map((c) => [c, row[c]])));
+    const { columns, rows: sample, masked } = samples.apply(r.name, returned, raw, r.sql);
     return judge(ruleInfo(r, kind), failing, undefined, columns, sample, { maskedColumns: masked, ms: elapsed(t0) });
   } catch (e) {
-    return broken(r, kind, e, elapsed(t0));
+    return broken(r, kind, e, samples, elapsed(t0));
   }
 }
 

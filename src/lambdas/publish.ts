@@ -9,7 +9,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { pointTable, readTable, type TableState } from './glue-table-location';
 import { embeddedCatalog, tableOf, type LambdaCatalog } from './lambda-catalog';
 import { LAMBDA_ENV, requireEnv } from './lambda-environment';
-import { checkRunId, PUBLISH_RECORD, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from '../catalog/run-layout';
+import { checkRunId, PUBLISH_RECORD, RUN_FOLDER_PREFIX, runRecordKey, s3Uri, tableRunLocation, type RunBuckets } from '../catalog/run-layout';
 import { retireSupersededRuns, type RetiredRuns } from './superseded-runs';
 
 export interface PublishEvent {
@@ -66,6 +66,12 @@ export class PublishError extends Error {
   }
 }
 
+/** The run id of a run-scoped location (`s3://bucket/<table>/run_id=<id>/`), if it is one. */
+function runOfLocation(location: string | undefined): string | undefined {
+  const i = location?.lastIndexOf(`/${RUN_FOLDER_PREFIX}`) ?? -1;
+  return i < 0 ? undefined : location!.slice(i + 1 + RUN_FOLDER_PREFIX.length).replace(/\/$/, '') || undefined;
+}
+
 export function createPublisher(options: PublisherOptions): (event: PublishEvent) => Promise<PublishOutcome> {
   const { glue, s3, catalog } = options;
   const recordKey = (runId: string) => runRecordKey(runId, PUBLISH_RECORD);
@@ -109,7 +115,13 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
   };
 
   const builtTables = () => [...catalog.built.trusted, ...catalog.built.curated].map((name) => tableOf(catalog, name));
-  const runsOf = (tables: readonly { previousRunId?: string }[]) => tables.map((t) => t.previousRunId).filter((r): r is string => r !== undefined);
+  /**
+   * The runs the tables were at before: the run id Glue's parameters recorded, and the run folder the
+   * location names (a table whose parameter was dropped, by hand or by an apply, still points at a
+   * run's files, which must not be marked).
+   */
+  const runsOf = (tables: readonly { previousRunId?: string; previousLocation?: string }[]) =>
+    [...new Set(tables.flatMap((t) => [t.previousRunId, runOfLocation(t.previousLocation)]).filter((r): r is string => r !== undefined))];
 
   /** Marks what the move left behind; a failure here is reported, never undoes the move. */
   const retire = async (keep: Iterable<string>): Promise<Pick<PublishOutcome, 'retired' | 'retireError'>> => {
@@ -120,13 +132,24 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     }
   };
 
-  /** The runs a run's publish record moved tables away from: its rollback targets (none when it has no record). */
+  /**
+   * The runs a run's publish record moved tables away from: its rollback targets (none when it has
+   * no record). A record that exists but cannot be read throws: taking it for "no targets" would
+   * mark the targets for deletion.
+   */
   const rollbackTargetsOf = async (runId: string): Promise<string[]> => {
+    let text: string;
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: options.artifactsBucket, Key: recordKey(runId) }));
-      return runsOf((JSON.parse(await out.Body!.transformToString('utf8')) as PublishRecord).tables);
-    } catch {
-      return [];
+      text = await out.Body!.transformToString('utf8');
+    } catch (e) {
+      if ((e as Error).name === 'NoSuchKey') return [];
+      throw e;
+    }
+    try {
+      return runsOf((JSON.parse(text) as PublishRecord).tables);
+    } catch (e) {
+      throw new PublishError(`the publish record ${s3Uri(options.artifactsBucket, recordKey(runId))} is damaged (${(e as Error).message})`);
     }
   };
 
@@ -193,7 +216,14 @@ export function createPublisher(options: PublisherOptions): (event: PublishEvent
     // Live again: the runs it rolled back to; kept as their rollback target: the runs those replaced.
     // The rolled-back run itself is superseded now.
     const live = runsOf(record.tables);
-    const targets = (await Promise.all([...new Set(live)].map((r) => rollbackTargetsOf(r)))).flat();
+    let targets: string[];
+    try {
+      targets = (await Promise.all([...new Set(live)].map((r) => rollbackTargetsOf(r)))).flat();
+    } catch (e) {
+      // Without the live runs' rollback targets nothing can tell what is superseded: nothing is marked.
+      const retireError = `could not read the rollback targets of run ${[...new Set(live)].join(', ')} (${(e as Error).message}); no run folder was marked`;
+      return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)), retireError };
+    }
     const retired = await retire([...live, ...targets]);
     return { runId, status: record.status, tables: record.tables, record: s3Uri(options.artifactsBucket, recordKey(runId)), ...retired };
   };

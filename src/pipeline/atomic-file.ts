@@ -2,6 +2,7 @@
 // crash, sees the old bytes or the new ones, never half a file.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { namingFile } from '../errors/write-fault';
 
 export function writeFileAtomic(path: string, text: string): void {
   // Beside the target, so that the rename stays on one file system; unique, so that two writers never share it.
@@ -17,6 +18,6 @@ export function writeFileAtomic(path: string, text: string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw namingFile(e, path);
   }
 }

@@ -10,7 +10,8 @@ import { DuckDbEngine, normaliseValue } from '../engine/duckdb-engine';
 import { assertReadsExactly, literalPattern } from '../engine/duckdb-file-names';
 import { openWhenFree, type WaitOptions } from './catalog-busy';
 import { relativeTableRunDir, TABLE_FILE, type LakeLayout } from './lake-layout';
-import { OperatorError } from '../errors/operator-error';
+import { BusyError, OperatorError } from '../errors/operator-error';
+import { DUCKDB_WRITE_FAULT } from '../errors/write-fault';
 
 export interface TableVersion {
   readonly table: string;
@@ -75,11 +76,43 @@ export function viewSql(schema: string, table: string, location: string): string
   return `CREATE OR REPLACE VIEW ${quoteIdent(schema)}.${quoteIdent(table)} AS SELECT * FROM read_parquet(${lakeFileSql(file)}, hive_partitioning = false)`;
 }
 
+/** A catalog file DuckDB cannot open (garbage bytes, cut short, another program's file): the operator's to restore. */
+export class CatalogDamagedError extends OperatorError {
+  constructor(file: string, cause: string) {
+    super(
+      `the lake catalog ${file} cannot be read (${cause}): it is damaged or not a DuckDB database. Nothing was changed. ` +
+        'Put back a good copy (from a backup, or from where the lake was copied), or pass another --lake',
+    );
+    this.name = 'CatalogDamagedError';
+  }
+}
+
+/** DuckDB's words for a database file it cannot read: damaged, cut short, or written by a newer DuckDB. */
+const UNREADABLE_FILE = /^(IO|Serialization|Corruption) Error|not a valid DuckDB database/;
+
+/** `e` as CatalogDamagedError when it is DuckDB failing to read the catalog file (`anyFile`: whatever file it names), else `e`. */
+function asDamaged(e: unknown, file: string, anyFile: boolean): unknown {
+  // Not `instanceof Error`: errors made by the native binding may come from another realm (jest).
+  const message = typeof (e as Error | undefined)?.message === 'string' ? (e as Error).message : String(e);
+  // A full disk is not a damaged catalog: that error goes on as it is (the CLI names the write fault).
+  if (e instanceof OperatorError || e instanceof BusyError || !UNREADABLE_FILE.test(message) || DUCKDB_WRITE_FAULT.test(message)) return e;
+  return anyFile || message.includes(file) ? new CatalogDamagedError(file, message.split('\n')[0]) : e;
+}
+
+/** Opens the catalog file with `open`, waiting while another process holds it; a file DuckDB cannot read is CatalogDamagedError. */
+async function openCatalogFile<T>(file: string, doing: string, open: () => Promise<T>, wait: WaitOptions): Promise<T> {
+  try {
+    return await openWhenFree(file, doing, open, wait);
+  } catch (e) {
+    throw asDamaged(e, file, true);
+  }
+}
+
 /** Opens the catalog file, waiting while another process holds it. */
 async function withCatalog<T>(layout: LakeLayout, readOnly: boolean, doing: string, wait: WaitOptions, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const file = layout.catalogFile;
   if (readOnly && !existsSync(file)) throw new LakeNotFoundError(file);
-  const instance = await openWhenFree(file, doing, () => DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {}), wait);
+  const instance = await openCatalogFile(file, doing, () => DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {}), wait);
   try {
     const connection = await instance.connect();
     try {
@@ -88,6 +121,9 @@ async function withCatalog<T>(layout: LakeLayout, readOnly: boolean, doing: stri
     } finally {
       connection.closeSync();
     }
+  } catch (e) {
+    // DuckDB reads a catalog's blocks when first needed: damage may show only now.
+    throw asDamaged(e, file, false);
   } finally {
     instance.closeSync();
   }
@@ -99,7 +135,7 @@ async function withCatalog<T>(layout: LakeLayout, readOnly: boolean, doing: stri
  */
 export async function openLakeEngine(layout: LakeLayout, options: WaitOptions & { readonly doing?: string } = {}): Promise<DuckDbEngine> {
   if (!existsSync(layout.catalogFile)) throw new LakeNotFoundError(layout.catalogFile);
-  return openWhenFree(
+  return openCatalogFile(
     layout.catalogFile,
     options.doing ?? 'read it',
     () => DuckDbEngine.open({ path: layout.catalogFile, readOnly: true, connectionSetup: [lakeRootSetting(layout.root)] }),
@@ -164,6 +200,8 @@ export interface CatalogReferences {
   readonly runIds: ReadonlySet<string>;
   /** The run history: each run's status and the manifest recorded with it. */
   readonly runs: readonly RunRecord[];
+  /** Whether the catalog file exists and holds stedi's run history (false: it knows of no run, not even that there were none). */
+  readonly hasHistory: boolean;
 }
 
 export interface LocalLakeCatalogOptions extends WaitOptions {}
@@ -277,8 +315,8 @@ export class LocalLakeCatalog {
   async references(): Promise<CatalogReferences> {
     const runIds = new Set<string>();
     const runs: RunRecord[] = [];
-    if (!existsSync(this.layout.catalogFile)) return { runIds, runs };
-    await this.with(true, 'read which runs it points at', async (c) => {
+    if (!existsSync(this.layout.catalogFile)) return { runIds, runs, hasHistory: false };
+    const hasHistory = await this.with(true, 'read which runs it points at', async (c) => {
       const views = await c.runAndReadAll(`SELECT sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal`);
       for (const row of views.getRowObjectsJS()) {
         for (const m of String(row.sql).matchAll(/run_id=([^/'"\s]+)/g)) runIds.add(m[1]);
@@ -288,8 +326,17 @@ export class LocalLakeCatalog {
       }
       runs.push(...(await readRuns(c)));
       for (const r of runs) runIds.add(r.runId);
+      return (await hasTable(c, 'runs')) && (await hasTable(c, 'published_tables'));
     });
-    return { runIds, runs };
+    return { runIds, runs, hasHistory };
+  }
+
+  /**
+   * Creates the catalog file with its schemas and (empty) run history, before a run writes
+   * anything: from then on, a lake holding runs without a catalog is a lake whose catalog was lost.
+   */
+  async create(): Promise<void> {
+    await this.with(false, 'create it', ensureSchemas);
   }
 
   async runs(): Promise<RunRecord[]> {

@@ -5,10 +5,11 @@
 // itself such a lock one level down (`run.lock.takeover`): of the processes that find the same
 // dead holder, only the one holding the claim removes the lock, and only if it still holds the
 // dead holder's bytes, so no process ever removes a lock that another has just taken.
-import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BusyError } from '../errors/operator-error';
+import { namingFile } from '../errors/write-fault';
 
 export interface LockHolder {
   readonly pid: number;
@@ -22,11 +23,35 @@ export class LakeBusyError extends BusyError {
     readonly lockFile: string,
     readonly holder: LockHolder,
   ) {
+    // A holder on another machine is never taken over: its process cannot be checked from here.
+    const elsewhere = holder.host !== hostname() && holder.host !== UNKNOWN.host;
     super(
-      `another run (${holder.runId}, pid ${holder.pid} on ${holder.host}, since ${holder.since}) holds ${lockFile}; ` +
-        'wait for it to finish, or remove the file if that process is gone',
+      `another run (${holder.runId}, pid ${holder.pid} on ${elsewhere ? 'another host, ' : ''}${holder.host}, since ${holder.since}) holds ${lockFile}; ` +
+        (elsewhere
+          ? `this machine cannot tell whether that process is gone: wait for it to finish, or remove the file once you know it is`
+          : 'wait for it to finish, or remove the file if that process is gone'),
     );
     this.name = 'LakeBusyError';
+  }
+}
+
+/**
+ * A lock file that names no holder (empty, cut short, not JSON) and stayed so while this process
+ * retried: no stedi leaves its lock that way for long. Its holder cannot be proven gone, so it is
+ * not taken over: busy, and the operator decides.
+ */
+export class UnreadableLockError extends BusyError {
+  constructor(
+    readonly lockFile: string,
+    raw: string,
+    waitedMs: number,
+  ) {
+    const what = raw.trim() === '' ? `is empty (${raw.length} bytes)` : `names no holder (${raw.length} bytes, not a lock stedi writes)`;
+    super(
+      `the run lock ${lockFile} ${what} and stayed so for ${(waitedMs / 1000).toFixed(1)} s: a crash or a copy left it, or another program wrote it. ` +
+        'It is not taken over, since nothing says whose it is: if no run is going on this lake, remove the file and run again',
+    );
+    this.name = 'UnreadableLockError';
   }
 }
 
@@ -68,7 +93,13 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 /** Creates `file` holding `text` if no such file exists; true when this call created it. */
 function createWhole(file: string, text: string): boolean {
   const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(aside, text, { flag: 'wx' });
+  try {
+    writeFileSync(aside, text, { flag: 'wx' });
+  } catch (e) {
+    // A full disk: the lock could not be written, and nothing of it stays.
+    rmSync(aside, { force: true });
+    throw namingFile(e, file);
+  }
   try {
     linkSync(aside, file);
     return true;
@@ -115,6 +146,8 @@ export class RunLock {
   private static take(file: string, text: string, me: LockHolder, depth: number, hooks: AcquireHooks): { lock: RunLock; recovered?: LockHolder } {
     let recovered: LockHolder | undefined;
     let last: LockHolder = UNKNOWN;
+    /** The bytes of a lock that named no holder, while it kept naming none. */
+    let unreadable: { raw: string; since: number } | undefined;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (createWhole(file, text)) return { lock: new RunLock(file, text), ...(recovered ? { recovered } : {}) };
       const raw = readRaw(file);
@@ -122,9 +155,11 @@ export class RunLock {
       const holder = parseHolder(raw);
       if (holder === undefined) {
         // Being written by a stedi that creates the file before its bytes: soon readable.
+        if (unreadable?.raw !== raw) unreadable = { raw, since: Date.now() };
         pause(10);
         continue;
       }
+      unreadable = undefined;
       last = holder;
       if (holder.host !== me.host || alive(holder.pid)) throw new LakeBusyError(file, holder);
       if (depth >= MAX_CLAIM_DEPTH) throw new LakeBusyError(file, holder);
@@ -149,6 +184,7 @@ export class RunLock {
         claim.release();
       }
     }
+    if (unreadable) throw new UnreadableLockError(file, unreadable.raw, Date.now() - unreadable.since);
     throw new LakeBusyError(file, last);
   }
 

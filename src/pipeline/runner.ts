@@ -23,9 +23,12 @@ import { linkedDatasetFolder, listDatasetFiles, listIgnoredLanding, type Dataset
 import { isGzip } from './line-reader';
 import { gateAuditor, loadGateSetup, recordSkippedGates, withSamplePrivacy, type GateSetup } from '../gates/auditor';
 import { duckDbParseTree } from '../engine/duckdb-parse-tree';
+import { maskSamples } from '../gates/sample-privacy';
+import { writeFaultLine } from '../errors/write-fault';
 import { RuleFileError } from '../gates/rule-file';
 import { OperatorError } from '../errors/operator-error';
 import { checkLandingAndLakeApart } from './landing-lake-overlap';
+import { assertCatalogDecides } from './catalog-authority';
 
 /** Phases in the order a run goes through them. */
 export const PHASES = ['validate', 'build trusted', 'audit trusted', 'build curated', 'audit curated', 'publish'] as const;
@@ -82,6 +85,14 @@ export class RunConfigError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = 'RunConfigError';
+  }
+}
+
+/** A transform failed on the run's data: a defect of its SQL (exit 70), named with the engine's message, values masked. */
+export class TransformError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransformError';
   }
 }
 
@@ -179,6 +190,8 @@ function subfolders(dir: string): string[] {
  * caller holds the run lock, so none of them is still going. Returns the runs cleaned, and how each ended.
  */
 export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string, catalog: CatalogReferences): { runId: string; ended: 'died' | 'failed' }[] {
+  // A catalog that is gone, emptied or older than the runs beside it cannot decide: nothing goes.
+  assertCatalogDecides(layout, catalog, currentRunId);
   const cleaned: { runId: string; ended: 'died' | 'failed' }[] = [];
   for (const runId of runFolders(layout)) {
     if (runId === currentRunId || catalog.runIds.has(runId)) continue;
@@ -306,6 +319,9 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     try {
       published = await lakeCatalog.published();
       references = await lakeCatalog.references();
+      assertCatalogDecides(layout, references, runId);
+      // Made before the run writes anything, so that a lake with runs and no catalog means a lost catalog.
+      if (!references.hasHistory) await lakeCatalog.create();
     } catch (e) {
       lock.release();
       throw e;
@@ -474,7 +490,12 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
             );
           }
           const dir = layout.tableRunDir(zone, t.table.name, runId);
-          const rows = await writeTable(eng, dir, typedSelect(t.table, t.sql));
+          const rows = await writeTable(eng, dir, typedSelect(t.table, t.sql)).catch((e: Error) => {
+            // A full disk is the machine's, not the transform's: it goes on as it is.
+            if (writeFaultLine(e)) throw e;
+            // A transform that fails on a record's value (a cast) may quote the value: masked, for the manifest, the reports and the terminal.
+            throw new TransformError(`${t.file}: ${maskSamples(undefined).text(e.message, t.sql)}`);
+          });
           await exposeAs(eng, t.table.name, dir);
           record(t.table, rows, dir);
           emit({ kind: 'progress', phase: `build ${zone}`, done: ++done, total: transforms.length, unit: 'tables' });
@@ -515,7 +536,9 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
     return manifest;
   } catch (e) {
     manifest.status = 'failed';
-    manifest.error = (e as Error).message;
+    // Node names the file of a failed write only in `path`: the manifest says which file it was.
+    const { message, path } = e as NodeJS.ErrnoException;
+    manifest.error = path && !message.includes(path) ? `${message}: ${path}` : message;
     manifest.finishedAt = now().toISOString();
     try {
       save(true);

@@ -2,6 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunManifest } from '../pipeline/manifest';
+import { namingFile } from '../errors/write-fault';
 import { buildReport, type BuildReportOptions } from './run-report';
 import { renderMarkdown, type MarkdownOptions } from './report-markdown';
 import { renderJunit } from './report-junit';
@@ -24,8 +25,12 @@ export interface ReportPaths {
 /** Writes through a temporary file and a rename, so a reader never sees half a report. */
 function writeWhole(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    throw namingFile(e, path);
+  }
 }
 
 export function writeReports(dir: string, manifest: RunManifest, options: WriteReportsOptions = {}): ReportPaths {

@@ -181,6 +181,48 @@ describe('publish Lambda', () => {
     for (const t of published) expect(glue.location(databases[zoneOf(t) as 'trusted'], t)).toBe(`s3://${bucketOf(t)}/${t}/run_id=${RUN}/`);
   });
 
+  for (const damage of ['a damaged publish record', 'a publish record S3 refuses to read'] as const) {
+    it(`a rollback whose live run has ${damage} marks nothing: that run's rollback target keeps its files`, async () => {
+      const publish = setUp();
+      const OLDER = '20231230T030405123Z-aaaaaaaa';
+      runFolders(OLD, RUN);
+      await publish({ runId: RUN });
+      // Folders the publish did not see (listed later, e.g. copied back): only the rollback decides about them.
+      runFolders(OLDER);
+      const before = tagged();
+      const oldRecord = `runs/${OLD}/publish.json`;
+      stored.set(`stedi-dev-artifacts/${oldRecord}`, {});
+      // OLD replaced OLDER: OLDER is OLD's rollback target, and OLD is live again after the rollback.
+      if (damage === 'a damaged publish record') s3Mock.on(GetObjectCommand, { Key: oldRecord }).resolves({ Body: { transformToString: async () => '{"runId":"2023' } } as never);
+      else s3Mock.on(GetObjectCommand, { Key: oldRecord }).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+      const back = await publish({ runId: RUN, action: 'rollback' });
+      expect(back.status).toBe('rolled-back-by-operator');
+      expect(back.retired).toBeUndefined();
+      expect(back.retireError).toMatch(
+        damage === 'a damaged publish record'
+          ? new RegExp(`^could not read the rollback targets of run ${OLD} \\(the publish record s3://stedi-dev-artifacts/${oldRecord} is damaged \\(.+\\)\\); no run folder was marked$`)
+          : new RegExp(`^could not read the rollback targets of run ${OLD} \\(Access Denied\\); no run folder was marked$`),
+      );
+      expect(tagged()).toEqual(before);
+    });
+  }
+
+  it('a table whose run id parameter was dropped (by hand, by an apply): the run folder its location names is never marked, on publish or rollback', async () => {
+    const publish = setUp();
+    runFolders(OLD, RUN);
+    for (const t of published) delete glue.tables.get(`${databases[zoneOf(t) as 'trusted']}.${t}`)!.Parameters![RUN_ID_PARAMETER];
+    const outcome = await publish({ runId: RUN });
+    expect(outcome.retireError).toBeUndefined();
+    // OLD is the rollback target: kept although no parameter names it.
+    expect(tagged().filter((k) => k.includes(OLD))).toEqual([]);
+    const back = await publish({ runId: RUN, action: 'rollback' });
+    expect(back.status).toBe('rolled-back-by-operator');
+    for (const t of published) expect(glue.location(databases[zoneOf(t) as 'trusted'], t)).toBe(`s3://${bucketOf(t)}/${t}/run_id=${OLD}/`);
+    // Live again after the rollback: still never marked.
+    expect(tagged().filter((k) => k.includes(OLD))).toEqual([]);
+  });
+
   it('refuses to roll back a run a later run has replaced', async () => {
     const publish = setUp();
     await publish({ runId: RUN });

@@ -39,7 +39,7 @@ describe('lake catalog: publish, stage, record', () => {
   it('a lake without a catalog file has no published tables, no runs, no references and nothing to roll back to; an engine on it says how to make one', async () => {
     const layout = new LakeLayout(tempDir());
     const catalog = new LocalLakeCatalog(layout);
-    expect([await catalog.published(), await catalog.runs(), await catalog.references()]).toEqual([[], [], { runIds: new Set(), runs: [] }]);
+    expect([await catalog.published(), await catalog.runs(), await catalog.references()]).toEqual([[], [], { runIds: new Set(), runs: [], hasHistory: false }]);
     await expect(catalog.rollback(RUN_A)).rejects.toThrow(new RollbackError(`no run ${RUN_A} in ${layout.catalogFile}; see \`stedi runs\``));
     await expect(openLakeEngine(layout)).rejects.toThrow(new LakeNotFoundError(layout.catalogFile));
     expect(new LakeNotFoundError(layout.catalogFile).message).toBe(`no lake catalog at ${layout.catalogFile}: run \`stedi run --lake <dir>\` first, or pass the right --lake`);

@@ -4,7 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { LakeBusyError, RunLock, type LockHolder } from '../../src/pipeline/run-lock';
+import { LakeBusyError, RunLock, UnreadableLockError, type LockHolder } from '../../src/pipeline/run-lock';
+import { BusyError } from '../../src/errors/operator-error';
+import { runStedi } from '../support/child-run';
 import { tempDir } from '../support/tmp';
 
 const RUN_LOCK = join(__dirname, '..', '..', 'src', 'pipeline', 'run-lock.ts');
@@ -133,5 +135,51 @@ describe('run lock', () => {
       expect(outcomes.filter((o) => o.held).length).toBeGreaterThanOrEqual(1);
       expect(existsSync(file)).toBe(false);
     }
+  });
+});
+
+describe('run lock: locks that cannot be checked are never taken over', () => {
+  const FIXTURE = join(__dirname, '..', 'fixtures', 'stedi-small');
+
+  for (const [name, bytes] of [['empty', ''], ['cut short', '{"pid":12'], ['not JSON', 'garbage\n'], ['JSON without a holder', '{}']] as const) {
+    it(`a lock file that is ${name}: busy (exit 75) saying what it holds and what to do; the file is left as it was`, async () => {
+      const lake = tempDir();
+      const file = join(lake, 'run.lock');
+      writeFileSync(file, bytes);
+      let thrown: unknown;
+      try {
+        RunLock.acquire(file, 'next');
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(UnreadableLockError);
+      expect(thrown).toBeInstanceOf(BusyError);
+      const what = name === 'empty' ? 'is empty (0 bytes)' : `names no holder (${bytes.length} bytes, not a lock stedi writes)`;
+      expect((thrown as Error).message).toMatch(
+        new RegExp(`^the run lock ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${what.replace(/[()]/g, '\\$&')} and stayed so for \\d+\\.\\d s: .* if no run is going on this lake, remove the file and run again$`),
+      );
+      expect(readFileSync(file, 'utf8')).toBe(bytes);
+      // The command's exit status and words, once (each try waits two seconds for the lock).
+      if (name !== 'empty') return;
+      const cli = await runStedi(['run', '--landing', FIXTURE, '--lake', lake, '--no-progress']);
+      expect(cli.code).toBe(75);
+      expect(cli.stderr).toMatch(new RegExp(`^stedi: the run lock .*run\\.lock ${what.replace(/[()]/g, '\\$&')} and stayed so for`));
+      expect(cli.stderr).not.toMatch(/\n\s+at |unknown|pid -1/);
+      expect(readFileSync(file, 'utf8')).toBe(bytes);
+    });
+  }
+
+  it('a lock held on another host (its pid not checkable here, even one that is dead here): busy, naming host, pid and start; never taken over', async () => {
+    const lake = tempDir();
+    const file = join(lake, 'run.lock');
+    const holder = { pid: deadPid(), host: `${hostname()}-elsewhere`, runId: '20260101T000000000Z-0a0b0c', since: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(file, JSON.stringify(holder));
+    expect(() => RunLock.acquire(file, 'next')).toThrow(
+      `another run (${holder.runId}, pid ${holder.pid} on another host, ${holder.host}, since ${holder.since}) holds ${file}; ` +
+        'this machine cannot tell whether that process is gone: wait for it to finish, or remove the file once you know it is',
+    );
+    const cli = await runStedi(['run', '--landing', FIXTURE, '--lake', lake, '--no-progress']);
+    expect([cli.code, cli.stderr]).toEqual([75, `stedi: another run (${holder.runId}, pid ${holder.pid} on another host, ${holder.host}, since ${holder.since}) holds ${file}; this machine cannot tell whether that process is gone: wait for it to finish, or remove the file once you know it is\n`]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(holder);
   });
 });
