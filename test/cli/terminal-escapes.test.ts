@@ -39,7 +39,7 @@ describe('control characters in names are shown escaped, never sent raw', () => 
     expect(summary).not.toMatch(RAW_CONTROL);
     const lines = summary.split('\n');
     expect(lines).toContain(`  ignored ${EVIL_FOLDER.replace('\x1b', '\\x1b').replace('\x07', '\\x07')}/: not a dataset folder (expected accelerometer/, customer/, step_trainer/): 1 file, 3 bytes, not read`);
-    expect(lines).toContain('  ignored accelerometer/link\\x1b[2J.json: not a regular file');
+    expect(lines).toContain('  ignored accelerometer/link\\x1b[2J.json: a symbolic link: never followed');
     // No name starts a line of its own (the newline in EVIL_FILE would).
     expect(lines.filter((l) => l.startsWith('line.json'))).toEqual([]);
   });
@@ -51,7 +51,7 @@ describe('control characters in names are shown escaped, never sent raw', () => 
     const rows = md.split('\n').filter((l) => l.includes('odd') || l.includes('link'));
     expect(rows).toEqual([
       '| odd\uFFFD\\]0;owned\uFFFDdir/ | not a dataset folder (expected accelerometer/, customer/, step\\_trainer/): 1 file, 3 bytes, not read |',
-      '| accelerometer/link\uFFFD\\[2J.json | not a regular file |',
+      '| accelerometer/link\uFFFD\\[2J.json | a symbolic link: never followed |',
     ]);
     expect(readFileSync(join(lake, 'runs', m.runId, 'junit.xml'), 'utf8')).not.toMatch(RAW_CONTROL);
   });
