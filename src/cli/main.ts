@@ -9,7 +9,7 @@ import { ENVIRONMENT_NAMES } from '../../config/environments/environment-config'
 import { GRANTS_FORMATS } from '../governance/grants-formats';
 import { BusyError, OperatorError } from '../errors/operator-error';
 import { writeFaultLine } from '../errors/write-fault';
-import { escapeControls } from '../report/terminal-escape';
+import { escapeMessage } from '../report/terminal-escape';
 import { EXIT } from './exit-status';
 import { waitNotice } from './catalog-wait-notice';
 import { registerGenerateCommands } from './generate-command';
@@ -159,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const debug = argv.includes('--debug') || process.env.STEDI_DEBUG === '1';
     // Messages name paths and quote values: a file name holding ESC [ or a newline is shown escaped, never sent raw.
-    const say = (text: string) => process.stderr.write(`stedi: ${escapeControls(text)}\n`);
+    const say = (text: string) => process.stderr.write(`stedi: ${escapeMessage(text)}\n`);
     if (err instanceof BusyError) {
       say(err.message);
       return EXIT.busy;

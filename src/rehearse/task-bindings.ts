@@ -86,7 +86,7 @@ export function bindTasks(definition: AslDefinition, maps: readonly TranslatedMa
   for (const m of maps) visit(m.processor.States);
   if (unbound.length) {
     throw new RehearsalConfigError(
-      `the rehearsal has no local binding for these Task resources:\n${unbound.map((u) => `  - ${u}`).join('\n')}\nbind them in src/rehearse/task-bindings.ts (and give them a stand-in), or say in the README why they cannot be rehearsed`,
+      `the rehearsal has no local binding for these Task resources:\n${unbound.map((u) => `  - ${u}`).join('\n')}\n  bind them in src/rehearse/task-bindings.ts (and give them a stand-in), or say in the README why they cannot be rehearsed`,
     );
   }
   return { handlers, bindings };

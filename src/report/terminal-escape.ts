@@ -14,3 +14,13 @@ export function escapeControls(text: string): string {
     return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
 }
+
+/**
+ * One of our messages on a terminal: its own lines kept where a line break opens an indented line
+ * (`\n  `, how our messages list items), every other control character of what it quotes escaped.
+ * A quoted name holding a line break not followed by two spaces still shows it as `\n`, so a value
+ * can at most continue an indented list, never start a line that reads like one of ours (`stedi: ...`).
+ */
+export function escapeMessage(text: string): string {
+  return text.split(/\n(?=  )/).map(escapeControls).join('\n');
+}

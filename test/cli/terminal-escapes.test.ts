@@ -9,6 +9,7 @@ import { runSummary } from '../../src/cli/run-summary';
 import { attentionLines } from '../../src/cli/outcome-lines';
 import { printGate } from '../../src/cli/gate-command';
 import type { RuleResult } from '../../src/gates/evaluator';
+import { escapeMessage } from '../../src/report/terminal-escape';
 import { tempDir } from '../support/tmp';
 import { runStedi } from '../support/child-run';
 
@@ -60,6 +61,11 @@ describe('control characters in names are shown escaped, never sent raw', () => 
     const landing = join(tempDir(), 'no\x1b[2Jsuch\nfolder');
     const r = await runStedi(['run', '--landing', landing, '--lake', tempDir()]);
     expect([r.code, r.stderr]).toEqual([2, `stedi: landing folder ${landing.replace('\x1b', '\\x1b').replace('\n', '\\n')} does not exist or is not a folder\n`]);
+  });
+
+  it('an error message keeps its own indented lines, and escapes every other control character it quotes', () => {
+    expect(escapeMessage('no binding for:\n  - a\x1b[2J\n  - b\nstedi: published\r\x07')).toBe('no binding for:\n  - a\\x1b[2J\n  - b\\nstedi: published\\r\\x07');
+    expect(escapeMessage('one line')).toBe('one line');
   });
 
   it('rule lines and the gate header escape what rule messages and paths hold', () => {
