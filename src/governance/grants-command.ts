@@ -3,13 +3,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT, type Catalog } from '../catalog/registry';
 import { grantsPolicyFile, loadGrantsPolicy } from './grants-policy';
-import { checkContextFromRecords } from './check-context';
-import { GOVERNANCE_CHECKS, describeViolations, runChecks, type CheckOutcome } from './checks';
+import { checkGovernedStacks, type GovernanceChecksResult } from '../../stacks/checks/governance-checks';
 import { computeEffectiveAccess, type EffectiveAccess } from './effective-access';
 import { diffGrants, renderGrantsDiffJson, renderGrantsDiffMarkdown, type StackGrantsDiff } from './grants-diff';
 import { buildLakeFormationModel, hasLakeFormation, type LakeFormationModel } from './lake-formation-model';
 import { renderGrants, type GrantsFormat, type GrantsPresentation } from './render-grants';
-import { readSynthesizedStack } from './terraform-json';
+import { readSynthesizedStack } from '../../stacks/checks/terraform-json';
 import { synthFailure } from '../../stacks/checks/synth-failure';
 import { OperatorError } from '../errors/operator-error';
 
@@ -70,7 +69,6 @@ export function governedStacks(outDir: string): GovernedStack[] {
   const out: GovernedStack[] = [];
   for (const stack of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, stack, 'cdk.tf.json');
-    if (!existsSync(file)) continue;
     const json = readSynthesizedStack(file);
     if (!hasLakeFormation(json)) continue;
     const model = buildLakeFormationModel(json, stack);
@@ -112,28 +110,11 @@ export function diffGrantsBetween(baseDir: string, headDir: string, format: Gran
   return format === 'json' ? renderGrantsDiffJson(diffs) : renderGrantsDiffMarkdown(diffs);
 }
 
-export interface GrantsCheckResult {
-  readonly outcomes: readonly { readonly stack: string; readonly outcomes: readonly CheckOutcome[] }[];
-  readonly violations: number;
-  /** The violations for the developer (empty when none). */
-  readonly message: string;
-}
-
 /**
- * Runs the governance checks over every governed stack of a cdktf.out folder, each against the
- * context its own governance record gives and with the other stacks as foreign environments.
+ * `stedi grants check`: the governance pack (stacks/checks/governance-checks.ts) over every
+ * governed stack of a cdktf.out folder. A stack folder without its cdk.tf.json is an error, not
+ * a stack to skip.
  */
-export function checkGrantsIn(outDir: string, catalog?: Catalog): GrantsCheckResult {
-  const stacks = governedStacks(outDir);
-  const models = stacks.map((s) => s.model);
-  const outcomes = stacks.map((s) => {
-    const json = readSynthesizedStack(s.file);
-    return { stack: s.stack, outcomes: runChecks(GOVERNANCE_CHECKS, json, s.stack, checkContextFromRecords(s.model, models, catalog)) };
-  });
-  const violations = outcomes.reduce((n, s) => n + s.outcomes.filter((o) => o.status === 'non-compliant').length, 0);
-  const message = outcomes
-    .filter((s) => s.outcomes.some((o) => o.status === 'non-compliant'))
-    .map((s) => `${s.stack}:\n${describeViolations(GOVERNANCE_CHECKS, s.outcomes)}`)
-    .join('\n');
-  return { outcomes, violations, message };
+export function checkGrantsIn(outDir: string, catalog?: Catalog): GovernanceChecksResult {
+  return checkGovernedStacks(governedStacks(outDir).map((s) => s.model), catalog);
 }

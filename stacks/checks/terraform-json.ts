@@ -1,17 +1,20 @@
-// Reads synthesized stacks (cdk.tf.json) for the security checks: resources by type, references
-// resolved to the values they will have, and IAM policy documents rendered as IAM JSON. A
-// reference this reader cannot resolve is an error, never a guess: the checks fail closed.
+// The one reader of synthesized stacks (cdk.tf.json) for everything that checks or renders them:
+// the security and governance packs, `stedi grants` and the rehearsal. It fails closed: a stack
+// that cannot be read, is not a Terraform JSON object, or holds a reference a check needs and
+// this reader cannot resolve, is an error naming the file or stack, never an empty stack.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OperatorError } from '../../src/errors/operator-error';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type Block = { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export interface TerraformJson {
-  readonly provider?: Record<string, Block[]>;
-  readonly terraform?: Block;
-  readonly resource?: Record<string, Record<string, Block>>;
-  readonly data?: Record<string, Record<string, Block>>;
+  readonly provider?: Record<string, JsonObject[]>;
+  readonly terraform?: JsonObject;
+  readonly resource?: Record<string, Record<string, JsonObject>>;
+  readonly data?: Record<string, Record<string, JsonObject>>;
+  readonly locals?: Record<string, Json>;
 }
 
 export interface SynthesizedStack {
@@ -46,7 +49,7 @@ export interface Resource {
   readonly name: string;
   /** `type.name`, as Terraform addresses it. */
   readonly address: string;
-  readonly body: Block;
+  readonly body: JsonObject;
 }
 
 export class UnresolvableReference extends Error {
@@ -56,9 +59,45 @@ export class UnresolvableReference extends Error {
   }
 }
 
+export class SynthesizedStackError extends OperatorError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthesizedStackError';
+  }
+}
+
+/** One stack file, read as a Terraform JSON object. */
+export function readSynthesizedStack(file: string): TerraformJson {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SynthesizedStackError(`${file}: cannot read the synthesized stack (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run synth\` first`);
+  }
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not a JSON object');
+    return json as TerraformJson;
+  } catch (e) {
+    throw new SynthesizedStackError(`${file}: not a synthesized Terraform JSON stack: ${(e as Error).message}`);
+  }
+}
+
+/** Every stack cdktf's manifest lists, each read by readSynthesizedStack. */
 export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  return Object.entries(manifest.stacks).map(([name, s]) => ({ name, json: JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8')) as TerraformJson }));
+  const file = join(outdir, 'manifest.json');
+  let manifest: { stacks?: Record<string, { synthesizedStackPath?: unknown }> };
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8')) as typeof manifest;
+  } catch (e) {
+    throw new SynthesizedStackError(`${file}: cannot read cdktf's manifest of the synth output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run synth\` first`);
+  }
+  const stacks = Object.entries(manifest?.stacks ?? {});
+  if (!stacks.length) throw new SynthesizedStackError(`${file}: the manifest lists no stacks; run \`npm run synth\` again`);
+  return stacks.map(([name, s]) => {
+    if (typeof s?.synthesizedStackPath !== 'string') throw new SynthesizedStackError(`${file}: stack ${name} has no synthesizedStackPath; run \`npm run synth\` again`);
+    return { name, json: readSynthesizedStack(join(outdir, s.synthesizedStackPath)) };
+  });
 }
 
 export function resources(stack: SynthesizedStack, type: string): Resource[] {
@@ -69,7 +108,7 @@ export function allResources(stack: SynthesizedStack): Resource[] {
   return Object.keys(stack.json.resource ?? {}).flatMap((type) => resources(stack, type));
 }
 
-export function awsProviders(stack: SynthesizedStack): Block[] {
+export function awsProviders(stack: SynthesizedStack): JsonObject[] {
   return stack.json.provider?.aws ?? [];
 }
 
@@ -81,11 +120,16 @@ export function stackAccount(stack: SynthesizedStack): { account: string; region
   return { account: ids[0], region: String(p.region) };
 }
 
-/** The first (and only) nested block of a Terraform block list, as cdktf renders `foo { ... }`. */
-export function one(value: Json | undefined): Block | undefined {
-  if (Array.isArray(value)) return (value[0] as Block | undefined) ?? undefined;
-  if (value && typeof value === 'object') return value as Block;
-  return undefined;
+/** A Terraform block written either as one object or as a list of objects. */
+export function blocks(value: Json | undefined): JsonObject[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.filter((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v));
+  if (typeof value === 'object') return [value];
+  return [];
+}
+
+export function block(value: Json | undefined): JsonObject | undefined {
+  return blocks(value)[0];
 }
 
 const REF = /\$\{([a-z0-9_]+(?:\.[A-Za-z0-9_-]+)+)\}/g;
@@ -99,7 +143,7 @@ export function resolveString(stack: SynthesizedStack, text: string): string {
   });
 }
 
-function body(stack: SynthesizedStack, type: string, name: string, data = false): Block {
+function body(stack: SynthesizedStack, type: string, name: string, data = false): JsonObject {
   const b = (data ? stack.json.data : stack.json.resource)?.[type]?.[name];
   if (!b) throw new UnresolvableReference(stack.name, `${data ? 'data.' : ''}${type}.${name} (no such block)`);
   return b;
@@ -176,20 +220,20 @@ export interface IamPolicyJson {
 const strings = (stack: SynthesizedStack, v: Json | undefined) => ((v as string[] | undefined) ?? []).map((s) => resolveString(stack, s));
 
 /** Renders an aws_iam_policy_document block the way the data source renders it (IAM JSON). */
-export function renderPolicyDocument(stack: SynthesizedStack, doc: Block): IamPolicyJson {
-  const statements = (doc.statement as Block[] | undefined) ?? [];
+export function renderPolicyDocument(stack: SynthesizedStack, doc: JsonObject): IamPolicyJson {
+  const statements = (doc.statement as JsonObject[] | undefined) ?? [];
   return {
     Version: '2012-10-17',
     Statement: statements.map((s) => {
       const principals = (key: string) => {
-        const list = (s[key] as Block[] | undefined) ?? [];
+        const list = (s[key] as JsonObject[] | undefined) ?? [];
         if (!list.length) return undefined;
         if (list.some((p) => p.type === '*')) return '*' as const;
         const out: Record<string, string[]> = {};
         for (const p of list) out[String(p.type)] = [...(out[String(p.type)] ?? []), ...strings(stack, p.identifiers)];
         return out;
       };
-      const conditions = (s.condition as Block[] | undefined) ?? [];
+      const conditions = (s.condition as JsonObject[] | undefined) ?? [];
       const condition: Record<string, Record<string, string[]>> = {};
       for (const c of conditions) {
         const test = String(c.test);
@@ -281,4 +325,112 @@ export function coversAnyUnder(statement: IamStatement, prefix: string): boolean
 export function coversResource(statement: IamStatement, arn: string): boolean {
   if (statement.NotResource) return !statement.NotResource.some((r) => iamMatches(r, arn));
   return (statement.Resource ?? []).some((r) => iamMatches(r, arn) || iamMatches(arn, r));
+}
+
+const INTERPOLATION = /\$\{([^{}]*)\}/g;
+const RESOURCE_REF = /^([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/;
+const LOCAL_REF = /^local\.([A-Za-z0-9_-]+)$/;
+
+/** `type.name` of every resource a value refers to through `${type.name.attr}`. */
+export function referencedAddresses(value: Json | undefined): string[] {
+  const found = new Set<string>();
+  const walk = (v: Json | undefined): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(INTERPOLATION)) {
+        const r = RESOURCE_REF.exec(m[1].trim());
+        if (r && r[1] !== 'data' && r[1] !== 'local' && r[1] !== 'var') found.add(`${r[1]}.${r[2]}`);
+      }
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return [...found];
+}
+
+/**
+ * Resolves `${type.name.attr}` and `${local.name}` references to the literal values written in the
+ * stack, and derives the attributes Terraform computes predictably: a bucket's ARN from its name,
+ * an IAM role's ARN from its name, path and the provider's single allowed account. A reference that
+ * cannot be known before apply stays visible as `{expression}`, e.g. `{aws_s3_bucket.x.bucket}`,
+ * so two values built from the same unknown still compare equal.
+ */
+export class ReferenceResolver {
+  private readonly account: string;
+
+  constructor(private readonly json: TerraformJson) {
+    const ids = new Set<string>();
+    for (const p of blocks((json.provider ?? {})['aws'])) {
+      const allowed = p['allowed_account_ids'];
+      if (Array.isArray(allowed)) for (const a of allowed) if (typeof a === 'string') ids.add(a);
+    }
+    this.account = ids.size === 1 ? [...ids][0] : '{account}';
+  }
+
+  /** The account the stack's AWS provider is pinned to, when exactly one. */
+  get accountId(): string | undefined {
+    return this.account.startsWith('{') ? undefined : this.account;
+  }
+
+  resource(type: string, name: string): JsonObject | undefined {
+    return this.json.resource?.[type]?.[name];
+  }
+
+  string(value: Json | undefined, depth = 0): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') return String(value);
+    if (depth > 20) return value;
+    return value.replace(INTERPOLATION, (_, expr: string) => this.expression(expr.trim(), depth + 1));
+  }
+
+  strings(value: Json | undefined): string[] {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      const s = this.string(value);
+      return s === undefined ? [] : [s];
+    }
+    return value.map((v) => this.string(v) ?? '');
+  }
+
+  /** Deep resolution of any JSON value (objects and lists keep their shape). */
+  value(value: Json | undefined, depth = 0): Json | undefined {
+    if (typeof value === 'string') return this.string(value, depth);
+    if (Array.isArray(value)) return value.map((v) => this.value(v, depth) ?? null);
+    if (value && typeof value === 'object') {
+      const out: JsonObject = {};
+      for (const [k, v] of Object.entries(value)) if (k !== '//') out[k] = this.value(v, depth) ?? null;
+      return out;
+    }
+    return value;
+  }
+
+  private expression(expr: string, depth: number): string {
+    const local = LOCAL_REF.exec(expr);
+    if (local) {
+      const v = this.json.locals?.[local[1]];
+      return typeof v === 'string' ? this.string(v, depth) ?? `{${expr}}` : `{${expr}}`;
+    }
+    const r = RESOURCE_REF.exec(expr);
+    if (!r || r[1] === 'data' || r[1] === 'var') return `{${expr}}`;
+    return this.attribute(r[1], r[2], r[3], depth) ?? `{${expr}}`;
+  }
+
+  private attribute(type: string, name: string, attr: string, depth: number): string | undefined {
+    const res = this.resource(type, name);
+    if (!res) return undefined;
+    const literal = res[attr];
+    if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') return this.string(literal, depth);
+    const ref = (a: string) => this.attribute(type, name, a, depth) ?? `{${type}.${name}.${a}}`;
+    if (type === 'aws_s3_bucket') {
+      if (attr === 'id' || attr === 'bucket') return typeof res['bucket'] === 'string' ? this.string(res['bucket'], depth) : undefined;
+      if (attr === 'arn') return `arn:aws:s3:::${ref('bucket')}`;
+    }
+    if (type === 'aws_iam_role' && attr === 'arn' && typeof res['name'] === 'string') {
+      const path = typeof res['path'] === 'string' ? this.string(res['path'], depth)! : '/';
+      return `arn:aws:iam::${this.account}:role${path}${this.string(res['name'], depth)}`;
+    }
+    if ((type === 'aws_iam_role' || type === 'aws_glue_catalog_database') && attr === 'id' && typeof res['name'] === 'string') {
+      return this.string(res['name'], depth);
+    }
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import { computeEffectiveAccess, effectiveAccessOfJson, type EffectiveAccess } from '../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
 import { renderGrantsMarkdown } from '../../src/governance/render-grants';
-import { ReferenceResolver, SynthesizedStackError, type JsonObject, type TerraformJson } from '../../src/governance/terraform-json';
+import { ReferenceResolver, SynthesizedStackError, type JsonObject, type TerraformJson } from '../../stacks/checks/terraform-json';
 
 const ACCOUNT = '111111111111';
 const ANALYST = `arn:aws:iam::${ACCOUNT}:role/analyst`;

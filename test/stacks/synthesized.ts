@@ -8,7 +8,7 @@ import { loadEnvironments } from '../../config/environments/load-environment';
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
 import { loadCatalog } from '../../src/catalog/registry';
 import { synthesizedApp } from '../../stacks/checks/synthesized-app';
-import { resources, type Block, type SynthesizedApp, type SynthesizedStack, type TerraformJson } from '../../stacks/checks/terraform-json';
+import { resources, type JsonObject, type SynthesizedApp, type SynthesizedStack, type TerraformJson } from '../../stacks/checks/terraform-json';
 import { buildLakehouseApp } from '../../stacks/lakehouse-app';
 
 process.env.CHECKPOINT_DISABLE = '1';
@@ -19,7 +19,7 @@ export interface Synthesized {
   readonly app: SynthesizedApp;
   stack(name: string): SynthesizedStack;
   /** The body of the one resource of `type` whose address contains `fragment`. */
-  resource(stack: string, type: string, fragment?: string): Block;
+  resource(stack: string, type: string, fragment?: string): JsonObject;
 }
 
 /**
