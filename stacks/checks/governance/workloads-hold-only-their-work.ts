@@ -74,7 +74,7 @@ export const WorkloadsHoldOnlyTheirWork: GovernanceCheck = {
   id: 'WorkloadsHoldOnlyTheirWork',
   source: 'issue 15 (one persona per workload); AWS Lake Formation best practices (least privilege)',
   reason: 'Each workload of the pipeline is a persona of its own so that it holds only what its code calls: the validator never changes a table, publish never reads data, the Glue jobs never touch a published table.',
-  remedy: "Remove the grant from the workload's persona in config/grants/<env>.json; if its code really needs it, change WORKLOAD_CEILINGS in src/governance/checks/workloads-hold-only-their-work.ts with the call that needs it.",
+  remedy: "Remove the grant from the workload's persona in config/grants/<env>.json; if its code really needs it, change WORKLOAD_CEILINGS in stacks/checks/governance/workloads-hold-only-their-work.ts with the call that needs it.",
   evaluate({ model, access }, context) {
     const tags = new EffectiveTags(model);
     const findings: Finding[] = [];
