@@ -159,7 +159,13 @@ function resolveExpression(stack: SynthesizedStack, expr: string): Json {
   const [type, name, attr] = parts;
   const b = body(stack, type, name);
   const { account, region } = stackAccount(stack);
-  const str = (key: string) => resolveString(stack, String(b[key]));
+  // An attribute the derivation needs but the stack does not write (a bucket_prefix instead of a
+  // bucket name) is unknown until apply: an error, never the string "undefined".
+  const str = (key: string) => {
+    const v = b[key];
+    if (typeof v !== 'string') throw new UnresolvableReference(stack.name, `${type}.${name}.${attr} (no ${key} written)`);
+    return resolveString(stack, v);
+  };
   switch (`${type}.${attr}`) {
     case 'aws_kms_key.arn':
       return `arn:aws:kms:${region}:${account}:key/${name}`;

@@ -49,6 +49,24 @@ describe('the pack', () => {
     expect(runSecurityCheck(broken, app)).toMatchObject({ status: 'non-compliant', findings: [{ detail: 'the check could not run: boom' }] });
   });
 
+  it('a bucket whose name the stack does not write (bucket_prefix) fails the checks that need its ARN, never reads as "undefined"', () => {
+    const a = variant(app, DEV, (j) => {
+      const landing = pick(j, 'aws_s3_bucket', 'storage_landing_bucket');
+      landing.bucket_prefix = landing.bucket;
+      delete landing.bucket;
+    });
+    const unknown = `${DEV}: cannot resolve aws_s3_bucket.${Object.keys(synth.stack(DEV).json.resource!.aws_s3_bucket).find((n) => n.includes('storage_landing_bucket'))}.bucket (no bucket written); the checks only trust values they can read`;
+    for (const id of ['LandingNeverDeletedOnlyIngestionWrites', 'BucketsVersioned', 'BucketsEncryptedWithEnvironmentKey']) {
+      expect([id, problems(id, a)]).toEqual([id, [`(app) (check): the check could not run: ${unknown}`]]);
+    }
+  });
+
+  it('an environment whose stacks do not hold the landing bucket it declares fails the landing check instead of skipping it', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket', 'storage_landing_bucket').bucket = 'stedi-dev-landing-elsewhere'));
+    const landing = app.environments.find((e) => e.name === 'dev')!.landingBucket;
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([`${DEV_BOOT}, ${DEV} aws_s3_bucket ${landing}: no stack of dev declares its landing bucket, so its protection cannot be checked`]);
+  });
+
   it('a reference the reader cannot resolve fails the check instead of being skipped', () => {
     const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_server_side_encryption_configuration', 'landing').rule[0].apply_server_side_encryption_by_default.kms_master_key_id = '${aws_kms_key.elsewhere.arn}'));
     expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([

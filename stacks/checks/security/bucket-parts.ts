@@ -1,6 +1,6 @@
 // Groups each S3 bucket of a stack with the resources that configure it (versioning, encryption,
 // public access block, ownership, logging, lifecycle, policy), found by their `bucket` reference.
-import { resources, type Resource, type SynthesizedStack } from '../terraform-json';
+import { resources, UnresolvableReference, type Resource, type SynthesizedStack } from '../terraform-json';
 
 export interface BucketParts {
   readonly bucket: Resource;
@@ -26,6 +26,9 @@ const PART_TYPES = {
 
 export function bucketParts(stack: SynthesizedStack): BucketParts[] {
   return resources(stack, 'aws_s3_bucket').map((bucket) => {
+    // A bucket named only at apply (bucket_prefix) cannot be matched to its parts or to the
+    // environment's names: the checks fail on it rather than compare against "undefined".
+    if (typeof bucket.body.bucket !== 'string') throw new UnresolvableReference(stack.name, `${bucket.address}.bucket (no bucket written)`);
     const refs = [`\${aws_s3_bucket.${bucket.name}.id}`, `\${aws_s3_bucket.${bucket.name}.bucket}`, String(bucket.body.bucket)];
     const parts: Record<string, Resource | undefined> = {};
     for (const [key, type] of Object.entries(PART_TYPES)) {

@@ -20,8 +20,13 @@ export const LandingNeverDeletedOnlyIngestionWrites: SecurityCheck = {
       const prefix = `arn:aws:s3:::${env.landingBucket}/`;
       const object = `${prefix}*`;
       const home = stacks.find((s) => bucketParts(s).some((b) => b.name === env.landingBucket));
-      if (!home) continue;
+      if (!stacks.length) continue;
       applicable = true;
+      if (!home) {
+        // The environment declares a landing bucket its stacks do not hold: nothing proves it protected.
+        findings.push({ stack: stacks.map((s) => s.name).join(', '), resource: `aws_s3_bucket ${env.landingBucket}`, detail: `no stack of ${env.name} declares its landing bucket, so its protection cannot be checked` });
+        continue;
+      }
       const landing = bucketParts(home).find((b) => b.name === env.landingBucket)!;
       const policy = landing.policy ? policyOf(home, landing.policy.body.policy) : undefined;
       const denies = (policy?.Statement ?? []).filter((st) => st.Effect === 'Deny' && st.Principal === '*' && coversResource(st, object));
