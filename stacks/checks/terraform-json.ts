@@ -134,7 +134,11 @@ export function block(value: Json | undefined): JsonObject | undefined {
 
 const REF = /\$\{([a-z0-9_]+(?:\.[A-Za-z0-9_-]+)+)\}/g;
 
-/** Resolves `${type.name.attr}` references inside a string to the values they will have. */
+/**
+ * Resolves `${type.name.attr}` references inside a string to the values they will have, for the
+ * checks: a reference to a block that does not exist, or to an attribute that cannot be known
+ * before apply, throws UnresolvableReference (the check fails closed).
+ */
 export function resolveString(stack: SynthesizedStack, text: string): string {
   return text.replace(REF, (_, expr: string) => {
     const value = resolveExpression(stack, expr);
@@ -156,53 +160,80 @@ function resolveExpression(stack: SynthesizedStack, expr: string): Json {
     if (type === 'aws_iam_policy_document' && attr === 'json') return JSON.stringify(renderPolicyDocument(stack, body(stack, type, name, true)));
     throw new UnresolvableReference(stack.name, expr);
   }
+  if (parts[0] === 'local' && parts.length === 2) {
+    const local = stack.json.locals?.[parts[1]];
+    if (typeof local !== 'string') throw new UnresolvableReference(stack.name, `${expr} (no such string local)`);
+    return resolveString(stack, local);
+  }
   const [type, name, attr] = parts;
   const b = body(stack, type, name);
-  const { account, region } = stackAccount(stack);
-  // An attribute the derivation needs but the stack does not write (a bucket_prefix instead of a
-  // bucket name) is unknown until apply: an error, never the string "undefined".
-  const str = (key: string) => {
-    const v = b[key];
-    if (typeof v !== 'string') throw new UnresolvableReference(stack.name, `${type}.${name}.${attr} (no ${key} written)`);
-    return resolveString(stack, v);
+  const value = derivedAttribute(type, name, attr, {
+    account: () => stackAccount(stack).account,
+    region: () => stackAccount(stack).region,
+    attribute: (key) => (typeof b[key] === 'string' ? resolveString(stack, b[key] as string) : undefined),
+    optional: (key) => (typeof b[key] === 'string' ? resolveString(stack, b[key] as string) : undefined),
+  });
+  if (value === undefined) throw new UnresolvableReference(stack.name, expr);
+  return value;
+}
+
+/** What deriving an attribute needs: the stack's account and region, and the block's own attributes, resolved. */
+interface Derivation {
+  account(): string;
+  region(): string;
+  /** The block's attribute `key`, resolved; when the stack does not write it, undefined (the checks) or a placeholder (the model). */
+  attribute(key: string): string | undefined;
+  /** An attribute that may be left out (a role's path), resolved; undefined when not written. */
+  optional(key: string): string | undefined;
+}
+
+/**
+ * The attributes Terraform computes predictably before apply, one rule per `type.attr`: the one
+ * table both resolvers use (resolveString for the checks, ReferenceResolver for the model and the
+ * rehearsal). undefined when the attribute is none of these or an input it needs is not written.
+ */
+function derivedAttribute(type: string, name: string, attr: string, d: Derivation): string | undefined {
+  const from = (key: string, value: (v: string) => string) => {
+    const v = d.attribute(key);
+    return v === undefined ? undefined : value(v);
   };
   switch (`${type}.${attr}`) {
     case 'aws_kms_key.arn':
-      return `arn:aws:kms:${region}:${account}:key/${name}`;
+      return `arn:aws:kms:${d.region()}:${d.account()}:key/${name}`;
     case 'aws_kms_key.key_id':
       return name;
     case 'aws_iam_role.arn':
-      return `arn:aws:iam::${account}:role/${str('name')}`;
-    case 'aws_iam_role.id':
-    case 'aws_iam_role.name':
-      return str('name');
+      return from('name', (n) => `arn:aws:iam::${d.account()}:role${d.optional('path') ?? '/'}${n}`);
     case 'aws_iam_policy.arn':
-      return `arn:aws:iam::${account}:policy/${str('name')}`;
+      return from('name', (n) => `arn:aws:iam::${d.account()}:policy/${n}`);
     case 'aws_iam_openid_connect_provider.arn':
-      return `arn:aws:iam::${account}:oidc-provider/${str('url').replace(/^https:\/\//, '')}`;
+      return from('url', (u) => `arn:aws:iam::${d.account()}:oidc-provider/${u.replace(/^https:\/\//, '')}`);
     case 'aws_s3_bucket.arn':
-      return `arn:aws:s3:::${str('bucket')}`;
+      return from('bucket', (b) => `arn:aws:s3:::${b}`);
     case 'aws_s3_bucket.id':
     case 'aws_s3_bucket.bucket':
-      return str('bucket');
+      return d.attribute('bucket');
     case 'aws_cloudwatch_log_group.arn':
-      return `arn:aws:logs:${region}:${account}:log-group:${str('name')}`;
+      return from('name', (n) => `arn:aws:logs:${d.region()}:${d.account()}:log-group:${n}`);
+    case 'aws_iam_role.id':
+    case 'aws_iam_role.name':
+    case 'aws_glue_catalog_database.id':
+    case 'aws_glue_catalog_database.name':
     case 'aws_cloudwatch_log_group.name':
     case 'aws_cloudwatch_log_stream.name':
     case 'aws_glue_security_configuration.name':
-    case 'aws_glue_catalog_database.name':
     case 'aws_kinesis_firehose_delivery_stream.name':
-      return str('name');
+      return d.attribute('name');
     case 'aws_sqs_queue.arn':
-      return `arn:aws:sqs:${region}:${account}:${str('name')}`;
+      return from('name', (n) => `arn:aws:sqs:${d.region()}:${d.account()}:${n}`);
     case 'aws_sqs_queue.url':
-      return `https://sqs.${region}.amazonaws.com/${account}/${str('name')}`;
+      return from('name', (n) => `https://sqs.${d.region()}.amazonaws.com/${d.account()}/${n}`);
     case 'aws_sns_topic.arn':
-      return `arn:aws:sns:${region}:${account}:${str('name')}`;
+      return from('name', (n) => `arn:aws:sns:${d.region()}:${d.account()}:${n}`);
     case 'aws_sfn_state_machine.arn':
-      return `arn:aws:states:${region}:${account}:stateMachine:${str('name')}`;
+      return from('name', (n) => `arn:aws:states:${d.region()}:${d.account()}:stateMachine:${n}`);
     default:
-      throw new UnresolvableReference(stack.name, expr);
+      return undefined;
   }
 }
 
@@ -355,13 +386,15 @@ export function referencedAddresses(value: Json | undefined): string[] {
 
 /**
  * Resolves `${type.name.attr}` and `${local.name}` references to the literal values written in the
- * stack, and derives the attributes Terraform computes predictably: a bucket's ARN from its name,
- * an IAM role's ARN from its name, path and the provider's single allowed account. A reference that
- * cannot be known before apply stays visible as `{expression}`, e.g. `{aws_s3_bucket.x.bucket}`,
- * so two values built from the same unknown still compare equal.
+ * stack and the attributes Terraform computes predictably (derivedAttribute, as resolveString). For
+ * the Lake Formation model and the rehearsal, which read a stack as it will be applied: a reference
+ * that cannot be known before apply stays visible as `{expression}`, e.g. `{aws_s3_bucket.x.arn}`,
+ * so two values built from the same unknown still compare equal, and a consumer that needs the
+ * value refuses it (the checks use resolveString, which throws instead).
  */
 export class ReferenceResolver {
   private readonly account: string;
+  private readonly region: string;
 
   constructor(private readonly json: TerraformJson) {
     const ids = new Set<string>();
@@ -370,6 +403,8 @@ export class ReferenceResolver {
       if (Array.isArray(allowed)) for (const a of allowed) if (typeof a === 'string') ids.add(a);
     }
     this.account = ids.size === 1 ? [...ids][0] : '{account}';
+    const region = blocks((json.provider ?? {})['aws'])[0]?.['region'];
+    this.region = typeof region === 'string' ? region : '{region}';
   }
 
   /** The account the stack's AWS provider is pinned to, when exactly one. */
@@ -425,18 +460,12 @@ export class ReferenceResolver {
     if (!res) return undefined;
     const literal = res[attr];
     if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') return this.string(literal, depth);
-    const ref = (a: string) => this.attribute(type, name, a, depth) ?? `{${type}.${name}.${a}}`;
-    if (type === 'aws_s3_bucket') {
-      if (attr === 'id' || attr === 'bucket') return typeof res['bucket'] === 'string' ? this.string(res['bucket'], depth) : undefined;
-      if (attr === 'arn') return `arn:aws:s3:::${ref('bucket')}`;
-    }
-    if (type === 'aws_iam_role' && attr === 'arn' && typeof res['name'] === 'string') {
-      const path = typeof res['path'] === 'string' ? this.string(res['path'], depth)! : '/';
-      return `arn:aws:iam::${this.account}:role${path}${this.string(res['name'], depth)}`;
-    }
-    if ((type === 'aws_iam_role' || type === 'aws_glue_catalog_database') && attr === 'id' && typeof res['name'] === 'string') {
-      return this.string(res['name'], depth);
-    }
-    return undefined;
+    return derivedAttribute(type, name, attr, {
+      account: () => this.account,
+      region: () => this.region,
+      attribute: (key) => (typeof res[key] === 'string' ? this.string(res[key], depth) : `{${type}.${name}.${key}}`),
+      optional: (key) => (typeof res[key] === 'string' ? this.string(res[key], depth) : undefined),
+    });
   }
+
 }
