@@ -1,5 +1,5 @@
 // The functions behind `stedi grants`: render, diff and check the grants of synthesized stacks (cdktf.out folders).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT, type Catalog } from '../catalog/registry';
 import { grantsPolicyFile, loadGrantsPolicy } from './grants-policy';
@@ -8,7 +8,7 @@ import { computeEffectiveAccess, type EffectiveAccess } from './effective-access
 import { diffGrants, renderGrantsDiffJson, renderGrantsDiffMarkdown, type StackGrantsDiff } from './grants-diff';
 import { buildLakeFormationModel, hasLakeFormation, type LakeFormationModel } from './lake-formation-model';
 import { renderGrants, type GrantsFormat, type GrantsPresentation } from './render-grants';
-import { readSynthesizedStack } from '../../stacks/checks/terraform-json';
+import { readSynthesizedStack, readSynthesizedStacks } from '../../stacks/checks/terraform-json';
 import { synthFailure } from '../../stacks/checks/synth-failure';
 import { OperatorError } from '../errors/operator-error';
 
@@ -60,19 +60,21 @@ export function renderGrantsForStack(synthJsonPath: string, format: GrantsFormat
   return renderGrants(computeEffectiveAccess(model), format, displayPath(synthJsonPath), presentationFor(model));
 }
 
-/** Every stack of a cdktf.out folder that holds Lake Formation resources, in name order. */
+/**
+ * Every stack of a cdktf.out folder that holds Lake Formation resources, in name order: the stacks
+ * cdktf's manifest lists, read by the one reader (a listed stack whose file is missing or broken is
+ * an error, never left out).
+ */
 export function governedStacks(outDir: string): GovernedStack[] {
   const stacksDir = join(outDir, 'stacks');
   const failed = synthFailure(outDir);
   if (failed) throw new GrantsCommandError(failed);
   if (!existsSync(stacksDir)) throw new GrantsCommandError(`${stacksDir}: no synthesized stacks; run \`npm run synth\` first`);
   const out: GovernedStack[] = [];
-  for (const stack of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, stack, 'cdk.tf.json');
-    const json = readSynthesizedStack(file);
+  for (const { name, json, file } of readSynthesizedStacks(outDir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!hasLakeFormation(json)) continue;
-    const model = buildLakeFormationModel(json, stack);
-    out.push({ stack, file, environment: model.record?.environment, model });
+    const model = buildLakeFormationModel(json, name);
+    out.push({ stack: name, file: file!, environment: model.record?.environment, model });
   }
   return out;
 }

@@ -20,6 +20,8 @@ export interface TerraformJson {
 export interface SynthesizedStack {
   readonly name: string;
   readonly json: TerraformJson;
+  /** The file it was read from, when read from a synth output. */
+  readonly file?: string;
 }
 
 /** The environments the app was built for, as the checks need them. */
@@ -96,7 +98,8 @@ export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   if (!stacks.length) throw new SynthesizedStackError(`${file}: the manifest lists no stacks; run \`npm run synth\` again`);
   return stacks.map(([name, s]) => {
     if (typeof s?.synthesizedStackPath !== 'string') throw new SynthesizedStackError(`${file}: stack ${name} has no synthesizedStackPath; run \`npm run synth\` again`);
-    return { name, json: readSynthesizedStack(join(outdir, s.synthesizedStackPath)) };
+    const stackFile = join(outdir, s.synthesizedStackPath);
+    return { name, json: readSynthesizedStack(stackFile), file: stackFile };
   });
 }
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
@@ -100,11 +100,11 @@ describe('stedi grants diff and check', () => {
     expect(result.message).toContain(`  - ml ${roleArn('prod', 'ml')}: may grant DESCRIBE, SELECT to others`);
   });
 
-  it('fails closed: a stack folder whose cdk.tf.json is missing is an error naming the file, not a stack to skip', () => {
+  it('fails closed: a stack the manifest lists whose cdk.tf.json is missing is an error naming the file, not a stack to skip', () => {
     const copy = mkdtempSync(join(tmpdir(), 'stedi-grants-missing-'));
     cpSync(out, copy, { recursive: true });
-    mkdirSync(join(copy, 'stacks', 'stedi-test'));
-    const missing = join(copy, 'stacks', 'stedi-test', 'cdk.tf.json');
+    const missing = join(copy, 'stacks', 'stedi-prod', 'cdk.tf.json');
+    rmSync(missing);
     expect(() => checkGrantsIn(copy, loadCatalog())).toThrow(new SynthesizedStackError(`${missing}: cannot read the synthesized stack (ENOENT); run \`npm run synth\` first`));
   });
 
