@@ -27,7 +27,6 @@ import { GrantsAppliedInOrder } from './governance/grants-applied-in-order';
 import { WorkloadDataThroughLakeFormation } from './governance/workload-data-through-lake-formation';
 
 export * from './governance/governance-check';
-export { checkContextFromRecords } from './governance/check-context';
 export { WORKLOAD_CEILINGS } from './governance/workloads-hold-only-their-work';
 
 /** SECURITY-CHECKLIST.md lines 18-23 and the invariants of issue 5, in checklist order. */

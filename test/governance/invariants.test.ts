@@ -1,6 +1,6 @@
 // The invariants of issue 5 over both synthesized environments, and proof that each fails when the policy widens a grant.
 import { loadCatalog } from '../../src/catalog/registry';
-import { checkContextFromRecords } from '../../stacks/checks/governance-checks';
+import { checkContextFromRecords } from '../../stacks/checks/governance/check-context';
 import type { CheckOutcome } from '../../stacks/checks/check';
 import { GOVERNANCE_CHECKS, runGovernanceChecks } from '../../stacks/checks/governance-checks';
 import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants-policy';

@@ -3,7 +3,7 @@
 // three), and its IAM side agrees: it may ask for data credentials only when its grants reach data,
 // and the catalog writes IAM allows are the ones Lake Formation grants.
 import { GOVERNANCE_CHECKS, runGovernanceCheck, WorkloadsHoldOnlyTheirWork } from '../../stacks/checks/governance-checks';
-import { checkContextFromRecords } from '../../stacks/checks/governance-checks';
+import { checkContextFromRecords } from '../../stacks/checks/governance/check-context';
 import { computeEffectiveAccess, type EffectiveAccess, type PrincipalAccess } from '../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
 import { iamMatches, stackAccount, stackPolicies, type TerraformJson } from '../../stacks/checks/terraform-json';
