@@ -3,12 +3,11 @@
 import { App } from 'cdktf';
 import { EnvironmentConfigError, loadEnvironments } from './config/environments/load-environment';
 import { CatalogError, loadCatalog } from './src/catalog/registry';
-import { describeFinding } from './stacks/checks/security-check';
-import { checkApp, synthesizedApp, writePinnedAddresses } from './stacks/checks/synthesized-app';
+import { synthesizedApp, writePinnedAddresses } from './stacks/checks/synthesized-app';
+import { checkSynthesized } from './stacks/checks/synth-checks';
 import { buildLakehouseApp } from './stacks/lakehouse-app';
 import { synthLambdaCatalog } from './stacks/orchestration/synth-lambda-catalog';
 import { markSynthFailed, clearSynthFailed } from './stacks/checks/synth-failure';
-import { checkGrantsIn } from './src/governance/grants-command';
 
 async function main(): Promise<void> {
   let catalog;
@@ -31,27 +30,14 @@ async function main(): Promise<void> {
   buildLakehouseApp(app, { environments, catalog, lambdaCatalog });
   app.synth();
 
-  // The security checks run on what was just written; a violation fails synth (and so deploy).
+  // Both check packs (stacks/checks) run on what was just written; a violation fails synth (and so deploy).
   if (process.env.STEDI_PIN_ADDRESSES === '1') writePinnedAddresses(synthesizedApp(app.outdir, environments, null).stacks);
-  const results = checkApp(synthesizedApp(app.outdir, environments));
-  const failed = results.filter((r) => r.status === 'non-compliant');
-  for (const r of failed) for (const f of r.findings) process.stderr.write(`${describeFinding(r.check, f)}\n`);
-  const count = (status: string) => results.filter((r) => r.status === status).length;
-  process.stderr.write(
-    `security checks: ${count('compliant')} compliant, ${count('non-compliant')} non-compliant, ${count('not-applicable')} not applicable (stacks/checks/security-checks.ts)\n`,
-  );
-  // The Lake Formation invariants (src/governance/checks) over the same output, like `stedi grants check`.
-  const governance = checkGrantsIn(app.outdir, catalog);
-  if (governance.violations) process.stderr.write(`${governance.message}\n`);
-  const outcomes = governance.outcomes.flatMap((s) => s.outcomes);
-  const governed = (status: string) => outcomes.filter((o) => o.status === status).length;
-  process.stderr.write(
-    `governance checks: ${governed('compliant')} compliant, ${governed('non-compliant')} non-compliant, ${governed('not-applicable')} not applicable in ${governance.outcomes.length} stacks (src/governance/checks)\n`,
-  );
-  if (failed.length || governance.violations) {
+  const checks = checkSynthesized(app.outdir, environments, catalog);
+  for (const line of [...checks.violations, ...checks.summary]) process.stderr.write(`${line}\n`);
+  if (checks.violations.length) {
     // What was written must not pass for a good synth: `cdktf deploy --skip-synth`, `stedi grants`
     // and the CI scripts refuse an output marked failed.
-    markSynthFailed(app.outdir, [...failed.flatMap((r) => r.findings.map((f) => describeFinding(r.check, f))), ...(governance.violations ? [governance.message] : [])]);
+    markSynthFailed(app.outdir, checks.violations);
     process.stderr.write(`synth failed: ${app.outdir} is marked failed (${app.outdir}/SYNTH-FAILED.txt) until a synth passes its checks\n`);
     process.exit(1);
   }

@@ -45,29 +45,31 @@ export const groups = {
   // synthesis serves every mutant (synthCache, test/stacks/synthesized.ts). Split in two so that
   // each run's incremental file keeps its progress.
   'security-buckets': {
-    mutate: ['stacks/checks/rules/buckets-*.ts', 'stacks/checks/rules/athena-*.ts', 'stacks/checks/rules/glue-*.ts', 'stacks/checks/rules/kms-*.ts', 'stacks/checks/rules/log-*.ts'],
+    mutate: ['stacks/checks/security/buckets-*.ts', 'stacks/checks/security/athena-*.ts', 'stacks/checks/security/glue-*.ts', 'stacks/checks/security/kms-*.ts', 'stacks/checks/security/log-*.ts'],
     tests: ['test/stacks/security-checks.test.ts'],
     synthCache: true,
   },
   'security-access': {
     mutate: [
-      'stacks/checks/rules/iam-*.ts',
-      'stacks/checks/rules/publish-*.ts',
-      'stacks/checks/rules/landing-*.ts',
-      'stacks/checks/rules/environments-*.ts',
-      'stacks/checks/rules/lambdas-*.ts',
-      'stacks/checks/rules/logical-*.ts',
-      'stacks/checks/rules/one-*.ts',
-      'stacks/checks/rules/providers-*.ts',
-      'stacks/checks/rules/state-*.ts',
-      'stacks/checks/rules/terraform-*.ts',
+      'stacks/checks/security/iam-*.ts',
+      'stacks/checks/security/publish-*.ts',
+      'stacks/checks/security/landing-*.ts',
+      'stacks/checks/security/environments-*.ts',
+      'stacks/checks/security/lambdas-*.ts',
+      'stacks/checks/security/logical-*.ts',
+      'stacks/checks/security/one-*.ts',
+      'stacks/checks/security/providers-*.ts',
+      'stacks/checks/security/state-*.ts',
+      'stacks/checks/security/terraform-*.ts',
     ],
     tests: ['test/stacks/security-checks.test.ts'],
     synthCache: true,
   },
   'governance-checks': {
-    mutate: ['src/governance/checks/*.ts'],
-    tests: ['test/governance/checks/checks.test.ts'],
+    // The one check contract and runner (check.ts) with the governance pack; the pack's run over
+    // a cdktf.out folder is proven by the grants command's tests.
+    mutate: ['stacks/checks/check.ts', 'stacks/checks/governance-checks.ts', 'stacks/checks/governance/*.ts', '!stacks/checks/governance/check-context.ts'],
+    tests: ['test/governance/checks/checks.test.ts', 'test/governance/grants-command.test.ts'],
   },
   grants: {
     mutate: ['src/governance/compile-grants.ts'],

@@ -1,6 +1,6 @@
 // Computes who can do what, down to the column, from the Lake Formation resources of a synthesized stack.
 import { buildLakeFormationModel, type CatalogTable, type GrantResource, type LakeFormationModel } from './lake-formation-model';
-import { SynthesizedStackError, type TerraformJson } from './terraform-json';
+import { SynthesizedStackError, type TerraformJson } from '../../stacks/checks/terraform-json';
 import { PII_NO, PII_TAG, ZONE_TAG, isIamAllowedPrincipals, personaOrder, zoneOrder } from './vocabulary';
 import type { WorkloadAccess } from './workload-access';
 

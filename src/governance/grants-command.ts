@@ -1,15 +1,14 @@
 // The functions behind `stedi grants`: render, diff and check the grants of synthesized stacks (cdktf.out folders).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT, type Catalog } from '../catalog/registry';
 import { grantsPolicyFile, loadGrantsPolicy } from './grants-policy';
-import { checkContextFromRecords } from './check-context';
-import { GOVERNANCE_CHECKS, describeViolations, runChecks, type CheckOutcome } from './checks';
+import { checkGovernedStacks, type GovernanceChecksResult } from '../../stacks/checks/governance-checks';
 import { computeEffectiveAccess, type EffectiveAccess } from './effective-access';
 import { diffGrants, renderGrantsDiffJson, renderGrantsDiffMarkdown, type StackGrantsDiff } from './grants-diff';
 import { buildLakeFormationModel, hasLakeFormation, type LakeFormationModel } from './lake-formation-model';
 import { renderGrants, type GrantsFormat, type GrantsPresentation } from './render-grants';
-import { readSynthesizedStack } from './terraform-json';
+import { readSynthesizedStack, readSynthesizedStacks } from '../../stacks/checks/terraform-json';
 import { synthFailure } from '../../stacks/checks/synth-failure';
 import { OperatorError } from '../errors/operator-error';
 
@@ -61,20 +60,21 @@ export function renderGrantsForStack(synthJsonPath: string, format: GrantsFormat
   return renderGrants(computeEffectiveAccess(model), format, displayPath(synthJsonPath), presentationFor(model));
 }
 
-/** Every stack of a cdktf.out folder that holds Lake Formation resources, in name order. */
+/**
+ * Every stack of a cdktf.out folder that holds Lake Formation resources, in name order: the stacks
+ * cdktf's manifest lists, read by the one reader (a listed stack whose file is missing or broken is
+ * an error, never left out).
+ */
 export function governedStacks(outDir: string): GovernedStack[] {
   const stacksDir = join(outDir, 'stacks');
   const failed = synthFailure(outDir);
   if (failed) throw new GrantsCommandError(failed);
   if (!existsSync(stacksDir)) throw new GrantsCommandError(`${stacksDir}: no synthesized stacks; run \`npm run synth\` first`);
   const out: GovernedStack[] = [];
-  for (const stack of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, stack, 'cdk.tf.json');
-    if (!existsSync(file)) continue;
-    const json = readSynthesizedStack(file);
+  for (const { name, json, file } of readSynthesizedStacks(outDir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!hasLakeFormation(json)) continue;
-    const model = buildLakeFormationModel(json, stack);
-    out.push({ stack, file, environment: model.record?.environment, model });
+    const model = buildLakeFormationModel(json, name);
+    out.push({ stack: name, file: file!, environment: model.record?.environment, model });
   }
   return out;
 }
@@ -112,28 +112,11 @@ export function diffGrantsBetween(baseDir: string, headDir: string, format: Gran
   return format === 'json' ? renderGrantsDiffJson(diffs) : renderGrantsDiffMarkdown(diffs);
 }
 
-export interface GrantsCheckResult {
-  readonly outcomes: readonly { readonly stack: string; readonly outcomes: readonly CheckOutcome[] }[];
-  readonly violations: number;
-  /** The violations for the developer (empty when none). */
-  readonly message: string;
-}
-
 /**
- * Runs the governance checks over every governed stack of a cdktf.out folder, each against the
- * context its own governance record gives and with the other stacks as foreign environments.
+ * `stedi grants check`: the governance pack (stacks/checks/governance-checks.ts) over every
+ * governed stack of a cdktf.out folder. A stack folder without its cdk.tf.json is an error, not
+ * a stack to skip.
  */
-export function checkGrantsIn(outDir: string, catalog?: Catalog): GrantsCheckResult {
-  const stacks = governedStacks(outDir);
-  const models = stacks.map((s) => s.model);
-  const outcomes = stacks.map((s) => {
-    const json = readSynthesizedStack(s.file);
-    return { stack: s.stack, outcomes: runChecks(GOVERNANCE_CHECKS, json, s.stack, checkContextFromRecords(s.model, models, catalog)) };
-  });
-  const violations = outcomes.reduce((n, s) => n + s.outcomes.filter((o) => o.status === 'non-compliant').length, 0);
-  const message = outcomes
-    .filter((s) => s.outcomes.some((o) => o.status === 'non-compliant'))
-    .map((s) => `${s.stack}:\n${describeViolations(GOVERNANCE_CHECKS, s.outcomes)}`)
-    .join('\n');
-  return { outcomes, violations, message };
+export function checkGrantsIn(outDir: string, catalog?: Catalog): GovernanceChecksResult {
+  return checkGovernedStacks(governedStacks(outDir).map((s) => s.model), catalog);
 }

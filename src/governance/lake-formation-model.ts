@@ -1,6 +1,6 @@
 // The Lake Formation and Glue catalog resources of one synthesized stack, references resolved.
 import { GOVERNANCE_LOCAL } from './vocabulary';
-import { ReferenceResolver, SynthesizedStackError, block, blocks, referencedAddresses, type Json, type JsonObject, type TerraformJson } from './terraform-json';
+import { ReferenceResolver, SynthesizedStackError, block, blocks, referencedAddresses, type Json, type JsonObject, type TerraformJson } from '../../stacks/checks/terraform-json';
 import { workloadAccessOf, type WorkloadAccess } from './workload-access';
 
 export interface DataLakeSettingsResource {

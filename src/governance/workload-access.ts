@@ -3,10 +3,9 @@
 // iam-paths.ts, with its reason), and through IAM to buckets that hold no Lake Formation table
 // (quarantine, artifacts, Athena results). Read from the role policies of the synthesized stack,
 // what would be applied.
-import { iamMatches, stackPolicies, type IamStatement, type TerraformJson as StackJson } from '../../stacks/checks/terraform-json';
+import { iamMatches, stackPolicies, type IamStatement, type TerraformJson } from '../../stacks/checks/terraform-json';
 import { IAM_PATHS, useOf, type IamPathRule, type ZoneDataUse } from './iam-paths';
 import type { GovernanceRecord } from './lake-formation-model';
-import type { TerraformJson } from './terraform-json';
 import { zoneOrder } from './vocabulary';
 
 /** The IAM actions by which a role asks Lake Formation for data credentials. */
@@ -71,7 +70,7 @@ function matchesRule(rule: IamPathRule, purpose: string, st: IamStatement, zones
 /** Every workload role of the stack (its lakehouse roles but the registration role, which is Lake Formation's own). */
 export function workloadAccessOf(json: TerraformJson, stack: string, record: GovernanceRecord | undefined, registrationRoles: readonly string[]): WorkloadAccess[] {
   if (!record) return [];
-  const policies = stackPolicies({ name: stack, json: json as StackJson });
+  const policies = stackPolicies({ name: stack, json });
   const personaOf = new Map<string, string>();
   for (const [persona, principals] of Object.entries(record.personas)) for (const p of principals) personaOf.set(p, persona);
   const account = record.accountId ?? '';

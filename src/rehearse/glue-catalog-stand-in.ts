@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Column, Table, TableInput } from '@aws-sdk/client-glue';
-import type { Json, JsonObject } from '../governance/terraform-json';
+import type { Json, JsonObject } from '../../stacks/checks/terraform-json';
 
 /** A Glue API error: its exception name (the `__type` Glue answers with) and HTTP status. */
 export class GlueStandInError extends Error {

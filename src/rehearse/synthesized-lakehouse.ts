@@ -11,7 +11,7 @@ import type { EnvironmentName } from '../../config/environments/environment-conf
 import { loadEnvironment } from '../../config/environments/load-environment';
 import { ResourceNames } from '../../stacks/environment/resource-names';
 import { loadCatalog, PROJECT_ROOT } from '../catalog/registry';
-import { blocks, readSynthesizedStack, ReferenceResolver, type Json, type JsonObject, type TerraformJson } from '../governance/terraform-json';
+import { blocks, readSynthesizedStack, ReferenceResolver, type Json, type JsonObject, type TerraformJson } from '../../stacks/checks/terraform-json';
 import type { DeclaredWorkgroup } from './athena-stand-in';
 import { tableFromTerraform, type DeclaredTable } from './glue-catalog-stand-in';
 import type { DeclaredJob } from './glue-job-stand-in';

@@ -1,29 +1,33 @@
-// The pack: every security check over the synthesized Terraform, in checklist order. main.ts runs
-// it after synth (a violation stops `npm run synth` and `cdktf deploy`); the tests run each check
-// on compliant and non-compliant cases.
-import { AthenaWorkgroupEnforced } from './rules/athena-workgroup-enforced';
-import { BucketsBlockPublicAccess } from './rules/buckets-block-public-access';
-import { BucketsDenyInsecureTransport } from './rules/buckets-deny-insecure-transport';
-import { BucketsEncryptedWithEnvironmentKey } from './rules/buckets-encrypted-with-environment-key';
-import { BucketsLogToDedicatedBucket } from './rules/buckets-log-to-dedicated-bucket';
-import { BucketsOwnerEnforcedAndAbortUploads } from './rules/buckets-owner-enforced-and-abort-uploads';
-import { BucketsVersioned } from './rules/buckets-versioned';
-import { EnvironmentsShareNothing } from './rules/environments-share-nothing';
-import { GlueCatalogEncrypted } from './rules/glue-catalog-encrypted';
-import { GlueJobsEncrypted } from './rules/glue-jobs-encrypted';
-import { IamPoliciesWithoutWildcards } from './rules/iam-policies-without-wildcards';
-import { KmsKeysRotatedWithExplicitPolicy } from './rules/kms-keys-rotated-with-explicit-policy';
-import { LambdasHardened } from './rules/lambdas-hardened';
-import { LandingNeverDeletedOnlyIngestionWrites } from './rules/landing-never-deleted-only-ingestion-writes';
-import { LogGroupsEncryptedWithRetention } from './rules/log-groups-encrypted-with-retention';
-import { LogicalIdsPinned } from './rules/logical-ids-pinned';
-import { OneWorkspacePerStack } from './rules/one-workspace-per-stack';
-import { ProvidersPinnedToEnvironmentAccount } from './rules/providers-pinned-to-environment-account';
-import { PublishOnlyThroughPassingGates } from './rules/publish-only-through-passing-gates';
-import { ServicesWaitForRolePolicies } from './rules/services-wait-for-role-policies';
-import { StateMachinesLogAndTrace } from './rules/state-machines-log-and-trace';
-import { TerraformCloudTrustPinned } from './rules/terraform-cloud-trust-pinned';
-import type { SecurityCheck } from './security-check';
+// The security pack: every security check over the synthesized Terraform, in checklist order, and
+// its run over a synth output (a violation stops `npm run synth` and `cdktf deploy`); the tests run
+// each check on compliant and non-compliant cases.
+import { AthenaWorkgroupEnforced } from './security/athena-workgroup-enforced';
+import { BucketsBlockPublicAccess } from './security/buckets-block-public-access';
+import { BucketsDenyInsecureTransport } from './security/buckets-deny-insecure-transport';
+import { BucketsEncryptedWithEnvironmentKey } from './security/buckets-encrypted-with-environment-key';
+import { BucketsLogToDedicatedBucket } from './security/buckets-log-to-dedicated-bucket';
+import { BucketsOwnerEnforcedAndAbortUploads } from './security/buckets-owner-enforced-and-abort-uploads';
+import { BucketsVersioned } from './security/buckets-versioned';
+import { EnvironmentsShareNothing } from './security/environments-share-nothing';
+import { GlueCatalogEncrypted } from './security/glue-catalog-encrypted';
+import { GlueJobsEncrypted } from './security/glue-jobs-encrypted';
+import { IamPoliciesWithoutWildcards } from './security/iam-policies-without-wildcards';
+import { KmsKeysRotatedWithExplicitPolicy } from './security/kms-keys-rotated-with-explicit-policy';
+import { LambdasHardened } from './security/lambdas-hardened';
+import { LandingNeverDeletedOnlyIngestionWrites } from './security/landing-never-deleted-only-ingestion-writes';
+import { LogGroupsEncryptedWithRetention } from './security/log-groups-encrypted-with-retention';
+import { LogicalIdsPinned } from './security/logical-ids-pinned';
+import { OneWorkspacePerStack } from './security/one-workspace-per-stack';
+import { ProvidersPinnedToEnvironmentAccount } from './security/providers-pinned-to-environment-account';
+import { PublishOnlyThroughPassingGates } from './security/publish-only-through-passing-gates';
+import { ServicesWaitForRolePolicies } from './security/services-wait-for-role-policies';
+import { StateMachinesLogAndTrace } from './security/state-machines-log-and-trace';
+import { TerraformCloudTrustPinned } from './security/terraform-cloud-trust-pinned';
+import { countOutcomes, unreadable, type CheckOutcome } from './check';
+import { APP_PLACE, runSecurityCheck, type SecurityCheck } from './security/security-check';
+import type { EnvironmentConfig } from '../../config/environments/environment-config';
+import { synthesizedApp } from './synthesized-app';
+import type { SynthesizedApp } from './terraform-json';
 
 /**
  * Lines 1-17 and 22-24 of ../shared/SECURITY-CHECKLIST.md, plus the gate invariant and the order
@@ -54,3 +58,29 @@ export const SECURITY_CHECKS: readonly SecurityCheck[] = [
   LogicalIdsPinned,
   PublishOnlyThroughPassingGates,
 ];
+
+export { runSecurityCheck, type SecurityCheck } from './security/security-check';
+
+/** Where the pack is listed, as the synth summary names it. */
+export const SECURITY_PACK = 'stacks/checks/security-checks.ts';
+
+/** Every check of the pack over a synthesized app. */
+export function runSecurityChecks(app: SynthesizedApp, checks: readonly SecurityCheck[] = SECURITY_CHECKS): CheckOutcome[] {
+  return checks.map((c) => runSecurityCheck(c, app));
+}
+
+/** The pack over a synth output folder; an output that cannot be read fails every check (fail closed). */
+export function checkSynthOutput(outdir: string, environments: readonly EnvironmentConfig[], checks: readonly SecurityCheck[] = SECURITY_CHECKS): CheckOutcome[] {
+  let app: SynthesizedApp;
+  try {
+    app = synthesizedApp(outdir, environments);
+  } catch (e) {
+    return unreadable(checks, APP_PLACE, `the synth output could not be read: ${(e as Error).message}`);
+  }
+  return runSecurityChecks(app, checks);
+}
+
+/** The synth summary line of the pack. */
+export function securitySummary(outcomes: readonly CheckOutcome[]): string {
+  return `security checks: ${countOutcomes(outcomes)} (${SECURITY_PACK})`;
+}

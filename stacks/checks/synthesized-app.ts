@@ -4,8 +4,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
 import { ResourceNames, STACK_KINDS } from '../environment/resource-names';
-import { runChecks, type CheckResult, type SecurityCheck } from './security-check';
-import { SECURITY_CHECKS } from './security-checks';
 import { allResources, readSynthesizedStacks, type EnvironmentFacts, type SynthesizedApp, type SynthesizedStack } from './terraform-json';
 
 /** Where the committed resource addresses of each stack live (checklist #24). */
@@ -45,8 +43,4 @@ export function writePinnedAddresses(stacks: readonly SynthesizedStack[], dir: s
 export function synthesizedApp(outdir: string, environments: readonly EnvironmentConfig[], pinnedDir: string | null = PINNED_ADDRESSES_DIR): SynthesizedApp {
   const pinned = pinnedDir === null ? undefined : readPinnedAddresses(pinnedDir);
   return { stacks: readSynthesizedStacks(outdir), environments: environments.map(environmentFacts), ...(pinned ? { pinnedAddresses: pinned } : {}) };
-}
-
-export function checkApp(app: SynthesizedApp, checks: readonly SecurityCheck[] = SECURITY_CHECKS): CheckResult[] {
-  return runChecks(checks, app);
 }

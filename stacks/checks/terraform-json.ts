@@ -1,22 +1,27 @@
-// Reads synthesized stacks (cdk.tf.json) for the security checks: resources by type, references
-// resolved to the values they will have, and IAM policy documents rendered as IAM JSON. A
-// reference this reader cannot resolve is an error, never a guess: the checks fail closed.
+// The one reader of synthesized stacks (cdk.tf.json) for everything that checks or renders them:
+// the security and governance packs, `stedi grants` and the rehearsal. It fails closed: a stack
+// that cannot be read, is not a Terraform JSON object, or holds a reference a check needs and
+// this reader cannot resolve, is an error naming the file or stack, never an empty stack.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OperatorError } from '../../src/errors/operator-error';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type Block = { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export interface TerraformJson {
-  readonly provider?: Record<string, Block[]>;
-  readonly terraform?: Block;
-  readonly resource?: Record<string, Record<string, Block>>;
-  readonly data?: Record<string, Record<string, Block>>;
+  readonly provider?: Record<string, JsonObject[]>;
+  readonly terraform?: JsonObject;
+  readonly resource?: Record<string, Record<string, JsonObject>>;
+  readonly data?: Record<string, Record<string, JsonObject>>;
+  readonly locals?: Record<string, Json>;
 }
 
 export interface SynthesizedStack {
   readonly name: string;
   readonly json: TerraformJson;
+  /** The file it was read from, when read from a synth output. */
+  readonly file?: string;
 }
 
 /** The environments the app was built for, as the checks need them. */
@@ -46,7 +51,7 @@ export interface Resource {
   readonly name: string;
   /** `type.name`, as Terraform addresses it. */
   readonly address: string;
-  readonly body: Block;
+  readonly body: JsonObject;
 }
 
 export class UnresolvableReference extends Error {
@@ -56,9 +61,46 @@ export class UnresolvableReference extends Error {
   }
 }
 
+export class SynthesizedStackError extends OperatorError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthesizedStackError';
+  }
+}
+
+/** One stack file, read as a Terraform JSON object. */
+export function readSynthesizedStack(file: string): TerraformJson {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SynthesizedStackError(`${file}: cannot read the synthesized stack (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run synth\` first`);
+  }
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not a JSON object');
+    return json as TerraformJson;
+  } catch (e) {
+    throw new SynthesizedStackError(`${file}: not a synthesized Terraform JSON stack: ${(e as Error).message}`);
+  }
+}
+
+/** Every stack cdktf's manifest lists, each read by readSynthesizedStack. */
 export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  return Object.entries(manifest.stacks).map(([name, s]) => ({ name, json: JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8')) as TerraformJson }));
+  const file = join(outdir, 'manifest.json');
+  let manifest: { stacks?: Record<string, { synthesizedStackPath?: unknown }> };
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8')) as typeof manifest;
+  } catch (e) {
+    throw new SynthesizedStackError(`${file}: cannot read cdktf's manifest of the synth output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run \`npm run synth\` first`);
+  }
+  const stacks = Object.entries(manifest?.stacks ?? {});
+  if (!stacks.length) throw new SynthesizedStackError(`${file}: the manifest lists no stacks; run \`npm run synth\` again`);
+  return stacks.map(([name, s]) => {
+    if (typeof s?.synthesizedStackPath !== 'string') throw new SynthesizedStackError(`${file}: stack ${name} has no synthesizedStackPath; run \`npm run synth\` again`);
+    const stackFile = join(outdir, s.synthesizedStackPath);
+    return { name, json: readSynthesizedStack(stackFile), file: stackFile };
+  });
 }
 
 export function resources(stack: SynthesizedStack, type: string): Resource[] {
@@ -69,7 +111,7 @@ export function allResources(stack: SynthesizedStack): Resource[] {
   return Object.keys(stack.json.resource ?? {}).flatMap((type) => resources(stack, type));
 }
 
-export function awsProviders(stack: SynthesizedStack): Block[] {
+export function awsProviders(stack: SynthesizedStack): JsonObject[] {
   return stack.json.provider?.aws ?? [];
 }
 
@@ -81,16 +123,25 @@ export function stackAccount(stack: SynthesizedStack): { account: string; region
   return { account: ids[0], region: String(p.region) };
 }
 
-/** The first (and only) nested block of a Terraform block list, as cdktf renders `foo { ... }`. */
-export function one(value: Json | undefined): Block | undefined {
-  if (Array.isArray(value)) return (value[0] as Block | undefined) ?? undefined;
-  if (value && typeof value === 'object') return value as Block;
-  return undefined;
+/** A Terraform block written either as one object or as a list of objects. */
+export function blocks(value: Json | undefined): JsonObject[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.filter((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v));
+  if (typeof value === 'object') return [value];
+  return [];
+}
+
+export function block(value: Json | undefined): JsonObject | undefined {
+  return blocks(value)[0];
 }
 
 const REF = /\$\{([a-z0-9_]+(?:\.[A-Za-z0-9_-]+)+)\}/g;
 
-/** Resolves `${type.name.attr}` references inside a string to the values they will have. */
+/**
+ * Resolves `${type.name.attr}` references inside a string to the values they will have, for the
+ * checks: a reference to a block that does not exist, or to an attribute that cannot be known
+ * before apply, throws UnresolvableReference (the check fails closed).
+ */
 export function resolveString(stack: SynthesizedStack, text: string): string {
   return text.replace(REF, (_, expr: string) => {
     const value = resolveExpression(stack, expr);
@@ -99,7 +150,7 @@ export function resolveString(stack: SynthesizedStack, text: string): string {
   });
 }
 
-function body(stack: SynthesizedStack, type: string, name: string, data = false): Block {
+function body(stack: SynthesizedStack, type: string, name: string, data = false): JsonObject {
   const b = (data ? stack.json.data : stack.json.resource)?.[type]?.[name];
   if (!b) throw new UnresolvableReference(stack.name, `${data ? 'data.' : ''}${type}.${name} (no such block)`);
   return b;
@@ -112,47 +163,80 @@ function resolveExpression(stack: SynthesizedStack, expr: string): Json {
     if (type === 'aws_iam_policy_document' && attr === 'json') return JSON.stringify(renderPolicyDocument(stack, body(stack, type, name, true)));
     throw new UnresolvableReference(stack.name, expr);
   }
+  if (parts[0] === 'local' && parts.length === 2) {
+    const local = stack.json.locals?.[parts[1]];
+    if (typeof local !== 'string') throw new UnresolvableReference(stack.name, `${expr} (no such string local)`);
+    return resolveString(stack, local);
+  }
   const [type, name, attr] = parts;
   const b = body(stack, type, name);
-  const { account, region } = stackAccount(stack);
-  const str = (key: string) => resolveString(stack, String(b[key]));
+  const value = derivedAttribute(type, name, attr, {
+    account: () => stackAccount(stack).account,
+    region: () => stackAccount(stack).region,
+    attribute: (key) => (typeof b[key] === 'string' ? resolveString(stack, b[key] as string) : undefined),
+    optional: (key) => (typeof b[key] === 'string' ? resolveString(stack, b[key] as string) : undefined),
+  });
+  if (value === undefined) throw new UnresolvableReference(stack.name, expr);
+  return value;
+}
+
+/** What deriving an attribute needs: the stack's account and region, and the block's own attributes, resolved. */
+interface Derivation {
+  account(): string;
+  region(): string;
+  /** The block's attribute `key`, resolved; when the stack does not write it, undefined (the checks) or a placeholder (the model). */
+  attribute(key: string): string | undefined;
+  /** An attribute that may be left out (a role's path), resolved; undefined when not written. */
+  optional(key: string): string | undefined;
+}
+
+/**
+ * The attributes Terraform computes predictably before apply, one rule per `type.attr`: the one
+ * table both resolvers use (resolveString for the checks, ReferenceResolver for the model and the
+ * rehearsal). undefined when the attribute is none of these or an input it needs is not written.
+ */
+function derivedAttribute(type: string, name: string, attr: string, d: Derivation): string | undefined {
+  const from = (key: string, value: (v: string) => string) => {
+    const v = d.attribute(key);
+    return v === undefined ? undefined : value(v);
+  };
   switch (`${type}.${attr}`) {
     case 'aws_kms_key.arn':
-      return `arn:aws:kms:${region}:${account}:key/${name}`;
+      return `arn:aws:kms:${d.region()}:${d.account()}:key/${name}`;
     case 'aws_kms_key.key_id':
       return name;
     case 'aws_iam_role.arn':
-      return `arn:aws:iam::${account}:role/${str('name')}`;
-    case 'aws_iam_role.id':
-    case 'aws_iam_role.name':
-      return str('name');
+      return from('name', (n) => `arn:aws:iam::${d.account()}:role${d.optional('path') ?? '/'}${n}`);
     case 'aws_iam_policy.arn':
-      return `arn:aws:iam::${account}:policy/${str('name')}`;
+      return from('name', (n) => `arn:aws:iam::${d.account()}:policy/${n}`);
     case 'aws_iam_openid_connect_provider.arn':
-      return `arn:aws:iam::${account}:oidc-provider/${str('url').replace(/^https:\/\//, '')}`;
+      return from('url', (u) => `arn:aws:iam::${d.account()}:oidc-provider/${u.replace(/^https:\/\//, '')}`);
     case 'aws_s3_bucket.arn':
-      return `arn:aws:s3:::${str('bucket')}`;
+      return from('bucket', (b) => `arn:aws:s3:::${b}`);
     case 'aws_s3_bucket.id':
     case 'aws_s3_bucket.bucket':
-      return str('bucket');
+      return d.attribute('bucket');
     case 'aws_cloudwatch_log_group.arn':
-      return `arn:aws:logs:${region}:${account}:log-group:${str('name')}`;
+      return from('name', (n) => `arn:aws:logs:${d.region()}:${d.account()}:log-group:${n}`);
+    case 'aws_iam_role.id':
+    case 'aws_iam_role.name':
+    case 'aws_glue_catalog_database.id':
+    case 'aws_glue_catalog_database.name':
     case 'aws_cloudwatch_log_group.name':
     case 'aws_cloudwatch_log_stream.name':
     case 'aws_glue_security_configuration.name':
-    case 'aws_glue_catalog_database.name':
     case 'aws_kinesis_firehose_delivery_stream.name':
-      return str('name');
+      return d.attribute('name');
     case 'aws_sqs_queue.arn':
-      return `arn:aws:sqs:${region}:${account}:${str('name')}`;
+      return from('name', (n) => `arn:aws:sqs:${d.region()}:${d.account()}:${n}`);
     case 'aws_sqs_queue.url':
-      return `https://sqs.${region}.amazonaws.com/${account}/${str('name')}`;
+      return from('name', (n) => `https://sqs.${d.region()}.amazonaws.com/${d.account()}/${n}`);
     case 'aws_sns_topic.arn':
-      return `arn:aws:sns:${region}:${account}:${str('name')}`;
+      return from('name', (n) => `arn:aws:sns:${d.region()}:${d.account()}:${n}`);
     case 'aws_sfn_state_machine.arn':
-      return `arn:aws:states:${region}:${account}:stateMachine:${str('name')}`;
+      return from('name', (n) => `arn:aws:states:${d.region()}:${d.account()}:stateMachine:${n}`);
     default:
-      throw new UnresolvableReference(stack.name, expr);
+      return undefined;
   }
 }
 
@@ -176,20 +260,20 @@ export interface IamPolicyJson {
 const strings = (stack: SynthesizedStack, v: Json | undefined) => ((v as string[] | undefined) ?? []).map((s) => resolveString(stack, s));
 
 /** Renders an aws_iam_policy_document block the way the data source renders it (IAM JSON). */
-export function renderPolicyDocument(stack: SynthesizedStack, doc: Block): IamPolicyJson {
-  const statements = (doc.statement as Block[] | undefined) ?? [];
+export function renderPolicyDocument(stack: SynthesizedStack, doc: JsonObject): IamPolicyJson {
+  const statements = (doc.statement as JsonObject[] | undefined) ?? [];
   return {
     Version: '2012-10-17',
     Statement: statements.map((s) => {
       const principals = (key: string) => {
-        const list = (s[key] as Block[] | undefined) ?? [];
+        const list = (s[key] as JsonObject[] | undefined) ?? [];
         if (!list.length) return undefined;
         if (list.some((p) => p.type === '*')) return '*' as const;
         const out: Record<string, string[]> = {};
         for (const p of list) out[String(p.type)] = [...(out[String(p.type)] ?? []), ...strings(stack, p.identifiers)];
         return out;
       };
-      const conditions = (s.condition as Block[] | undefined) ?? [];
+      const conditions = (s.condition as JsonObject[] | undefined) ?? [];
       const condition: Record<string, Record<string, string[]>> = {};
       for (const c of conditions) {
         const test = String(c.test);
@@ -281,4 +365,110 @@ export function coversAnyUnder(statement: IamStatement, prefix: string): boolean
 export function coversResource(statement: IamStatement, arn: string): boolean {
   if (statement.NotResource) return !statement.NotResource.some((r) => iamMatches(r, arn));
   return (statement.Resource ?? []).some((r) => iamMatches(r, arn) || iamMatches(arn, r));
+}
+
+const INTERPOLATION = /\$\{([^{}]*)\}/g;
+const RESOURCE_REF = /^([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)$/;
+const LOCAL_REF = /^local\.([A-Za-z0-9_-]+)$/;
+
+/** `type.name` of every resource a value refers to through `${type.name.attr}`. */
+export function referencedAddresses(value: Json | undefined): string[] {
+  const found = new Set<string>();
+  const walk = (v: Json | undefined): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(INTERPOLATION)) {
+        const r = RESOURCE_REF.exec(m[1].trim());
+        if (r && r[1] !== 'data' && r[1] !== 'local' && r[1] !== 'var') found.add(`${r[1]}.${r[2]}`);
+      }
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return [...found];
+}
+
+/**
+ * Resolves `${type.name.attr}` and `${local.name}` references to the literal values written in the
+ * stack and the attributes Terraform computes predictably (derivedAttribute, as resolveString). For
+ * the Lake Formation model and the rehearsal, which read a stack as it will be applied: a reference
+ * that cannot be known before apply stays visible as `{expression}`, e.g. `{aws_s3_bucket.x.arn}`,
+ * so two values built from the same unknown still compare equal, and a consumer that needs the
+ * value refuses it (the checks use resolveString, which throws instead).
+ */
+export class ReferenceResolver {
+  private readonly account: string;
+  private readonly region: string;
+
+  constructor(private readonly json: TerraformJson) {
+    const ids = new Set<string>();
+    for (const p of blocks((json.provider ?? {})['aws'])) {
+      const allowed = p['allowed_account_ids'];
+      if (Array.isArray(allowed)) for (const a of allowed) if (typeof a === 'string') ids.add(a);
+    }
+    this.account = ids.size === 1 ? [...ids][0] : '{account}';
+    const region = blocks((json.provider ?? {})['aws'])[0]?.['region'];
+    this.region = typeof region === 'string' ? region : '{region}';
+  }
+
+  /** The account the stack's AWS provider is pinned to, when exactly one. */
+  get accountId(): string | undefined {
+    return this.account.startsWith('{') ? undefined : this.account;
+  }
+
+  resource(type: string, name: string): JsonObject | undefined {
+    return this.json.resource?.[type]?.[name];
+  }
+
+  string(value: Json | undefined, depth = 0): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') return String(value);
+    if (depth > 20) return value;
+    return value.replace(INTERPOLATION, (_, expr: string) => this.expression(expr.trim(), depth + 1));
+  }
+
+  strings(value: Json | undefined): string[] {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      const s = this.string(value);
+      return s === undefined ? [] : [s];
+    }
+    return value.map((v) => this.string(v) ?? '');
+  }
+
+  /** Deep resolution of any JSON value (objects and lists keep their shape). */
+  value(value: Json | undefined, depth = 0): Json | undefined {
+    if (typeof value === 'string') return this.string(value, depth);
+    if (Array.isArray(value)) return value.map((v) => this.value(v, depth) ?? null);
+    if (value && typeof value === 'object') {
+      const out: JsonObject = {};
+      for (const [k, v] of Object.entries(value)) if (k !== '//') out[k] = this.value(v, depth) ?? null;
+      return out;
+    }
+    return value;
+  }
+
+  private expression(expr: string, depth: number): string {
+    const local = LOCAL_REF.exec(expr);
+    if (local) {
+      const v = this.json.locals?.[local[1]];
+      return typeof v === 'string' ? this.string(v, depth) ?? `{${expr}}` : `{${expr}}`;
+    }
+    const r = RESOURCE_REF.exec(expr);
+    if (!r || r[1] === 'data' || r[1] === 'var') return `{${expr}}`;
+    return this.attribute(r[1], r[2], r[3], depth) ?? `{${expr}}`;
+  }
+
+  private attribute(type: string, name: string, attr: string, depth: number): string | undefined {
+    const res = this.resource(type, name);
+    if (!res) return undefined;
+    const literal = res[attr];
+    if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') return this.string(literal, depth);
+    return derivedAttribute(type, name, attr, {
+      account: () => this.account,
+      region: () => this.region,
+      attribute: (key) => (typeof res[key] === 'string' ? this.string(res[key], depth) : `{${type}.${name}.${key}}`),
+      optional: (key) => (typeof res[key] === 'string' ? this.string(res[key], depth) : undefined),
+    });
+  }
+
 }

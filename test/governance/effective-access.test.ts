@@ -1,7 +1,7 @@
 import { computeEffectiveAccess, effectiveAccessOfJson, type EffectiveAccess } from '../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
 import { renderGrantsMarkdown } from '../../src/governance/render-grants';
-import { ReferenceResolver, SynthesizedStackError, type JsonObject, type TerraformJson } from '../../src/governance/terraform-json';
+import { ReferenceResolver, resolveString, SynthesizedStackError, type JsonObject, type TerraformJson } from '../../stacks/checks/terraform-json';
 
 const ACCOUNT = '111111111111';
 const ANALYST = `arn:aws:iam::${ACCOUNT}:role/analyst`;
@@ -156,6 +156,14 @@ describe('reference resolution', () => {
     expect(r.string('${aws_s3_bucket.generated.arn}')).toBe('arn:aws:s3:::{aws_s3_bucket.generated.bucket}');
     expect(r.string('s3://${aws_s3_bucket.generated.bucket}/t/')).toBe('s3://{aws_s3_bucket.generated.bucket}/t/');
     expect(r.string('${data.aws_caller_identity.me.account_id}')).toBe('{data.aws_caller_identity.me.account_id}');
+  });
+
+  it('derives attributes by the same table as the checks\' reader: a role ARN keeps its path, a key ARN is known to both', () => {
+    const stack = { name: 'x', json: { ...json, provider: { aws: [{ allowed_account_ids: [ACCOUNT], region: 'eu-west-1' }] }, resource: { ...json.resource, aws_kms_key: { key: {} } } } };
+    const model = new ReferenceResolver(stack.json);
+    for (const ref of ['${aws_iam_role.etl.arn}', '${aws_kms_key.key.arn}', '${aws_s3_bucket.named.arn}']) expect([ref, model.string(ref)]).toEqual([ref, resolveString(stack, ref)]);
+    expect(resolveString(stack, '${aws_iam_role.etl.arn}')).toBe(`arn:aws:iam::${ACCOUNT}:role/lake/stedi-etl`);
+    expect(resolveString(stack, '${aws_kms_key.key.arn}')).toBe(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/key`);
   });
 
   it('records depends_on and references as dependencies', () => {

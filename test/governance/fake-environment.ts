@@ -12,7 +12,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { loadCatalog } from '../../src/catalog/registry';
 import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants-policy';
-import type { TerraformJson } from '../../src/governance/terraform-json';
+import type { TerraformJson } from '../../stacks/checks/terraform-json';
 import { GOVERNED_ZONES, PERSONAS, type GovernedZone, type Persona } from '../../src/governance/vocabulary';
 import { LakeGovernance } from '../../stacks/governance/lake-governance';
 import type { LakeGovernanceProps } from '../../stacks/governance/lake-governance-props';

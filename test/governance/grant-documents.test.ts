@@ -3,12 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadEnvironments } from '../../config/environments/load-environment';
 import { PROJECT_ROOT, loadCatalog } from '../../src/catalog/registry';
-import { GOVERNANCE_CHECKS, runChecks, type CheckContext } from '../../src/governance/checks';
+import { GOVERNANCE_CHECKS, runGovernanceChecks, type CheckContext } from '../../stacks/checks/governance-checks';
 import { checkGrantsIn, diffGrantsBetween, renderGrantsForEnvironment, stackForEnvironment } from '../../src/governance/grants-command';
 import { loadGrantsPolicy } from '../../src/governance/grants-policy';
-import { readSynthesizedStack } from '../../src/governance/terraform-json';
+import { readSynthesizedStack } from '../../stacks/checks/terraform-json';
 import { PERSONAS } from '../../src/governance/vocabulary';
-import { synthesizedApp, checkApp } from '../../stacks/checks/synthesized-app';
+import { synthesizedApp } from '../../stacks/checks/synthesized-app';
+import { runSecurityChecks } from '../../stacks/checks/security-checks';
 import { ResourceNames } from '../../stacks/environment/resource-names';
 import { REGENERATE_GRANT_DOCUMENTS, grantDocumentFile, synthGovernedApp } from '../../stacks/governance/grant-documents';
 
@@ -79,7 +80,7 @@ describe('the governed lakehouse stacks', () => {
   for (const env of environments.map((e) => e.name)) {
     it(`${env}: every governance invariant holds against the environment config`, () => {
       const s = stackForEnvironment(outdir, env);
-      const outcomes = runChecks(GOVERNANCE_CHECKS, readSynthesizedStack(s.file), s.stack, contextOf(env));
+      const outcomes = runGovernanceChecks(GOVERNANCE_CHECKS, readSynthesizedStack(s.file), s.stack, contextOf(env));
       expect(outcomes.filter((o) => o.status !== 'compliant')).toEqual([]);
     });
   }
@@ -99,7 +100,7 @@ describe('the governed lakehouse stacks', () => {
   });
 
   it('the registration role and everything else LakeGovernance adds pass the security checks of stacks/checks', () => {
-    const results = checkApp(synthesizedApp(outdir, environments, null));
+    const results = runSecurityChecks(synthesizedApp(outdir, environments, null));
     expect(results.filter((r) => r.status === 'non-compliant')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/registry';
@@ -13,6 +13,9 @@ import {
 } from '../../src/governance/grants-command';
 import { describeColumns, cell } from '../../src/governance/render-grants';
 import { loadGrantsPolicy } from '../../src/governance/grants-policy';
+import { GOVERNANCE_CHECKS } from '../../stacks/checks/governance-checks';
+import { SynthesizedStackError } from '../../stacks/checks/terraform-json';
+import { GOVERNANCE_LOCAL } from '../../src/governance/vocabulary';
 import { roleArn, synthFakeApp } from './fake-environment';
 
 const out = synthFakeApp();
@@ -95,5 +98,30 @@ describe('stedi grants diff and check', () => {
     expect(result.violations).toBe(1);
     expect(result.message.split('\n').slice(0, 2)).toEqual(['stedi-prod:', 'NoGrantableOutsideAdmins (issue 5; SECURITY-CHECKLIST 19):']);
     expect(result.message).toContain(`  - ml ${roleArn('prod', 'ml')}: may grant DESCRIBE, SELECT to others`);
+  });
+
+  it('fails closed: a stack the manifest lists whose cdk.tf.json is missing is an error naming the file, not a stack to skip', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'stedi-grants-missing-'));
+    cpSync(out, copy, { recursive: true });
+    const missing = join(copy, 'stacks', 'stedi-prod', 'cdk.tf.json');
+    rmSync(missing);
+    expect(() => checkGrantsIn(copy, loadCatalog())).toThrow(new SynthesizedStackError(`${missing}: cannot read the synthesized stack (ENOENT); run \`npm run synth\` first`));
+  });
+
+  it('fails closed: a governed stack without the governance record the checks compare with fails every check, naming what is missing', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'stedi-grants-record-'));
+    cpSync(out, copy, { recursive: true });
+    const file = join(copy, 'stacks', 'stedi-prod', 'cdk.tf.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    delete json.locals[GOVERNANCE_LOCAL];
+    writeFileSync(file, JSON.stringify(json));
+    const result = checkGrantsIn(copy, loadCatalog());
+    const prod = result.outcomes.find((s) => s.stack === 'stedi-prod')!;
+    expect(prod.outcomes.map((o) => o.status)).toEqual(GOVERNANCE_CHECKS.map(() => 'non-compliant'));
+    expect(prod.outcomes[0].findings).toEqual([
+      { resource: 'stedi-prod', detail: 'the checks have nothing to compare with: stedi-prod: no governance record (local stedi_lake_governance); is LakeGovernance in this stack?' },
+    ]);
+    expect(result.violations).toBe(GOVERNANCE_CHECKS.length);
+    expect(result.message.split('\n').slice(0, 3)).toEqual(['stedi-prod:', `${GOVERNANCE_CHECKS[0].id} (${GOVERNANCE_CHECKS[0].source}):`, `  - stedi-prod: ${prod.outcomes[0].findings[0].detail}`]);
   });
 });

@@ -1,7 +1,7 @@
 import { effectiveAccessOfJson, type EffectiveAccess } from '../../src/governance/effective-access';
 import { diffGrants, isEmptyDiff, renderGrantsDiffJson, renderGrantsDiffMarkdown } from '../../src/governance/grants-diff';
 import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants-policy';
-import type { JsonObject, TerraformJson } from '../../src/governance/terraform-json';
+import type { JsonObject, TerraformJson } from '../../stacks/checks/terraform-json';
 import { roleArn, synthFakeEnvironment } from './fake-environment';
 
 const base = synthFakeEnvironment('dev');

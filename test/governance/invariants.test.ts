@@ -1,7 +1,8 @@
 // The invariants of issue 5 over both synthesized environments, and proof that each fails when the policy widens a grant.
 import { loadCatalog } from '../../src/catalog/registry';
-import { checkContextFromRecords } from '../../src/governance/check-context';
-import { GOVERNANCE_CHECKS, runChecks, type CheckOutcome } from '../../src/governance/checks';
+import { checkContextFromRecords } from '../../stacks/checks/governance/check-context';
+import type { CheckOutcome } from '../../stacks/checks/check';
+import { GOVERNANCE_CHECKS, runGovernanceChecks } from '../../stacks/checks/governance-checks';
 import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants-policy';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
 import { roleArn, synthFakeEnvironment, type FakeEnv } from './fake-environment';
@@ -15,7 +16,7 @@ const policy = (env: FakeEnv, change: (p: any) => void): GrantsPolicy => {
 };
 const failing = (outcomes: CheckOutcome[]) =>
   outcomes.filter((o) => o.status !== 'compliant').map((o) => ({ check: o.check, status: o.status, findings: o.findings.map((f) => `${f.resource}: ${f.detail}`) }));
-const checkEnv = (env: FakeEnv, p?: GrantsPolicy) => runChecks(GOVERNANCE_CHECKS, synthFakeEnvironment(env, { policy: p }), `stedi-${env}`, fakeContext(env));
+const checkEnv = (env: FakeEnv, p?: GrantsPolicy) => runGovernanceChecks(GOVERNANCE_CHECKS, synthFakeEnvironment(env, { policy: p }), `stedi-${env}`, fakeContext(env));
 
 describe('the governance invariants hold in both environments', () => {
   for (const env of ['dev', 'prod'] as const) {
@@ -29,7 +30,7 @@ describe('the governance invariants hold in both environments', () => {
     for (const [i, env] of (['dev', 'prod'] as const).entries()) {
       const context = checkContextFromRecords(models[i], models, catalog);
       expect(context).toEqual({ ...fakeContext(env), otherEnvironments: expect.any(Array) });
-      expect(failing(runChecks(GOVERNANCE_CHECKS, synthFakeEnvironment(env), `stedi-${env}`, context))).toEqual([]);
+      expect(failing(runGovernanceChecks(GOVERNANCE_CHECKS, synthFakeEnvironment(env), `stedi-${env}`, context))).toEqual([]);
     }
   });
 });

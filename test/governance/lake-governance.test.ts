@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { loadCatalog } from '../../src/catalog/registry';
 import { loadGrantsPolicy } from '../../src/governance/grants-policy';
-import type { JsonObject, TerraformJson } from '../../src/governance/terraform-json';
+import type { JsonObject, TerraformJson } from '../../stacks/checks/terraform-json';
 import { GovernanceConfigError } from '../../stacks/governance/lake-governance';
 import { LAKE_GOVERNANCE_DEFAULTS } from '../../stacks/governance/lake-governance-props';
 import { FAKE_ACCOUNTS, buildFakeEnvironment, roleArn, synthFakeEnvironment } from './fake-environment';

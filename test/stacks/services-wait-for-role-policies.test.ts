@@ -1,7 +1,7 @@
 // ServicesWaitForRolePolicies: compliant on the synthesized app, non-compliant on numbered variants
 // in which one resource that hands a role to its service no longer waits for the role's policy.
-import { runCheck } from '../../stacks/checks/security-check';
-import { ServicesWaitForRolePolicies } from '../../stacks/checks/rules/services-wait-for-role-policies';
+import { runSecurityCheck } from '../../stacks/checks/security-checks';
+import { ServicesWaitForRolePolicies } from '../../stacks/checks/security/services-wait-for-role-policies';
 import type { SynthesizedApp } from '../../stacks/checks/terraform-json';
 import { pick, synthesize, variant } from './synthesized';
 
@@ -12,7 +12,7 @@ beforeAll(() => {
   app = synthesize().app;
 });
 
-const problems = (a: SynthesizedApp) => runCheck(ServicesWaitForRolePolicies, a).findings.map((f) => `${f.stack} ${f.resource}: ${f.problem}`);
+const problems = (a: SynthesizedApp) => runSecurityCheck(ServicesWaitForRolePolicies, a).findings.map((f) => `${f.stack} ${f.resource}: ${f.detail}`);
 /** The resource of `type` whose name contains `fragment` no longer depends on any aws_iam_role_policy. */
 const withoutPolicyDependency = (type: string, fragment: string) =>
   variant(app, DEV, (j) => {
@@ -23,7 +23,7 @@ const address = (a: SynthesizedApp, type: string, fragment: string) => `${type}.
 
 describe('ServicesWaitForRolePolicies: every resource that hands a role to a service waits for its policies', () => {
   it('the synthesized app of both environments is compliant', () => {
-    expect(runCheck(ServicesWaitForRolePolicies, app)).toMatchObject({ status: 'compliant', findings: [] });
+    expect(runSecurityCheck(ServicesWaitForRolePolicies, app)).toMatchObject({ status: 'compliant', findings: [] });
   });
 
   it('1: the state machine does not wait for its role policy (CreateStateMachine checks log delivery, aws/aws-cdk#26432)', () => {
@@ -85,6 +85,6 @@ describe('ServicesWaitForRolePolicies: every resource that hands a role to a ser
     const a = variant(app, DEV, (j) => (pick(j, 'aws_glue_job', 'customer_curated').role_arn = 'arn:aws:iam::111111111111:role/somebody-elses'));
     expect(problems(a)).toEqual([]);
     const none: SynthesizedApp = { ...app, stacks: app.stacks.map((s) => ({ name: s.name, json: { ...s.json, resource: Object.fromEntries(Object.entries(s.json.resource ?? {}).filter(([t]) => t !== 'aws_iam_role')) } })) };
-    expect(runCheck(ServicesWaitForRolePolicies, none).status).toBe('not-applicable');
+    expect(runSecurityCheck(ServicesWaitForRolePolicies, none).status).toBe('not-applicable');
   });
 });

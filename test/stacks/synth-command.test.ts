@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GOVERNANCE_CHECKS } from '../../src/governance/checks';
+import { GOVERNANCE_CHECKS } from '../../stacks/checks/governance-checks';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -21,7 +21,7 @@ describe('npm run synth (bin/synth.js)', () => {
     expect(run.stderr.trim().split('\n').slice(-2)).toEqual([
       'security checks: 22 compliant, 0 non-compliant, 0 not applicable (stacks/checks/security-checks.ts)',
       // Every Lake Formation check on each of the two lakehouse stacks.
-      `governance checks: ${GOVERNANCE_CHECKS.length * 2} compliant, 0 non-compliant, 0 not applicable in 2 stacks (src/governance/checks)`,
+      `governance checks: ${GOVERNANCE_CHECKS.length * 2} compliant, 0 non-compliant, 0 not applicable in 2 stacks (stacks/checks/governance-checks.ts)`,
     ]);
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(['stedi-dev-bootstrap', 'stedi-dev-lakehouse', 'stedi-prod-bootstrap', 'stedi-prod-lakehouse']);

@@ -8,7 +8,7 @@ import { loadEnvironments } from '../../config/environments/load-environment';
 import type { EnvironmentConfig } from '../../config/environments/environment-config';
 import { loadCatalog } from '../../src/catalog/registry';
 import { synthesizedApp } from '../../stacks/checks/synthesized-app';
-import { resources, type Block, type SynthesizedApp, type SynthesizedStack, type TerraformJson } from '../../stacks/checks/terraform-json';
+import { resources, type JsonObject, type SynthesizedApp, type SynthesizedStack, type TerraformJson } from '../../stacks/checks/terraform-json';
 import { buildLakehouseApp } from '../../stacks/lakehouse-app';
 
 process.env.CHECKPOINT_DISABLE = '1';
@@ -19,13 +19,13 @@ export interface Synthesized {
   readonly app: SynthesizedApp;
   stack(name: string): SynthesizedStack;
   /** The body of the one resource of `type` whose address contains `fragment`. */
-  resource(stack: string, type: string, fragment?: string): Block;
+  resource(stack: string, type: string, fragment?: string): JsonObject;
 }
 
 /**
  * A folder in which `npm run mutate` keeps the app it synthesized once (scripts/mutate.mjs sets it
  * for the security checks): every mutant's test run reads that Terraform instead of synthesizing
- * again for 20 s. Sound only while the mutated modules (stacks/checks/rules) read the synthesized
+ * again for 20 s. Sound only while the mutated modules (stacks/checks/security) read the synthesized
  * JSON and take no part in making it. Unset in `npm test`: each test file synthesizes its own.
  */
 const SYNTH_CACHE = process.env.STEDI_SYNTH_CACHE;

@@ -17,16 +17,15 @@ import {
   PiiColumnsTagged,
   SingularTagAssignments,
   WorkloadsHoldOnlyTheirWork,
-  describeViolations,
-  runCheck,
-  runChecks,
+  runGovernanceCheck,
+  runGovernanceChecks,
   type CheckContext,
-  type CheckOutcome,
   type GovernanceCheck,
-} from '../../../src/governance/checks';
+} from '../../../stacks/checks/governance-checks';
+import { describeViolations, type CheckOutcome } from '../../../stacks/checks/check';
 import { computeEffectiveAccess } from '../../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../../src/governance/lake-formation-model';
-import type { JsonObject, TerraformJson } from '../../../src/governance/terraform-json';
+import type { JsonObject, TerraformJson } from '../../../stacks/checks/terraform-json';
 import { Testing } from 'cdktf';
 import { FAKE_ACCOUNTS, buildFakeEnvironment, roleArn, synthFakeEnvironment } from '../fake-environment';
 import { fakeContext } from './fake-context';
@@ -51,14 +50,14 @@ function named(r: Record<string, Record<string, JsonObject>>, type: string, part
 const nameOf = (json: TerraformJson, type: string, part: string) => `${type}.${Object.keys(json.resource![type]).find((n) => n.includes(part))}`;
 const run = (check: GovernanceCheck, json: TerraformJson, ctx: CheckContext = context): CheckOutcome => {
   const model = buildLakeFormationModel(json, 'stedi-dev');
-  return runCheck(check, { model, access: computeEffectiveAccess(model) }, ctx);
+  return runGovernanceCheck(check, { model, access: computeEffectiveAccess(model) }, ctx);
 };
 const details = (o: CheckOutcome) => o.findings.map((f) => `${f.resource}: ${f.detail}`);
 const grantTo = (principal: string, rest: JsonObject): JsonObject => ({ principal, permissions_with_grant_option: [], ...rest });
 
 describe('every check is compliant on the fake dev stack', () => {
   for (const check of GOVERNANCE_CHECKS) {
-    it(`${check.name}`, () => expect(run(check, base)).toEqual({ check: check.name, status: 'compliant', findings: [] }));
+    it(`${check.id}`, () => expect(run(check, base)).toEqual({ check: check.id, status: 'compliant', findings: [] }));
   }
 });
 
@@ -402,7 +401,7 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
 
 describe('the runner fails closed', () => {
   const throwing: GovernanceCheck = {
-    name: 'Throws',
+    id: 'Throws',
     source: 'test',
     reason: 'r',
     remedy: 'm',
@@ -411,17 +410,17 @@ describe('the runner fails closed', () => {
     },
   };
   it('a check that throws counts as a violation', () => {
-    expect(run(throwing, base)).toEqual({ check: 'Throws', status: 'non-compliant', findings: [{ resource: 'stedi-dev', detail: 'the check could not be evaluated: boom' }] });
+    expect(run(throwing, base)).toEqual({ check: 'Throws', status: 'non-compliant', findings: [{ resource: 'stedi-dev', detail: 'the check could not run: boom' }] });
   });
   it('a stack that cannot be read makes every check a violation', () => {
     const json = changed((r) => (r.aws_lakeformation_permissions.broken = { principal: roleArn('dev', 'gate'), permissions: ['SELECT'] }));
-    const outcomes = runChecks(GOVERNANCE_CHECKS, json, 'stedi-dev', context);
+    const outcomes = runGovernanceChecks(GOVERNANCE_CHECKS, json, 'stedi-dev', context);
     expect(outcomes.map((o) => o.status)).toEqual(GOVERNANCE_CHECKS.map(() => 'non-compliant'));
     expect(outcomes[0].findings[0].detail).toMatch(/^the stack could not be read: aws_lakeformation_permissions.broken: a grant needs exactly one resource/);
   });
   it('violations read as what, where, why and how to fix', () => {
     const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted').permissions_with_grant_option = ['SELECT']));
-    const outcomes = runChecks(GOVERNANCE_CHECKS, json, 'stedi-dev', context);
+    const outcomes = runGovernanceChecks(GOVERNANCE_CHECKS, json, 'stedi-dev', context);
     expect(describeViolations(GOVERNANCE_CHECKS, outcomes)).toBe(
       [
         'NoGrantableOutsideAdmins (issue 5; SECURITY-CHECKLIST 19):',

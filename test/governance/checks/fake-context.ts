@@ -1,6 +1,6 @@
 // The check context of a fake environment, built from its definition (as the environment config would give it), not from the stack.
 import { loadCatalog } from '../../../src/catalog/registry';
-import type { CheckContext } from '../../../src/governance/checks';
+import type { CheckContext } from '../../../stacks/checks/governance-checks';
 import { PERSONAS } from '../../../src/governance/vocabulary';
 import { FAKE_ACCOUNTS, fakePersonas, roleArn, type FakeEnv } from '../fake-environment';
 
