@@ -12,6 +12,7 @@ import { escapeControls } from '../report/terminal-escape';
 import { textTable } from './text-table';
 import { waitNotice } from './catalog-wait-notice';
 import { OperatorError } from '../errors/operator-error';
+import { processAlive } from '../pipeline/process-alive';
 
 /** A query the lake cannot answer (a typo, a write on the read-only catalog): the user's to fix. */
 export class QueryError extends OperatorError {
@@ -65,15 +66,6 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Every run the lake knows of, oldest first: those the catalog recorded (published, blocked,
  * rollbacks) and those only their run folder knows (killed, crashed, or running now).
@@ -115,7 +107,7 @@ export async function listRuns(layout: LakeLayout): Promise<RunRow[]> {
         continue;
       }
       const running = m?.status === 'running' || m === undefined;
-      const live = running && holder?.runId === runId && alive(holder.pid);
+      const live = running && holder?.runId === runId && processAlive(holder.pid);
       const status = live ? 'running' : running ? 'interrupted' : (m?.status ?? 'interrupted');
       rows.set(runId, {
         runId,

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BusyError } from '../errors/operator-error';
 import { namingFile } from '../errors/write-fault';
+import { processAlive } from './process-alive';
 
 export interface LockHolder {
   readonly pid: number;
@@ -60,15 +61,6 @@ const UNKNOWN: LockHolder = { pid: -1, host: 'unknown', runId: 'unknown', since:
 const MAX_CLAIM_DEPTH = 3;
 /** Rounds of trying while another process is taking over or writing a lock the old way. */
 const ATTEMPTS = 200;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readRaw(file: string): string | undefined {
   try {
@@ -161,7 +153,7 @@ export class RunLock {
       }
       unreadable = undefined;
       last = holder;
-      if (holder.host !== me.host || alive(holder.pid)) throw new LakeBusyError(file, holder);
+      if (holder.host !== me.host || processAlive(holder.pid)) throw new LakeBusyError(file, holder);
       if (depth >= MAX_CLAIM_DEPTH) throw new LakeBusyError(file, holder);
       hooks.beforeTakeover?.(holder);
       let claim: RunLock;

@@ -4,6 +4,7 @@
 // whose process is gone counts as aborted, not running.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { processAlive } from '../pipeline/process-alive';
 
 export interface ExecutionEntry {
   readonly executionArn: string;
@@ -20,15 +21,6 @@ export class SfnError extends Error {
   constructor(name: 'StateMachineDoesNotExist' | 'InvalidArn', message: string) {
     super(message);
     this.name = name;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -53,7 +45,7 @@ export class ExecutionsStandIn {
   listExecutions(input: { StateMachineArn?: string; StatusFilter?: string; MaxResults?: number }): { Executions: Record<string, unknown>[] } {
     if (input.StateMachineArn !== this.stateMachineArn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.StateMachineArn}'`);
     const all = this.read()
-      .map((e) => (e.status === 'RUNNING' && !alive(e.pid) ? { ...e, status: 'ABORTED' as const } : e))
+      .map((e) => (e.status === 'RUNNING' && !processAlive(e.pid) ? { ...e, status: 'ABORTED' as const } : e))
       .filter((e) => !input.StatusFilter || e.status === input.StatusFilter)
       .sort((a, b) => b.startDate - a.startDate);
     const max = input.MaxResults && input.MaxResults > 0 ? input.MaxResults : 100;

@@ -14,6 +14,7 @@ import type { RunManifest } from '../../src/pipeline/manifest';
 import { hashTree } from '../support/lake';
 import { tempDir } from '../support/tmp';
 import { synthesize } from '../stacks/synthesized';
+import { processAlive } from '../../src/pipeline/process-alive';
 
 let synthDir: string | undefined;
 
@@ -34,15 +35,6 @@ function sourcesDigest(): string {
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The synth output of the real app (both environments). One synth serves every rehearsal test
  * file that runs on the same sources (Jest runs the files in parallel workers, and CI runs the
@@ -60,7 +52,7 @@ export function synthOut(): string {
     } catch {
       const holder = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : NaN);
       // A holder that died (or died before it wrote its pid, a minute ago) leaves the lock to the next.
-      const stale = Number.isInteger(holder) ? !alive(holder) : existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 60_000;
+      const stale = Number.isInteger(holder) ? !processAlive(holder) : existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 60_000;
       if (stale) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`${lock}: another test process has been synthesizing for 10 minutes; remove the folder if it is stale`);
       else sleep(200);
