@@ -93,6 +93,10 @@ describe('a failure injected into publish half-way', () => {
     expect(JSON.parse(publish.cause!).errorMessage).toMatch(new RegExp(`^run ${r.runId} was not published: publish failed at stedi_dev_curated\\.${refused}: .*Every table is back where it was`));
     expect(entered(r).slice(-3)).toEqual([STATE.publish, STATE.notifyFailure, STATE.failed]);
     expect(r.alerts.map((a) => a.subject)).toEqual(['STEDI dev: run failed']);
+    // The error and the execution, not the cause (it may quote records) nor the run's state.
+    expect(r.alerts[0].message).toBe(
+      `The STEDI dev run failed with PublishError; nothing of the run was published. The cause is in the history of execution ${r.execution} (it is not sent here: it may quote records).`,
+    );
     // Half-way: each trusted table moved to the run and back; the refused one never moved.
     const moves = r.catalogUpdates.filter((u) => u.database !== 'stedi_dev_staging').map((u) => `${u.table} -> ${u.location?.includes(`run_id=${r.runId}`) ? 'run' : 'back'}`);
     expect(moves).toEqual([...trusted.map((t) => `${t} -> run`), ...[...trusted].reverse().map((t) => `${t} -> back`)]);
