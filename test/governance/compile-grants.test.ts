@@ -3,6 +3,8 @@ import { loadGrantsPolicy, type GrantsPolicy } from '../../src/governance/grants
 
 const prod = loadGrantsPolicy('prod');
 const of = (intents: GrantIntent[], persona: string) => intents.filter((i) => i.persona === persona);
+/** A persona's rules of a copied policy, to edit. */
+const rules = (p: GrantsPolicy, persona: keyof GrantsPolicy['personas']) => p.personas[persona] as unknown as { tables: unknown[]; dataLocations: unknown[] };
 
 describe('compileGrants', () => {
   const intents = compileGrants(prod);
@@ -62,6 +64,35 @@ describe('compileGrants', () => {
     (p.personas.ml.tables as unknown[]).push({ zones: ['curated'], permissions: ['ALTER'], includePii: false, grantable: false });
     expect(of(compileGrants(p), 'ml').filter((i) => i.kind === 'tag-expression' && i.resourceType === 'TABLE').map((i) => [i.id, i.permissions])).toEqual([
       ['ml-tables-curated-without-pii', ['ALTER', 'DESCRIBE', 'SELECT']],
+    ]);
+  });
+
+  it('gives a persona without table rules no database grant, only its locations', () => {
+    const p: GrantsPolicy = JSON.parse(JSON.stringify(prod));
+    rules(p, 'auditor').tables = [];
+    rules(p, 'auditor').dataLocations = [{ zones: ['curated'], grantable: false }];
+    expect(of(compileGrants(p), 'auditor').map((i) => i.id)).toEqual(['auditor-location-curated']);
+  });
+
+  it('keeps a grantable rule apart from a plain one over the same expression', () => {
+    const p: GrantsPolicy = JSON.parse(JSON.stringify(prod));
+    (p.personas.ml.tables as unknown[]).push({ zones: ['curated'], permissions: ['SELECT'], includePii: false, grantable: true });
+    expect(of(compileGrants(p), 'ml').filter((i) => i.kind === 'tag-expression' && i.resourceType === 'TABLE').map((i) => [i.id, i.permissions, i.grantable])).toEqual([
+      ['ml-tables-curated-without-pii', ['DESCRIBE', 'SELECT'], false],
+      ['ml-tables-curated-without-pii-grantable', ['SELECT'], true],
+    ]);
+  });
+
+  it('makes a location grant grantable when any rule for its zone is, and only then', () => {
+    const p: GrantsPolicy = JSON.parse(JSON.stringify(prod));
+    rules(p, 'auditor').dataLocations = [
+      { zones: ['trusted', 'curated'], grantable: false },
+      { zones: ['curated'], grantable: true },
+      { zones: ['trusted'], grantable: false },
+    ];
+    expect(of(compileGrants(p), 'auditor').filter((i) => i.kind === 'data-location').map((i) => [i.id, i.grantable])).toEqual([
+      ['auditor-location-trusted', false],
+      ['auditor-location-curated', true],
     ]);
   });
 
