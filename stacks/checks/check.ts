@@ -75,7 +75,7 @@ export function describeViolations(checks: readonly Check<never>[], outcomes: re
   const lines: string[] = [];
   for (const o of outcomes.filter((x) => x.status === 'non-compliant')) {
     const c = checks.find((x) => x.id === o.check)!;
-    lines.push(`${c.id} (${c.source}):`);
+    lines.push(`${c.id} (${c.source}):${c.asserts ? ` ${c.asserts}` : ''}`);
     for (const f of o.findings) lines.push(`  - ${f.stack ? `${f.stack} ` : ''}${f.resource}: ${f.detail}`);
     lines.push(`  why: ${c.reason}`);
     lines.push(`  fix: ${c.remedy}`);

@@ -1,5 +1,6 @@
 // Each security check of the pack (stacks/checks/security-checks.ts): compliant on the synthesized
 // app, and non-compliant on numbered variants that break exactly the property it asserts.
+import { describeViolations } from '../../stacks/checks/check';
 import { checkSynthOutput, runSecurityCheck, SECURITY_CHECKS, type SecurityCheck } from '../../stacks/checks/security-checks';
 import type { SynthesizedApp } from '../../stacks/checks/terraform-json';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,21 @@ const check = (id: string): SecurityCheck => {
 const problems = (id: string, a: SynthesizedApp) => runSecurityCheck(check(id), a).findings.map((f) => `${f.stack} ${f.resource}: ${f.detail}`);
 const statusOf = (id: string, a: SynthesizedApp) => runSecurityCheck(check(id), a).status;
 
+/** A copy of the app without any resource of `types`, in every stack. */
+function without(a: SynthesizedApp, ...types: string[]): SynthesizedApp {
+  return { ...a, stacks: a.stacks.map((s) => ({ name: s.name, json: Object.fromEntries(Object.entries(s.json).map(([k, v]) => [k, k === 'resource' ? Object.fromEntries(Object.entries(v as object).filter(([t]) => !types.includes(t))) : v])) })) };
+}
+
+/** The app with one stack only (for checks that look at the whole app), edited by `change`. */
+const alone = (stack: string, change: (json: any) => void) => variant({ ...app, stacks: app.stacks.filter((s) => s.name === stack) }, stack, change);
+
+/** Removes the one resource of `type` whose name contains `fragment`. */
+function drop(json: any, type: string, fragment: string): void {
+  const names = Object.keys(json.resource?.[type] ?? {}).filter((n) => n.includes(fragment));
+  if (names.length !== 1) throw new Error(`${names.length} ${type} match "${fragment}"`);
+  delete json.resource[type][names[0]];
+}
+
 /** Statements of a policy document data source, for editing. */
 const statements = (json: any, fragment: string) => pickData(json, 'aws_iam_policy_document', fragment).statement as any[];
 
@@ -42,6 +58,34 @@ describe('the pack', () => {
   it('the synthesized app of both environments is compliant with every check', () => {
     const results = SECURITY_CHECKS.map((c) => runSecurityCheck(c, app));
     expect(results.filter((r) => r.status !== 'compliant').map((r) => `${r.check}: ${r.status} ${r.findings.map((f) => f.detail).join('; ')}`)).toEqual([]);
+  });
+
+  it('each check states what it asserts, and a violation message leads with it, then where, why and how to fix', () => {
+    for (const c of SECURITY_CHECKS) expect([c.id, c.asserts.length > 15]).toEqual([c.id, true]);
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_versioning', 'artifacts').versioning_configuration.status = 'Suspended'));
+    const c = check('BucketsVersioned');
+    expect(describeViolations(SECURITY_CHECKS, [runSecurityCheck(c, a)])).toBe(
+      [
+        'BucketsVersioned (SECURITY-CHECKLIST 6): every bucket has versioning enabled',
+        `  - ${DEV} aws_s3_bucket.storage_artifacts_bucket_2F32E0CB: versioning is Suspended`,
+        `  why: ${c.reason}`,
+        `  fix: ${c.remedy}`,
+      ].join('\n'),
+    );
+  });
+
+  it('a check finds nothing to judge in an app without what it is about: not applicable, never compliant', () => {
+    const cases: [string, string[]][] = [
+      ...['BucketsBlockPublicAccess', 'BucketsVersioned', 'BucketsOwnerEnforcedAndAbortUploads', 'BucketsEncryptedWithEnvironmentKey', 'BucketsLogToDedicatedBucket', 'BucketsDenyInsecureTransport'].map(
+        (id): [string, string[]] => [id, ['aws_s3_bucket']],
+      ),
+      ['AthenaWorkgroupEnforced', ['aws_athena_workgroup']],
+      ['GlueCatalogEncrypted', ['aws_glue_catalog_database']],
+      ['GlueJobsEncrypted', ['aws_glue_job']],
+      ['KmsKeysRotatedWithExplicitPolicy', ['aws_kms_key']],
+      ['LogGroupsEncryptedWithRetention', ['aws_cloudwatch_log_group', 'aws_lambda_function', 'aws_sfn_state_machine']],
+    ];
+    expect(cases.map(([id, types]) => runSecurityCheck(check(id), without(app, ...types)))).toEqual(cases.map(([id]) => ({ check: id, status: 'not-applicable', findings: [] })));
   });
 
   it('a check that throws counts as a violation (fail closed)', () => {
@@ -191,6 +235,18 @@ describe('BucketsEncryptedWithEnvironmentKey: buckets encrypted with the environ
     const a = variant(app, DEV, (j) => delete j.resource.aws_s3_bucket_server_side_encryption_configuration[Object.keys(j.resource.aws_s3_bucket_server_side_encryption_configuration).find((k) => k.includes('quarantine'))!]);
     expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([`${DEV} aws_s3_bucket.storage_quarantine_bucket_4E713F60: has no default encryption`]);
   });
+  it('4: SSE-S3 although the stack key is named (S3 ignores the key for AES256)', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_server_side_encryption_configuration', 'landing').rule[0].apply_server_side_encryption_by_default.sse_algorithm = 'AES256'));
+    const key = synth.resource(DEV, 'aws_s3_bucket_server_side_encryption_configuration', 'landing').rule as any;
+    expect(key[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([
+      `${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: is encrypted with AES256 and arn:aws:kms:eu-west-1:111111111111:key/key_F64E54E4, not the stack's customer-managed key`,
+    ]);
+  });
+  it('5: the log bucket encrypted with KMS, to which S3 cannot deliver access logs', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_server_side_encryption_configuration', 'access-logs').rule[0].apply_server_side_encryption_by_default.sse_algorithm = 'aws:kms'));
+    expect(problems('BucketsEncryptedWithEnvironmentKey', a)).toEqual([`${DEV} aws_s3_bucket.storage_access-logs_bucket_1F0A0A1E: receives server access logs but is encrypted with aws:kms; S3 cannot deliver logs to it`]);
+  });
 });
 
 describe('BucketsBlockPublicAccess: all four public-access-block flags on every bucket', () => {
@@ -200,7 +256,13 @@ describe('BucketsBlockPublicAccess: all four public-access-block flags on every 
   });
   it('2: no public access block', () => {
     const a = variant(app, PROD, (j) => delete j.resource.aws_s3_bucket_public_access_block);
-    expect(problems('BucketsBlockPublicAccess', a)).toHaveLength(7);
+    expect(problems('BucketsBlockPublicAccess', a)).toEqual(
+      Object.keys(synth.stack(PROD).json.resource!.aws_s3_bucket).map((b) => `${PROD} aws_s3_bucket.${b}: has no public access block`),
+    );
+  });
+  it('3: one bucket without its public access block', () => {
+    const a = variant(app, DEV, (j) => drop(j, 'aws_s3_bucket_public_access_block', 'landing'));
+    expect(problems('BucketsBlockPublicAccess', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: has no public access block`]);
   });
 });
 
@@ -208,6 +270,10 @@ describe('BucketsVersioned: versioning on every bucket', () => {
   it('1: versioning suspended', () => {
     const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_versioning', 'artifacts').versioning_configuration.status = 'Suspended'));
     expect(problems('BucketsVersioned', a)).toEqual([`${DEV} aws_s3_bucket.storage_artifacts_bucket_2F32E0CB: versioning is Suspended`]);
+  });
+  it('2: versioning not configured at all', () => {
+    const a = variant(app, DEV, (j) => drop(j, 'aws_s3_bucket_versioning', 'landing'));
+    expect(problems('BucketsVersioned', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: versioning is not configured`]);
   });
 });
 
@@ -274,6 +340,10 @@ describe('BucketsLogToDedicatedBucket: access logs to a dedicated log bucket', (
       `${DEV} aws_s3_bucket.storage_trusted_bucket_F7E276BE: is a log bucket but logs into another bucket itself`,
     ]);
   });
+  it('3: logs to a bucket the stack does not have', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_logging', 'landing').target_bucket = 'stedi-logs-elsewhere'));
+    expect(problems('BucketsLogToDedicatedBucket', a)).toEqual([`${DEV} aws_s3_bucket_logging.storage_landing_access-logs_6F1AF60D: logs to stedi-logs-elsewhere, which is not a bucket of this stack`]);
+  });
 });
 
 describe('BucketsOwnerEnforcedAndAbortUploads: BucketOwnerEnforced; lifecycle aborts incomplete uploads', () => {
@@ -285,6 +355,21 @@ describe('BucketsOwnerEnforcedAndAbortUploads: BucketOwnerEnforced; lifecycle ab
     const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule[0].filter = [{ prefix: 'customer/' }]));
     expect(problems('BucketsOwnerEnforcedAndAbortUploads', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: no enabled whole-bucket rule aborts incomplete multipart uploads`]);
   });
+  it('3: ownership not configured', () => {
+    const a = variant(app, DEV, (j) => drop(j, 'aws_s3_bucket_ownership_controls', 'landing'));
+    expect(problems('BucketsOwnerEnforcedAndAbortUploads', a)).toEqual([`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: object ownership is not configured`]);
+  });
+  it('4: the abort rule disabled, or aborting after 0 days (never)', () => {
+    const noAbort = [`${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: no enabled whole-bucket rule aborts incomplete multipart uploads`];
+    const disabled = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule[0].status = 'Disabled'));
+    expect(problems('BucketsOwnerEnforcedAndAbortUploads', disabled)).toEqual(noAbort);
+    const zero = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule[0].abort_incomplete_multipart_upload[0].days_after_initiation = 0));
+    expect(problems('BucketsOwnerEnforcedAndAbortUploads', zero)).toEqual(noAbort);
+  });
+  it('5: an abort rule without a filter covers the whole bucket', () => {
+    const a = variant(app, DEV, (j) => delete pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule[0].filter);
+    expect(statusOf('BucketsOwnerEnforcedAndAbortUploads', a)).toBe('compliant');
+  });
 });
 
 describe('GlueJobsEncrypted: every Glue job has a security configuration encrypting S3, logs and bookmarks', () => {
@@ -294,8 +379,23 @@ describe('GlueJobsEncrypted: every Glue job has a security configuration encrypt
   });
   it('2: bookmarks left unencrypted', () => {
     const a = variant(app, DEV, (j) => (pick(j, 'aws_glue_security_configuration', 'transforms').encryption_configuration.job_bookmarks_encryption.job_bookmarks_encryption_mode = 'DISABLED'));
-    expect(problems('GlueJobsEncrypted', a)).toHaveLength(5);
-    expect(problems('GlueJobsEncrypted', a)[0]).toBe(`${DEV} aws_glue_security_configuration.transforms_security-configuration_CE70920B: does not encrypt job bookmarks with CSE-KMS and a key`);
+    // One finding per job that names the configuration: five jobs, one configuration.
+    expect(problems('GlueJobsEncrypted', a)).toEqual(
+      Array(5).fill(`${DEV} aws_glue_security_configuration.transforms_security-configuration_CE70920B: does not encrypt job bookmarks with CSE-KMS and a key`),
+    );
+  });
+  it('3: a job naming a configuration the stack does not define', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_glue_job', 'customer_trusted').security_configuration = 'stedi-dev-elsewhere'));
+    expect(problems('GlueJobsEncrypted', a)).toEqual([`${DEV} aws_glue_job.transforms_job-customer_trusted_94D8C2FD: names security configuration stedi-dev-elsewhere, which this stack does not define`]);
+  });
+  it('4: S3 output and CloudWatch logs left unencrypted', () => {
+    const a = variant(app, DEV, (j) => {
+      const enc = pick(j, 'aws_glue_security_configuration', 'transforms').encryption_configuration;
+      enc.s3_encryption.s3_encryption_mode = 'DISABLED';
+      enc.cloudwatch_encryption.cloudwatch_encryption_mode = 'DISABLED';
+    });
+    const config = `${DEV} aws_glue_security_configuration.transforms_security-configuration_CE70920B`;
+    expect(problems('GlueJobsEncrypted', a)).toEqual(Array(5).fill([`${config}: does not encrypt S3 output with SSE-KMS and a key`, `${config}: does not encrypt CloudWatch logs with a key`]).flat());
   });
 });
 
@@ -307,6 +407,10 @@ describe('GlueCatalogEncrypted: Data Catalog encryption at rest', () => {
   it('2: encryption disabled', () => {
     const a = variant(app, PROD, (j) => (pick(j, 'aws_glue_data_catalog_encryption_settings', 'encryption').data_catalog_encryption_settings.encryption_at_rest.catalog_encryption_mode = 'DISABLED'));
     expect(problems('GlueCatalogEncrypted', a)).toEqual([`${PROD} aws_glue_data_catalog_encryption_settings.catalog_encryption_66CC5036: does not encrypt the catalog at rest with SSE-KMS and a key`]);
+  });
+  it('3: connection passwords returned in clear', () => {
+    const a = variant(app, PROD, (j) => (pick(j, 'aws_glue_data_catalog_encryption_settings', 'encryption').data_catalog_encryption_settings.connection_password_encryption.return_connection_password_encrypted = false));
+    expect(problems('GlueCatalogEncrypted', a)).toEqual([`${PROD} aws_glue_data_catalog_encryption_settings.catalog_encryption_66CC5036: does not encrypt connection passwords`]);
   });
 });
 
@@ -324,6 +428,14 @@ describe('AthenaWorkgroupEnforced: enforced configuration, KMS-encrypted results
       `${DEV} aws_athena_workgroup.workgroup_AE76EA46: has no bytes-scanned cutoff`,
     ]);
   });
+  it('2: a cutoff of 0 bytes is no cutoff; CSE-KMS results with a key are encrypted', () => {
+    const a = variant(app, DEV, (j) => {
+      const c = pick(j, 'aws_athena_workgroup', 'workgroup').configuration;
+      c.bytes_scanned_cutoff_per_query = 0;
+      c.result_configuration.encryption_configuration.encryption_option = 'CSE_KMS';
+    });
+    expect(problems('AthenaWorkgroupEnforced', a)).toEqual([`${DEV} aws_athena_workgroup.workgroup_AE76EA46: has no bytes-scanned cutoff`]);
+  });
 });
 
 describe('KmsKeysRotatedWithExplicitPolicy: rotation and an explicit key policy without "*"', () => {
@@ -338,6 +450,21 @@ describe('KmsKeysRotatedWithExplicitPolicy: rotation and an explicit key policy 
   it('3: a statement for the "*" principal', () => {
     const a = variant(app, DEV, (j) => (statements(j, 'key_policy')[0].principals = [{ type: 'AWS', identifiers: ['*'] }]));
     expect(problems('KmsKeysRotatedWithExplicitPolicy', a)).toEqual([`${DEV} aws_kms_key.key_F64E54E4: statement AccountAdministersAndUsesKeyThroughIam names the "*" principal`]);
+  });
+  it('4: a policy written as JSON: "*" as the whole principal, a statement naming none, statements without a Sid', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_kms_key', 'key').policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Everyone', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111111111111:root', '*'] }, Action: 'kms:Decrypt', Resource: '*' },
+      ],
+    })));
+    expect(problems('KmsKeysRotatedWithExplicitPolicy', a)).toEqual([
+      `${DEV} aws_kms_key.key_F64E54E4: statement Everyone names the "*" principal`,
+      `${DEV} aws_kms_key.key_F64E54E4: statement ? names no principal`,
+      `${DEV} aws_kms_key.key_F64E54E4: statement ? names the "*" principal`,
+    ]);
   });
 });
 
@@ -406,6 +533,35 @@ describe('LogGroupsEncryptedWithRetention: log groups KMS-encrypted with retenti
   it('2: a function that writes to a log group the stack does not create (Lambda would create it unencrypted)', () => {
     const b = variant(app, DEV, (j) => (pick(j, 'aws_lambda_function', 'publish').logging_config.log_group = '/aws/lambda/elsewhere'));
     expect(problems('LogGroupsEncryptedWithRetention', b)).toEqual([`${DEV} aws_lambda_function.publish_function_E99AEF50: writes to log group /aws/lambda/elsewhere, which the stack does not define`]);
+  });
+  it('3: an app whose functions write to log groups none of its stacks define', () => {
+    const a = alone(DEV, (j) => {
+      delete j.resource.aws_cloudwatch_log_group;
+      delete j.resource.aws_sfn_state_machine;
+    });
+    expect(problems('LogGroupsEncryptedWithRetention', a)).toEqual(
+      ['gate_function_CAB2AFBE', 'publish_function_E99AEF50', 'validator_function_0B08975D'].map((f) => `${DEV} aws_lambda_function.${f}: writes to log group /aws/lambda/stedi-dev-${f.split('_')[0]}, which the stack does not define`),
+    );
+  });
+  it('4: a function without logging_config writes to /aws/lambda/<its name>: compliant when the stack defines that group', () => {
+    const a = variant(app, DEV, (j) => delete pick(j, 'aws_lambda_function', 'publish').logging_config);
+    expect(statusOf('LogGroupsEncryptedWithRetention', a)).toBe('compliant');
+    const b = variant(a, DEV, (j) => (pick(j, 'aws_lambda_function', 'publish').function_name = 'stedi-dev-renamed'));
+    expect(problems('LogGroupsEncryptedWithRetention', b)).toEqual([`${DEV} aws_lambda_function.publish_function_E99AEF50: writes to log group /aws/lambda/stedi-dev-renamed, which the stack does not define`]);
+  });
+  it('5: a state machine logging to a group the stack does not define; one that logs nowhere is left to StateMachinesLogAndTrace', () => {
+    const a = variant(app, DEV, (j) => (pick(j, 'aws_sfn_state_machine', 'pipeline').logging_configuration.log_destination = 'arn:aws:logs:eu-west-1:111111111111:log-group:elsewhere:*'));
+    expect(problems('LogGroupsEncryptedWithRetention', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: logs to arn:aws:logs:eu-west-1:111111111111:log-group:elsewhere, which the stack does not define`]);
+    const b = variant(app, DEV, (j) => delete pick(j, 'aws_sfn_state_machine', 'pipeline').logging_configuration);
+    expect(statusOf('LogGroupsEncryptedWithRetention', b)).toBe('compliant');
+  });
+  it('6: a state machine alone, logging to a group no stack defines, is a finding (not "not applicable")', () => {
+    const a = alone(DEV, (j) => {
+      delete j.resource.aws_cloudwatch_log_group;
+      delete j.resource.aws_lambda_function;
+      pick(j, 'aws_sfn_state_machine', 'pipeline').logging_configuration.log_destination = 'arn:aws:logs:eu-west-1:111111111111:log-group:elsewhere:*';
+    });
+    expect(problems('LogGroupsEncryptedWithRetention', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: logs to arn:aws:logs:eu-west-1:111111111111:log-group:elsewhere, which the stack does not define`]);
   });
 });
 

@@ -29,6 +29,7 @@ export const LogGroupsEncryptedWithRetention: SecurityCheck = {
       for (const m of resources(s, 'aws_sfn_state_machine')) {
         const dest = block(m.body.logging_configuration)?.log_destination;
         if (dest === undefined) continue;
+        applicable = true;
         const arn = resolveString(s, String(dest)).replace(/:\*$/, '');
         if (!groups.some((g) => resolveString(s, `\${aws_cloudwatch_log_group.${g.name}.arn}`) === arn)) findings.push({ stack: s.name, resource: m.address, detail: `logs to ${arn}, which the stack does not define` });
       }

@@ -3,7 +3,8 @@
 import { runCheck, type Check, type CheckOutcome, type CrashPlace } from '../check';
 import type { SynthesizedApp } from '../terraform-json';
 
-export type SecurityCheck = Check<[app: SynthesizedApp]>;
+/** A security check states the property it asserts: the violation message leads with it. */
+export type SecurityCheck = Check<[app: SynthesizedApp]> & { readonly asserts: string };
 
 /** A security check that throws is reported against the app, not a stack. */
 export const APP_PLACE: CrashPlace = { stack: '(app)', resource: '(check)' };
