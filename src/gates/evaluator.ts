@@ -124,7 +124,7 @@ function judge(
   checked: number | undefined,
   columns: readonly string[],
   sample: readonly Record<string, SqlValue>[],
-  extra: Pick<RuleResult, 'maskedColumns' | 'ms'> = {},
+  extra: { readonly maskedColumns?: readonly string[]; readonly ms: number },
 ): RuleResult {
   const allowed = allowedFor(rule.tolerance, checked);
   const status: RuleStatus = failing <= allowed ? 'pass' : 'fail';
@@ -138,7 +138,7 @@ function judge(
     columns,
     sample,
     ...(extra.maskedColumns?.length ? { maskedColumns: extra.maskedColumns } : {}),
-    ...(extra.ms !== undefined ? { ms: extra.ms } : {}),
+    ms: extra.ms,
   };
 }
 
@@ -149,7 +149,7 @@ export function skippedCheck(rule: CheckInfo, reason: string): RuleResult {
 
 const elapsed = (t0: number) => Math.round((performance.now() - t0) * 1000) / 1000;
 
-function broken(rule: Rule, kind: RuleKind, error: unknown, samples: SampleMask, ms?: number): RuleResult {
+function broken(rule: Rule, kind: RuleKind, error: unknown, samples: SampleMask, ms: number): RuleResult {
   return {
     name: rule.name,
     kind,
@@ -167,7 +167,7 @@ function broken(rule: Rule, kind: RuleKind, error: unknown, samples: SampleMask,
     sample: [],
     // The engine's message may quote the value it failed on (a cast error quotes the email).
     error: `${rule.file}:${rule.sqlLine}: ${samples.text((error as Error).message, rule.sql)}`,
-    ...(ms !== undefined ? { ms } : {}),
+    ms,
   };
 }
 
@@ -189,11 +189,12 @@ function requalify(where: string, names: readonly string[]): string {
   return out;
 }
 
-const num = (v: SqlValue | undefined) => (v === null || v === undefined ? 0 : Number(v));
+// A SUM over no rows is NULL, and Number(null) is 0.
+const num = (v: SqlValue) => Number(v);
 
 export async function evaluateGate(input: GateInput): Promise<GateResult> {
   const { engine, zone, config } = input;
-  const resolve: TableResolver = input.resolve ?? ((t) => t);
+  const resolve: TableResolver | undefined = input.resolve;
   const samples = input.samples ?? maskSamples(undefined);
   const sampleRows = config.report.failingRowsShown;
   const scans: Record<string, number> = {};
@@ -201,7 +202,7 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
   const send = async (sql: string) => {
     queries++;
     for (const t of referencedTables(sql)) scans[t] = (scans[t] ?? 0) + 1;
-    return engine.query(bindTables(sql, resolve));
+    return engine.query(resolve ? bindTables(sql, resolve) : sql);
   };
   const rules = input.rules.filter((r) => r.zone === zone);
   const results = new Map<string, RuleResult>();
@@ -379,7 +380,7 @@ function builtins(zone: BuiltZone, config: GateConfig, facts: RunFacts): RuleRes
         const sample = Object.entries(d.quarantineReasons ?? {})
           .slice(0, config.report.failingRowsShown)
           .map(([reason, records]) => ({ reason, records }));
-        out.push(judge(info, d.quarantined, d.read, d.quarantined > 0 ? ['reason', 'records'] : [], d.quarantined > 0 ? sample : [], { ms: 0 }));
+        out.push(judge(info, d.quarantined, d.read, d.quarantined > 0 ? ['reason', 'records'] : [], sample, { ms: 0 }));
         // One enormous bad line (a whole file without line ends, a line over the size limit) is
         // one record: the byte share keeps it from hiding below the record share.
         if (d.recordBytes === undefined || d.quarantinedBytes === undefined) {

@@ -486,6 +486,24 @@ describe('rule results in detail', () => {
     expect(ms).toBeGreaterThanOrEqual(0);
   });
 
+  it('reads each table where the resolver says, and counts its scans under the bare name', async () => {
+    const engine = await DuckDbEngine.open();
+    try {
+      // The tables exist only in the run's schema: a bare name reaches nothing.
+      await createTables(engine, catalog, cleanTables(), 'run_7');
+      const only = [ruleOf('p', 'SELECT * FROM customer_trusted c WHERE c.email IS NULL'), ruleOf('s', 'SELECT serialNumber FROM step_trainer_trusted GROUP BY serialNumber HAVING COUNT(*) > 1000')];
+      const resolve = (t: string) => (catalog.tables.has(t) ? `"run_7"."${t}"` : undefined);
+      const g = await evaluateGate({ engine, zone: 'trusted', rules: only, config, resolve });
+      expect([g.passed, g.rules.map((r) => [r.name, r.status, r.checked]), g.scans]).toEqual([
+        true,
+        [['p', 'pass', 2], ['s', 'pass', undefined]],
+        { customer_trusted: 1, step_trainer_trusted: 1 },
+      ]);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('runs only the rules of its zone, in the order given', async () => {
     const curated = ruleOf('c', 'SELECT * FROM customer_curated c WHERE c.email IS NULL');
     const trusted = [ruleOf('t2', 'SELECT * FROM customer_trusted c WHERE c.email IS NULL'), ruleOf('t1', 'SELECT * FROM step_trainer_trusted s WHERE s.serialNumber IS NULL')];
@@ -556,9 +574,19 @@ describe('built-in checks in detail', () => {
       customer_curated: { zone: 'curated', rows: 2, previousRows: 3 },
       machine_learning_curated: { zone: 'curated', rows: 1, previousRows: 3 },
     }), { ...config, volume: { maxShrink: 0.5 } });
-    expect(v.rules.map((r) => [r.name, r.status, r.failing, r.sample])).toEqual([
-      ['volume_customer_curated', 'pass', 0, []],
-      ['volume_machine_learning_curated', 'fail', 1, [{ table: 'machine_learning_curated', previous_rows: 3, rows: 1, minimum_rows: 2 }]],
+    expect(v.rules.map((r) => [r.name, r.status, r.blocking, r.failing, r.columns, r.sample])).toEqual([
+      ['volume_customer_curated', 'pass', false, 0, [], []],
+      ['volume_machine_learning_curated', 'fail', true, 1, ['table', 'previous_rows', 'rows', 'minimum_rows'], [{ table: 'machine_learning_curated', previous_rows: 3, rows: 1, minimum_rows: 2 }]],
+    ]);
+  });
+
+  it('a dataset with only one of the read and quarantined counts skips both quarantine checks', async () => {
+    const t = await builtIns('trusted', facts({ a: { read: 10, quarantineReasons: {} }, b: { quarantined: 0, quarantineReasons: {} } }));
+    expect(t.rules.map((r) => [r.name, r.status, r.blocking, r.skipReason])).toEqual([
+      ['quarantine_share_a', 'skip', false, "the run's validation counts are not at hand"],
+      ['quarantine_bytes_a', 'skip', false, "the run's validation counts are not at hand"],
+      ['quarantine_share_b', 'skip', false, "the run's validation counts are not at hand"],
+      ['quarantine_bytes_b', 'skip', false, "the run's validation counts are not at hand"],
     ]);
   });
 
