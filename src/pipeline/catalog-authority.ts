@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_ZONES } from '../catalog/registry';
+import { runIdOfFolder } from '../catalog/run-layout';
 import { OperatorError } from '../errors/operator-error';
 import type { CatalogReferences } from './local-lake-catalog';
 import { RUN_ID_PATTERN, type LakeLayout } from './lake-layout';
@@ -38,8 +39,8 @@ export function runsOnDisk(layout: LakeLayout, exceptRunId?: string): string[] {
   for (const parent of parents) {
     for (const table of folderEntries(parent).filter((e) => e.isDirectory)) {
       for (const e of folderEntries(join(parent, table.name))) {
-        const m = /^run_id=(.+)$/.exec(e.name);
-        if (e.isDirectory && m) ids.add(m[1]);
+        const id = runIdOfFolder(e.name);
+        if (e.isDirectory && id !== undefined) ids.add(id);
       }
     }
   }

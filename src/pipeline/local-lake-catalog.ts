@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ZONES, type Zone } from '../catalog/registry';
+import { runIdsNamedIn } from '../catalog/run-layout';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
 import { DuckDbEngine, normaliseValue } from '../engine/duckdb-engine';
 import { assertReadsExactly, literalPattern } from '../engine/duckdb-file-names';
@@ -319,7 +320,7 @@ export class LocalLakeCatalog {
     const hasHistory = await this.with(true, 'read which runs it points at', async (c) => {
       const views = await c.runAndReadAll(`SELECT sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal`);
       for (const row of views.getRowObjectsJS()) {
-        for (const m of String(row.sql).matchAll(/run_id=([^/'"\s]+)/g)) runIds.add(m[1]);
+        for (const id of runIdsNamedIn(String(row.sql))) runIds.add(id);
       }
       if (await hasTable(c, 'published_tables')) {
         for (const row of (await c.runAndReadAll(`SELECT DISTINCT run_id FROM ${META_SCHEMA}.published_tables`)).getRowObjectsJS()) runIds.add(String(row.run_id));

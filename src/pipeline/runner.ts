@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { BUILT_ZONES, loadCatalog, type BuiltZone, type Catalog, type TableDef } from '../catalog/registry';
 import { DUCKDB_TYPE } from '../catalog/column-types';
+import { runFolder } from '../catalog/run-layout';
 import { DuckDbEngine } from '../engine/duckdb-engine';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
 import { LocalLakeCatalog, type CatalogReferences, type TableVersion } from './local-lake-catalog';
@@ -199,9 +200,9 @@ export function cleanAbandonedRuns(layout: LakeLayout, currentRunId: string, cat
     const m = readManifest(file);
     const ended = m?.status === 'failed' ? 'failed' : 'died';
     for (const zoneDir of ['landing', ...BUILT_ZONES]) {
-      for (const table of subfolders(join(layout.root, 'data', zoneDir))) rmSync(join(table, `run_id=${runId}`), { recursive: true, force: true });
+      for (const table of subfolders(join(layout.root, 'data', zoneDir))) rmSync(join(table, runFolder(runId)), { recursive: true, force: true });
     }
-    for (const ds of subfolders(join(layout.root, 'quarantine'))) rmSync(join(ds, `run_id=${runId}`), { recursive: true, force: true });
+    for (const ds of subfolders(join(layout.root, 'quarantine'))) rmSync(join(ds, runFolder(runId)), { recursive: true, force: true });
     rmSync(layout.workDir(runId), { recursive: true, force: true });
     if (existsSync(layout.runDir(runId)) && ended === 'died') {
       writeFileAtomic(
