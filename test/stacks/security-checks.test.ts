@@ -165,6 +165,29 @@ describe('ProvidersPinnedToEnvironmentAccount: every aws provider allows only it
     });
     expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: assumes no role, and no Terraform Cloud workspace provides one`]);
   });
+  it('4: a stack the environment lists but the app did not synthesize; a stack without an aws provider', () => {
+    const missing = { ...app, stacks: app.stacks.filter((x) => x.name !== DEV) };
+    expect(problems('ProvidersPinnedToEnvironmentAccount', missing)).toEqual([`${DEV} (stack): environment dev lists stack ${DEV}, which was not synthesized`]);
+    const none = variant(app, DEV, (j) => delete j.provider.aws);
+    expect(problems('ProvidersPinnedToEnvironmentAccount', none)).toEqual([`${DEV} provider.aws: no aws provider`]);
+  });
+  it('5: a deny list beside the allow list, another region, default tags naming another environment', () => {
+    const a = variant(app, DEV, (j) => {
+      const p = j.provider.aws[0];
+      p.forbidden_account_ids = ['222222222222'];
+      p.region = 'us-east-1';
+      p.default_tags[0].tags.environment = 'prod';
+    });
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([
+      `${DEV} provider.aws[0]: uses forbidden_account_ids instead of an allow list`,
+      `${DEV} provider.aws[0]: region is "us-east-1", not eu-west-1`,
+      `${DEV} provider.aws[0]: default_tags say environment prod, not dev`,
+    ]);
+  });
+  it('6: a stack outside Terraform Cloud is fine when its provider assumes a role of its account', () => {
+    const a = variant(app, DEV_BOOT, (j) => delete j.terraform.cloud);
+    expect(statusOf('ProvidersPinnedToEnvironmentAccount', a)).toBe('compliant');
+  });
 });
 
 describe('OneWorkspacePerStack: one Terraform Cloud workspace per stack and environment, no cross-workspace reads', () => {
@@ -186,6 +209,12 @@ describe('OneWorkspacePerStack: one Terraform Cloud workspace per stack and envi
   it('3: workspaces chosen by tags', () => {
     const a = variant(app, DEV, (j) => (j.terraform.cloud.workspaces = { tags: ['stedi'] }));
     expect(problems('OneWorkspacePerStack', a)).toEqual([`${DEV} terraform.cloud: selects workspaces by tags instead of naming one`]);
+  });
+  it('3: one stack keeping its state outside Terraform Cloud; no stack in it at all is not applicable', () => {
+    const a = variant(app, DEV, (j) => delete j.terraform.cloud);
+    expect(problems('OneWorkspacePerStack', a)).toEqual([`${DEV} terraform.backend: keeps its state outside Terraform Cloud while other stacks of the app use it`]);
+    const none = app.stacks.reduce((x, st) => variant(x, st.name, (j) => delete j.terraform.cloud), app);
+    expect(runSecurityCheck(check('OneWorkspacePerStack'), none)).toEqual({ check: 'OneWorkspacePerStack', status: 'not-applicable', findings: [] });
   });
 });
 
@@ -516,6 +545,15 @@ describe('StateMachinesLogAndTrace: logging ALL or ERROR and tracing', () => {
       `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: does not trace`,
     ]);
   });
+  it('2: logging ERROR is enough; no logging at all, or no destination, is not', () => {
+    const machine = `${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561`;
+    expect(statusOf('StateMachinesLogAndTrace', variant(app, DEV, (j) => (pick(j, 'aws_sfn_state_machine', 'pipeline').logging_configuration.level = 'ERROR')))).toBe('compliant');
+    expect(problems('StateMachinesLogAndTrace', variant(app, DEV, (j) => delete pick(j, 'aws_sfn_state_machine', 'pipeline').logging_configuration))).toEqual([`${machine}: logs at level OFF without a destination`]);
+    expect(problems('StateMachinesLogAndTrace', variant(app, DEV, (j) => delete pick(j, 'aws_sfn_state_machine', 'pipeline').logging_configuration.log_destination))).toEqual([`${machine}: logs at level ALL without a destination`]);
+  });
+  it('3: an app without state machines: not applicable', () => {
+    expect(runSecurityCheck(check('StateMachinesLogAndTrace'), without(app, 'aws_sfn_state_machine'))).toEqual({ check: 'StateMachinesLogAndTrace', status: 'not-applicable', findings: [] });
+  });
 });
 
 describe('LogGroupsEncryptedWithRetention: log groups KMS-encrypted with retention', () => {
@@ -691,6 +729,25 @@ describe('EnvironmentsShareNothing: no principal, bucket or key of one environme
       `${PROD} (stack): names "stedi-dev-landing-111111111111" of environment dev`,
     ]);
   });
+  it('3: every kind of name of the other environment: role, policy, key alias, database, function, state machine, workgroup', () => {
+    // Renamed so that the prod workgroup and state machine (both stedi-prod-pipeline) are told apart.
+    const renamed = variant(app, PROD, (j) => (pick(j, 'aws_athena_workgroup', 'workgroup').name = 'stedi-prod-queries'));
+    for (const name of ['stedi-prod-lake-delivery', 'stedi-prod-lake-boundary', 'alias/stedi-prod-data-lake', 'stedi_prod_trusted', 'stedi-prod-validator', 'stedi-prod-pipeline', 'stedi-prod-queries']) {
+      const a = variant(renamed, DEV, (j) => (pick(j, 'aws_s3_bucket', 'landing').tags = { ...pick(j, 'aws_s3_bucket', 'landing').tags, note: name }));
+      expect([name, problems('EnvironmentsShareNothing', a)]).toEqual([name, [`${DEV} (stack): names "${name}" of environment prod`]]);
+    }
+  });
+  it('4: a name written as a reference, or not written at all, identifies nothing', () => {
+    const prod = variant(app, PROD, (j) => {
+      pick(j, 'aws_athena_workgroup', 'workgroup').name = '${var.workgroup_name}';
+      delete pick(j, 'aws_lambda_function', 'gate').function_name;
+    });
+    const a = variant(prod, DEV, (j) => (pick(j, 'aws_s3_bucket', 'landing').tags = { ...pick(j, 'aws_s3_bucket', 'landing').tags, ref: '${var.workgroup_name}', note: 'undefined' }));
+    expect(problems('EnvironmentsShareNothing', a)).toEqual([]);
+  });
+  it('5: an app of one environment: not applicable', () => {
+    expect(runSecurityCheck(check('EnvironmentsShareNothing'), { ...app, environments: app.environments.slice(0, 1) })).toEqual({ check: 'EnvironmentsShareNothing', status: 'not-applicable', findings: [] });
+  });
 });
 
 describe('LogicalIdsPinned: addresses equal the committed lists', () => {
@@ -707,6 +764,10 @@ describe('LogicalIdsPinned: addresses equal the committed lists', () => {
   });
   it('is not applicable without committed lists', () => {
     expect(statusOf('LogicalIdsPinned', { ...app, pinnedAddresses: undefined })).toBe('not-applicable');
+  });
+  it('a stack without a committed list is a finding', () => {
+    const { [DEV]: _dropped, ...rest } = app.pinnedAddresses!;
+    expect(problems('LogicalIdsPinned', { ...app, pinnedAddresses: rest })).toEqual([`${DEV} (stack): has no pinned address list`]);
   });
 });
 
