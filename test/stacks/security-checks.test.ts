@@ -61,7 +61,7 @@ describe('the pack', () => {
   });
 
   it('each check states what it asserts, and a violation message leads with it, then where, why and how to fix', () => {
-    for (const c of SECURITY_CHECKS) expect([c.id, c.asserts.length > 15]).toEqual([c.id, true]);
+    for (const c of SECURITY_CHECKS) expect([c.id, c.asserts.length > 15, c.source.length > 10]).toEqual([c.id, true, true]);
     const a = variant(app, DEV, (j) => (pick(j, 'aws_s3_bucket_versioning', 'artifacts').versioning_configuration.status = 'Suspended'));
     const c = check('BucketsVersioned');
     expect(describeViolations(SECURITY_CHECKS, [runSecurityCheck(c, a)])).toBe(
@@ -531,6 +531,34 @@ describe('LambdasHardened: tracing, dead-letter target where invoked asynchronou
     const b = variant(a, DEV, (j) => (pick(j, 'aws_lambda_function', 'publish').dead_letter_config = { target_arn: 'arn:aws:sqs:eu-west-1:111111111111:stedi-dev-dead-letters' }));
     expect(problems('LambdasHardened', b)).toEqual([]);
   });
+  it('4: a function whose concurrency is unset; a scoped permission is fine', () => {
+    const a = variant(app, DEV, (j) => {
+      delete pick(j, 'aws_lambda_function', 'gate').reserved_concurrent_executions;
+      j.resource.aws_lambda_permission = { scoped: { action: 'lambda:InvokeFunction', function_name: 'stedi-dev-gate', principal: 'events.amazonaws.com', source_arn: 'arn:aws:events:eu-west-1:111111111111:rule/stedi-dev-nightly' } };
+      pick(j, 'aws_lambda_function', 'gate').dead_letter_config = { target_arn: 'arn:aws:sqs:eu-west-1:111111111111:stedi-dev-dead-letters' };
+    });
+    expect(problems('LambdasHardened', a)).toEqual([`${DEV} aws_lambda_function.gate_function_CAB2AFBE: reserves no concurrency (unset)`]);
+  });
+  it('5: a task that waits for a token after an Event invoke is asynchronous too', () => {
+    const a = variant(app, DEV, (j) => {
+      const m = pick(j, 'aws_sfn_state_machine', 'pipeline');
+      const definition = JSON.parse(m.definition);
+      definition.States.Publish.Resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+      definition.States.Publish.Parameters.InvocationType = 'Event';
+      m.definition = JSON.stringify(definition);
+    });
+    expect(problems('LambdasHardened', a)).toEqual([
+      `${DEV} aws_lambda_function.publish_function_E99AEF50: is invoked asynchronously by aws_sfn_state_machine.pipeline_state-machine_6E330561 (InvocationType Event) but has no dead-letter target`,
+    ]);
+  });
+  it('6: permissions alone are judged; an app without functions or permissions is not applicable', () => {
+    const alonePermission = alone(DEV, (j) => {
+      delete j.resource.aws_lambda_function;
+      j.resource.aws_lambda_permission = { open: { action: 'lambda:InvokeFunction', function_name: 'stedi-dev-gate', principal: 's3.amazonaws.com' } };
+    });
+    expect(problems('LambdasHardened', alonePermission)).toEqual([`${DEV} aws_lambda_permission.open: lets s3.amazonaws.com invoke without a source_arn`]);
+    expect(runSecurityCheck(check('LambdasHardened'), without(app, 'aws_lambda_function', 'aws_lambda_permission'))).toEqual({ check: 'LambdasHardened', status: 'not-applicable', findings: [] });
+  });
 });
 
 describe('StateMachinesLogAndTrace: logging ALL or ERROR and tracing', () => {
@@ -714,6 +742,37 @@ describe('LandingNeverDeletedOnlyIngestionWrites: nothing deletes landing; only 
   it('4: a lifecycle rule that expires landing objects', () => {
     const a = variant(app, DEV, (j) => pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule.push({ id: 'expire', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 30 }] }));
     expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([`${DEV} aws_s3_bucket_lifecycle_configuration.storage_landing_lifecycle_FDB0574B: rule expire expires landing objects`]);
+  });
+  it('5: a delete statement that allows, names a principal, or covers the bucket but not its objects denies nothing', () => {
+    const noDeny = ['s3:DeleteObject', 's3:DeleteObjectVersion'].map((a) => `${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: the bucket policy does not deny ${a} to everyone`);
+    const edits: [string, (st: any) => void][] = [
+      ['allows', (st) => (st.effect = 'Allow')],
+      ['names a principal', (st) => (st.principals = [{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:role/stedi-dev-lake-validator'] }])],
+      ['covers the bucket only', (st) => (st.resources = ['arn:aws:s3:::stedi-dev-landing-111111111111'])],
+    ];
+    for (const [how, edit] of edits) {
+      const a = variant(app, DEV, (j) => edit(landingPolicy(j).find((st: any) => st.sid === 'NobodyDeletesLandingObjects')));
+      expect([how, problems('LandingNeverDeletedOnlyIngestionWrites', a)]).toEqual([how, noDeny]);
+    }
+  });
+  it('6: no statement keeping puts to the ingestion roles: a finding, and every role that may put is then no ingestion role', () => {
+    const a = variant(app, DEV, (j) => landingPolicy(j).splice(2, 1));
+    expect(problems('LandingNeverDeletedOnlyIngestionWrites', a)).toEqual([
+      `${DEV} aws_s3_bucket.storage_landing_bucket_6FD8E8B7: the bucket policy does not deny s3:PutObject to all but the ingestion roles`,
+      `${DEV} aws_iam_role_policy.ingestion_delivery-role_policy_B619EEFF: role stedi-dev-lake-delivery may put landing objects but is not an ingestion role`,
+      `${DEV} aws_iam_role_policy.ingestion_producer-role_policy_A1E58D50: role stedi-dev-lake-ingestion may put landing objects but is not an ingestion role`,
+    ]);
+  });
+  it('7: the put guard written with ArnNotEquals is the same guard', () => {
+    const a = variant(app, DEV, (j) => (landingPolicy(j)[2].condition[0].test = 'ArnNotEquals'));
+    expect(statusOf('LandingNeverDeletedOnlyIngestionWrites', a)).toBe('compliant');
+  });
+  it('8: a disabled expiration rule expires nothing', () => {
+    const a = variant(app, DEV, (j) => pick(j, 'aws_s3_bucket_lifecycle_configuration', 'landing').rule.push({ id: 'expire', status: 'Disabled', filter: [{ prefix: '' }], expiration: [{ days: 30 }] }));
+    expect(statusOf('LandingNeverDeletedOnlyIngestionWrites', a)).toBe('compliant');
+  });
+  it('9: an app without stacks: not applicable', () => {
+    expect(runSecurityCheck(check('LandingNeverDeletedOnlyIngestionWrites'), { ...app, stacks: [] })).toEqual({ check: 'LandingNeverDeletedOnlyIngestionWrites', status: 'not-applicable', findings: [] });
   });
 });
 
