@@ -249,6 +249,59 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
     const a = variant(app, DEV_BOOT, (j) => sub(j, 'plan').values.push('organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply'));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6: role stedi-dev-plan is trusted for plan and apply runs alike`]);
   });
+  const trust = (j: any, role: 'deploy' | 'plan') => statements(j, `${role}-trust`)[0];
+  const PLAN = `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6`;
+  const DEPLOY = `${DEV_BOOT} aws_iam_role.terraform-cloud-trust_deploy-role_12F6C927`;
+  it('7: an AWS-managed policy attached to the plan role by reference (as our constructs attach them)', () => {
+    const a = variant(app, DEV_BOOT, (j) => (j.resource.aws_iam_role_policy_attachment.admin = { role: '${aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6.name}', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${PLAN}: plan role stedi-dev-plan has an AWS-managed policy whose actions this check cannot read`]);
+  });
+  it('8: subjects with anything before or after the four parts', () => {
+    for (const v of ['x:organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply', 'organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply:x']) {
+      const a = variant(app, DEV_BOOT, (j) => (sub(j, 'deploy').values = [v]));
+      expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEPLOY}: subject "${v}" does not name one organization, project, workspace and run phase`]);
+    }
+  });
+  it('9: an audience list with one wildcard among pinned values; a statement without a Sid', () => {
+    const a = variant(app, DEV_BOOT, (j) => {
+      const st = trust(j, 'deploy');
+      delete st.sid;
+      st.condition.find((c: any) => c.variable.endsWith(':aud')).values = ['aws.workload.identity', 'aws.*'];
+    });
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${DEPLOY}: a statement does not pin app.terraform.io:aud with StringEquals`]);
+    const noSub = variant(app, DEV_BOOT, (j) => {
+      const st = trust(j, 'deploy');
+      delete st.sid;
+      st.condition = st.condition.filter((c: any) => !c.variable.endsWith(':sub'));
+    });
+    expect(problems('TerraformCloudTrustPinned', noSub)).toEqual([`${DEPLOY}: a statement does not pin app.terraform.io:sub with StringEquals`]);
+  });
+  it('10: other operators: on a claim beside other keys, a finding naming every key; on other keys only, none', () => {
+    const mixed = variant(app, DEV_BOOT, (j) => trust(j, 'deploy').condition.push(
+      { test: 'StringLike', variable: 'app.terraform.io:terraform_workspace_id', values: ['ws-*'] },
+      { test: 'StringLike', variable: 'aws:PrincipalTag/team', values: ['data'] },
+    ));
+    expect(problems('TerraformCloudTrustPinned', mixed)).toEqual([`${DEPLOY}: StringLike on app.terraform.io:terraform_workspace_id, aws:PrincipalTag/team: only StringEquals pins a token claim`]);
+    const other = variant(app, DEV_BOOT, (j) => trust(j, 'deploy').condition.push({ test: 'IpAddress', variable: 'aws:SourceIp', values: ['203.0.113.0/24'] }));
+    expect(statusOf('TerraformCloudTrustPinned', other)).toBe('compliant');
+  });
+  it('11: a Deny for the provider and a trust of another identity provider are not Terraform Cloud trusts', () => {
+    const a = variant(app, DEV_BOOT, (j) => {
+      statements(j, 'deploy-trust').push({ sid: 'NoWebIdentityFromElsewhere', effect: 'Deny', actions: ['sts:AssumeRoleWithWebIdentity'], principals: [{ type: 'Federated', identifiers: ['${aws_iam_openid_connect_provider.terraform-cloud-trust_oidc-provider_5D8CC94C.arn}'] }] });
+      statements(j, 'plan-trust').push({ sid: 'GitHub', effect: 'Allow', actions: ['sts:AssumeRoleWithWebIdentity'], principals: [{ type: 'Federated', identifiers: ['arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com'] }] });
+    });
+    expect(statusOf('TerraformCloudTrustPinned', a)).toBe('compliant');
+  });
+  it('12: a plan role with several writes, and one allowed everything but a list, names them all', () => {
+    const a = variant(app, DEV_BOOT, (j) => {
+      statements(j, 'plan-storage-document')[0].actions.push('s3:PutBucketPolicy', 's3:DeleteBucket');
+      statements(j, 'plan-access-document').push({ sid: 'AllButIam', effect: 'Allow', not_actions: ['iam:*'], resources: ['arn:aws:s3:::stedi-dev-artifacts-111111111111'] });
+    });
+    expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${PLAN}: plan role stedi-dev-plan may NotAction, s3:PutBucketPolicy, s3:DeleteBucket`]);
+  });
+  it('13: an app without a Terraform Cloud identity provider (the lakehouse stacks alone): not applicable', () => {
+    expect(runSecurityCheck(check('TerraformCloudTrustPinned'), { ...app, stacks: app.stacks.filter((x) => !x.name.endsWith('-bootstrap')) })).toEqual({ check: 'TerraformCloudTrustPinned', status: 'not-applicable', findings: [] });
+  });
 });
 
 describe('BucketsEncryptedWithEnvironmentKey: buckets encrypted with the environment CMK', () => {
@@ -717,6 +770,29 @@ describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where th
   });
   it('is not applicable to an app without policies', () => {
     expect(runSecurityCheck(check('IamPoliciesWithoutWildcards'), { ...app, stacks: [] })).toMatchObject({ status: 'not-applicable', findings: [] });
+  });
+  const STORAGE = `${DEV_BOOT} aws_iam_policy.terraform-cloud-trust_deploy-storage_33E14098 ManageEnvironmentBuckets`;
+  const buckets = (j: any) => statements(j, 'deploy-storage-document').find((x: any) => x.sid === 'ManageEnvironmentBuckets');
+  it('the deploy role may hold a whole service on its own ARNs, never "*", and never on what a NotResource leaves', () => {
+    const all = variant(app, DEV_BOOT, (j) => (buckets(j).actions = ['*']));
+    expect(problems('IamPoliciesWithoutWildcards', all)).toEqual([`${STORAGE}: allows "*"`]);
+    const notResource = variant(app, DEV_BOOT, (j) => {
+      delete buckets(j).resources;
+      buckets(j).not_resources = ['arn:aws:s3:::stedi-dev-landing-111111111111'];
+    });
+    expect(problems('IamPoliciesWithoutWildcards', notResource)).toEqual([`${STORAGE}: allows "s3:*" on resources outside its environment`, `${STORAGE}: allows NotResource (everything but a list)`]);
+  });
+  it('NotAction on Resource "*" is reported once, as NotAction', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'validator_role_permissions').push({ sid: 'AllButIam', effect: 'Allow', not_actions: ['iam:*'], resources: ['*'] }));
+    expect(problems('IamPoliciesWithoutWildcards', a)).toEqual([`${DEV} aws_iam_role_policy.validator_role_policy_5A53B681 AllButIam: allows NotAction (everything but a list)`]);
+  });
+  it('a condition-scoped action keeps its scope beside other conditions', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'transforms_role_permissions').find((x: any) => x.sid === 'PublishJobMetrics').condition.push({ test: 'Bool', variable: 'aws:SecureTransport', values: ['true'] }));
+    expect(statusOf('IamPoliciesWithoutWildcards', a)).toBe('compliant');
+  });
+  it('a wildcard inside a service (s3:*Object) is no whole-service grant; LandingNeverDeletedOnlyIngestionWrites judges what it reaches', () => {
+    const a = variant(app, DEV, (j) => statements(j, 'validator_role_permissions').push({ sid: 'Objects', effect: 'Allow', actions: ['s3:*Object'], resources: ['arn:aws:s3:::stedi-dev-trusted-111111111111/*'] }));
+    expect(statusOf('IamPoliciesWithoutWildcards', a)).toBe('compliant');
   });
 });
 

@@ -8,13 +8,13 @@ const SERVICE_WIDE = /^([a-z0-9-]+:)?\*$/i;
 
 /**
  * Whether every resource of a statement belongs to the environment: its account or its name
- * prefix appears in the ARN, and none is "*". A whole service on such resources is the deploy
+ * prefix appears in the ARN (so "*" never does). A whole service on such resources is the deploy
  * role's shape (stacks/bootstrap/deploy-permissions.ts): it survives provider upgrades that start
  * new API calls, and the explicit denies beside it say what must never happen.
  */
 function environmentScoped(resources: readonly string[], env: EnvironmentFacts): boolean {
   const names = [env.prefix, env.prefix.replace(/-/g, '_')];
-  return resources.length > 0 && resources.every((r) => r !== '*' && (r.includes(`:${env.account}:`) || names.some((n) => r.includes(n))));
+  return resources.length > 0 && resources.every((r) => r.includes(`:${env.account}:`) || names.some((n) => r.includes(n)));
 }
 
 export const IamPoliciesWithoutWildcards: SecurityCheck = {

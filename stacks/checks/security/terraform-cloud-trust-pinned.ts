@@ -2,7 +2,7 @@
 import { nonReadActions } from '../../bootstrap/deploy-permissions';
 import { checklistLine, type Finding } from '../check';
 import type { SecurityCheck } from './security-check';
-import { resources, stackPolicies, type IamStatement, type SynthesizedApp } from '../terraform-json';
+import { resolveString, resources, stackPolicies, type IamStatement, type SynthesizedApp } from '../terraform-json';
 
 const SUBJECT = /^organization:[^:*?]+:project:[^:*?]+:workspace:[^:*?]+:run_phase:(plan|apply)$/;
 
@@ -54,7 +54,8 @@ export const TerraformCloudTrustPinned: SecurityCheck = {
               ),
             );
           if (writes.length) findings.push({ stack: stack.name, resource: trust.address, detail: `plan role ${role} may ${[...new Set(writes)].join(', ')}` });
-          if (resources(stack, 'aws_iam_role_policy_attachment').some((a) => String(a.body.role).includes(role) && /arn:aws:iam::aws:policy\//.test(String(a.body.policy_arn)))) {
+          // The attachment names its role by reference (`${aws_iam_role.x.name}`) or by name.
+          if (resources(stack, 'aws_iam_role_policy_attachment').some((a) => resolveString(stack, String(a.body.role)) === role && /^arn:aws:iam::aws:policy\//.test(String(a.body.policy_arn)))) {
             findings.push({ stack: stack.name, resource: trust.address, detail: `plan role ${role} has an AWS-managed policy whose actions this check cannot read` });
           }
         }
