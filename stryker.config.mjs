@@ -69,7 +69,7 @@ export const groups = {
     // The one check contract and runner (check.ts) with the governance pack; the pack's run over
     // a cdktf.out folder is proven by the grants command's tests.
     mutate: ['stacks/checks/check.ts', 'stacks/checks/governance-checks.ts', 'stacks/checks/governance/*.ts', '!stacks/checks/governance/check-context.ts'],
-    tests: ['test/governance/checks/checks.test.ts', 'test/governance/grants-command.test.ts'],
+    tests: ['test/stacks/check-contract.test.ts', 'test/governance/checks/checks.test.ts', 'test/governance/grants-command.test.ts'],
   },
   grants: {
     mutate: ['src/governance/compile-grants.ts'],

@@ -222,6 +222,27 @@ describe('GrantsByTagExpressionOnly: no grant names a database, table or column'
     const json = changed((r) => (r.aws_lakeformation_permissions.named = grantTo(roleArn('dev', 'gate'), { permissions: ['SELECT'], table: { database_name: 'stedi_dev_trusted', name: 'customer_trusted' } })));
     expect(details(run(GrantsByTagExpressionOnly, json))).toEqual([`aws_lakeformation_permissions.named: grants SELECT to ${roleArn('dev', 'gate')} on table stedi_dev_trusted.customer_trusted by name`]);
   });
+  it('non-compliance 2: every other kind of grant by name, each named in words', () => {
+    const gate = roleArn('dev', 'gate');
+    const json = changed((r) => {
+      const p = r.aws_lakeformation_permissions;
+      p.db = grantTo(gate, { permissions: ['CREATE_TABLE', 'DESCRIBE'], database: { name: 'stedi_dev_trusted' } });
+      p.all = grantTo(gate, { permissions: ['SELECT'], table: { database_name: 'stedi_dev_trusted', wildcard: true } });
+      p.cols = grantTo(gate, { permissions: ['SELECT'], table_with_columns: { database_name: 'stedi_dev_trusted', name: 'customer_trusted', column_names: ['email'] } });
+      p.tag = grantTo(gate, { permissions: ['ASSOCIATE'], lf_tag: { key: 'pii', values: ['yes'] } });
+      p.catalog = grantTo(gate, { permissions: ['CREATE_DATABASE'], catalog_resource: true });
+      p.filter = grantTo(gate, { permissions: ['SELECT'], data_cells_filter: { database_name: 'stedi_dev_trusted', table_name: 'customer_trusted', name: 'no-pii' } });
+    });
+    // Grants come out in address order.
+    expect(details(run(GrantsByTagExpressionOnly, json))).toEqual([
+      `aws_lakeformation_permissions.all: grants SELECT to ${gate} on table stedi_dev_trusted.* by name`,
+      `aws_lakeformation_permissions.catalog: grants CREATE_DATABASE to ${gate} on the Data Catalog by name`,
+      `aws_lakeformation_permissions.cols: grants SELECT to ${gate} on columns of stedi_dev_trusted.customer_trusted by name`,
+      `aws_lakeformation_permissions.db: grants CREATE_TABLE, DESCRIBE to ${gate} on database stedi_dev_trusted by name`,
+      `aws_lakeformation_permissions.filter: grants SELECT to ${gate} on data cells filter no-pii by name`,
+      `aws_lakeformation_permissions.tag: grants ASSOCIATE to ${gate} on the LF-tag pii by name`,
+    ]);
+  });
 });
 
 describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody deletes it', () => {
