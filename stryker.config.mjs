@@ -69,7 +69,15 @@ export const groups = {
     // The one check contract and runner (check.ts) with the governance pack; the pack's run over
     // a cdktf.out folder is proven by the grants command's tests.
     mutate: ['stacks/checks/check.ts', 'stacks/checks/governance-checks.ts', 'stacks/checks/governance/*.ts', '!stacks/checks/governance/check-context.ts'],
-    tests: ['test/stacks/check-contract.test.ts', 'test/governance/checks/checks.test.ts', 'test/governance/grants-command.test.ts'],
+    // The workload tests read the real synthesized stacks (one synthesis per run, as for security).
+    tests: [
+      'test/stacks/check-contract.test.ts',
+      'test/governance/checks/checks.test.ts',
+      'test/governance/grants-command.test.ts',
+      'test/governance/workload-access.test.ts',
+      'test/governance/workload-personas.test.ts',
+    ],
+    synthCache: true,
   },
   grants: {
     mutate: ['src/governance/compile-grants.ts'],

@@ -24,9 +24,9 @@ export interface Synthesized {
 
 /**
  * A folder in which `npm run mutate` keeps the app it synthesized once (scripts/mutate.mjs sets it
- * for the security checks): every mutant's test run reads that Terraform instead of synthesizing
- * again for 20 s. Sound only while the mutated modules (stacks/checks/security) read the synthesized
- * JSON and take no part in making it. Unset in `npm test`: each test file synthesizes its own.
+ * for the groups marked synthCache: the security and governance checks): every mutant's test run
+ * reads that Terraform instead of synthesizing again for 20 s. Sound only while the mutated modules
+ * (stacks/checks) read the synthesized JSON and take no part in making it. Unset in `npm test`: each test file synthesizes its own.
  */
 const SYNTH_CACHE = process.env.STEDI_SYNTH_CACHE;
 
