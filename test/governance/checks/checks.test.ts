@@ -27,6 +27,8 @@ import { computeEffectiveAccess } from '../../../src/governance/effective-access
 import { buildLakeFormationModel } from '../../../src/governance/lake-formation-model';
 import type { JsonObject, TerraformJson } from '../../../stacks/checks/terraform-json';
 import { Testing } from 'cdktf';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { FAKE_ACCOUNTS, buildFakeEnvironment, roleArn, synthFakeEnvironment } from '../fake-environment';
 import { fakeContext } from './fake-context';
 
@@ -54,6 +56,16 @@ const run = (check: GovernanceCheck, json: TerraformJson, ctx: CheckContext = co
 };
 const details = (o: CheckOutcome) => o.findings.map((f) => `${f.resource}: ${f.detail}`);
 const grantTo = (principal: string, rest: JsonObject): JsonObject => ({ principal, permissions_with_grant_option: [], ...rest });
+
+describe('the pack', () => {
+  it('each check is named after its file, once, and says where it comes from, why it matters and how to fix it', () => {
+    const files = readdirSync(join(__dirname, '../../../stacks/checks/governance')).map((f) => f.replace(/\.ts$/, '').split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(''));
+    for (const c of GOVERNANCE_CHECKS) {
+      expect([c.id, files.includes(c.id), c.source.length > 5, c.reason.length > 20, c.remedy.length > 20]).toEqual([c.id, true, true, true, true]);
+    }
+    expect(new Set(GOVERNANCE_CHECKS.map((c) => c.id)).size).toBe(18);
+  });
+});
 
 describe('every check is compliant on the fake dev stack', () => {
   for (const check of GOVERNANCE_CHECKS) {
