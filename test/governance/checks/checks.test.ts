@@ -89,6 +89,16 @@ describe('LakeAdminsListed: the settings list every admin, the deploy role inclu
     const two = changed((r) => (r.aws_lakeformation_data_lake_settings.other = { ...Object.values(r.aws_lakeformation_data_lake_settings)[0] }));
     expect(details(run(LakeAdminsListed, two))[0]).toBe("stedi-dev: has 2 aws_lakeformation_data_lake_settings resources; exactly one owns the account's settings");
   });
+  it('non-compliance 4: a declared admin or read-only admin missing, an undeclared read-only admin listed', () => {
+    const settings = (r: Record<string, Record<string, JsonObject>>) => Object.values(r.aws_lakeformation_data_lake_settings)[0];
+    const withAdmins = { ...context, admins: [...context.admins, roleArn('dev', 'break-glass')] };
+    expect(details(run(LakeAdminsListed, base, withAdmins))).toEqual([`${SETTINGS}: does not list the admin ${roleArn('dev', 'break-glass')}`]);
+    const noReadOnly = changed((r) => (settings(r).read_only_admins = [roleArn('dev', 'auditor-tool')]));
+    expect(details(run(LakeAdminsListed, noReadOnly))).toEqual([
+      `${SETTINGS}: does not list the read-only admin ${roleArn('dev', 'plan')}`,
+      `${SETTINGS}: lists ${roleArn('dev', 'auditor-tool')} as read-only admin, which the environment does not declare`,
+    ]);
+  });
 });
 
 describe('NoIamAllowedPrincipals: IAMAllowedPrincipals gets nothing', () => {
@@ -104,6 +114,10 @@ describe('NoIamAllowedPrincipals: IAMAllowedPrincipals gets nothing', () => {
   it('non-compliance 3: a grant to IAM_ALLOWED_PRINCIPALS', () => {
     const json = changed((r) => (r.aws_lakeformation_permissions.open = grantTo('IAM_ALLOWED_PRINCIPALS', { permissions: ['ALL'], database: { name: 'stedi_dev_landing' } })));
     expect(details(run(NoIamAllowedPrincipals, json))).toEqual(['aws_lakeformation_permissions.open: grants ALL to IAM_ALLOWED_PRINCIPALS']);
+  });
+  it('non-compliance 4: IAM_ALLOWED_PRINCIPALS made an admin or a read-only admin', () => {
+    const json = changed((r) => (Object.values(r.aws_lakeformation_data_lake_settings)[0].read_only_admins = ['IAM_ALLOWED_PRINCIPALS']));
+    expect(details(run(NoIamAllowedPrincipals, json))).toEqual([`${SETTINGS}: makes IAM_ALLOWED_PRINCIPALS an admin`]);
   });
 });
 
@@ -151,6 +165,17 @@ describe('LocationsRegisteredWithCustomRole: custom role, hybrid access off', ()
   });
   it('is not applicable to a stack that registers nothing', () => {
     expect(run(LocationsRegisteredWithCustomRole, changed((r) => delete (r as Record<string, unknown>).aws_lakeformation_resource)).status).toBe('not-applicable');
+  });
+  it('non-compliance 4: use_service_linked_role and hybrid_access_enabled left unset', () => {
+    const json = changed((r) => {
+      const l = named(r, 'aws_lakeformation_resource', 'location-landing');
+      delete l.use_service_linked_role;
+      delete l.hybrid_access_enabled;
+    });
+    expect(details(run(LocationsRegisteredWithCustomRole, json))).toEqual([
+      `${landing(json)}: use_service_linked_role is not set; it must be false`,
+      `${landing(json)}: hybrid_access_enabled is not set; it must be false`,
+    ]);
   });
 });
 
