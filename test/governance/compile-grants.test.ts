@@ -85,9 +85,10 @@ describe('compileGrants', () => {
 
   it('makes a location grant grantable when any rule for its zone is, and only then', () => {
     const p: GrantsPolicy = JSON.parse(JSON.stringify(prod));
+    // The grantable rule for curated comes before a plain one: a later plain rule must not undo it.
     rules(p, 'auditor').dataLocations = [
-      { zones: ['trusted', 'curated'], grantable: false },
       { zones: ['curated'], grantable: true },
+      { zones: ['trusted', 'curated'], grantable: false },
       { zones: ['trusted'], grantable: false },
     ];
     expect(of(compileGrants(p), 'auditor').filter((i) => i.kind === 'data-location').map((i) => [i.id, i.grantable])).toEqual([
