@@ -11,7 +11,12 @@ const TARGET = 85;
 const EQUIVALENTS = 'test/mutation/equivalent-mutants.md';
 
 // `--mutate <file[:lines]>,...` narrows the one group named to part of its modules (a quick rerun).
+// `--force` retests every mutant: the incremental file keeps a survivor's result while the tests
+// that covered it are unchanged, so a mutant of module-level code (a check's description, which
+// every test covers statically) still reads Survived after a new test kills it.
 const args = process.argv.slice(2);
+const forceAt = args.indexOf('--force');
+const force = forceAt >= 0 && args.splice(forceAt, 1).length === 1;
 const narrowAt = args.indexOf('--mutate');
 const narrow = narrowAt >= 0 ? args.splice(narrowAt, 2)[1]?.split(',') : undefined;
 const wanted = args;
@@ -59,6 +64,7 @@ for (const name of wanted.length ? wanted : Object.keys(groups)) {
     jest: { ...base.jest, config: { testMatch: g.tests.map((t) => `<rootDir>/${t}`) } },
     // A narrowed run keeps its own file: it must not stand for the whole group's next run.
     incrementalFile: `.stryker-tmp/incremental-${name}${narrow ? '-narrowed' : ''}.json`,
+    force,
     jsonReporter: { fileName: `.stryker-tmp/reports/${name}.json` },
   }).runMutationTest();
   const byFile = new Map();

@@ -682,6 +682,14 @@ describe('LogGroupsEncryptedWithRetention: log groups KMS-encrypted with retenti
     });
     expect(problems('LogGroupsEncryptedWithRetention', a)).toEqual([`${DEV} aws_sfn_state_machine.pipeline_state-machine_6E330561: logs to arn:aws:logs:eu-west-1:111111111111:log-group:elsewhere, which the stack does not define`]);
   });
+  it('7: log groups alone are judged (no function or state machine beside them)', () => {
+    const a = alone(DEV, (j) => {
+      delete j.resource.aws_lambda_function;
+      delete j.resource.aws_sfn_state_machine;
+      delete pick(j, 'aws_cloudwatch_log_group', 'validator').kms_key_id;
+    });
+    expect(problems('LogGroupsEncryptedWithRetention', a)).toEqual([`${DEV} aws_cloudwatch_log_group.validator_logs_group_E1327ABC: is not encrypted with a KMS key`]);
+  });
 });
 
 describe('IamPoliciesWithoutWildcards: no "*" actions, no "*" resources where the action can be scoped', () => {
