@@ -146,6 +146,10 @@ describe('ProvidersPinnedToEnvironmentAccount: every aws provider allows only it
     const a = variant(app, DEV, (j) => delete j.provider.aws[0].allowed_account_ids);
     expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: allowed_account_ids is [], not ["111111111111"] (environment dev)`]);
   });
+  it('2b: a provider allowed into its account and another', () => {
+    const a = variant(app, DEV, (j) => (j.provider.aws[0].allowed_account_ids = ['111111111111', '222222222222']));
+    expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: allowed_account_ids is ["111111111111","222222222222"], not ["111111111111"] (environment dev)`]);
+  });
   it('2: a dev provider allowed into the prod account', () => {
     const a = variant(app, DEV, (j) => (j.provider.aws[0].allowed_account_ids = ['222222222222']));
     expect(problems('ProvidersPinnedToEnvironmentAccount', a)).toEqual([`${DEV} provider.aws[0]: allowed_account_ids is ["222222222222"], not ["111111111111"] (environment dev)`]);
@@ -255,6 +259,9 @@ describe('TerraformCloudTrustPinned: OIDC trust pins aud, organization, project,
   it('7: an AWS-managed policy attached to the plan role by reference (as our constructs attach them)', () => {
     const a = variant(app, DEV_BOOT, (j) => (j.resource.aws_iam_role_policy_attachment.admin = { role: '${aws_iam_role.terraform-cloud-trust_plan-role_9BDDE2C6.name}', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
     expect(problems('TerraformCloudTrustPinned', a)).toEqual([`${PLAN}: plan role stedi-dev-plan has an AWS-managed policy whose actions this check cannot read`]);
+    // On the deploy role it is no plan-role finding.
+    const deploy = variant(app, DEV_BOOT, (j) => (j.resource.aws_iam_role_policy_attachment.admin = { role: '${aws_iam_role.terraform-cloud-trust_deploy-role_12F6C927.name}', policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }));
+    expect(statusOf('TerraformCloudTrustPinned', deploy)).toBe('compliant');
   });
   it('8: subjects with anything before or after the four parts', () => {
     for (const v of ['x:organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply', 'organization:stedi-lakehouse:project:stedi-dev:workspace:stedi-dev-lakehouse:run_phase:apply:x']) {
