@@ -17,12 +17,14 @@ import {
   PiiColumnsTagged,
   SingularTagAssignments,
   WorkloadsHoldOnlyTheirWork,
+  governanceSummary,
   runGovernanceCheck,
   runGovernanceChecks,
   type CheckContext,
   type GovernanceCheck,
 } from '../../../stacks/checks/governance-checks';
 import { describeViolations, type CheckOutcome } from '../../../stacks/checks/check';
+import { who } from '../../../stacks/checks/governance/governance-check';
 import { computeEffectiveAccess } from '../../../src/governance/effective-access';
 import { buildLakeFormationModel } from '../../../src/governance/lake-formation-model';
 import type { JsonObject, TerraformJson } from '../../../stacks/checks/terraform-json';
@@ -64,6 +66,21 @@ describe('the pack', () => {
       expect([c.id, files.includes(c.id), c.source.length > 5, c.reason.length > 20, c.remedy.length > 20]).toEqual([c.id, true, true, true, true]);
     }
     expect(new Set(GOVERNANCE_CHECKS.map((c) => c.id)).size).toBe(18);
+  });
+});
+
+describe('what the pack prints', () => {
+  it('a principal by its persona, as an admin, or bare when the environment does not know it', () => {
+    expect([who(context, roleArn('dev', 'analyst')), who(context, roleArn('dev', 'platform-admin')), who(context, 'arn:aws:iam::333333333333:role/stranger')]).toEqual([
+      `analyst ${roleArn('dev', 'analyst')}`,
+      `admin ${roleArn('dev', 'platform-admin')}`,
+      'arn:aws:iam::333333333333:role/stranger',
+    ]);
+  });
+  it('the summary line counts every outcome of every stack and names the pack', () => {
+    const outcome = (check: string, status: CheckOutcome['status']): CheckOutcome => ({ check, status, findings: [] });
+    const result = { outcomes: [{ stack: 'stedi-dev', outcomes: [outcome('A', 'compliant'), outcome('B', 'non-compliant')] }, { stack: 'stedi-prod', outcomes: [outcome('A', 'not-applicable')] }], violations: 1, message: '' };
+    expect(governanceSummary(result)).toBe('governance checks: 1 compliant, 1 non-compliant, 1 not applicable in 2 stacks (stacks/checks/governance-checks.ts)');
   });
 });
 
@@ -130,6 +147,18 @@ describe('NoExplicitGrantsToAdmins: admins and the deploy role receive no explic
     const json = changed((r) => (r.aws_lakeformation_permissions.extra = grantTo(roleArn('dev', 'platform-admin'), { permissions: ['SELECT'], table: { database_name: 'stedi_dev_trusted', wildcard: true } })));
     expect(details(run(NoExplicitGrantsToAdmins, json))).toEqual([`aws_lakeformation_permissions.extra: grants SELECT to the admin ${roleArn('dev', 'platform-admin')}`]);
   });
+  it('non-compliance 3: a grant to an admin only the settings list, or to a read-only admin', () => {
+    const extra = roleArn('dev', 'break-glass');
+    const json = changed((r) => {
+      (Object.values(r.aws_lakeformation_data_lake_settings)[0].admins as string[]).push(extra);
+      r.aws_lakeformation_permissions.extra = grantTo(extra, { permissions: ['DESCRIBE'], database: { name: 'stedi_dev_trusted' } });
+      r.aws_lakeformation_permissions.plan = grantTo(roleArn('dev', 'plan'), { permissions: ['DESCRIBE'], database: { name: 'stedi_dev_curated' } });
+    });
+    expect(details(run(NoExplicitGrantsToAdmins, json))).toEqual([
+      `aws_lakeformation_permissions.extra: grants DESCRIBE to the admin ${extra}`,
+      `aws_lakeformation_permissions.plan: grants DESCRIBE to the admin ${roleArn('dev', 'plan')}`,
+    ]);
+  });
 });
 
 describe('NoGrantableOutsideAdmins: nobody outside the admins can pass access on', () => {
@@ -138,6 +167,14 @@ describe('NoGrantableOutsideAdmins: nobody outside the admins can pass access on
     expect(details(run(NoGrantableOutsideAdmins, json))).toEqual([
       `analyst ${roleArn('dev', 'analyst')}: may grant SELECT to others (${nameOf(json, 'aws_lakeformation_permissions', 'grant-analyst-tables-trusted')})`,
     ]);
+  });
+  it('an admin only the settings list may hold a grant option', () => {
+    const extra = roleArn('dev', 'break-glass');
+    const json = changed((r) => {
+      (Object.values(r.aws_lakeformation_data_lake_settings)[0].admins as string[]).push(extra);
+      r.aws_lakeformation_permissions.extra = grantTo(extra, { permissions: ['DESCRIBE'], permissions_with_grant_option: ['DESCRIBE'], database: { name: 'stedi_dev_trusted' } });
+    });
+    expect(run(NoGrantableOutsideAdmins, json).status).toBe('compliant');
   });
 });
 
@@ -198,6 +235,11 @@ describe('EveryZoneLocationRegistered: every zone and table location is register
     expect(details(run(EveryZoneLocationRegistered, json))).toEqual([
       'aws_glue_catalog_table.table-trusted-customer_trusted: table stedi_dev_trusted.customer_trusted lives at s3://scratch-bucket/customer_trusted/, outside every registered location',
     ]);
+  });
+  it('non-compliance 3: a stack without its governance record cannot say where its zones are', () => {
+    const json = JSON.parse(JSON.stringify(base)) as TerraformJson;
+    delete (json.locals as Record<string, unknown>).stedi_lake_governance;
+    expect(details(run(EveryZoneLocationRegistered, json))).toEqual(['stedi-dev: has no governance record (local stedi_lake_governance), so its zone locations are unknown; is LakeGovernance in this stack?']);
   });
 });
 
@@ -298,6 +340,13 @@ describe('LandingWrittenOnlyByIngestion: only ingestion writes landing, nobody d
   it('non-compliance 3: the gate gets data location access on landing', () => {
     const json = changed((r) => (named(r, 'aws_lakeformation_permissions', 'grant-ingestion-location-landing-stedi-dev-delivery').principal = roleArn('dev', 'gate')));
     expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual([`gate ${roleArn('dev', 'gate')}: DATA_LOCATION_ACCESS on landing location arn:aws:s3:::stedi-dev-landing-${ACCOUNT}`]);
+  });
+  it('non-compliance 4: a permission beyond DESCRIBE on the landing database; other databases are not its business', () => {
+    const json = changed((r) => {
+      r.aws_lakeformation_permissions.landing = grantTo(roleArn('dev', 'analyst'), { permissions: ['CREATE_TABLE', 'DESCRIBE'], database: { name: 'stedi_dev_landing' } });
+      r.aws_lakeformation_permissions.trusted = grantTo(roleArn('dev', 'analyst'), { permissions: ['ALTER'], database: { name: 'stedi_dev_trusted' } });
+    });
+    expect(details(run(LandingWrittenOnlyByIngestion, json))).toEqual([`analyst ${roleArn('dev', 'analyst')}: CREATE_TABLE on landing database stedi_dev_landing`]);
   });
 });
 
@@ -455,6 +504,15 @@ describe('GrantsAppliedInOrder: grants wait for the settings and tags, and never
     expect([before.length, after.length]).toEqual([4 + 3 + 3 + 3 + 2 + 2 + 3, 2 + 6]);
     expect(details(run(GrantsAppliedInOrder, json)).sort()).toEqual(expected.sort());
   });
+  it('non-compliance: a location grant that does not wait for the registration of its location', () => {
+    // A location registered by a resource nothing in the grant chain waits for.
+    const json = changed((r) => {
+      r.aws_lakeformation_resource.extra = { ...named(r, 'aws_lakeformation_resource', 'location-landing'), arn: 'arn:aws:s3:::stedi-dev-extra' };
+      named(r, 'aws_lakeformation_permissions', 'grant-gate-location-staging-2').data_location = { arn: 'arn:aws:s3:::stedi-dev-extra/run' };
+    });
+    const grant = nameOf(json, 'aws_lakeformation_permissions', 'grant-gate-location-staging-2');
+    expect(details(run(GrantsAppliedInOrder, json))).toEqual([`${grant}: does not wait for the registration aws_lakeformation_resource.extra of its location`]);
+  });
 });
 
 describe('the runner fails closed', () => {
@@ -502,5 +560,24 @@ describe('DatabasesCreatedAfterSettings: no database is created before the setti
     expect(details(run(DatabasesCreatedAfterSettings, json))).toEqual([
       `${nameOf(json, 'aws_glue_catalog_database', 'db-curated')}: stedi_dev_curated may be created before ${SETTINGS} clears the IAMAllowedPrincipals defaults`,
     ]);
+  });
+  it('a wait through another resource counts; a dependency cycle that never reaches the settings does not, and ends', () => {
+    const curated = (r: Record<string, Record<string, JsonObject>>) => named(r, 'aws_glue_catalog_database', 'db-curated');
+    const through = changed((r) => {
+      r.terraform_data = { a: { depends_on: [SETTINGS] } };
+      curated(r).depends_on = ['terraform_data.a'];
+    });
+    expect(run(DatabasesCreatedAfterSettings, through).status).toBe('compliant');
+    const cycle = changed((r) => {
+      r.terraform_data = { a: { depends_on: ['terraform_data.b'] }, b: { depends_on: ['terraform_data.a'] } };
+      curated(r).depends_on = ['terraform_data.a'];
+    });
+    expect(details(run(DatabasesCreatedAfterSettings, cycle))).toEqual([
+      `${nameOf(cycle, 'aws_glue_catalog_database', 'db-curated')}: stedi_dev_curated may be created before ${SETTINGS} clears the IAMAllowedPrincipals defaults`,
+    ]);
+  });
+  it('a stack without databases or without settings: not applicable', () => {
+    expect(run(DatabasesCreatedAfterSettings, changed((r) => delete (r as Record<string, unknown>).aws_glue_catalog_database)).status).toBe('not-applicable');
+    expect(run(DatabasesCreatedAfterSettings, changed((r) => delete (r as Record<string, unknown>).aws_lakeformation_data_lake_settings)).status).toBe('not-applicable');
   });
 });
