@@ -39,14 +39,17 @@ export function runFolder(runId: string): string {
   return `${RUN_FOLDER_PREFIX}${runId}/`;
 }
 
+const RUN_FOLDER_NAME = new RegExp(`^${RUN_FOLDER_PREFIX}(.+)$`);
+const RUN_FOLDER_IN_TEXT = new RegExp(`${RUN_FOLDER_PREFIX}([^/'"\\s]+)`, 'g');
+
 /** The run id a run folder's name (`run_id=<id>`) names; undefined for any other name. */
 export function runIdOfFolder(name: string): string | undefined {
-  return new RegExp(`^${RUN_FOLDER_PREFIX}(.+)$`).exec(name)?.[1];
+  return RUN_FOLDER_NAME.exec(name)?.[1];
 }
 
 /** The run ids of every run folder a path or a statement names (`.../run_id=<id>/...`). */
 export function runIdsNamedIn(text: string): string[] {
-  return [...text.matchAll(new RegExp(`${RUN_FOLDER_PREFIX}([^/'"\\s]+)`, 'g'))].map((m) => m[1]);
+  return [...text.matchAll(RUN_FOLDER_IN_TEXT)].map((m) => m[1]);
 }
 
 /** Key prefix of a table below its zone's root: `<table>/` (tableFolder gives the whole prefix in S3). */

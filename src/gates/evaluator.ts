@@ -194,7 +194,6 @@ const num = (v: SqlValue) => Number(v);
 
 export async function evaluateGate(input: GateInput): Promise<GateResult> {
   const { engine, zone, config } = input;
-  const resolve: TableResolver | undefined = input.resolve;
   const samples = input.samples ?? maskSamples(undefined);
   const sampleRows = config.report.failingRowsShown;
   const scans: Record<string, number> = {};
@@ -202,7 +201,7 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
   const send = async (sql: string) => {
     queries++;
     for (const t of referencedTables(sql)) scans[t] = (scans[t] ?? 0) + 1;
-    return engine.query(resolve ? bindTables(sql, resolve) : sql);
+    return engine.query(input.resolve ? bindTables(sql, input.resolve) : sql);
   };
   const rules = input.rules.filter((r) => r.zone === zone);
   const results = new Map<string, RuleResult>();

@@ -6,7 +6,7 @@ import type { SynthesizedApp } from '../../stacks/checks/terraform-json';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pick, pickData, synthesize, variant, type Synthesized } from './synthesized';
+import { drop, everyStack, pick, pickData, synthesize, variant, type Synthesized } from './synthesized';
 
 let synth: Synthesized;
 let app: SynthesizedApp;
@@ -28,19 +28,10 @@ const problems = (id: string, a: SynthesizedApp) => runSecurityCheck(check(id), 
 const statusOf = (id: string, a: SynthesizedApp) => runSecurityCheck(check(id), a).status;
 
 /** A copy of the app without any resource of `types`, in every stack. */
-function without(a: SynthesizedApp, ...types: string[]): SynthesizedApp {
-  return { ...a, stacks: a.stacks.map((s) => ({ name: s.name, json: Object.fromEntries(Object.entries(s.json).map(([k, v]) => [k, k === 'resource' ? Object.fromEntries(Object.entries(v as object).filter(([t]) => !types.includes(t))) : v])) })) };
-}
+const without = (a: SynthesizedApp, ...types: string[]) => everyStack(a, (j) => types.forEach((t) => delete j.resource?.[t]));
 
 /** The app with one stack only (for checks that look at the whole app), edited by `change`. */
 const alone = (stack: string, change: (json: any) => void) => variant({ ...app, stacks: app.stacks.filter((s) => s.name === stack) }, stack, change);
-
-/** Removes the one resource of `type` whose name contains `fragment`. */
-function drop(json: any, type: string, fragment: string): void {
-  const names = Object.keys(json.resource?.[type] ?? {}).filter((n) => n.includes(fragment));
-  if (names.length !== 1) throw new Error(`${names.length} ${type} match "${fragment}"`);
-  delete json.resource[type][names[0]];
-}
 
 /** Statements of a policy document data source, for editing. */
 const statements = (json: any, fragment: string) => pickData(json, 'aws_iam_policy_document', fragment).statement as any[];
@@ -217,7 +208,7 @@ describe('OneWorkspacePerStack: one Terraform Cloud workspace per stack and envi
   it('3: one stack keeping its state outside Terraform Cloud; no stack in it at all is not applicable', () => {
     const a = variant(app, DEV, (j) => delete j.terraform.cloud);
     expect(problems('OneWorkspacePerStack', a)).toEqual([`${DEV} terraform.backend: keeps its state outside Terraform Cloud while other stacks of the app use it`]);
-    const none = app.stacks.reduce((x, st) => variant(x, st.name, (j) => delete j.terraform.cloud), app);
+    const none = everyStack(app, (j) => delete j.terraform.cloud);
     expect(runSecurityCheck(check('OneWorkspacePerStack'), none)).toEqual({ check: 'OneWorkspacePerStack', status: 'not-applicable', findings: [] });
   });
 });

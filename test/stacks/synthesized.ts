@@ -73,11 +73,26 @@ export function variant(app: SynthesizedApp, stack: string, change: (json: any) 
   };
 }
 
-/** The one resource body of `type` in a JSON whose name contains `fragment`, for editing. */
-export function pick(json: TerraformJson, type: string, fragment: string): Record<string, any> {
+/** A copy of the app in which `change` edited every stack's JSON. */
+export function everyStack(app: SynthesizedApp, change: (json: any) => void): SynthesizedApp {
+  return app.stacks.reduce((a, s) => variant(a, s.name, change), app);
+}
+
+/** The name of the one resource of `type` in a JSON whose name contains `fragment`. */
+function resourceName(json: TerraformJson, type: string, fragment: string): string {
   const names = Object.keys(json.resource?.[type] ?? {}).filter((n) => n.includes(fragment));
   if (names.length !== 1) throw new Error(`${names.length} ${type} match "${fragment}"`);
-  return json.resource![type][names[0]] as Record<string, any>;
+  return names[0];
+}
+
+/** The one resource body of `type` in a JSON whose name contains `fragment`, for editing. */
+export function pick(json: TerraformJson, type: string, fragment: string): Record<string, any> {
+  return json.resource![type][resourceName(json, type, fragment)] as Record<string, any>;
+}
+
+/** Removes the one resource of `type` whose name contains `fragment`. */
+export function drop(json: TerraformJson, type: string, fragment: string): void {
+  delete json.resource![type][resourceName(json, type, fragment)];
 }
 
 /** The one data source body of `type` whose name contains `fragment`, for editing. */
