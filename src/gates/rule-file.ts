@@ -87,7 +87,7 @@ export function parseRule(text: string, file: string, catalog: Catalog): Rule {
     }
   }
   const sqlLine = i + 1;
-  const sql = lines.slice(i).join('\n').trim().replace(/;\s*$/, '');
+  const sql = lines.slice(i).join('\n').trim().replace(/\s*;\s*$/, '');
   if (!/^(SELECT|WITH)\b/i.test(sql)) throw new RuleFileError(file, sqlLine, 'a rule is a SELECT (or WITH ... SELECT) returning the failing rows');
   if (/;/.test(sql.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"))) {
     throw new RuleFileError(file, sqlLine, 'a rule is one statement; remove the extra ";"');
