@@ -56,6 +56,24 @@ export class UnreadableLockError extends BusyError {
   }
 }
 
+/**
+ * Takeover claims nested MAX_CLAIM_DEPTH deep, each left by a process that died while taking the
+ * lock over. Nothing here can tell which of them to trust, so none is removed; retrying would not
+ * help either (every level would retry the one below it), so the operator is told at once.
+ */
+export class StuckTakeoverError extends BusyError {
+  constructor(
+    readonly lockFile: string,
+    readonly claims: readonly string[],
+  ) {
+    super(
+      `the run lock ${lockFile} and its takeover claims ${claims.join(', ')} were each left by a process that is gone (${claims.length} takeovers cut short): ` +
+        'nothing says which to trust, so none is removed. If no run is going on this lake, remove those files and run again',
+    );
+    this.name = 'StuckTakeoverError';
+  }
+}
+
 const UNKNOWN: LockHolder = { pid: -1, host: 'unknown', runId: 'unknown', since: 'unknown' };
 /** Claims below claims: each level needs one more process to die inside a takeover. */
 const MAX_CLAIM_DEPTH = 3;
@@ -154,14 +172,19 @@ export class RunLock {
       unreadable = undefined;
       last = holder;
       if (holder.host !== me.host || processAlive(holder.pid)) throw new LakeBusyError(file, holder);
-      if (depth >= MAX_CLAIM_DEPTH) throw new LakeBusyError(file, holder);
+      if (depth >= MAX_CLAIM_DEPTH) {
+        const lockFile = file.slice(0, file.length - '.takeover'.length * depth);
+        const claims = Array.from({ length: depth }, (_, i) => `${lockFile}${'.takeover'.repeat(i + 1)}`);
+        throw new StuckTakeoverError(lockFile, claims);
+      }
       hooks.beforeTakeover?.(holder);
       let claim: RunLock;
       try {
         claim = RunLock.take(`${file}.takeover`, text, me, depth + 1, {}).lock;
       } catch (e) {
+        // A stuck takeover below goes up as it is; a LakeBusyError is another process taking the
+        // lock over right now: see what it leaves.
         if (!(e instanceof LakeBusyError)) throw e;
-        // Another process is taking the lock over right now: see what it leaves.
         pause(5);
         continue;
       }
