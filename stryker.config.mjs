@@ -39,7 +39,7 @@ export const groups = {
     mutate: ['src/pipeline/local-lake-catalog.ts', 'src/pipeline/run-lock.ts', 'src/pipeline/catalog-busy.ts'],
     // The end-to-end recovery and crash tests start child processes, which Stryker cannot see
     // cover a mutant; the modules' own tests decide.
-    tests: ['test/pipeline/local-lake-catalog.test.ts', 'test/pipeline/run-lock.test.ts', 'test/pipeline/run-lock-branches.test.ts', 'test/pipeline/catalog-wait.test.ts'],
+    tests: ['test/pipeline/local-lake-catalog.test.ts', 'test/pipeline/local-lake-catalog-edges.test.ts', 'test/pipeline/run-lock.test.ts', 'test/pipeline/run-lock-branches.test.ts', 'test/pipeline/catalog-wait.test.ts'],
   },
   // The security checks read the synthesized Terraform and take no part in making it: one
   // synthesis serves every mutant (synthCache, test/stacks/synthesized.ts). Split in two so that

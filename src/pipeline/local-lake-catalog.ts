@@ -91,13 +91,19 @@ export class CatalogDamagedError extends OperatorError {
 /** DuckDB's words for a database file it cannot read: damaged, cut short, or written by a newer DuckDB. */
 const UNREADABLE_FILE = /^(IO|Serialization|Corruption) Error|not a valid DuckDB database/;
 
+/**
+ * A block of the database file that fails its checksum, read when first needed (the message names
+ * no file): on a catalog connection the only database file is the catalog.
+ */
+const CORRUPT_BLOCK = /Corrupt database file/;
+
 /** `e` as CatalogDamagedError when it is DuckDB failing to read the catalog file (`anyFile`: whatever file it names), else `e`. */
 function asDamaged(e: unknown, file: string, anyFile: boolean): unknown {
   // Not `instanceof Error`: errors made by the native binding may come from another realm (jest).
   const message = typeof (e as Error | undefined)?.message === 'string' ? (e as Error).message : String(e);
   // A full disk is not a damaged catalog: that error goes on as it is (the CLI names the write fault).
   if (e instanceof OperatorError || e instanceof BusyError || !UNREADABLE_FILE.test(message) || DUCKDB_WRITE_FAULT.test(message)) return e;
-  return anyFile || message.includes(file) ? new CatalogDamagedError(file, message.split('\n')[0]) : e;
+  return anyFile || message.includes(file) || CORRUPT_BLOCK.test(message) ? new CatalogDamagedError(file, message.split('\n')[0]) : e;
 }
 
 /** Opens the catalog file with `open`, waiting while another process holds it; a file DuckDB cannot read is CatalogDamagedError. */
