@@ -17,7 +17,12 @@ export const groups = {
   },
   'rule-file': {
     mutate: ['src/gates/rule-file.ts', 'src/gates/outcome-text.ts'],
-    tests: ['test/gates/rule-file.test.ts', 'test/gates/outcome-text.test.ts', 'test/gates/evaluator.test.ts'],
+    tests: ['test/gates/rule-file.test.ts', 'test/gates/rule-file-grammar.test.ts', 'test/gates/outcome-text.test.ts', 'test/gates/evaluator.test.ts', 'test/gates/sql-tokens-in-rules.test.ts'],
+  },
+  // The SQL token reader: which tables a statement reads and how they are bound (held to DuckDB's parser).
+  'sql-text': {
+    mutate: ['src/catalog/sql-text.ts'],
+    tests: ['test/catalog/sql-text.test.ts', 'test/gates/sql-tokens-in-rules.test.ts'],
   },
   acceptor: {
     mutate: ['src/pipeline/line-acceptor.ts'],

@@ -5,6 +5,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readDdl, type TableDdl } from './ddl';
 import { JSON_SCHEMA_TYPE } from './column-types';
 import { OperatorError } from '../errors/operator-error';
+import { referencedTables, SqlTextError } from './sql-text';
 
 /** The zones in promotion order. */
 export const ZONES = ['landing', 'trusted', 'curated'] as const;
@@ -78,12 +79,17 @@ function sqlFiles(dir: string): string[] {
 
 const stem = (file: string, ext: string) => basename(file, ext);
 
-/** Names that follow FROM or JOIN, minus the names the statement defines itself in WITH. */
-export function referencedTables(sql: string): string[] {
-  const withoutComments = sql.replace(/--[^\n]*/g, ' ');
-  const ctes = new Set([...withoutComments.matchAll(/\b(\w+)\s+AS\s*\(/gi)].map((m) => m[1].toLowerCase()));
-  const refs = [...withoutComments.matchAll(/\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)/gi)].map((m) => m[1]);
-  return [...new Set(refs.filter((r) => !ctes.has(r.toLowerCase())))];
+/** The tables a statement reads (its CTEs and table functions left out), read from its tokens. */
+export { referencedTables } from './sql-text';
+
+/** The tables `sql` of `file` reads; SQL that cannot be lexed is the file's error. */
+function tablesReadBy(sql: string, file: string): string[] {
+  try {
+    return referencedTables(sql);
+  } catch (e) {
+    if (e instanceof SqlTextError) throw new CatalogError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
@@ -152,9 +158,9 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
       if (!table) throw new CatalogError(`${rel(file)}: no table ${name} in ddl/`);
       if (table.zone !== zone) throw new CatalogError(`${rel(file)}: table ${name} is declared in ddl/${table.zone}, not ddl/${zone}`);
       const sql = readFileSync(file, 'utf8');
-      const refs = referencedTables(sql);
+      const refs = tablesReadBy(sql, rel(file));
       const unknown = refs.filter((r) => !tables.has(r));
-      if (unknown.length) throw new CatalogError(`${rel(file)}: reads unknown table(s) ${unknown.join(', ')}`);
+      if (unknown.length) throw new CatalogError(`${rel(file)}: reads unknown table(s) ${unknown.join(', ')}${unknown.some((u) => u.includes('.')) ? ' (name tables bare, as ddl/ declares them: each engine binds them to its own schema)' : ''}`);
       for (const input of refs) {
         const from = tables.get(input)!.zone;
         if (ZONES.indexOf(from) > ZONES.indexOf(zone)) {

@@ -1,4 +1,5 @@
 // The engine interface the pipeline and the gates speak to; DuckDB and Athena are adapters.
+import { bindTableRefs } from '../catalog/sql-text';
 
 /** A value as every engine returns it: engines normalise their own types to these. */
 export type SqlValue = string | number | boolean | null;
@@ -25,15 +26,12 @@ export interface QueryEngine {
 export type TableResolver = (table: string) => string | undefined;
 
 /**
- * Rewrites the bare table names after FROM and JOIN to the references the engine needs
- * (a quoted view name locally, `"database"."table"` on Athena). Names the resolver does not know
- * (CTEs, subquery aliases) stay as written.
+ * Rewrites the unqualified table names a statement reads (tokens in a table's place, not strings,
+ * comments, CTEs or columns) to the references the engine needs (a quoted view name locally,
+ * `"database"."table"` on Athena). Names the resolver does not know stay as written.
  */
 export function bindTables(sql: string, resolve: TableResolver): string {
-  return sql.replace(/\b(FROM|JOIN)(\s+)([A-Za-z_]\w*)\b/gi, (whole, kw: string, ws: string, name: string) => {
-    const ref = resolve(name);
-    return ref === undefined ? whole : `${kw}${ws}${ref}`;
-  });
+  return bindTableRefs(sql, resolve);
 }
 
 /** Quotes an identifier for DuckDB and Athena (both use double quotes). */

@@ -3,6 +3,7 @@
 // accounting, volume) read the run's counts. A rule that cannot be evaluated blocks the run (fail
 // closed). Failing rows leave here with their personal values masked (sample-privacy.ts).
 import { referencedTables, type BuiltZone } from '../catalog/registry';
+import { requalify as requalifyNames } from '../catalog/sql-text';
 import { bindTables, quoteIdent, type QueryEngine, type SqlValue, type TableResolver } from '../engine/engine';
 import { percent, sharePercent } from '../report/number-text';
 import type { GateConfig } from './gate-config';
@@ -182,11 +183,9 @@ export const ruleInfo = (r: Rule, kind: RuleKind = r.predicate ? 'predicate' : '
   tolerance: r.tolerance,
 });
 
-/** Rewrites `alias.` and `table.` qualifiers of a predicate to the batch query's alias. */
+/** Rewrites `alias.` and `table.` qualifiers of a predicate to the batch query's alias (never inside strings). */
 function requalify(where: string, names: readonly string[]): string {
-  let out = where;
-  for (const n of names) out = out.replace(new RegExp(`\\b${n}\\.(?=["\\w])`, 'g'), `${T}.`);
-  return out;
+  return requalifyNames(where, names, T);
 }
 
 // A SUM over no rows is NULL, and Number(null) is 0.

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { BUILT_ZONES, referencedTables, type BuiltZone, type Catalog } from '../catalog/registry';
 import { OperatorError } from '../errors/operator-error';
+import { hasSecondStatement, significant, SqlTextError, sqlTokens, tableRefs, withoutComments } from '../catalog/sql-text';
 
 export const SEVERITIES = ['error', 'warn'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -51,9 +52,43 @@ export class RuleFileError extends OperatorError {
 }
 
 const HEADER = /^--\s*(\w+)\s*:\s*(.*?)\s*$/;
-const PREDICATE = /^SELECT\s+\*\s+FROM\s+([A-Za-z_]\w*)(?:\s+(?:AS\s+)?([A-Za-z_]\w*))?\s+WHERE\s+([\s\S]+?)\s*;?\s*$/i;
-/** Words that make a WHERE clause more than a predicate over one row. */
-const NOT_A_PREDICATE = /\b(SELECT|FROM|JOIN|GROUP\s+BY|HAVING|ORDER\s+BY|LIMIT|UNION|OVER)\b/i;
+/**
+ * Words that make a WHERE clause more than a predicate over one row (GROUP and ORDER when BY
+ * follows). FROM is not among them: EXTRACT(... FROM ...) and IS DISTINCT FROM are predicates; a
+ * FROM that reads a table is a second table reference, which a predicate has none of.
+ */
+const NOT_A_PREDICATE = new Set(['select', 'join', 'where', 'having', 'limit', 'union', 'over']);
+const BARE_NAME = /^[A-Za-z_]\w*$/;
+
+/**
+ * The rule as `SELECT * FROM <table> [[AS] <alias>] WHERE <predicate>`, read from its tokens (a
+ * word inside a string or comment is no keyword), or undefined when it has another form.
+ */
+function predicateForm(sql: string): PredicateForm | undefined {
+  const tokens = sqlTokens(sql);
+  const t = significant(tokens);
+  const word = (k: number, w?: string) => t[k]?.kind === 'word' && (w === undefined || t[k].value === w);
+  if (!word(0, 'select') || t[1]?.text !== '*' || !word(2, 'from') || !word(3) || !BARE_NAME.test(t[3].text)) return undefined;
+  let k = 4;
+  let alias: string | undefined;
+  if (word(k, 'as') && word(k + 1) && BARE_NAME.test(t[k + 1].text)) {
+    alias = t[k + 1].text;
+    k += 2;
+  } else if (word(k) && !word(k, 'where') && BARE_NAME.test(t[k].text)) {
+    alias = t[k].text;
+    k += 1;
+  }
+  if (!word(k, 'where') || k + 1 >= t.length) return undefined;
+  const rest = t.slice(k + 1);
+  for (const [j, x] of rest.entries()) {
+    if (x.kind !== 'word') continue;
+    if (NOT_A_PREDICATE.has(x.value)) return undefined;
+    if ((x.value === 'group' || x.value === 'order') && rest[j + 1]?.kind === 'word' && rest[j + 1].value === 'by') return undefined;
+  }
+  if (tableRefs(sql).length !== 1) return undefined;
+  const where = withoutComments(sql.slice(t[k].end)).trim();
+  return { table: t[3].text, alias, where };
+}
 
 export function parseTolerance(text: string, file: string, line: number): Tolerance {
   const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
@@ -89,9 +124,14 @@ export function parseRule(text: string, file: string, catalog: Catalog): Rule {
   const sqlLine = i + 1;
   const sql = lines.slice(i).join('\n').trim().replace(/\s*;\s*$/, '');
   if (!/^(SELECT|WITH)\b/i.test(sql)) throw new RuleFileError(file, sqlLine, 'a rule is a SELECT (or WITH ... SELECT) returning the failing rows');
-  if (/;/.test(sql.replace(/--[^\n]*/g, '').replace(/'[^']*'/g, "''"))) {
-    throw new RuleFileError(file, sqlLine, 'a rule is one statement; remove the extra ";"');
+  let secondStatement: boolean;
+  try {
+    secondStatement = hasSecondStatement(sql);
+  } catch (e) {
+    if (e instanceof SqlTextError) throw new RuleFileError(file, sqlLine, e.message);
+    throw e;
   }
+  if (secondStatement) throw new RuleFileError(file, sqlLine, 'a rule is one statement; remove the extra ";"');
   const severity = header.severity?.value ?? '';
   if (!(SEVERITIES as readonly string[]).includes(severity)) {
     throw new RuleFileError(file, header.severity?.line ?? 1, `severity must be one of ${SEVERITIES.join(', ')} (got "${severity}")`);
@@ -105,9 +145,7 @@ export function parseRule(text: string, file: string, catalog: Catalog): Rule {
   if (unknown.length) throw new RuleFileError(file, sqlLine, `unknown table(s) ${unknown.join(', ')}; tables are defined in ddl/`);
   const zone = tables.some((t) => catalog.tables.get(t)!.zone === 'curated') ? 'curated' : BUILT_ZONES[0];
 
-  const m = PREDICATE.exec(sql.replace(/--[^\n]*/g, ' ').trim());
-  const predicate =
-    m && !NOT_A_PREDICATE.test(m[3]) && !(m[2] && /^WHERE$/i.test(m[2])) ? { table: m[1], alias: m[2], where: m[3] } : undefined;
+  const predicate = predicateForm(sql);
   if (tolerance.share !== undefined && !predicate) {
     throw new RuleFileError(file, header.tolerance!.line, 'a share tolerance needs a rule of the form SELECT * FROM <table> WHERE <predicate>');
   }

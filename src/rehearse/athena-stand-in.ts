@@ -8,6 +8,7 @@
 import type { GetQueryResultsOutput, QueryExecution, QueryExecutionState, Row, StartQueryExecutionInput, StatementType, ColumnInfo } from '@aws-sdk/client-athena';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
+import { tableRefs, type TableRef } from '../catalog/sql-text';
 import { ATHENA_MAX_RESULTS, athenaResultSet, classifyStatement, decodeResultToken, encodeResultToken } from './athena-result-shapes';
 import type { GlueCatalogStandIn } from './glue-catalog-stand-in';
 import type { LocalS3 } from './local-s3';
@@ -234,14 +235,16 @@ export class AthenaStandIn {
   }
 }
 
-/** Bytes of the files of every table a statement names: what Athena bills at most (it reads only the columns it needs). */
+/** Bytes of the files of every table a statement reads: what Athena bills at most (it reads only the columns it needs). */
 function scannedBytes(sql: string, database: string | undefined, tables: Map<string, number>): number {
-  let total = 0;
-  for (const [name, bytes] of tables) {
-    const [db, table] = name.split('.') as [string, string];
-    const qualified = sql.includes(`${quoteIdent(db)}.${quoteIdent(table)}`) || new RegExp(`\\b${db}\\.${table}\\b`, 'i').test(sql);
-    const bare = db === database && new RegExp(`\\b(FROM|JOIN)\\s+"?${table}"?(\\s|$|\\)|,)`, 'i').test(sql);
-    if (qualified || bare) total += bytes;
+  let refs: TableRef[];
+  try {
+    refs = tableRefs(sql);
+  } catch {
+    return 0; // SQL that cannot be lexed fails before it reads anything
   }
+  const read = new Set(refs.map((r) => (r.qualified ? r.name : `${database}.${r.name}`).toLowerCase()));
+  let total = 0;
+  for (const [name, bytes] of tables) if (read.has(name.toLowerCase())) total += bytes;
   return total;
 }
