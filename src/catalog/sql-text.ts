@@ -30,8 +30,11 @@ export class SqlTextError extends Error {
   }
 }
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+// Non-ASCII letters are word characters; non-ASCII spaces (U+00A0, U+3000...) are spaces, as DuckDB strips them.
+const WORD_START = /[^\s\x00-\x40\x5b-\x5e\x60\x7b-\x7f]/;
+const WORD_PART = /[^\s\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]/;
+/** A dollar quote's opening tag: $$ or $tag$, the tag an identifier. */
+const DOLLAR_TAG = /^\$(?:[^\s\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\s\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*)?\$/;
 
 /** The tokens of `sql`, spaces and comments included, so that their texts join to `sql`. */
 export function sqlTokens(sql: string): Token[] {
@@ -52,7 +55,7 @@ export function sqlTokens(sql: string): Token[] {
       while (i < sql.length && /\s/.test(sql[i])) i++;
       push('space', start);
     } else if (c === '-' && next === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
+      while (i < sql.length && sql[i] !== '\n' && sql[i] !== '\r') i++;
       push('comment', start);
     } else if (c === '/' && next === '*') {
       let depth = 0;
@@ -103,8 +106,8 @@ export function sqlTokens(sql: string): Token[] {
       i++;
       while (i < sql.length && /[0-9]/.test(sql[i])) i++;
       push('param', start);
-    } else if (c === '$' && /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.test(sql.slice(i))) {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))![0];
+    } else if (c === '$' && DOLLAR_TAG.test(sql.slice(i, i + 256))) {
+      const tag = DOLLAR_TAG.exec(sql.slice(i, i + 256))![0];
       const close = sql.indexOf(tag, i + tag.length);
       if (close < 0) unterminated('dollar-quoted string', start);
       i = close + tag.length;
@@ -147,46 +150,81 @@ const NOT_A_FUNCTION = new Set([
   'from', 'join', 'in', 'exists', 'as', 'on', 'using', 'over', 'and', 'or', 'not', 'where', 'select', 'lateral',
   'any', 'all', 'some', 'values', 'when', 'then', 'else', 'case', 'by', 'having', 'qualify', 'with', 'materialized',
   'union', 'intersect', 'except', 'is', 'between', 'like', 'ilike', 'limit', 'offset', 'distinct', 'window',
+  'pivot', 'unpivot', 'key',
 ]);
 /** Words that open a query inside parentheses. */
-const QUERY_START = new Set(['select', 'with', 'from', 'values', 'table']);
+const QUERY_START = new Set(['select', 'with', 'from', 'values', 'table', 'pivot', 'unpivot']);
 /** Words that end a FROM clause at its level. */
-const FROM_ENDS = new Set([
-  'where', 'group', 'having', 'qualify', 'window', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'select', 'returning', 'sample', 'tablesample',
-]);
+const FROM_ENDS = new Set(['where', 'group', 'having', 'qualify', 'window', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'select', 'returning']);
+/** Words after which `TABLE t` (and a statement-level PIVOT or UNPIVOT) reads a table. */
+const QUERY_BOUNDARY = new Set(['union', 'intersect', 'except', 'all', 'distinct', 'by']);
 
 interface Level {
-  /** Inside a function's parentheses: FROM and JOIN there are the function's own words. */
+  /** Inside a function's parentheses (or a list or struct literal): FROM, JOIN and commas there are not the query's. */
   readonly call: boolean;
   /** In this level's FROM clause: a comma starts another table. */
   inFrom: boolean;
-  /** The names of the CTEs this level defines, lower case. */
+  /** The names of the CTEs this level defines so far, lower case. */
   readonly ctes: Set<string>;
+  /** CTE names that come into scope when the token at that index (the end of their body) is passed. */
+  readonly pending: Map<number, string[]>;
+  /** A recursive CTE's name, in scope inside its own body: the body's opening parenthesis. */
+  readonly selfScoped: Map<number, string>;
 }
 
 /**
- * The tables `sql` reads, in order of appearance, with where each is written. CTE names are not
- * tables where they are in scope (their WITH and the levels inside it), nor are table functions
- * (read_parquet(...)). Throws SqlTextError on SQL it cannot lex.
+ * The tables `sql` reads, in order of appearance, with where each is written. A CTE name is no
+ * table where it is in scope: after its body, in its WITH's query and the later CTEs; inside its
+ * own body only when it recurses (WITH RECURSIVE, a UNION in its body), as DuckDB binds it. Table functions (read_parquet(...)) are no tables; a file named
+ * as a table (`FROM 'x.json'`) is one, named by its path. Throws SqlTextError on SQL it cannot lex.
  */
 export function tableRefs(sql: string): TableRef[] {
   const t = significant(sqlTokens(sql));
   const refs: TableRef[] = [];
-  const levels: Level[] = [{ call: false, inFrom: false, ctes: new Set() }];
+  const newLevel = (call: boolean, inFrom: boolean): Level => ({ call, inFrom, ctes: new Set(), pending: new Map(), selfScoped: new Map() });
+  const levels: Level[] = [newLevel(false, false)];
   const top = () => levels[levels.length - 1];
-  const isWord = (k: number, ...words: string[]) => t[k]?.kind === 'word' && (words.length === 0 || words.includes(t[k].value));
+  const isWord = (k: number, ...words: string[]) => t[k]?.kind === 'word' && !afterDot(k) && (words.length === 0 || words.includes(t[k].value));
   const isName = (k: number) => t[k]?.kind === 'word' || t[k]?.kind === 'quoted';
   const isPunct = (k: number, p: string) => t[k]?.kind === 'punct' && t[k].text === p;
+  // A word after a dot is a column or field name (`m.from`, `a.order`), never a keyword.
+  const afterDot = (k: number) => t[k - 1]?.kind === 'punct' && t[k - 1].text === '.';
   const inScope = (name: string) => levels.some((l) => l.ctes.has(name.toLowerCase()));
+  const nameOf = (k: number) => (t[k].kind === 'quoted' || t[k].kind === 'string' ? t[k].value : t[k].text);
+  /** The index of the parenthesis that closes the one at k. */
+  const closing = (k: number) => {
+    let depth = 0;
+    do {
+      if (isPunct(k, '(')) depth++;
+      else if (isPunct(k, ')')) depth--;
+      k++;
+    } while (depth > 0 && k < t.length);
+    return k - 1;
+  };
+
+  /** Whether the parentheses opening at k hold a UNION of their own (not one of a nested query). */
+  const unionAtTop = (k: number) => {
+    let depth = 0;
+    for (let j = k; j < t.length; j++) {
+      if (isPunct(j, '(')) depth++;
+      else if (isPunct(j, ')') && --depth === 0) return false;
+      else if (depth === 1 && isWord(j, 'union')) return true;
+    }
+    return false;
+  };
 
   /** Reads a table at token k (a FROM, JOIN or comma just before it); returns the index after it, or k. */
   const tableAt = (k: number): number => {
     while (isWord(k, 'lateral', 'only')) k++;
+    if (t[k]?.kind === 'string') {
+      refs.push({ name: t[k].value, qualified: false, start: t[k].start, end: t[k].end });
+      return k + 1;
+    }
     if (!isName(k)) return k;
-    const parts = [t[k].kind === 'quoted' ? t[k].value : t[k].text];
+    const parts = [nameOf(k)];
     let e = k + 1;
     while (isPunct(e, '.') && isName(e + 1)) {
-      parts.push(t[e + 1].kind === 'quoted' ? t[e + 1].value : t[e + 1].text);
+      parts.push(nameOf(e + 1));
       e += 2;
     }
     if (isPunct(e, '(')) return k; // a table function: its arguments are read as any others
@@ -195,32 +233,25 @@ export function tableRefs(sql: string): TableRef[] {
     return e;
   };
 
-  /** After WITH [RECURSIVE] at k: records each CTE name on this level (its body is read as any query). */
+  /** After WITH [RECURSIVE] at k: when each CTE name comes into scope on this level (its body is read as any query). */
   const ctesAt = (k: number) => {
-    let j = isWord(k, 'recursive') ? k + 1 : k;
+    const recursive = isWord(k, 'recursive');
+    let j = recursive ? k + 1 : k;
+    const level = top();
     for (;;) {
       if (!isName(j)) return;
-      const name = t[j].kind === 'quoted' ? t[j].value : t[j].text;
-      top().ctes.add(name.toLowerCase());
+      const name = nameOf(j).toLowerCase();
       j++;
-      if (isPunct(j, '(')) {
-        let depth = 0;
-        do {
-          if (isPunct(j, '(')) depth++;
-          else if (isPunct(j, ')')) depth--;
-          j++;
-        } while (depth > 0 && j < t.length);
-      }
+      if (isPunct(j, '(')) j = closing(j) + 1; // column names
+      if (isWord(j, 'using') && isWord(j + 1, 'key') && isPunct(j + 2, '(')) j = closing(j + 2) + 1;
       if (!isWord(j, 'as')) return;
       j++;
       while (isWord(j, 'not', 'materialized')) j++;
       if (!isPunct(j, '(')) return;
-      let depth = 0;
-      do {
-        if (isPunct(j, '(')) depth++;
-        else if (isPunct(j, ')')) depth--;
-        j++;
-      } while (depth > 0 && j < t.length);
+      const end = closing(j);
+      level.pending.set(end, [...(level.pending.get(end) ?? []), name]);
+      if (recursive && unionAtTop(j)) level.selfScoped.set(j, name);
+      j = end + 1;
       if (!isPunct(j, ',')) return;
       j++;
     }
@@ -228,18 +259,26 @@ export function tableRefs(sql: string): TableRef[] {
 
   for (let k = 0; k < t.length; k++) {
     const tok = t[k];
+    if (tok.kind === 'punct' && (tok.text === '[' || tok.text === '{')) {
+      levels.push(newLevel(true, false));
+      continue;
+    }
     if (tok.kind === 'punct' && tok.text === '(') {
       const prev = t[k - 1];
       const opensQuery = isWord(k + 1) && QUERY_START.has(t[k + 1].value);
-      const call = !opensQuery && prev !== undefined && (prev.kind === 'quoted' || (prev.kind === 'word' && !NOT_A_FUNCTION.has(prev.value)));
+      const call = !opensQuery && prev !== undefined && (prev.kind === 'quoted' || (prev.kind === 'word' && (afterDot(k - 1) || !NOT_A_FUNCTION.has(prev.value))));
       // A parenthesis in a table's place groups tables: `FROM (a JOIN b ON ...)`.
       const grouping = !opensQuery && prev !== undefined && (isWord(k - 1, 'from', 'join') || (isPunct(k - 1, ',') && top().inFrom) || (isPunct(k - 1, '(') && top().inFrom));
-      levels.push({ call, inFrom: grouping, ctes: new Set() });
+      const self = top().selfScoped.get(k);
+      levels.push(newLevel(call, grouping));
+      if (self !== undefined) top().ctes.add(self);
       if (grouping) k = tableAt(k + 1) - 1;
       continue;
     }
-    if (tok.kind === 'punct' && tok.text === ')') {
+    if (tok.kind === 'punct' && (tok.text === ')' || tok.text === ']' || tok.text === '}')) {
       if (levels.length > 1) levels.pop();
+      // The end of a CTE body: its name is in scope from here on.
+      for (const name of top().pending.get(k) ?? []) top().ctes.add(name);
       continue;
     }
     if (top().call) continue;
@@ -248,21 +287,26 @@ export function tableRefs(sql: string): TableRef[] {
       continue;
     }
     if (tok.kind === 'punct' && tok.text === ';') {
-      top().inFrom = false;
+      // A new statement: nothing of the last one is in scope.
+      levels.splice(0, levels.length, newLevel(false, false));
       continue;
     }
-    if (tok.kind !== 'word') continue;
-    if (tok.value === 'with' && !isWord(k + 1, 'ordinality')) {
+    if (tok.kind !== 'word' || afterDot(k)) continue;
+    const v = tok.value;
+    const startsQuery = k === 0 || isPunct(k - 1, '(') || isPunct(k - 1, ';') || (isWord(k - 1) && QUERY_BOUNDARY.has(t[k - 1].value));
+    if (v === 'with' && !isWord(k + 1, 'ordinality')) {
       ctesAt(k + 1);
-    } else if (tok.value === 'from') {
+    } else if (v === 'from') {
       // IS [NOT] DISTINCT FROM compares two values.
       if (isWord(k - 1, 'distinct') && isWord(k - 2, 'is', 'not')) continue;
       top().inFrom = true;
       k = tableAt(k + 1) - 1;
-    } else if (tok.value === 'join') {
+    } else if (v === 'join') {
       top().inFrom = true;
       k = tableAt(k + 1) - 1;
-    } else if (FROM_ENDS.has(tok.value)) {
+    } else if ((v === 'table' || v === 'pivot' || v === 'unpivot') && startsQuery) {
+      k = tableAt(k + 1) - 1;
+    } else if (FROM_ENDS.has(v)) {
       top().inFrom = false;
     }
   }
@@ -290,6 +334,14 @@ export function bindTableRefs(sql: string, resolve: (table: string) => string | 
     at = r.end;
   }
   return out + sql.slice(at);
+}
+
+/** `sql` without what follows its last token of meaning: trailing spaces, comments and semicolons. */
+export function withoutTrailing(sql: string): string {
+  const t = significant(sqlTokens(sql));
+  let last = t.length - 1;
+  while (last >= 0 && t[last].kind === 'punct' && t[last].text === ';') last--;
+  return last < 0 ? '' : sql.slice(0, t[last].end);
 }
 
 /** Whether `sql` holds more than one statement: a `;` outside strings and comments with anything after it. */

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { BUILT_ZONES, referencedTables, type BuiltZone, type Catalog } from '../catalog/registry';
 import { OperatorError } from '../errors/operator-error';
-import { hasSecondStatement, significant, SqlTextError, sqlTokens, tableRefs, withoutComments } from '../catalog/sql-text';
+import { hasSecondStatement, significant, SqlTextError, sqlTokens, tableRefs, withoutComments, withoutTrailing } from '../catalog/sql-text';
 
 export const SEVERITIES = ['error', 'warn'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -57,7 +57,10 @@ const HEADER = /^--\s*(\w+)\s*:\s*(.*?)\s*$/;
  * follows). FROM is not among them: EXTRACT(... FROM ...) and IS DISTINCT FROM are predicates; a
  * FROM that reads a table is a second table reference, which a predicate has none of.
  */
-const NOT_A_PREDICATE = new Set(['select', 'join', 'where', 'having', 'limit', 'union', 'over']);
+const NOT_A_PREDICATE = new Set([
+  'select', 'join', 'where', 'having', 'qualify', 'window', 'limit', 'offset', 'fetch', 'union', 'intersect', 'except', 'over',
+  'sample', 'tablesample', 'table', 'values', 'pivot', 'unpivot', 'returning',
+]);
 const BARE_NAME = /^[A-Za-z_]\w*$/;
 
 /**
@@ -81,7 +84,8 @@ function predicateForm(sql: string): PredicateForm | undefined {
   if (!word(k, 'where') || k + 1 >= t.length) return undefined;
   const rest = t.slice(k + 1);
   for (const [j, x] of rest.entries()) {
-    if (x.kind !== 'word') continue;
+    // A word after a dot is a column (`c.limit`), not a keyword.
+    if (x.kind !== 'word' || (j > 0 && rest[j - 1].text === '.')) continue;
     if (NOT_A_PREDICATE.has(x.value)) return undefined;
     if ((x.value === 'group' || x.value === 'order') && rest[j + 1]?.kind === 'word' && rest[j + 1].value === 'by') return undefined;
   }
@@ -122,15 +126,17 @@ export function parseRule(text: string, file: string, catalog: Catalog): Rule {
     }
   }
   const sqlLine = i + 1;
-  const sql = lines.slice(i).join('\n').trim().replace(/\s*;\s*$/, '');
-  if (!/^(SELECT|WITH)\b/i.test(sql)) throw new RuleFileError(file, sqlLine, 'a rule is a SELECT (or WITH ... SELECT) returning the failing rows');
+  // Up to its last token of meaning: a final ";" or comment would cut off what the gate wraps around it.
+  let sql: string;
   let secondStatement: boolean;
   try {
+    sql = withoutTrailing(lines.slice(i).join('\n').trim());
     secondStatement = hasSecondStatement(sql);
   } catch (e) {
     if (e instanceof SqlTextError) throw new RuleFileError(file, sqlLine, e.message);
     throw e;
   }
+  if (!/^(SELECT|WITH)\b/i.test(sql)) throw new RuleFileError(file, sqlLine, 'a rule is a SELECT (or WITH ... SELECT) returning the failing rows');
   if (secondStatement) throw new RuleFileError(file, sqlLine, 'a rule is one statement; remove the extra ";"');
   const severity = header.severity?.value ?? '';
   if (!(SEVERITIES as readonly string[]).includes(severity)) {

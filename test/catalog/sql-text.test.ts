@@ -14,21 +14,33 @@ import { PROJECT_ROOT } from '../../src/catalog/registry';
 type Json = Record<string, unknown>;
 const isNode = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Scopes as DuckDB binds CTEs: a CTE's name is visible in its WITH's query and in the CTEs after
+ * it; inside its own body only when it recurses (a RECURSIVE_CTE_NODE).
+ */
+function cteScopes(node: Json, scope: ReadonlySet<string>): { query: ReadonlySet<string>; bodies: [Json, ReadonlySet<string>][] } {
+  const map = isNode(node.cte_map) && Array.isArray(node.cte_map.map) ? (node.cte_map.map as Json[]) : [];
+  const keys = map.map((e) => String(e.key).toLowerCase());
+  const bodies = map.map((e, i): [Json, ReadonlySet<string>] => {
+    const recursive = isNode(e.value) && isNode(e.value.query) && isNode(e.value.query.node) && e.value.query.node.type === 'RECURSIVE_CTE_NODE';
+    return [e, new Set([...scope, ...keys.slice(0, i), ...(recursive ? [keys[i]] : [])])];
+  });
+  return { query: keys.length ? new Set([...scope, ...keys]) : scope, bodies };
+}
+
 /** The oracle: BASE_TABLE names of DuckDB's tree, CTE names in scope left out, as a sorted set. */
 function treeTables(tree: unknown): string[] {
   const found = new Set<string>();
   const walk = (v: unknown, scope: ReadonlySet<string>) => {
     if (Array.isArray(v)) return v.forEach((x) => walk(x, scope));
     if (!isNode(v)) return;
-    let inner = scope;
-    const map = isNode(v.cte_map) && Array.isArray(v.cte_map.map) ? (v.cte_map.map as Json[]) : [];
-    if (map.length) inner = new Set([...scope, ...map.map((e) => String(e.key).toLowerCase())]);
+    const { query: inner, bodies } = cteScopes(v, scope);
     if (v.type === 'BASE_TABLE' && typeof v.table_name === 'string') {
       const parts = [v.catalog_name, v.schema_name, v.table_name].filter((p) => typeof p === 'string' && p !== '') as string[];
       if (parts.length > 1 || !inner.has(v.table_name.toLowerCase())) found.add(parts.join('.'));
     }
     for (const [k, x] of Object.entries(v)) if (k !== 'cte_map') walk(x, inner);
-    for (const e of map) walk(e.value, inner);
+    for (const [e, s] of bodies) walk(e.value, s);
   };
   walk(tree, new Set());
   return [...found].sort();
@@ -45,9 +57,11 @@ function withoutLocations(v: unknown): unknown {
 function boundTree(tree: unknown, bound: ReadonlySet<string>, schema: string, scope: ReadonlySet<string> = new Set()): unknown {
   if (Array.isArray(tree)) return tree.map((x) => boundTree(x, bound, schema, scope));
   if (!isNode(tree)) return tree;
-  const map = isNode(tree.cte_map) && Array.isArray(tree.cte_map.map) ? (tree.cte_map.map as Json[]) : [];
-  const inner = map.length ? new Set([...scope, ...map.map((e) => String(e.key).toLowerCase())]) : scope;
-  const out = Object.fromEntries(Object.entries(tree).map(([k, x]) => [k, boundTree(x, bound, schema, inner)]));
+  const { query: inner, bodies } = cteScopes(tree, scope);
+  const out = Object.fromEntries(Object.entries(tree).map(([k, x]) => [k, k === 'cte_map' ? x : boundTree(x, bound, schema, inner)]));
+  if (bodies.length) {
+    out.cte_map = { ...(tree.cte_map as Json), map: bodies.map(([e, s]) => ({ ...e, value: boundTree(e.value, bound, schema, s) })) };
+  }
   if (tree.type === 'BASE_TABLE' && tree.schema_name === '' && bound.has(String(tree.table_name)) && !inner.has(String(tree.table_name).toLowerCase())) out.schema_name = schema;
   return out;
 }
@@ -104,6 +118,29 @@ const HOSTILE: [string, string[]][] = [
   ['SELECT * FROM Customer_Trusted', ['Customer_Trusted']],
   ['SELECT * FROM customer_trusted USING SAMPLE 10%', ['customer_trusted']],
   ['SELECT * FROM (VALUES (1), (2)) v(x), customer_trusted', ['customer_trusted']],
+  // Found by review: keywords as column names after a dot, CTE scope as DuckDB binds it, spaces
+  // beyond ASCII, files and TABLE as tables, UNPIVOT, commas in lists and structs, and more.
+  ['SELECT m.from AS valid_from, m.to FROM customer_trusted m', ['customer_trusted']],
+  ['SELECT * FROM customer_trusted c WHERE c.from IS NULL', ['customer_trusted']],
+  ['SELECT * FROM customer_trusted c JOIN accelerometer_trusted a ON a.user = c.email AND a.order = 1, step_trainer_trusted s', ['accelerometer_trusted', 'customer_trusted', 'step_trainer_trusted']],
+  ['WITH customer_trusted AS (SELECT * FROM customer_trusted WHERE x) SELECT * FROM customer_trusted', ['customer_trusted']],
+  ['WITH x AS (SELECT * FROM y), y AS (SELECT 1) SELECT * FROM x', ['y']],
+  ['WITH RECURSIVE a AS (SELECT * FROM a) SELECT * FROM a', ['a']],
+  ['WITH RECURSIVE r USING KEY (k) AS (SELECT 1 AS k UNION SELECT k + 1 FROM r WHERE k < 3), s AS (SELECT * FROM r) SELECT * FROM s, customer_trusted', ['customer_trusted']],
+  ['WITH a AS (SELECT 1) SELECT * FROM a; SELECT * FROM a', ['a']],
+  ['SELECT *\u00a0FROM\u00a0customer_trusted\u00a0c JOIN\u3000accelerometer_trusted\u2003a ON true', ['accelerometer_trusted', 'customer_trusted']],
+  ["SELECT * FROM 'landing/customer/*.json'", ['landing/customer/*.json']],
+  ['TABLE customer_trusted', ['customer_trusted']],
+  ['SELECT * FROM (TABLE accelerometer_trusted) t', ['accelerometer_trusted']],
+  ['SELECT * FROM customer_trusted WHERE email IN (TABLE accelerometer_trusted)', ['accelerometer_trusted', 'customer_trusted']],
+  ['SELECT a FROM customer_trusted EXCEPT TABLE accelerometer_trusted', ['accelerometer_trusted', 'customer_trusted']],
+  ['UNPIVOT customer_trusted ON a, b INTO NAME k VALUE v', ['customer_trusted']],
+  ['SELECT * FROM (UNPIVOT customer_trusted ON a, b INTO NAME k VALUE v) u', ['customer_trusted']],
+  ['SELECT * FROM customer_trusted c JOIN accelerometer_trusted a ON [c.k1, c.k2] = [a.k1, a.k2], step_trainer_trusted', ['accelerometer_trusted', 'customer_trusted', 'step_trainer_trusted']],
+  ['SELECT * FROM customer_trusted c JOIN accelerometer_trusted a ON c.s = {x: 1, y: 2}', ['accelerometer_trusted', 'customer_trusted']],
+  ['SELECT * FROM customer_trusted -- c\rJOIN accelerometer_trusted ON true', ['accelerometer_trusted', 'customer_trusted']],
+  ["SELECT $é$ it's from x $é$ FROM customer_trusted", ['customer_trusted']],
+  ['SELECT * FROM customer_trusted TABLESAMPLE 10%, accelerometer_trusted', ['accelerometer_trusted', 'customer_trusted']],
 ];
 
 describe('SQL tables: the token reader agrees with DuckDB', () => {
@@ -142,12 +179,13 @@ describe('SQL tables: the token reader agrees with DuckDB', () => {
       walk(tree);
       return out;
     };
-    const cases = HOSTILE.filter(([s]) => !/WITH/i.test(s)).map(([s]) => s);
+    // DuckDB counts offsets in UTF-8 bytes: ASCII cases only.
+    const cases = HOSTILE.filter(([s]) => !/WITH/i.test(s) && /^[\x00-\x7f]*$/.test(s)).map(([s]) => s);
     const parsed = await trees(cases);
     for (const [i, sql] of cases.entries()) {
       const refs = tableRefs(sql);
       expect([sql, refs.map((r) => r.start).sort((a, b) => a - b)]).toEqual([sql, locations(parsed[i]).sort((a, b) => a - b)]);
-      for (const r of refs) expect(sql.slice(r.start, r.end).replace(/"/g, '').replace(/""/g, '"')).toBe(r.name.replace(/"/g, ''));
+      for (const r of refs) expect(sql.slice(r.start, r.end).replace(/["']/g, '')).toBe(r.name.replace(/["']/g, ''));
     }
   });
 

@@ -47,6 +47,20 @@ describe('rule files read by tokens', () => {
     expect([r.tables, r.predicate]).toEqual([['customer_trusted', 'accelerometer_trusted'], undefined]);
   });
 
+  it('clauses beyond WHERE make a rule no predicate; a keyword after a dot is a column', () => {
+    for (const tail of ['OFFSET 5', 'USING SAMPLE 10', 'WINDOW w AS (ORDER BY email)', 'QUALIFY true', 'INTERSECT SELECT * FROM customer_trusted', 'LIMIT 3']) {
+      expect([tail, parse(`SELECT * FROM customer_trusted WHERE phone IS NULL ${tail}`).predicate]).toEqual([tail, undefined]);
+    }
+    expect(parse('SELECT * FROM customer_trusted c WHERE c.limit > 1 OR c.from IS NULL').predicate).toEqual({ table: 'customer_trusted', alias: 'c', where: 'c.limit > 1 OR c.from IS NULL' });
+  });
+
+  it("a rule's SQL ends at its last token of meaning: a final ; , ;; or comment is cut, so nothing wrapped around it is swallowed", () => {
+    for (const end of [';', ' ;;', '; -- done', ' -- done', '\n-- done\n', ' /* done */ ;']) {
+      const r = parse(`SELECT c.email FROM customer_trusted c GROUP BY c.email HAVING count(*) > 1${end}`);
+      expect([JSON.stringify(end), r.sql]).toEqual([JSON.stringify(end), 'SELECT c.email FROM customer_trusted c GROUP BY c.email HAVING count(*) > 1']);
+    }
+  });
+
   it('a comma join reads both tables: the audit is the later zone of the two', () => {
     const r = parse('SELECT c.email FROM customer_trusted c, customer_curated k WHERE c.email = k.email AND c.phone IS NULL');
     expect([r.tables, r.zone, r.predicate]).toEqual([['customer_trusted', 'customer_curated'], 'curated', undefined]);
@@ -67,6 +81,20 @@ describe('the gate binds and requalifies by tokens', () => {
       await createTables(engine, catalog, tables);
       const g = await evaluateGate({ engine, zone: 'trusted', rules: [rule], config, samples: maskSamples(undefined) });
       expect(g.rules.map((r) => [r.name, r.status, r.failing, r.checked])).toEqual([['r', 'fail', 1, 3]]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a set rule ending in a comment is evaluated, not swallowed by the query wrapped around it', async () => {
+    const rule = parse('SELECT c.serialNumber FROM customer_trusted c GROUP BY c.serialNumber HAVING count(*) > 1 -- one customer per serial number');
+    const tables = cleanTables();
+    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A));
+    const engine = await DuckDbEngine.open();
+    try {
+      await createTables(engine, catalog, tables);
+      const g = await evaluateGate({ engine, zone: 'trusted', rules: [rule], config, samples: maskSamples(undefined) });
+      expect(g.rules.map((r) => [r.name, r.status, r.failing])).toEqual([['r', 'fail', 1]]);
     } finally {
       await engine.close();
     }
