@@ -34,6 +34,7 @@ export const groups = {
     mutate: ['src/pipeline/record-contract.ts', 'src/pipeline/loadable-values.ts'],
     tests: [
       'test/pipeline/record-contract.test.ts',
+      'test/pipeline/contract-branches.test.ts',
       'test/pipeline/loadable-values.test.ts',
       'test/pipeline/contract-properties.test.ts',
       'test/pipeline/contract-loads.test.ts',

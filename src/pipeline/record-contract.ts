@@ -12,7 +12,8 @@ export type Verdict =
 
 /** Explains one ajv error in words an operator reads without knowing JSON Pointer. */
 export function describeError(e: ErrorObject): string {
-  const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '';
+  // The path as the record writes it: JSON Pointer's ~1 and ~0 undone, levels joined with dots.
+  const field = e.instancePath ? e.instancePath.slice(1).split('/').map(unescapePointer).join('.') : '';
   switch (e.keyword) {
     case 'required':
       return `missing required field ${(e.params as { missingProperty: string }).missingProperty}`;
@@ -199,11 +200,16 @@ export class RecordContract {
   }
 }
 
+/** One level of a JSON Pointer as the key it names. */
+function unescapePointer(part: string): string {
+  return part.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
 function pointerGet(value: unknown, pointer: string): unknown {
   let cur: unknown = value;
   for (const part of pointer.split('/').slice(1)) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    cur = (cur as Record<string, unknown>)[unescapePointer(part)];
   }
   return cur;
 }
