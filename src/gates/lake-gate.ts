@@ -3,7 +3,7 @@
 // accounting and volume recomputed on the lake's tables). Rules whose tables are not there are
 // listed as skipped, with why.
 import { existsSync } from 'node:fs';
-import { referencedTables, type BuiltZone, type Catalog } from '../catalog/registry';
+import type { BuiltZone, Catalog } from '../catalog/registry';
 import { quoteIdent, type TableResolver } from '../engine/engine';
 import { LocalLakeCatalog, LakeNotFoundError, openLakeEngine, STAGING_SCHEMA } from '../pipeline/local-lake-catalog';
 import type { LakeLayout } from '../pipeline/lake-layout';
@@ -79,7 +79,7 @@ export async function gateLocalLake(layout: LakeLayout, catalog: Catalog, setup:
     const withSkipped = gates.map((g) => {
       const missing = setup.rules.filter((r) => r.zone === g.zone && !rules.includes(r));
       const skipped = missing.map((r) =>
-        skippedCheck(ruleInfo(r), `${referencedTables(r.sql).filter((t) => catalog.tables.has(t) && !available(t)).join(', ')} not in the lake's ${staged ? 'staged' : 'published'} tables`),
+        skippedCheck(ruleInfo(r), `${r.tables.filter((t) => catalog.tables.has(t) && !available(t)).join(', ')} not in the lake's ${staged ? 'staged' : 'published'} tables`),
       );
       return skipped.length ? { ...g, rules: [...g.rules, ...skipped] } : g;
     });
