@@ -98,7 +98,7 @@ const UNREADABLE_FILE = /^(IO|Serialization|Corruption) Error|not a valid DuckDB
 const CORRUPT_BLOCK = /Corrupt database file/;
 
 /** `e` as CatalogDamagedError when it is DuckDB failing to read the catalog file (`anyFile`: whatever file it names), else `e`. */
-function asDamaged(e: unknown, file: string, anyFile: boolean): unknown {
+export function asDamaged(e: unknown, file: string, anyFile: boolean): unknown {
   // Not `instanceof Error`: errors made by the native binding may come from another realm (jest).
   const message = typeof (e as Error | undefined)?.message === 'string' ? (e as Error).message : String(e);
   // A full disk is not a damaged catalog: that error goes on as it is (the CLI names the write fault).

@@ -25,7 +25,7 @@ export class LakeBusyError extends BusyError {
     readonly holder: LockHolder,
   ) {
     // A holder on another machine is never taken over: its process cannot be checked from here.
-    const elsewhere = holder.host !== hostname() && holder.host !== UNKNOWN.host;
+    const elsewhere = holder.host !== hostname();
     super(
       `another run (${holder.runId}, pid ${holder.pid} on ${elsewhere ? 'another host, ' : ''}${holder.host}, since ${holder.since}) holds ${lockFile}; ` +
         (elsewhere
@@ -74,7 +74,20 @@ export class StuckTakeoverError extends BusyError {
   }
 }
 
-const UNKNOWN: LockHolder = { pid: -1, host: 'unknown', runId: 'unknown', since: 'unknown' };
+/**
+ * Every try found the lock taken and, by the time it was read, let go: other runs start and stop
+ * faster than this one can take it. Nobody to name; busy, try again.
+ */
+export class ChurningLockError extends BusyError {
+  constructor(
+    readonly lockFile: string,
+    tries: number,
+  ) {
+    super(`the run lock ${lockFile} was taken and let go again each of ${tries} times this run tried to take it: other runs are starting on this lake; try again when they are done`);
+    this.name = 'ChurningLockError';
+  }
+}
+
 /** Claims below claims: each level needs one more process to die inside a takeover. */
 const MAX_CLAIM_DEPTH = 3;
 /** Rounds of trying while another process is taking over or writing a lock the old way. */
@@ -155,7 +168,7 @@ export class RunLock {
 
   private static take(file: string, text: string, me: LockHolder, depth: number, hooks: AcquireHooks): { lock: RunLock; recovered?: LockHolder } {
     let recovered: LockHolder | undefined;
-    let last: LockHolder = UNKNOWN;
+    let last: LockHolder | undefined;
     /** The bytes of a lock that named no holder, while it kept naming none. */
     let unreadable: { raw: string; since: number } | undefined;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -200,6 +213,7 @@ export class RunLock {
       }
     }
     if (unreadable) throw new UnreadableLockError(file, unreadable.raw, Date.now() - unreadable.since);
+    if (last === undefined) throw new ChurningLockError(file, ATTEMPTS);
     throw new LakeBusyError(file, last);
   }
 

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { quoteLiteral } from '../../src/engine/engine';
-import { CatalogDamagedError, lakeRootSetting, LAKE_ROOT_VARIABLE, LocalLakeCatalog, META_SCHEMA, openLakeEngine, STAGING_SCHEMA, type TableVersion } from '../../src/pipeline/local-lake-catalog';
+import { spawn } from 'node:child_process';
+import { asDamaged, CatalogDamagedError, lakeRootSetting, LAKE_ROOT_VARIABLE, LakeNotFoundError, LocalLakeCatalog, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA, type TableVersion } from '../../src/pipeline/local-lake-catalog';
+import { CatalogBusyError } from '../../src/pipeline/catalog-busy';
+import { BusyError } from '../../src/errors/operator-error';
 import { LakeLayout, TABLE_FILE } from '../../src/pipeline/lake-layout';
 import { OperatorError } from '../../src/errors/operator-error';
 import { tempDir } from '../support/tmp';
@@ -127,6 +130,117 @@ describe('lake catalog: a catalog file DuckDB cannot read', () => {
     expect(e.message).toContain(TABLE_FILE);
     expect(e.message).not.toContain(layout.catalogFile);
     expect(await onFile(layout.catalogFile, [`SELECT count(*)::INT AS n FROM duckdb_views() WHERE schema_name = '${STAGING_SCHEMA}'`])).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('lake catalog: which errors are a damaged catalog', () => {
+  const FILE = '/lake/catalog.duckdb';
+  it('DuckDB failing to read the file, by its words; any other error as it is', () => {
+    const same = (e: unknown, anyFile: boolean) => asDamaged(e, FILE, anyFile) === e;
+    const damaged = (e: unknown, anyFile: boolean) => asDamaged(e, FILE, anyFile) instanceof CatalogDamagedError;
+    const io = new Error(`IO Error: cannot read ${FILE}`);
+    expect([damaged(io, false), damaged(io, true)]).toEqual([true, true]);
+    // At open, whatever file it names (the WAL beside it, say); later, only one that names the catalog or a corrupt block.
+    const other = new Error('Serialization Error: bad bytes in /lake/catalog.duckdb.wal');
+    expect([damaged(other, true), same(other, false)]).toEqual([true, false]);
+    const elsewhere = new Error('IO Error: No files found that match the pattern "/lake/data/x/part-0.parquet"');
+    expect([same(elsewhere, false), damaged(elsewhere, true)]).toEqual([true, true]);
+    expect(damaged(new Error('IO Error: Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at location 274432'), false)).toBe(true);
+    expect(damaged(new Error('Corruption Error: x'), true)).toBe(true);
+    expect(damaged(new Error(`x: ${FILE} is not a valid DuckDB database file`), false)).toBe(true);
+    // Words not at the start of the message are no read failure of the file.
+    expect(same(new Error(`Binder Error: column "IO Error" in ${FILE}`), true)).toBe(true);
+    // A full disk is the write fault it is; errors of our own and busy ones pass as they are.
+    expect(same(new Error(`IO Error: could not write ${FILE}: No space left on device`), true)).toBe(true);
+    const ours = new RollbackError(`IO Error: ${FILE}`);
+    const busy = new BusyError(`IO Error: ${FILE}`);
+    expect([asDamaged(ours, FILE, true), asDamaged(busy, FILE, true)]).toEqual([ours, busy]);
+    // A thrown string is read by its text; the cause is its first line.
+    const fromText = asDamaged(`IO Error: bad ${FILE}\nmore`, FILE, true) as CatalogDamagedError;
+    expect(fromText.message).toMatch(new RegExp(`^the lake catalog ${FILE} cannot be read \\(IO Error: bad ${FILE}\\): `));
+  });
+
+  it('the refusals name themselves', () => {
+    expect([new RollbackError('x').name, new LakeNotFoundError('/l').name, new CatalogDamagedError('/l', 'c').name]).toEqual(['RollbackError', 'LakeNotFoundError', 'CatalogDamagedError']);
+  });
+});
+
+/** Holds the catalog file open in another process (as a DuckDB CLI would) until released. */
+async function holdInAnotherProcess(file: string, readOnly: boolean): Promise<{ pid: number; release: () => Promise<void> }> {
+  const api = require.resolve('@duckdb/node-api');
+  const script = `
+    const { DuckDBInstance } = require(${JSON.stringify(api)});
+    (async () => {
+      const i = await DuckDBInstance.create(${JSON.stringify(file)}, ${readOnly ? "{ access_mode: 'READ_ONLY' }" : '{}'});
+      const c = await i.connect();
+      await c.run('SELECT 1');
+      process.stdout.write('held');
+      process.stdin.resume();
+      process.stdin.on('end', () => { c.closeSync(); i.closeSync(); process.exit(0); });
+    })();`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('held') && resolve());
+    child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  return {
+    pid: child.pid!,
+    release: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.on('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+describe('lake catalog: another process holding the file', () => {
+  it('held read-only (a `duckdb -readonly`): every read goes on, read-only itself', async () => {
+    const layout = new LakeLayout(tempDir());
+    const catalog = new LocalLakeCatalog(layout, { waitMs: 0 });
+    await catalog.publish(RUN_A, await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 2] }), JSON.stringify({ tables: { customer_trusted: { zone: 'trusted', rows: 2 } } }), AT);
+    const holder = await holdInAnotherProcess(layout.catalogFile, true);
+    try {
+      expect([(await catalog.published()).map((p) => p.runId), (await catalog.runs()).map((r) => r.runId), [...(await catalog.references()).runIds]]).toEqual([[RUN_A], [RUN_A], [RUN_A]]);
+      const engine = await openLakeEngine(layout, { waitMs: 0 });
+      expect((await engine.query('SELECT count(*)::INT AS n FROM trusted.customer_trusted')).rows).toEqual([{ n: 2 }]);
+      await engine.close();
+      // A write cannot go on while another process has the file open: a rollback reads its history, then waits to write.
+      await expect(catalog.recordRun(RUN_B, 'blocked', '{}', AT)).rejects.toThrow(CatalogBusyError);
+      const e = (await catalog.rollback(RUN_A, AT).then(() => undefined, (x: unknown) => x)) as CatalogBusyError;
+      expect([e?.name, e?.doing, e?.holder?.pid]).toEqual(['CatalogBusyError', `roll back to run ${RUN_A}`, holder.pid]);
+    } finally {
+      await holder.release();
+    }
+  });
+
+  it('held for writing: each operation gives up as busy at once (a wait of 0), naming the holder and what it was doing', async () => {
+    const layout = new LakeLayout(tempDir());
+    const catalog = new LocalLakeCatalog(layout, { waitMs: 0 });
+    const tables = await writeRun(layout, RUN_A, { customer_trusted: ['trusted', 2] });
+    await catalog.publish(RUN_A, tables, JSON.stringify({ tables: { customer_trusted: { zone: 'trusted', rows: 2 } } }), AT);
+    const holder = await holdInAnotherProcess(layout.catalogFile, false);
+    try {
+      const attempts: [string, () => Promise<unknown>][] = [
+        [`publish run ${RUN_B}`, () => catalog.publish(RUN_B, [], '{}', AT)],
+        // A rollback reads the run history first.
+        ['read the run history', () => catalog.rollback(RUN_A, AT)],
+        [`stage run ${RUN_B}`, () => catalog.stage(RUN_B, [])],
+        [`record run ${RUN_B}`, () => catalog.recordRun(RUN_B, 'blocked', '{}', AT)],
+        ['read the published tables', () => catalog.published()],
+        ['read which runs it points at', () => catalog.references()],
+        ['create it', () => catalog.create()],
+        ['read it', () => openLakeEngine(layout, { waitMs: 0 })],
+        ['evaluate the rules', () => openLakeEngine(layout, { waitMs: 0, doing: 'evaluate the rules' })],
+      ];
+      for (const [doing, attempt] of attempts) {
+        const e = (await attempt().then(() => undefined, (x: unknown) => x)) as CatalogBusyError;
+        expect([doing, e?.name, e?.holder?.pid, e?.doing]).toEqual([doing, 'CatalogBusyError', holder.pid, doing]);
+        expect(e.message).toMatch(new RegExp(`^the lake catalog .*catalog\\.duckdb is held by .+ \\(pid ${holder.pid}\\); waited 0 s to ${doing}\\. `));
+      }
+    } finally {
+      await holder.release();
+    }
   });
 });
 
