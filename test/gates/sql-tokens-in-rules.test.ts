@@ -20,6 +20,20 @@ const FILE = 'quality-rules/rules/r.sql';
 const HEAD = '-- severity: error\n-- description: d\n';
 const parse = (sql: string) => parseRule(HEAD + sql, FILE, catalog);
 
+/** The trusted gate of one rule over the clean tables plus one more customer, as [name, status, failing, checked]. */
+async function gateOn(rule: ReturnType<typeof parse>, extra: ReturnType<typeof customer>) {
+  const tables = cleanTables();
+  tables.customer_trusted.push(extra);
+  const engine = await DuckDbEngine.open();
+  try {
+    await createTables(engine, catalog, tables);
+    const g = await evaluateGate({ engine, zone: 'trusted', rules: [rule], config, samples: maskSamples(undefined) });
+    return g.rules.map((r) => [r.name, r.status, r.failing, r.checked]);
+  } finally {
+    await engine.close();
+  }
+}
+
 describe('rule files read by tokens', () => {
   it('EXTRACT(... FROM column) and IS DISTINCT FROM name columns, not tables: the rule loads as a predicate on its one table', () => {
     const r = parse('SELECT * FROM customer_trusted WHERE EXTRACT(year FROM birthDay) < 1900 OR phone IS DISTINCT FROM trim(BOTH FROM phone)');
@@ -74,30 +88,12 @@ describe('rule files read by tokens', () => {
 describe('the gate binds and requalifies by tokens', () => {
   it("a predicate whose string holds the alias followed by a dot counts the rows it names: '%@c.com' is not rewritten", async () => {
     const rule = parse("SELECT * FROM customer_trusted c WHERE c.email LIKE '%@c.com'");
-    const tables = cleanTables();
-    tables.customer_trusted.push(customer('eve@c.com', SERIAL_A));
-    const engine = await DuckDbEngine.open();
-    try {
-      await createTables(engine, catalog, tables);
-      const g = await evaluateGate({ engine, zone: 'trusted', rules: [rule], config, samples: maskSamples(undefined) });
-      expect(g.rules.map((r) => [r.name, r.status, r.failing, r.checked])).toEqual([['r', 'fail', 1, 3]]);
-    } finally {
-      await engine.close();
-    }
+    expect(await gateOn(rule, customer('eve@c.com', SERIAL_A))).toEqual([['r', 'fail', 1, 3]]);
   });
 
   it('a set rule ending in a comment is evaluated, not swallowed by the query wrapped around it', async () => {
     const rule = parse('SELECT c.serialNumber FROM customer_trusted c GROUP BY c.serialNumber HAVING count(*) > 1 -- one customer per serial number');
-    const tables = cleanTables();
-    tables.customer_trusted.push(customer('eve@x.com', SERIAL_A));
-    const engine = await DuckDbEngine.open();
-    try {
-      await createTables(engine, catalog, tables);
-      const g = await evaluateGate({ engine, zone: 'trusted', rules: [rule], config, samples: maskSamples(undefined) });
-      expect(g.rules.map((r) => [r.name, r.status, r.failing])).toEqual([['r', 'fail', 1]]);
-    } finally {
-      await engine.close();
-    }
+    expect((await gateOn(rule, customer('eve@x.com', SERIAL_A))).map(([name, status, failing]) => [name, status, failing])).toEqual([['r', 'fail', 1]]);
   });
 
   it('binding leaves a table name inside a string as it is', () => {

@@ -5,19 +5,12 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { DdlType } from '../../src/catalog/ddl';
-import type { TableDef } from '../../src/catalog/registry';
 import { loadCatalog } from '../../src/catalog/registry';
+import { probeTable } from '../support/tables';
 import { boundedSchema, EXACT_INTEGER, limitReasons, loadableLimits } from '../../src/pipeline/loadable-values';
 import { contractFormat, describeError, isYearMonthDay, RecordContract } from '../../src/pipeline/record-contract';
 
-const table = (columns: Record<string, DdlType>): TableDef => ({
-  name: 'probe_landing',
-  zone: 'landing',
-  format: 'json',
-  description: '',
-  file: 'ddl/landing/probe_landing.sql',
-  columns: Object.entries(columns).map(([name, type]) => ({ name, type, comment: '', pii: false })),
-});
+const table = probeTable;
 
 const NESTED = {
   type: 'object',

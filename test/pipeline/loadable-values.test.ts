@@ -1,19 +1,11 @@
 // The limits a contract adds to its JSON Schema so that every record it accepts loads: derived from
 // the DDL types, applied by ajv's contract and by the line acceptor alike.
-import type { TableDef } from '../../src/catalog/registry';
-import type { DdlType } from '../../src/catalog/ddl';
 import { loadCatalog } from '../../src/catalog/registry';
+import { probeTable } from '../support/tables';
 import { loadableLimits } from '../../src/pipeline/loadable-values';
 import { BatchValidator } from '../../src/pipeline/record-batch';
 
-const table = (columns: Record<string, DdlType>): TableDef => ({
-  name: 'probe_landing',
-  zone: 'landing',
-  format: 'json',
-  description: '',
-  file: 'ddl/landing/probe_landing.sql',
-  columns: Object.entries(columns).map(([name, type]) => ({ name, type, comment: '', pii: false })),
-});
+const table = probeTable;
 
 const PROBE_SCHEMA = {
   type: 'object',

@@ -1,38 +1,23 @@
 // The lake catalog's edges, in-process (the CLI cases of catalog-authority.test.ts run in child
 // processes): a catalog file DuckDB cannot read, errors that are not a damaged catalog, what
 // `create` makes, what `references` counts as history, and the engine `stedi query` reads through.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { quoteLiteral } from '../../src/engine/engine';
 import { spawn } from 'node:child_process';
-import { asDamaged, CatalogDamagedError, lakeRootSetting, LAKE_ROOT_VARIABLE, LakeNotFoundError, LocalLakeCatalog, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA, type TableVersion } from '../../src/pipeline/local-lake-catalog';
+import { asDamaged, CatalogDamagedError, lakeRootSetting, LAKE_ROOT_VARIABLE, LakeNotFoundError, LocalLakeCatalog, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA } from '../../src/pipeline/local-lake-catalog';
 import { CatalogBusyError } from '../../src/pipeline/catalog-busy';
 import { BusyError } from '../../src/errors/operator-error';
 import { LakeLayout, TABLE_FILE } from '../../src/pipeline/lake-layout';
 import { OperatorError } from '../../src/errors/operator-error';
+import { writeRun } from '../support/lake';
 import { tempDir } from '../support/tmp';
 
 const RUN_A = '20260101T000000000Z-aaaaaa';
 const RUN_B = '20260102T000000000Z-bbbbbb';
 const AT = new Date('2026-01-04T05:06:07.000Z');
 
-async function writeRun(layout: LakeLayout, runId: string, tables: Record<string, [TableVersion['zone'], number]>): Promise<TableVersion[]> {
-  const engine = await DuckDbEngine.open();
-  try {
-    const out: TableVersion[] = [];
-    for (const [table, [zone, rows]] of Object.entries(tables)) {
-      const location = layout.tableRunDir(zone, table, runId);
-      mkdirSync(location, { recursive: true });
-      await engine.run(`COPY (SELECT range + 1 AS n FROM range(${rows})) TO ${quoteLiteral(join(location, TABLE_FILE))} (FORMAT parquet)`);
-      out.push({ table, zone, location, rows });
-    }
-    return out;
-  } finally {
-    await engine.close();
-  }
-}
 
 /** Runs statements on a DuckDB file the way another program would (no stedi code). */
 async function onFile(file: string, statements: string[]): Promise<Record<string, unknown>[]> {

@@ -1,13 +1,11 @@
 // The lake catalog on its own, on tiny Parquet files written by DuckDB: what publish, stage and
 // rollback switch and record, and the rollback guards (issue 19: refusing a blocked run and a run
 // whose data is gone were untested).
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDbEngine } from '../../src/engine/duckdb-engine';
-import { quoteLiteral } from '../../src/engine/engine';
-import { LocalLakeCatalog, LakeNotFoundError, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA, viewSql, type TableVersion } from '../../src/pipeline/local-lake-catalog';
+import { LocalLakeCatalog, LakeNotFoundError, META_SCHEMA, openLakeEngine, RollbackError, STAGING_SCHEMA, viewSql } from '../../src/pipeline/local-lake-catalog';
 import { LakeLayout, TABLE_FILE } from '../../src/pipeline/lake-layout';
-import { queryLake } from '../support/lake';
+import { queryLake, writeRun } from '../support/lake';
 import { tempDir } from '../support/tmp';
 
 const RUN_A = '20260101T000000000Z-aaaaaa';
@@ -15,22 +13,6 @@ const RUN_B = '20260102T000000000Z-bbbbbb';
 const RUN_C = '20260103T000000000Z-cccccc';
 const AT = new Date('2026-01-04T05:06:07.000Z');
 
-/** Writes each table of a run as one Parquet file of `rows` rows (column n = 1..rows) and returns its versions. */
-async function writeRun(layout: LakeLayout, runId: string, tables: Record<string, [TableVersion['zone'], number]>): Promise<TableVersion[]> {
-  const engine = await DuckDbEngine.open();
-  try {
-    const out: TableVersion[] = [];
-    for (const [table, [zone, rows]] of Object.entries(tables)) {
-      const location = layout.tableRunDir(zone, table, runId);
-      mkdirSync(location, { recursive: true });
-      await engine.run(`COPY (SELECT range + 1 AS n FROM range(${rows})) TO ${quoteLiteral(join(location, TABLE_FILE))} (FORMAT parquet)`);
-      out.push({ table, zone, location, rows });
-    }
-    return out;
-  } finally {
-    await engine.close();
-  }
-}
 
 const counts = async (lake: string, schema: string, tables: string[]) =>
   Object.fromEntries(await Promise.all(tables.map(async (t) => [t, Number((await queryLake(lake, `SELECT count(*) AS n FROM ${schema}.${t}`))[0].n)] as const)));

@@ -1,5 +1,6 @@
 // Creates the catalog's tables (columns and types from ddl/) in a DuckDB and fills them with rows.
-import type { Catalog } from '../../src/catalog/registry';
+import type { Catalog, TableDef } from '../../src/catalog/registry';
+import type { DdlType } from '../../src/catalog/ddl';
 import { DUCKDB_TYPE } from '../../src/catalog/column-types';
 import type { DuckDbEngine } from '../../src/engine/duckdb-engine';
 import { quoteIdent, quoteLiteral } from '../../src/engine/engine';
@@ -63,3 +64,13 @@ export function cleanTables(): Record<string, Row[]> {
     ],
   };
 }
+
+/** A landing table of the given columns, for contracts and limits built without the catalog. */
+export const probeTable = (columns: Record<string, DdlType>): TableDef => ({
+  name: 'probe_landing',
+  zone: 'landing',
+  format: 'json',
+  description: '',
+  file: 'ddl/landing/probe_landing.sql',
+  columns: Object.entries(columns).map(([name, type]) => ({ name, type, comment: '', pii: false })),
+});
