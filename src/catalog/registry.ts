@@ -134,13 +134,17 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
         );
       }
     }
+    const accountingSql = readFileSync(accountingFile, 'utf8');
+    // The accounting reads the landing table (and what it compares with): nothing the catalog lacks.
+    const unknownRead = tablesReadBy(accountingSql, rel(accountingFile)).filter((t) => !tables.has(t));
+    if (unknownRead.length) throw new CatalogError(`${rel(accountingFile)}: reads unknown table(s) ${unknownRead.join(', ')}`);
     datasets.push({
       dataset,
       table,
       schemaFile: rel(schemaFile),
       schema,
       accountingFile: rel(accountingFile),
-      accountingSql: readFileSync(accountingFile, 'utf8'),
+      accountingSql,
     });
   }
   for (const f of schemaFiles) {

@@ -128,6 +128,11 @@ describe('transforms read by tokens', () => {
     );
   });
 
+  it('an accounting query reading a table the catalog lacks is refused when the catalog loads, naming its file', () => {
+    const root = catalogWith('quality-rules/accounting/customer.sql', 'SELECT \'trusted\' AS outcome, count(*) AS records FROM customer_landing, customer_archive');
+    expect(() => loadCatalog(root)).toThrow(new CatalogError('quality-rules/accounting/customer.sql: reads unknown table(s) customer_archive'));
+  });
+
   it('a transform that cannot be read names its file', () => {
     const root = catalogWith('glue/sql/curated/customer_curated.sql', "SELECT * FROM customer_trusted WHERE email = 'x");
     expect(() => loadCatalog(root)).toThrow(new CatalogError('glue/sql/curated/customer_curated.sql: unterminated string at offset 45'));
