@@ -35,6 +35,11 @@ const SCHEMA = {
     ratio: { type: 'number', exclusiveMinimum: -1.5, exclusiveMaximum: 2.5 },
     weight: { type: 'number', minimum: 0.25, maximum: 1000 },
     any: { type: 'number' },
+    // Bounds on one side only, of each kind.
+    floor: { type: 'integer', minimum: 3 },
+    ceiling: { type: 'number', maximum: 7.5 },
+    above: { type: 'number', exclusiveMinimum: -2 },
+    below: { type: 'integer', exclusiveMaximum: 50 },
   },
 } as const;
 type Property = keyof typeof SCHEMA.properties;
@@ -68,6 +73,32 @@ function oracle(line: Buffer): boolean {
 }
 const takes = (line: Buffer) => accept(line, 0, line.length);
 
+/**
+ * The acceptor's domain as its header states it, written here from that text alone: a flat object
+ * of "key": value members with spaces or tabs around tokens; keys of printable ASCII without quote
+ * or backslash; strings without backslash or control characters; numbers -?(0|[1-9][0-9]*)(.[0-9]+)?
+ * of at most 15 digits, never a negative zero.
+ */
+const PLAIN_MEMBER = /^[ \t]*"([\x20\x21\x23-\x5b\x5d-\x7e]*)"[ \t]*:[ \t]*(?:"([^"\\\x00-\x1f]*)"|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?))[ \t]*(,|$)/;
+function writtenPlainly(line: Buffer): string | undefined {
+  let text = line.toString('utf8');
+  const open = /^[ \t]*\{/.exec(text);
+  const close = /\}[ \t]*$/.exec(text);
+  if (!open || !close) return 'not one object';
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  text = text.slice(open[0].length, text.length - close[0].length);
+  if (/^[ \t]*$/.test(text)) return undefined;
+  for (;;) {
+    const m = PLAIN_MEMBER.exec(text);
+    if (!m) return `a member not written plainly in ${JSON.stringify(text)}`;
+    const [whole, key, str, num] = m;
+    if (str !== undefined && parsed[key] !== str) return `${key}: the text between its quotes is not its value`;
+    if (num !== undefined && (num.replace(/[-.]/g, '').length > MAX_PLAIN_DIGITS || /^-0(\.0+)?$/.test(num) || parsed[key] !== Number(num))) return `${key}: ${num} is no plain number`;
+    text = text.slice(whole.length);
+    if (m[4] === '') return undefined;
+  }
+}
+
 const b = (...parts: (string | number[] | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
 const CONTROL_BYTES = Array.from({ length: 0x20 }, (_, c) => c);
 
@@ -100,6 +131,10 @@ const plainValue: Record<Property, fc.Arbitrary<string>> = {
   ratio: plain(fc.oneof({ weight: 4, arbitrary: plainFraction(-1.4999, 2.4999) }, plainInteger(-1, 2), boundaryNumber)),
   weight: plain(fc.oneof({ weight: 4, arbitrary: plainFraction(0.25, 1000) }, plainInteger(1, 1000), boundaryNumber)),
   any: plain(fc.oneof(plainFraction(-1e6, 1e6), plainInteger(-(10 ** 15) + 1, 10 ** 15 - 1), boundaryNumber)),
+  floor: plain(fc.oneof(plainInteger(3, 1000), fc.constantFrom('2', '3', '4', '-3'))),
+  ceiling: plain(fc.oneof(plainFraction(-100, 7.5), fc.constantFrom('7.5', '7.5001', '8', '-8'))),
+  above: plain(fc.oneof(plainFraction(-2, 100), fc.constantFrom('-2', '-1.9999', '-2.0001', '2'))),
+  below: plain(fc.oneof(plainInteger(-100, 49), fc.constantFrom('49', '50', '51', '-50'))),
 };
 
 // Hostile pieces: what the acceptor must leave to JSON.parse and ajv (or reject).
@@ -202,6 +237,15 @@ describe('line acceptor against strict UTF-8, JSON.parse and ajv', () => {
         const valid = oracle(bytes);
         // The line in the message, as bytes would be hard to read.
         if (taken && !valid) expect({ line: bytes.toString('latin1'), valid }).toEqual({ line: bytes.toString('latin1'), valid: true });
+        // What it takes is written plainly: DuckDB reads from it the values JSON.parse does.
+        if (taken) expect({ line: bytes.toString('latin1'), notPlain: writtenPlainly(bytes) }).toEqual({ line: bytes.toString('latin1'), notPlain: undefined });
+        // Only the bytes it is given count: the same verdict in place, amid other bytes, as on a copy.
+        if (taken || plain) {
+          const amid = Buffer.concat([b('{"name":"x'), bytes, b('"},"count":1}\n{')]);
+          for (const [s, e] of [[10, 10 + bytes.length], [10, 9 + bytes.length], [11, 10 + bytes.length]] as const) {
+            expect({ line: bytes.toString('latin1'), s, e, taken: accept(amid, s, e) }).toEqual({ line: bytes.toString('latin1'), s, e, taken: takes(Buffer.from(amid.subarray(s, e))) });
+          }
+        }
         if (plain && taken !== valid) expect({ line: bytes.toString('latin1'), taken }).toEqual({ line: bytes.toString('latin1'), taken: valid });
         if (taken) seen.taken++;
         if (plain && !valid) seen.plainRejected++;
@@ -239,7 +283,10 @@ describe('line acceptor against strict UTF-8, JSON.parse and ajv', () => {
     ['ratio', '-1.5', false], ['ratio', '-1.4999', true], ['ratio', '-1.5001', false], ['ratio', '2.5', false], ['ratio', '2.4999', true], ['ratio', '2.5001', false], ['ratio', '-2', false], ['ratio', '3', false], ['ratio', '-1', true], ['ratio', '2', true],
     ['weight', '0.25', true], ['weight', '0.2499', false], ['weight', '0.2501', true], ['weight', '1000', true], ['weight', '1000.0', true], ['weight', '1000.0001', false], ['weight', '0', false], ['weight', '1001', false],
     ['any', '-123456789012345', true], ['any', '0.00000000000001', true], ['any', '-1234567890.12345', true],
+    ['floor', '3', true], ['floor', '2', false], ['floor', '1000000', true], ['ceiling', '7.5', true], ['ceiling', '7.5001', false], ['ceiling', '-1000000', true],
+    ['above', '-2', false], ['above', '-1.9999', true], ['above', '1000000', true], ['below', '49', true], ['below', '50', false], ['below', '-1000000', true],
   ];
+  const oracleDay = (day: string) => oracle(withValue('day', `"${day}"`));
   /** A line with the required properties and `name` set to the raw JSON text given. */
   const withValue = (name: Property, raw: string) => b(`{${Object.entries({ name: '"Ann"', count: '1', [name]: raw }).map(([k, v]) => `"${k}":${v}`).join(',')}}`);
   it.each(numbers)('%s = %s: valid %s, and taken when valid unless spelt beyond plain', (name, text, expected) => {
@@ -258,6 +305,69 @@ describe('line acceptor against strict UTF-8, JSON.parse and ajv', () => {
   it.each(strings)('%s = %j: taken %s, as ajv decides', (name, text, expected) => {
     const l = withValue(name, `"${text}"`);
     expect([takes(l), oracle(l)]).toEqual([expected, expected]);
+  });
+
+  it('every window of a line, read in place amid the bytes around it, gets the verdict of a copy of that window', () => {
+    const lines = [
+      '{"name":"Ann","count":1}',
+      ' {"count":10 , "name":"Zoë","any":-12.5}\t',
+      '{"name":"😀😀","count":-5,"weight":1000,"text":"a b"}',
+      '{"name":"Ab","count":3,"ratio":2.4999,"day":"2024-02-29","email":"a@b.co","level":99}',
+      '{"name":"Abc","count":0,"floor":3,"ceiling":7.5,"above":-1.5,"below":49}',
+    ].map((l) => b(l));
+    let agreed = 0;
+    for (const l of lines) {
+      expect([l.toString(), takes(l), oracle(l)]).toEqual([l.toString(), true, true]);
+      for (let s0 = 0; s0 <= l.length; s0++) {
+        for (let e = s0; e <= l.length; e++) {
+          const copy = Buffer.from(l.subarray(s0, e));
+          const inPlace = accept(l, s0, e);
+          if (inPlace !== takes(copy)) expect({ window: copy.toString(), inPlace }).toEqual({ window: copy.toString(), inPlace: takes(copy) });
+          if (inPlace && !oracle(copy)) expect({ window: copy.toString(), valid: false }).toEqual({ window: copy.toString(), valid: true });
+          agreed++;
+        }
+      }
+    }
+    expect(agreed).toBeGreaterThan(5000);
+  });
+
+  it('valid lines spelt beyond plain are left to JSON.parse: escapes, more than 15 digits, exponents, negative zero', () => {
+    const beyond = [
+      ...['\\n', '\\"', '\\\\', '\\/', '\\u0041', '\\t', 'a\\bc'].map((e) => withValue('text', `"${e}"`)),
+      ...['1234567890123456', '-1234567890123456', '0.1234567890123456', '12345678.123456789', '1e5', '1E5', '1e-5', '1.5e3', '-0', '-0.0', '-0.000'].map((n) => withValue('any', n)),
+    ];
+    expect(beyond.map((l) => [l.toString(), takes(l), oracle(l)])).toEqual(beyond.map((l) => [l.toString(), false, true]));
+  });
+
+  it('a key that is a prefix or an extension of a property name is no property', () => {
+    for (const name of PROPERTIES) {
+      for (const key of [name.slice(0, -1), `${name}s`, name.slice(1), `${name.slice(0, -1)}X`, name.toUpperCase()]) {
+        const l = withValue(name, STRINGS.includes(name) ? '"Ab"' : '5').toString().replace(`"${name}":`, `"${key}":`);
+        expect([name, key, takes(b(l))]).toEqual([name, key, false]);
+      }
+    }
+  });
+
+  it('a string value that is not valid UTF-8 is refused, wherever the bad bytes sit', () => {
+    for (const bad of [[0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80]]) {
+      for (const l of [b('{"name":"Ab', bad, '","count":1}'), b('{"name":"Ab","count":1,"text":"', bad, '"}'), b('{"name":"Ab","count":1,"text":"x', bad, 'y"}')]) {
+        expect([l.toString('latin1'), takes(l), oracle(l)]).toEqual([l.toString('latin1'), false, false]);
+      }
+    }
+  });
+
+  it('a value checked by format or pattern is checked again when it changes, even to a prefix or an extension of the last one that passed', () => {
+    // One acceptor over a sequence of lines, as in a batch: the last passing value is remembered.
+    const fresh = compileLineAcceptor(SCHEMA as unknown as Record<string, unknown>, contractFormat);
+    if (!('acceptor' in fresh)) throw new Error(fresh.unsupported);
+    const seq = ['2024-02-29', '2024-02-2', '2024-02-29', '2024-02-290', '2024-02-29', '2024-02-28', '2024-02-19', '2023-02-29', '2024-02-29', 'x024-02-29'];
+    const verdicts = seq.map((day) => {
+      const l = withValue('day', `"${day}"`);
+      return [day, fresh.acceptor(l, 0, l.length), oracle(l)];
+    });
+    expect(verdicts).toEqual(seq.map((day) => [day, oracleDay(day), oracleDay(day)]));
+    const names = ['Ann', 'Ann', '1nn', 'Ann', 'Annx', 'An', 'A'];
+    expect(names.map((n) => { const l = withValue('name', `"${n}"`); return fresh.acceptor(l, 0, l.length); })).toEqual(names.map((n) => oracle(withValue('name', `"${n}"`))));
   });
 
   it('required properties: a line without one is refused, with both it is taken, an empty object never', () => {
@@ -324,6 +434,11 @@ describe('line acceptor: the schemas it compiles and those it leaves to ajv', ()
     ['a boolean property', { type: 'object', properties: { a: { type: 'boolean' } } }, 'type of a is not string, integer or number'],
     ['a numeric keyword it does not decide', { type: 'object', properties: { a: { type: 'number', multipleOf: 2 } } }, 'keyword multipleOf on a'],
     ['no root type', { properties: {} }, 'the root is not type object'],
+    ['a keyword at the root it does not decide', { type: 'object', allOf: [] }, 'keyword allOf at the root'],
+    ['a required name that is no property', { type: 'object', required: ['b'], properties: { a: { type: 'string' } } }, 'required b is not a property'],
+    ['a format it has no check for', { type: 'object', properties: { a: { type: 'string', format: 'password' } } }, 'format password of a'],
+    ['a property name with a quote', { type: 'object', properties: { 'a"b': { type: 'string' } } }, 'property name a"b is not plain ASCII'],
+    ['a maxLength on a number', { type: 'object', properties: { a: { type: 'number', maxLength: 1 } } }, 'string keyword on the number a'],
   ];
   it.each(unsupported)('leaves %s to ajv', (_, schema, why) => {
     expect(compileLineAcceptor(schema, contractFormat)).toEqual({ unsupported: why });
