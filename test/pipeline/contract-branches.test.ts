@@ -135,6 +135,19 @@ describe('record contract: accepts gives checkLine\'s verdict', () => {
     expect([nested.accepts({ n: 5 }, '{"n":4.9999999999999999}'), nested.accepts({ n: 5 }, '{"n":5}')]).toEqual([false, true]);
   });
 
+  it('only integer properties are held to their text: a number property may be written with any fraction', () => {
+    const c = new RecordContract('n', { type: 'object', properties: { x: { type: 'number' }, n: { type: 'integer' } } }, table({ x: 'DOUBLE', n: 'INT' }));
+    expect([c.checkLine('{"x":5.00000000000000001}'), c.accepts({ x: 5 }, '{"x":5.00000000000000001}')]).toEqual([{ ok: true, record: { x: 5 } }, true]);
+  });
+
+  it('a schema that does not say the record is an object: accepts still refuses anything else, as checkLine does', () => {
+    // ajv's strict mode allows no properties without a root type: a contract with neither.
+    const c = new RecordContract('t', {}, table({ s: 'STRING' }));
+    const lines = ['null', '[1]', '"s"', '5', 'true', '{"s":"x"}'];
+    expect(lines.map((l) => [l, c.accepts(JSON.parse(l), l)])).toEqual(lines.map((l) => [l, c.checkLine(l).ok]));
+    expect(lines.map((l) => c.checkLine(l).ok)).toEqual([false, false, false, false, false, true]);
+  });
+
   it('a contract without integer properties reads no number text', () => {
     const c = contracts[3][1];
     expect([c.checkLine('{"s":"x","t":1.0}'), c.accepts({ s: 'x' }, '{"s":"x","t":1.0}')]).toEqual([{ ok: true, record: { s: 'x', t: 1 } }, true]);
