@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readDdl, type TableDdl } from './ddl';
 import { JSON_SCHEMA_TYPE } from './column-types';
 import { OperatorError } from '../errors/operator-error';
-import { referencedTables, SqlTextError } from './sql-text';
+import { SqlTextError, tableRefs, type TableRef } from './sql-text';
 
 /** The zones in promotion order. */
 export const ZONES = ['landing', 'trusted', 'curated'] as const;
@@ -82,14 +82,24 @@ const stem = (file: string, ext: string) => basename(file, ext);
 /** The tables a statement reads (its CTEs and table functions left out), read from its tokens. */
 export { referencedTables } from './sql-text';
 
-/** The tables `sql` of `file` reads; SQL that cannot be lexed is the file's error. */
-function tablesReadBy(sql: string, file: string): string[] {
+/** The tables `sql` of `file` reads; SQL that cannot be lexed is the file's error, at its line. */
+function tablesReadBy(sql: string, file: string): TableRef[] {
   try {
-    return referencedTables(sql);
+    return tableRefs(sql);
   } catch (e) {
-    if (e instanceof SqlTextError) throw new CatalogError(`${file}: ${e.message}`);
-    throw e;
+    if (!(e instanceof SqlTextError)) throw e;
+    const { line, reason } = e.at(sql);
+    throw new CatalogError(`${file}:${line}: ${reason}`);
   }
+}
+
+/** The names `file` reads that the catalog lacks, as its error; a schema-qualified one is told to be named bare. */
+function refuseUnknown(file: string, refs: readonly TableRef[], tables: ReadonlyMap<string, unknown>): void {
+  const unknown = refs.filter((r) => !tables.has(r.name));
+  if (!unknown.length) return;
+  const names = [...new Set(unknown.map((r) => r.name))];
+  const hint = unknown.some((r) => r.qualified) ? ' (name tables bare, as ddl/ declares them: each engine binds them to its own schema)' : '';
+  throw new CatalogError(`${file}: reads unknown table(s) ${names.join(', ')}${hint}`);
 }
 
 export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
@@ -136,8 +146,7 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
     }
     const accountingSql = readFileSync(accountingFile, 'utf8');
     // The accounting reads the landing table (and what it compares with): nothing the catalog lacks.
-    const unknownRead = tablesReadBy(accountingSql, rel(accountingFile)).filter((t) => !tables.has(t));
-    if (unknownRead.length) throw new CatalogError(`${rel(accountingFile)}: reads unknown table(s) ${unknownRead.join(', ')}`);
+    refuseUnknown(rel(accountingFile), tablesReadBy(accountingSql, rel(accountingFile)), tables);
     datasets.push({
       dataset,
       table,
@@ -162,9 +171,9 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
       if (!table) throw new CatalogError(`${rel(file)}: no table ${name} in ddl/`);
       if (table.zone !== zone) throw new CatalogError(`${rel(file)}: table ${name} is declared in ddl/${table.zone}, not ddl/${zone}`);
       const sql = readFileSync(file, 'utf8');
-      const refs = tablesReadBy(sql, rel(file));
-      const unknown = refs.filter((r) => !tables.has(r));
-      if (unknown.length) throw new CatalogError(`${rel(file)}: reads unknown table(s) ${unknown.join(', ')}${unknown.some((u) => u.includes('.')) ? ' (name tables bare, as ddl/ declares them: each engine binds them to its own schema)' : ''}`);
+      const read = tablesReadBy(sql, rel(file));
+      refuseUnknown(rel(file), read, tables);
+      const refs = [...new Set(read.map((r) => r.name))];
       for (const input of refs) {
         const from = tables.get(input)!.zone;
         if (ZONES.indexOf(from) > ZONES.indexOf(zone)) {

@@ -24,9 +24,22 @@ export interface Token {
 }
 
 export class SqlTextError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    /** What is left open: a string, a quoted identifier, a comment. */
+    readonly what: string,
+    /** Where it starts in the SQL. */
+    readonly offset: number,
+  ) {
+    super(`unterminated ${what} at offset ${offset}`);
     this.name = 'SqlTextError';
+  }
+
+  /** The reason as a file's reader wants it: `<line>: unterminated <what> starting at column <n>`, `text` being what was lexed and `firstLine` its line in the file. */
+  at(text: string, firstLine = 1): { line: number; reason: string } {
+    const before = text.slice(0, this.offset);
+    const newlines = before.split('\n').length - 1;
+    const column = this.offset - (before.lastIndexOf('\n') + 1) + 1;
+    return { line: firstLine + newlines, reason: `unterminated ${this.what} starting at column ${column}` };
   }
 }
 
@@ -45,7 +58,7 @@ export function sqlTokens(sql: string): Token[] {
     out.push({ kind, start, end: i, text, value: value ?? text });
   };
   const unterminated = (what: string, start: number) => {
-    throw new SqlTextError(`unterminated ${what} at offset ${start}`);
+    throw new SqlTextError(what, start);
   };
   while (i < sql.length) {
     const start = i;

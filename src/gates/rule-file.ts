@@ -59,7 +59,8 @@ const HEADER = /^--\s*(\w+)\s*:\s*(.*?)\s*$/;
  */
 const NOT_A_PREDICATE = new Set([
   'select', 'join', 'where', 'having', 'qualify', 'window', 'limit', 'offset', 'fetch', 'union', 'intersect', 'except', 'over',
-  'sample', 'tablesample', 'table', 'values', 'pivot', 'unpivot', 'returning',
+  // USING only as USING SAMPLE here; SAMPLE and VALUES alone may be column names or a row-level IN (VALUES ...).
+  'using', 'tablesample', 'table', 'pivot', 'unpivot', 'returning',
 ]);
 const BARE_NAME = /^[A-Za-z_]\w*$/;
 
@@ -129,12 +130,15 @@ export function parseRule(text: string, file: string, catalog: Catalog): Rule {
   // Up to its last token of meaning: a final ";" or comment would cut off what the gate wraps around it.
   let sql: string;
   let secondStatement: boolean;
+  const body = lines.slice(i).join('\n');
   try {
-    sql = withoutTrailing(lines.slice(i).join('\n').trim());
+    sql = withoutTrailing(body.trim());
     secondStatement = hasSecondStatement(sql);
   } catch (e) {
-    if (e instanceof SqlTextError) throw new RuleFileError(file, sqlLine, e.message);
-    throw e;
+    if (!(e instanceof SqlTextError)) throw e;
+    // Where in the file: the lexed text starts after the body's leading spaces.
+    const { line, reason } = new SqlTextError(e.what, e.offset + (body.length - body.trimStart().length)).at(body, sqlLine);
+    throw new RuleFileError(file, line, reason);
   }
   if (!/^(SELECT|WITH)\b/i.test(sql)) throw new RuleFileError(file, sqlLine, 'a rule is a SELECT (or WITH ... SELECT) returning the failing rows');
   if (secondStatement) throw new RuleFileError(file, sqlLine, 'a rule is one statement; remove the extra ";"');

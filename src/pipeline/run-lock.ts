@@ -8,7 +8,7 @@
 import { closeSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BusyError } from '../errors/operator-error';
+import { BusyError, OperatorError } from '../errors/operator-error';
 import { namingFile } from '../errors/write-fault';
 import { processAlive } from './process-alive';
 
@@ -58,10 +58,10 @@ export class UnreadableLockError extends BusyError {
 
 /**
  * Takeover claims nested MAX_CLAIM_DEPTH deep, each left by a process that died while taking the
- * lock over. Nothing here can tell which of them to trust, so none is removed; retrying would not
- * help either (every level would retry the one below it), so the operator is told at once.
+ * lock over. Nothing here can tell which of them to trust, so none is removed, and trying again
+ * later would find the same files: not busy (exit 75) but the operator's to clear (exit 2).
  */
-export class StuckTakeoverError extends BusyError {
+export class StuckTakeoverError extends OperatorError {
   constructor(
     readonly lockFile: string,
     readonly claims: readonly string[],
@@ -171,7 +171,10 @@ export class RunLock {
     let last: LockHolder | undefined;
     /** The bytes of a lock that named no holder, while it kept naming none. */
     let unreadable: { raw: string; since: number } | undefined;
+    /** Why the last try's takeover claim was refused, when it was: what the run waited on. */
+    let claimBusy: LakeBusyError | ChurningLockError | undefined;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      claimBusy = undefined;
       if (createWhole(file, text)) return { lock: new RunLock(file, text), ...(recovered ? { recovered } : {}) };
       const raw = readRaw(file);
       if (raw === undefined) continue; // released meanwhile: try again
@@ -195,9 +198,12 @@ export class RunLock {
       try {
         claim = RunLock.take(`${file}.takeover`, text, me, depth + 1, {}).lock;
       } catch (e) {
-        // A stuck takeover below goes up as it is; a LakeBusyError is another process taking the
-        // lock over right now: see what it leaves.
-        if (!(e instanceof LakeBusyError)) throw e;
+        // A claim that is taken is another process taking the lock over right now. Only the lock
+        // itself waits to see what it leaves: a claim passes its refusal up at once, so that the
+        // retries do not multiply level by level (200 per level). An unreadable claim or a stuck
+        // takeover goes up as it is.
+        if (depth > 0 || !(e instanceof LakeBusyError || e instanceof ChurningLockError)) throw e;
+        claimBusy = e;
         pause(5);
         continue;
       }
@@ -214,7 +220,8 @@ export class RunLock {
     }
     if (unreadable) throw new UnreadableLockError(file, unreadable.raw, Date.now() - unreadable.since);
     if (last === undefined) throw new ChurningLockError(file, ATTEMPTS);
-    throw new LakeBusyError(file, last);
+    // The dead holder's lock is not what kept this run out: the claim of the process taking it over is.
+    throw claimBusy ?? new LakeBusyError(file, last);
   }
 
   /** Removes the lock file if it is still this lock's. */

@@ -248,10 +248,15 @@ describe('SQL text: statements, comments, qualifiers', () => {
   });
 
   it('SQL it cannot lex is an error naming what is unterminated and where', () => {
-    expect(() => sqlTokens("SELECT 'x")).toThrow(new SqlTextError('unterminated string at offset 7'));
-    expect(() => sqlTokens('SELECT "x')).toThrow(new SqlTextError('unterminated quoted identifier at offset 7'));
-    expect(() => sqlTokens('SELECT 1 /* x')).toThrow(new SqlTextError('unterminated comment at offset 9'));
-    expect(() => sqlTokens('SELECT $a$ x')).toThrow(new SqlTextError('unterminated dollar-quoted string at offset 7'));
+    expect(() => sqlTokens("SELECT 'x")).toThrow(new SqlTextError('string', 7));
+    expect(() => sqlTokens('SELECT "x')).toThrow('unterminated quoted identifier at offset 7');
+    expect(() => sqlTokens('SELECT 1 /* x')).toThrow('unterminated comment at offset 9');
+    expect(() => sqlTokens('SELECT $a$ x')).toThrow('unterminated dollar-quoted string at offset 7');
+    // Where that is in a file: its line and column.
+    const e = new SqlTextError('string', 13);
+    expect([e.what, e.offset, e.at('SELECT 1\nFROM \'x'), e.at('SELECT 1\nFROM \'x', 7), e.at('SELECT x, \'abc')]).toEqual([
+      'string', 13, { line: 2, reason: 'unterminated string starting at column 5' }, { line: 8, reason: 'unterminated string starting at column 5' }, { line: 1, reason: 'unterminated string starting at column 14' },
+    ]);
   });
 
   it('tokens join back to the SQL they came from', () => {

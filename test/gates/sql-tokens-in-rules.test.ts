@@ -66,6 +66,8 @@ describe('rule files read by tokens', () => {
       expect([tail, parse(`SELECT * FROM customer_trusted WHERE phone IS NULL ${tail}`).predicate]).toEqual([tail, undefined]);
     }
     expect(parse('SELECT * FROM customer_trusted c WHERE c.limit > 1 OR c.from IS NULL').predicate).toEqual({ table: 'customer_trusted', alias: 'c', where: 'c.limit > 1 OR c.from IS NULL' });
+    // Words that are keywords only in some places: a column called sample, an IN over VALUES.
+    expect(parse("SELECT * FROM customer_trusted WHERE sample IS NULL OR phone IN (VALUES ('1'), ('2'))").predicate).toEqual({ table: 'customer_trusted', alias: undefined, where: "sample IS NULL OR phone IN (VALUES ('1'), ('2'))" });
   });
 
   it("a rule's SQL ends at its last token of meaning: a final ; , ;; or comment is cut, so nothing wrapped around it is swallowed", () => {
@@ -81,7 +83,9 @@ describe('rule files read by tokens', () => {
   });
 
   it('SQL that cannot be read is an error at the rule\'s SQL line, saying what is unterminated', () => {
-    expect(() => parse("SELECT * FROM customer_trusted WHERE email = 'x")).toThrow(new RuleFileError(FILE, 3, 'unterminated string at offset 45'));
+    expect(() => parse("SELECT * FROM customer_trusted WHERE email = 'x")).toThrow(new RuleFileError(FILE, 3, 'unterminated string starting at column 46'));
+    // On a later line of the SQL, the SQL indented: the file's own line and column.
+    expect(() => parse("  SELECT *\n  FROM customer_trusted\n  WHERE email = 'x")).toThrow(new RuleFileError(FILE, 5, 'unterminated string starting at column 17'));
   });
 });
 
@@ -133,8 +137,15 @@ describe('transforms read by tokens', () => {
     expect(() => loadCatalog(root)).toThrow(new CatalogError('quality-rules/accounting/customer.sql: reads unknown table(s) customer_archive'));
   });
 
+  it('a file read as a table is an unknown table, without the hint meant for qualified names', () => {
+    const root = catalogWith('glue/sql/curated/customer_curated.sql', "SELECT * FROM 'landing/customer.json'");
+    expect(() => loadCatalog(root)).toThrow(new CatalogError('glue/sql/curated/customer_curated.sql: reads unknown table(s) landing/customer.json'));
+    const qualified = catalogWith('quality-rules/accounting/customer.sql', "SELECT 'trusted' AS outcome, count(*) AS records FROM main.customer_landing");
+    expect(() => loadCatalog(qualified)).toThrow(new CatalogError('quality-rules/accounting/customer.sql: reads unknown table(s) main.customer_landing (name tables bare, as ddl/ declares them: each engine binds them to its own schema)'));
+  });
+
   it('a transform that cannot be read names its file', () => {
     const root = catalogWith('glue/sql/curated/customer_curated.sql', "SELECT * FROM customer_trusted WHERE email = 'x");
-    expect(() => loadCatalog(root)).toThrow(new CatalogError('glue/sql/curated/customer_curated.sql: unterminated string at offset 45'));
+    expect(() => loadCatalog(root)).toThrow(new CatalogError('glue/sql/curated/customer_curated.sql:1: unterminated string starting at column 46'));
   });
 });
