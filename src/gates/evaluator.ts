@@ -3,7 +3,7 @@
 // accounting, volume) read the run's counts. A rule that cannot be evaluated blocks the run (fail
 // closed). Failing rows leave here with their personal values masked (sample-privacy.ts).
 import { referencedTables, type BuiltZone } from '../catalog/registry';
-import { requalify as requalifyNames } from '../catalog/sql-text';
+import { requalify } from '../catalog/sql-text';
 import { bindTables, quoteIdent, type QueryEngine, type SqlValue, type TableResolver } from '../engine/engine';
 import { percent, sharePercent } from '../report/number-text';
 import type { GateConfig } from './gate-config';
@@ -183,11 +183,6 @@ export const ruleInfo = (r: Rule, kind: RuleKind = r.predicate ? 'predicate' : '
   tolerance: r.tolerance,
 });
 
-/** Rewrites `alias.` and `table.` qualifiers of a predicate to the batch query's alias (never inside strings). */
-function requalify(where: string, names: readonly string[]): string {
-  return requalifyNames(where, names, T);
-}
-
 // A SUM over no rows is NULL, and Number(null) is 0.
 const num = (v: SqlValue) => Number(v);
 
@@ -211,7 +206,7 @@ export async function evaluateGate(input: GateInput): Promise<GateResult> {
   const tasks: (() => Promise<void>)[] = [];
   for (const [table, group] of byTable) tasks.push(async () => {
     const sums = group.map(
-      (r, i) => `SUM(CASE WHEN (${requalify(r.predicate!.where, [r.predicate!.alias ?? table, table])}) THEN 1 ELSE 0 END) AS ${quoteIdent(`r${i}`)}`,
+      (r, i) => `SUM(CASE WHEN (${requalify(r.predicate!.where, [r.predicate!.alias ?? table, table], T)}) THEN 1 ELSE 0 END) AS ${quoteIdent(`r${i}`)}`,
     );
     const sql = `SELECT COUNT(*) AS ${quoteIdent(ROWS)}, ${sums.join(', ')} FROM ${table} ${T}`;
     let row: Record<string, SqlValue>;
