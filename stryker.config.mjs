@@ -28,7 +28,8 @@ export const groups = {
     mutate: ['src/pipeline/line-acceptor.ts'],
     // The oracle test decides the acceptor's verdicts; line-acceptor.test.ts adds DuckDB reads of
     // 30,000 sampled lines per mutant, which made a run take hours on two cores.
-    tests: ['test/pipeline/line-acceptor-oracle.test.ts'],
+    // The neighbours test decides the checks one byte from a valid line, and reads past no end.
+    tests: ['test/pipeline/line-acceptor-oracle.test.ts', 'test/pipeline/line-acceptor-neighbours.test.ts'],
   },
   contract: {
     mutate: ['src/pipeline/record-contract.ts', 'src/pipeline/loadable-values.ts'],

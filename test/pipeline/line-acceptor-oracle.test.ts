@@ -5,101 +5,17 @@
 // plainly (the acceptor's own domain) is taken exactly when the oracles accept it (issue 19: a
 // dropped control-character check and broken number bounds went unnoticed).
 import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { compileLineAcceptor, MAX_PLAIN_DIGITS, type LineAcceptor } from '../../src/pipeline/line-acceptor';
 import { contractFormat } from '../../src/pipeline/record-contract';
-
-/** Every keyword of the acceptor's root and property lists, annotations included. */
-const SCHEMA = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://stedi.example/schemas/acceptor-keywords.schema.json',
-  $comment: 'every keyword the line acceptor decides',
-  title: 'acceptor keywords',
-  description: 'a record using every keyword the line acceptor claims',
-  examples: [{ name: 'Ann', count: 1 }],
-  default: { name: 'Ann', count: 1 },
-  deprecated: false,
-  readOnly: false,
-  writeOnly: false,
-  type: 'object',
-  required: ['name', 'count'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', title: 'name', description: 'a name', minLength: 2, maxLength: 6, pattern: '^[A-Za-zé😀]' },
-    email: { type: 'string', format: 'email', $comment: 'c', examples: ['a@b.co'], default: 'a@b.co', deprecated: true, readOnly: true, writeOnly: false },
-    day: { type: 'string', format: 'date' },
-    text: { type: 'string' },
-    count: { type: 'integer', minimum: -5, maximum: 10 },
-    level: { type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 100 },
-    ratio: { type: 'number', exclusiveMinimum: -1.5, exclusiveMaximum: 2.5 },
-    weight: { type: 'number', minimum: 0.25, maximum: 1000 },
-    any: { type: 'number' },
-    // Bounds on one side only, of each kind.
-    floor: { type: 'integer', minimum: 3 },
-    ceiling: { type: 'number', maximum: 7.5 },
-    above: { type: 'number', exclusiveMinimum: -2 },
-    below: { type: 'integer', exclusiveMaximum: 50 },
-  },
-} as const;
-type Property = keyof typeof SCHEMA.properties;
-const PROPERTIES = Object.keys(SCHEMA.properties) as Property[];
-const STRINGS: Property[] = ['name', 'email', 'day', 'text'];
+import { b, oracle, PROPERTIES, SCHEMA, STRINGS, utf8, writtenPlainly, type Property } from '../support/acceptor-oracle';
 
 const built = compileLineAcceptor(SCHEMA as unknown as Record<string, unknown>, contractFormat);
 if (!('acceptor' in built)) throw new Error(`no acceptor: ${built.unsupported}`);
 const accept: LineAcceptor = built.acceptor;
 
-const oracleAjv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(oracleAjv);
-const oracleValidate = oracleAjv.compile(SCHEMA);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The oracles' verdict on a line's bytes: strict UTF-8, JSON.parse, ajv. */
-function oracle(line: Buffer): boolean {
-  let text: string;
-  try {
-    text = utf8.decode(line);
-  } catch {
-    return false;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  return oracleValidate(value) === true;
-}
 const takes = (line: Buffer) => accept(line, 0, line.length);
 
-/**
- * The acceptor's domain as its header states it, written here from that text alone: a flat object
- * of "key": value members with spaces or tabs around tokens; keys of printable ASCII without quote
- * or backslash; strings without backslash or control characters; numbers -?(0|[1-9][0-9]*)(.[0-9]+)?
- * of at most 15 digits, never a negative zero.
- */
-const PLAIN_MEMBER = /^[ \t]*"([\x20\x21\x23-\x5b\x5d-\x7e]*)"[ \t]*:[ \t]*(?:"([^"\\\x00-\x1f]*)"|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?))[ \t]*(,|$)/;
-function writtenPlainly(line: Buffer): string | undefined {
-  let text = line.toString('utf8');
-  const open = /^[ \t]*\{/.exec(text);
-  const close = /\}[ \t]*$/.exec(text);
-  if (!open || !close) return 'not one object';
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  text = text.slice(open[0].length, text.length - close[0].length);
-  if (/^[ \t]*$/.test(text)) return undefined;
-  for (;;) {
-    const m = PLAIN_MEMBER.exec(text);
-    if (!m) return `a member not written plainly in ${JSON.stringify(text)}`;
-    const [whole, key, str, num] = m;
-    if (str !== undefined && parsed[key] !== str) return `${key}: the text between its quotes is not its value`;
-    if (num !== undefined && (num.replace(/[-.]/g, '').length > MAX_PLAIN_DIGITS || /^-0(\.0+)?$/.test(num) || parsed[key] !== Number(num))) return `${key}: ${num} is no plain number`;
-    text = text.slice(whole.length);
-    if (m[4] === '') return undefined;
-  }
-}
-
-const b = (...parts: (string | number[] | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
 const CONTROL_BYTES = Array.from({ length: 0x20 }, (_, c) => c);
 
 // Plain pieces: what the acceptor decides itself.
