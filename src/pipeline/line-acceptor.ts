@@ -96,7 +96,10 @@ export function compileLineAcceptor(schema: Record<string, unknown>, format: (na
     } else if (p.format !== undefined || p.pattern !== undefined || p.minLength !== undefined || p.maxLength !== undefined) {
       return { unsupported: `string keyword on the ${kind} ${name}` };
     }
-    const num = (k: string, dflt: number) => (p[k] === undefined ? dflt : Number(p[k]));
+    // ajv takes only finite numbers here; anything else is not this acceptor's to read.
+    const bad = ['minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].find((k) => p[k] !== undefined && !Number.isFinite(p[k]));
+    if (bad !== undefined) return { unsupported: `${bad} of ${name} is not a finite number` };
+    const num = (k: string, dflt: number) => (p[k] === undefined ? dflt : (p[k] as number));
     checks.push({
       name: Buffer.from(name, 'latin1'),
       bit: 1 << i,

@@ -363,6 +363,11 @@ describe('line acceptor: the schemas it compiles and those it leaves to ajv', ()
     ['a format it has no check for', { type: 'object', properties: { a: { type: 'string', format: 'password' } } }, 'format password of a'],
     ['a property name with a quote', { type: 'object', properties: { 'a"b': { type: 'string' } } }, 'property name a"b is not plain ASCII'],
     ['a maxLength on a number', { type: 'object', properties: { a: { type: 'number', maxLength: 1 } } }, 'string keyword on the number a'],
+    // A bound of +Infinity would make a bounded property look unbounded; ajv refuses such schemas too.
+    ['an infinite minimum', { type: 'object', properties: { a: { type: 'integer', minimum: Infinity } } }, 'minimum of a is not a finite number'],
+    ['an infinite exclusive minimum', { type: 'object', properties: { a: { type: 'number', exclusiveMinimum: -Infinity } } }, 'exclusiveMinimum of a is not a finite number'],
+    ['a bound written as a string', { type: 'object', properties: { a: { type: 'number', maximum: '5' } } }, 'maximum of a is not a finite number'],
+    ['a length that is not a number', { type: 'object', properties: { a: { type: 'string', maxLength: null } } }, 'maxLength of a is not a finite number'],
   ];
   it.each(unsupported)('leaves %s to ajv', (_, schema, why) => {
     expect(compileLineAcceptor(schema, contractFormat)).toEqual({ unsupported: why });

@@ -42,27 +42,34 @@ export type Property = keyof typeof SCHEMA.properties;
 export const PROPERTIES = Object.keys(SCHEMA.properties) as Property[];
 export const STRINGS: Property[] = ['name', 'email', 'day', 'text'];
 
-const oracleAjv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(oracleAjv);
-const oracleValidate = oracleAjv.compile(SCHEMA);
 export const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The oracles' verdict on a line's bytes: strict UTF-8, JSON.parse, ajv. */
-export function oracle(line: Buffer): boolean {
-  let text: string;
-  try {
-    text = utf8.decode(line);
-  } catch {
-    return false;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  return oracleValidate(value) === true;
+/** The oracles of a schema: a line's bytes as strict UTF-8, then JSON.parse, then a fresh ajv. */
+export type Oracle = ((line: Buffer) => boolean) & { readonly schema: Record<string, unknown> };
+export function oracleOf(schema: Record<string, unknown>): Oracle {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  const verdict = (line: Buffer) => {
+    let text: string;
+    try {
+      text = utf8.decode(line);
+    } catch {
+      return false;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    return validate(value) === true;
+  };
+  return Object.assign(verdict, { schema });
 }
+
+/** The oracles' verdict on a line of SCHEMA. */
+export const oracle = oracleOf(SCHEMA as unknown as Record<string, unknown>);
 
 /**
  * The acceptor's domain as its header states it, written here from that text alone: a flat object
@@ -97,11 +104,12 @@ export const b = (...parts: (string | number[] | Buffer)[]) => Buffer.concat(par
  * keeps a repeated key's last value, the acceptor declines), and no fraction on an integer property
  * (10.0 is an integer to ajv; the acceptor leaves it to ajv).
  */
-export function mustTake(line: Buffer): boolean {
-  if (!oracle(line) || writtenPlainly(line) !== undefined) return false;
+export function mustTake(line: Buffer, valid: Oracle = oracle): boolean {
+  if (!valid(line) || writtenPlainly(line) !== undefined) return false;
   // In valid JSON a string followed by a colon is a key; a plain key holds no quote or backslash.
   const members = [...line.toString('utf8').matchAll(/"([^"\\]*)"[ \t]*:[ \t]*(-?[0-9.]+)?/g)];
   const keys = members.map((m) => m[1]);
   if (new Set(keys).size !== keys.length) return false;
-  return !members.some(([, key, num]) => num?.includes('.') && SCHEMA.properties[key as Property].type === 'integer');
+  const properties = valid.schema.properties as Record<string, { type: string }>;
+  return !members.some(([, key, num]) => num?.includes('.') && properties[key].type === 'integer');
 }
