@@ -74,7 +74,11 @@ for (const name of wanted.length ? wanted : Object.keys(groups)) {
     if (DETECTED.has(m.status)) s.detected++;
     if (UNDETECTED.has(m.status)) {
       const line = m.location.start.line;
-      if (listed.has(keyOf(file, line, m.mutatorName, m.replacement ?? ''))) s.equivalent++;
+      const { start, end } = m.location;
+      // A row names the line, or where two mutants of one line are alike, its column (line:column)
+      // or its span on that line (line:column-endColumn); columns count from 1, as Stryker's do.
+      const at = [line, `${line}:${start.column}`, ...(end.line === line ? [`${line}:${start.column}-${end.column}`] : [])];
+      if (at.some((l) => listed.has(keyOf(file, l, m.mutatorName, m.replacement ?? '')))) s.equivalent++;
       else {
         s.undetected++;
         unexplained.push(`| ${file} | ${line} | ${m.mutatorName} | \`${norm(m.replacement ?? '').replace(/\|/g, '\\|')}\` | ${m.status} |`);
