@@ -347,7 +347,7 @@ async function derive(catalog: Catalog, parseTrees: ParseTreesOf): Promise<Catal
   }
   const unannotated: CatalogLineage['unannotated'][number][] = [];
   // Parsed at once; traced in build order, each transform over the tables traced before it.
-  const trees = await parseTrees(catalog.transforms.map((tr) => tr.sql.replace(/;\s*$/, '')));
+  const trees = await parseTrees(catalog.transforms.map((tr) => tr.sql));
   for (const [i, tr] of catalog.transforms.entries()) {
     const traced = traceParseTree(trees[i], tables);
     tables[tr.table.name] = tr.table.columns.map((c) => {

@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readDdl, type TableDdl } from './ddl';
 import { JSON_SCHEMA_TYPE } from './column-types';
 import { OperatorError } from '../errors/operator-error';
-import { SqlTextError, tableRefs, type TableRef } from './sql-text';
+import { hasSecondStatement, SqlTextError, tableRefs, withoutTrailing, type TableRef } from './sql-text';
 
 /** The zones in promotion order. */
 export const ZONES = ['landing', 'trusted', 'curated'] as const;
@@ -29,6 +29,7 @@ export interface LandingDataset {
   readonly schema: Record<string, unknown>;
   /** SQL classifying each valid record: trusted, duplicate or excluded by policy. */
   readonly accountingFile: string;
+  /** The file's one query, without a trailing `;` or comment (its lines as in the file). */
   readonly accountingSql: string;
 }
 
@@ -36,6 +37,7 @@ export interface Transform {
   readonly table: TableDef;
   readonly zone: BuiltZone;
   readonly file: string;
+  /** The file's one query, without a trailing `;` or comment (its lines as in the file). */
   readonly sql: string;
   /** Tables the SQL reads, found by name in its FROM and JOIN clauses. */
   readonly inputs: readonly string[];
@@ -93,6 +95,16 @@ function tablesReadBy(sql: string, file: string): TableRef[] {
   }
 }
 
+/**
+ * The one statement of a transform or accounting query as every engine is sent it: without the `;`
+ * and comments after it, which would swallow the query a runner wraps around it (`... -- note) AS t`).
+ * A file of two statements is refused here, not at the run that sends it.
+ */
+function statementOf(sql: string, file: string): string {
+  if (hasSecondStatement(sql)) throw new CatalogError(`${file}: holds more than one statement; it must be one query (a SELECT or WITH)`);
+  return withoutTrailing(sql);
+}
+
 /** The names `file` reads that the catalog lacks, as its error; a schema-qualified one is told to be named bare. */
 function refuseUnknown(file: string, refs: readonly TableRef[], tables: ReadonlyMap<string, unknown>): void {
   const unknown = refs.filter((r) => !tables.has(r.name));
@@ -144,9 +156,10 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
         );
       }
     }
-    const accountingSql = readFileSync(accountingFile, 'utf8');
+    const accountingText = readFileSync(accountingFile, 'utf8');
     // The accounting reads the landing table (and what it compares with): nothing the catalog lacks.
-    refuseUnknown(rel(accountingFile), tablesReadBy(accountingSql, rel(accountingFile)), tables);
+    refuseUnknown(rel(accountingFile), tablesReadBy(accountingText, rel(accountingFile)), tables);
+    const accountingSql = statementOf(accountingText, rel(accountingFile));
     datasets.push({
       dataset,
       table,
@@ -170,9 +183,10 @@ export function loadCatalog(root: string = PROJECT_ROOT): Catalog {
       const table = tables.get(name);
       if (!table) throw new CatalogError(`${rel(file)}: no table ${name} in ddl/`);
       if (table.zone !== zone) throw new CatalogError(`${rel(file)}: table ${name} is declared in ddl/${table.zone}, not ddl/${zone}`);
-      const sql = readFileSync(file, 'utf8');
-      const read = tablesReadBy(sql, rel(file));
+      const text = readFileSync(file, 'utf8');
+      const read = tablesReadBy(text, rel(file));
       refuseUnknown(rel(file), read, tables);
+      const sql = statementOf(text, rel(file));
       const refs = [...new Set(read.map((r) => r.name))];
       for (const input of refs) {
         const from = tables.get(input)!.zone;

@@ -48,7 +48,7 @@ export async function trustedFacts(
       ...(v.recordBytes !== undefined && v.quarantinedBytes !== undefined ? { recordBytes: v.recordBytes, quarantinedBytes: v.quarantinedBytes } : {}),
       ...(v.unknown !== undefined ? { validationUnknown: v.unknown } : {}),
     };
-    const sql = d.accountingSql.replace(/;\s*$/, '');
+    const sql = d.accountingSql;
     if (!referencedTables(sql).every(available) || !available(d.landingTable)) {
       out[d.dataset] = counts;
       continue;

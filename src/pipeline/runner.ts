@@ -258,7 +258,7 @@ async function describe(engine: DuckDbEngine, sql: string): Promise<string[]> {
 /** Wraps a transform so its output has exactly the DDL's columns and types. */
 function typedSelect(table: TableDef, sql: string): string {
   const cols = table.columns.map((c) => `CAST(t.${quoteIdent(c.name)} AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`);
-  return `SELECT ${cols.join(', ')} FROM (${sql.replace(/;\s*$/, '')}) AS t`;
+  return `SELECT ${cols.join(', ')} FROM (${sql}) AS t`;
 }
 
 async function writeTable(engine: DuckDbEngine, dir: string, select: string): Promise<number> {
@@ -483,7 +483,7 @@ export async function runPipeline(options: RunOptions): Promise<RunManifest> {
         const transforms = catalog.transforms.filter((t) => t.zone === zone);
         let done = 0;
         for (const t of transforms) {
-          const got = await describe(eng, t.sql.replace(/;\s*$/, ''));
+          const got = await describe(eng, t.sql);
           const want = t.table.columns.map((c) => c.name);
           if (got.map((c) => c.toLowerCase()).join(',') !== want.map((c) => c.toLowerCase()).join(',')) {
             throw new RunConfigError(
@@ -581,7 +581,7 @@ async function account(
   runId: string,
 ): Promise<DatasetAccounting> {
   const ds = catalog.datasets.find((d) => d.dataset === v.dataset)!;
-  const r = await engine.query(ds.accountingSql.replace(/;\s*$/, ''));
+  const r = await engine.query(ds.accountingSql);
   const outcomes: Record<string, number> = {};
   for (const row of r.rows) {
     const n = Number(row.records);

@@ -17,6 +17,7 @@ import type { Table } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../engine/engine';
 import { RUN_ID_PARAMETER } from '../catalog/run-layout';
+import { withoutTrailing } from '../catalog/sql-text';
 import { GlueStandInError, type GlueCatalogStandIn } from './glue-catalog-stand-in';
 import { parseLocation, type LocalS3 } from './local-s3';
 import { tableFiles, tableFormat, TableScans } from './table-scan';
@@ -197,7 +198,8 @@ export class GlueJobStandIn {
         });
         await c.run(`CREATE TEMP VIEW ${quoteIdent(source.table)} AS SELECT ${casts.join(', ')} FROM ${quoteIdent(raw)}`);
       }
-      await c.run(`CREATE TEMP VIEW "__stedi_result" AS ${sql.trim().replace(/;\s*$/, '')}`);
+      // Spark's parser skips a trailing `;` and comments; a view around the statement must not hold them.
+      await c.run(`CREATE TEMP VIEW "__stedi_result" AS ${withoutTrailing(sql)}`);
       const got = (await c.runAndReadAll(`SELECT * FROM "__stedi_result" LIMIT 0`)).columnNames();
       const want = columns.map(([n]) => n);
       if (got.map((x) => x.toLowerCase()).join('\0') !== want.map((x) => x.toLowerCase()).join('\0')) {
