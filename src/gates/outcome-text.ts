@@ -95,13 +95,13 @@ export function findingText(r: Finding): string {
       const read = r.checked ?? 0;
       const top = r.rows.length ? `; most often: ${shortValue(r.rows[0].reason)}` : '';
       const share = read ? r.failing / read : 0;
-      return `${count(r.failing)} of ${count(read)} ${r.tables[0] ?? ''} records quarantined (${sharePercent(share)}, allowed ${sharePercent(r.tolerance.share ?? 0)})${top}`;
+      return `${count(r.failing)} of ${count(read)} ${r.tables[0] ? `${r.tables[0]} ` : ''}records quarantined (${sharePercent(share)}, allowed ${sharePercent(r.tolerance.share ?? 0)})${top}`;
     }
     case 'quarantine-bytes': {
       const total = r.checked ?? 0;
       const share = total ? r.failing / total : 0;
       const records = first ? ` in ${count(num(first.quarantined_records))} quarantined record${num(first.quarantined_records) === 1 ? '' : 's'}` : '';
-      return `${count(r.failing)} of ${count(total)} ${r.tables[0] ?? ''} bytes quarantined${records} (${sharePercent(share)}, allowed ${sharePercent(r.tolerance.share ?? 0)})`;
+      return `${count(r.failing)} of ${count(total)} ${r.tables[0] ? `${r.tables[0]} ` : ''}bytes quarantined${records} (${sharePercent(share)}, allowed ${sharePercent(r.tolerance.share ?? 0)})`;
     }
     case 'accounting': {
       if (!first) return `every valid record accounted for`;

@@ -122,7 +122,8 @@ export function parseRule(text: string, file: string, catalog: Catalog): Rule {
       }
       if (header[key]) throw new RuleFileError(file, i + 1, `header "${key}" is given twice`);
       header[key] = { value: m[2], line: i + 1 };
-    } else if (header.description && !/^--\s*\w+\s*:/.test(line)) {
+    } else if (header.description) {
+      // A comment line that is no header (HEADER takes every "-- word:" line) goes on the description.
       header.description.value += ' ' + line.replace(/^--\s?/, '');
     }
   }

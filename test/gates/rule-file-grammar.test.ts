@@ -72,6 +72,7 @@ describe('rule-file tolerances', () => {
     ['0.5%', { share: 0.005 }],
     ['2 %', { share: 0.02 }],
     ['100%', { share: 1 }],
+    ['0.25%', { share: 0.0025 }],
   ];
   for (const [text, tolerance] of cases) it(`"${text}" is ${JSON.stringify(tolerance)}`, () => expect(parseTolerance(text, FILE, 2)).toEqual(tolerance));
 
@@ -109,6 +110,21 @@ describe('rule-file statements', () => {
     expect(parse(`${HEAD}select 1 from customer_trusted`).sql).toBe('select 1 from customer_trusted');
     expect(fails(`${HEAD}SELECTED FROM customer_trusted`)).toBe(`${FILE}:3: a rule is a SELECT (or WITH ... SELECT) returning the failing rows`);
     expect(fails(`${HEAD}WITHOUT FROM customer_trusted`)).toBe(`${FILE}:3: a rule is a SELECT (or WITH ... SELECT) returning the failing rows`);
+    // DuckDB's FROM-first form holds a SELECT, but not at the start: Athena has no such form.
+    expect(fails(`${HEAD}FROM customer_trusted SELECT email`)).toBe(`${FILE}:3: a rule is a SELECT (or WITH ... SELECT) returning the failing rows`);
+  });
+
+  it('a file of headers only has no SELECT, said at the line after them', () => {
+    expect(fails('-- severity: error\n-- description: d')).toBe(`${FILE}:3: a rule is a SELECT (or WITH ... SELECT) returning the failing rows`);
+  });
+
+  it('header lines may be indented', () => {
+    const r = parse('  -- severity: warn\n\t-- description: d\n  SELECT 1 FROM customer_trusted');
+    expect([r.severity, r.description, r.sqlLine, r.sql]).toEqual(['warn', 'd', 3, 'SELECT 1 FROM customer_trusted']);
+  });
+
+  it('its errors are RuleFileError by name, which the command line prints', () => {
+    expect(() => parse('SELECT 1 FROM customer_trusted')).toThrow(expect.objectContaining({ name: 'RuleFileError' }));
   });
 
   it('a ";" inside a string or a comment is not a second statement; one outside is, on any line', () => {
@@ -167,8 +183,43 @@ describe('predicate rules (one scan per table)', () => {
     'SELECT * FROM customer_trusted c WHERE EXISTS (SELECT 1 FROM customer_curated d WHERE d.email = c.email)',
     'WITH c AS (SELECT * FROM customer_trusted) SELECT * FROM c WHERE c.email IS NULL',
     'SELECT * FROM customer_trusted c, accelerometer_trusted a WHERE a.user = c.email',
+    // No WHERE, or nothing after it.
+    'SELECT * FROM customer_trusted',
+    'SELECT * FROM customer_trusted c LIMIT 1',
+    'SELECT * FROM customer_trusted c WHERE',
+    'SELECT * FROM customer_trusted AS',
+    // Not SELECT * FROM <table>: a column list, a quoted or non-ASCII alias, WITH, a second table inside.
+    'SELECT email FROM customer_trusted WHERE email IS NULL',
+    'WITH * FROM customer_trusted WHERE email IS NULL',
+    'SELECT * FROM customer_trusted AS "c" WHERE "c".email IS NULL',
+    'SELECT * FROM customer_trusted "where" WHERE "where".email IS NULL',
+    'SELECT * FROM customer_trusted éa WHERE éa.email IS NULL',
+    'SELECT * FROM customer_trusted aé WHERE aé.email IS NULL',
+    'SELECT * FROM customer_trusted AS éa WHERE éa.email IS NULL',
+    'SELECT * FROM customer_trusted c WHERE EXISTS (FROM accelerometer_trusted a)',
+    'SELECT * FROM customer_trusted c WHERE (c.email IS NULL) ORDER BY c.email',
+    // Each word that makes a WHERE more than a row's predicate, alone in its rule.
+    "SELECT * FROM customer_trusted c WHERE c.email IN (SELECT 'a@b.co')",
+    'SELECT * FROM customer_trusted c WHERE EXISTS (FROM (VALUES (1)) a(x) JOIN (VALUES (1)) b(y) ON a.x = b.y)',
+    'SELECT * FROM customer_trusted c WHERE c.serialNumber IS NULL WINDOW w AS (PARTITION BY c.email)',
+    'SELECT * FROM customer_trusted c WHERE c.email IS NULL UNION VALUES (1)',
+    'SELECT * FROM customer_trusted c WHERE c.email IS NULL INTERSECT VALUES (1)',
+    'SELECT * FROM customer_trusted c WHERE c.email IS NULL EXCEPT VALUES (1)',
+    'SELECT * FROM customer_trusted c WHERE EXISTS (FROM (VALUES (1)) v(x) TABLESAMPLE 1 ROWS)',
+    'SELECT * FROM customer_trusted c WHERE EXISTS (TABLE customer_trusted)',
+    'SELECT * FROM customer_trusted c WHERE EXISTS (PIVOT (VALUES (1, 2)) v(a, b) ON a)',
+    'SELECT * FROM customer_trusted c WHERE EXISTS (UNPIVOT (VALUES (1, 2)) v(a, b) ON a, b INTO NAME k VALUE x)',
+    'SELECT * FROM customer_trusted c WHERE c.email IS NULL RETURNING *',
   ];
   for (const sql of notPredicates) it(`${JSON.stringify(sql)} is a set rule`, () => expect(parse(HEAD + sql).predicate).toBeUndefined());
+
+  it('a keyword after a dot is a column', () => {
+    expect(parse(`${HEAD}SELECT * FROM customer_trusted c WHERE c.window IS NULL OR c.limit > 0`).predicate).toEqual({ table: 'customer_trusted', alias: 'c', where: 'c.window IS NULL OR c.limit > 0' });
+  });
+
+  it('a rule cut short after ORDER is read without a crash (DuckDB refuses it when the run checks the rules)', () => {
+    expect(parse(`${HEAD}SELECT * FROM customer_trusted c WHERE c.email IS NULL ORDER`).predicate?.where).toBe('c.email IS NULL ORDER');
+  });
 
   it('a table without an alias is not read as aliased "WHERE"', () => {
     expect(parse(`${HEAD}SELECT * FROM customer_trusted where where_flag`).predicate).toEqual({ table: 'customer_trusted', alias: undefined, where: 'where_flag' });
@@ -199,6 +250,13 @@ describe('the rules folder', () => {
       ['a_rule', 'quality-rules/rules/a_rule.sql', 'SELECT 2 FROM customer_trusted'],
       ['b_rule', 'quality-rules/rules/b_rule.sql', 'SELECT 1 FROM customer_trusted'],
     ]);
+  });
+
+  it('name order is the same on every file system: JavaScript order, not the bytes a directory lists', () => {
+    const { root, dir } = folder();
+    // In UTF-8 bytes U+FF5A comes before U+1F600; in UTF-16 code units, after it.
+    for (const name of ['ｚ', '😀', 'b']) writeFileSync(join(dir, `${name}.sql`), `${HEAD}SELECT 1 FROM customer_trusted`);
+    expect(loadRules({ ...catalog, root }).map((r) => r.name)).toEqual(['b', '😀', 'ｚ']);
   });
 
   it('a catalog without a rules folder has no rules; a broken rule names its own file', () => {
